@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import { ChildService } from './child-service';
+import { findBinary, MissingBinaryError } from './find-binary';
+import { freePort, waitForPort } from './free-port';
+
+export const REDIS_INSTALL_HINT =
+  'Install it: Debian/Ubuntu `sudo apt-get install -y redis-server`, macOS `brew install redis`, ' +
+  'or run `docker compose up -d redis` and set REDIS_URL=redis://127.0.0.1:6379.';
+
+export interface RedisServerOptions {
+  dir: string;
+  port?: number;
+  /** AOF with fsync every second: survives kill -9 of redis-server itself. */
+  durable?: boolean;
+}
+
+export interface RunningRedis {
+  url: string;
+  port: number;
+  service: ChildService;
+}
+
+/** Starts redis-server as a child process bound to loopback. */
+export async function startRedisServer(options: RedisServerOptions): Promise<RunningRedis> {
+  const binary = findBinary('redis-server', ['/usr/bin', '/usr/local/bin', '/opt/homebrew/bin']);
+  if (!binary) throw new MissingBinaryError('redis-server', REDIS_INSTALL_HINT);
+  mkdirSync(options.dir, { recursive: true });
+  const port = options.port ?? (await freePort());
+  const persistence = options.durable
+    ? ['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '']
+    : ['--appendonly', 'no', '--save', ''];
+  const service = ChildService.start('redis-server', binary, [
+    '--port', String(port),
+    '--bind', '127.0.0.1',
+    '--dir', options.dir,
+    '--daemonize', 'no',
+    '--protected-mode', 'yes',
+    ...persistence,
+  ]);
+  try {
+    await waitForPort(port);
+  } catch (err) {
+    await service.stop();
+    throw new Error(`redis-server did not start: ${(err as Error).message}\n${service.recentOutput()}`);
+  }
+  return { url: `redis://127.0.0.1:${port}`, port, service };
+}
