@@ -60,6 +60,7 @@ CREATE TABLE "Project" (
     "rolledBackBy" TEXT,
     "rollbackReason" TEXT,
     "rolledBackFromDeploymentId" TEXT,
+    "routingFence" INTEGER NOT NULL DEFAULT 0,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -98,6 +99,8 @@ CREATE TABLE "Deployment" (
     "statusReason" TEXT,
     "failedStep" TEXT,
     "cancelRequestedAt" TIMESTAMP(3),
+    "routingStartedAt" TIMESTAMP(3),
+    "compensatedAt" TIMESTAMP(3),
     "openapiSpec" TEXT,
     "openapiFetchedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

@@ -1,0 +1,44 @@
+import type { FlowJob, JobsOptions } from 'bullmq';
+import type { EngineSettings } from '../src/engine/engine-deps';
+import type { OperationJobData, StepJobData } from '../src/engine/job-data';
+import { operationJobId, QueueName, stepJobId } from '../src/engine/queue-names';
+import { ROUTING_STEPS } from '../src/engine/step-names';
+
+const KEEP = { removeOnComplete: { age: 7 * 24 * 3600, count: 50_000 }, removeOnFail: { age: 30 * 24 * 3600 } };
+
+function stepOptions(operationId: string, step: string, settings: Pick<EngineSettings, 'stepAttempts' | 'backoffMs'>): JobsOptions {
+  return {
+    jobId: stepJobId(operationId, step),
+    attempts: settings.stepAttempts,
+    backoff: { type: 'exponential', delay: settings.backoffMs },
+    // Without it, a failed step would leave every parent in waiting-children forever.
+    failParentOnFailure: true,
+    ...KEEP,
+  };
+}
+
+/**
+ * One operation as one BullMQ flow (SPEC §5): a root job in `operations` whose children are the steps as a nested
+ * chain — the first step is the deepest child and runs first; each step's parent is the step after it.
+ * Job ids are `<operation>.<step>`: enqueuing the same operation again is a no-op.
+ */
+export function buildOperationFlow(data: OperationJobData, steps: readonly string[], settings: Pick<EngineSettings, 'stepAttempts' | 'backoffMs'>): FlowJob {
+  let chain: FlowJob | undefined;
+  steps.forEach((step, position) => {
+    const job: FlowJob = {
+      name: step,
+      queueName: ROUTING_STEPS.has(step) ? QueueName.routing : QueueName.steps,
+      data: { ...data, step, position } satisfies StepJobData,
+      opts: stepOptions(data.operationId, step, settings),
+      children: chain ? [chain] : undefined,
+    };
+    chain = job;
+  });
+  return {
+    name: data.kind,
+    queueName: QueueName.operations,
+    data,
+    opts: { jobId: operationJobId(data.operationId), ...KEEP },
+    children: chain ? [chain] : undefined,
+  };
+}

@@ -1,0 +1,55 @@
+import { CancelledError } from '../src/engine/step-errors';
+import { routingStep } from '../src/engine/routing-step';
+import { DeployStep } from '../src/engine/step-names';
+import { planDeployment } from '../src/route-changes/deploy-plan-input';
+import type { AppliedRoute } from '../src/route-changes/route-change-types';
+import type { RoutePlan } from '../src/routing/route-types';
+
+export interface AssignResult {
+  sequence: number;
+  applied: number;
+  live: boolean;
+  notes: string[];
+}
+
+/**
+ * Applies build-routes' plan in the routing queue, atomically. The plan is re-checked against the current state
+ * under the project's lock: only hostnames of the stored plan change, and only where the rules still allow it
+ * (a rollback pin set meanwhile, a newer deployment, a hostname taken by someone else → skipped and reported).
+ */
+export const assignRoutes = routingStep<AssignResult>({
+  name: DeployStep.assignRoutes,
+  async beforeTurn({ deps, data }) {
+    if (data.delays) return;
+    // The point of no return for cancellation: from here on the deploy will be routed.
+    const started = await deps.prisma.deployment.updateMany({
+      where: { id: data.deploymentId!, cancelRequestedAt: null, routingStartedAt: null },
+      data: { routingStartedAt: new Date() },
+    });
+    if (started.count === 1) return;
+    const row = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! }, select: { routingStartedAt: true } });
+    if (!row.routingStartedAt) throw new CancelledError(data.deploymentId!);
+  },
+  async decide({ deps, data, outputs }, tx) {
+    const stored = outputs[DeployStep.buildRoutes] as RoutePlan;
+    const planned = new Set(stored.changes.filter((c) => c.action === 'create' || c.action === 'move').map((c) => c.hostname));
+    const current = await planDeployment(tx, data.deploymentId!, deps.config.APEX_DOMAIN);
+    const notes = [...current.notes];
+    const changes: AppliedRoute[] = [];
+    for (const c of current.changes) {
+      if (c.action === 'skip' && planned.has(c.hostname)) notes.push(`${c.hostname}: ${c.reason ?? 'skipped'} (state changed since build-routes)`);
+      if ((c.action !== 'create' && c.action !== 'move') || !planned.has(c.hostname)) continue;
+      changes.push({
+        hostname: c.hostname,
+        sticky: c.sticky,
+        branch: c.branch ?? null,
+        environmentId: stored.environmentId,
+        fromDeploymentId: c.action === 'move' ? c.fromDeploymentId : null,
+        toDeploymentId: data.deploymentId!,
+      });
+    }
+    return { changes, live: stored.setLive && current.setLive ? data.deploymentId! : undefined, notes };
+  },
+  output: (_step, record) => ({ sequence: record.sequence, applied: record.changes.length, live: record.liveTo !== record.liveFrom || false, notes: record.notes }),
+  summarize: (o) => `${o.applied} route(s) changed (change #${o.sequence})${o.live ? '; now live' : ''}${o.notes.length ? `; ${o.notes.join('; ')}` : ''}`,
+});

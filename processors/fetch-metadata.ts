@@ -1,0 +1,38 @@
+import { PreconditionFailedError } from '../src/engine/step-errors';
+import type { StepModule } from '../src/engine/step-module';
+import { DeployStep } from '../src/engine/step-names';
+
+export interface DeployMetadata {
+  namespace: string;
+  workspaceSlug: string;
+  projectId: string;
+  projectSlug: string;
+  environmentId: string;
+  environmentSlug: string;
+  isProduction: boolean;
+}
+
+/** Loads deployment, workspace, project and environment; a deploy whose records are gone fails at once. */
+export const fetchMetadata: StepModule<DeployMetadata> = {
+  name: DeployStep.fetchMetadata,
+  queue: 'steps',
+  cancellable: true,
+  async run({ deps, data }) {
+    const deployment = await deps.prisma.deployment.findUnique({
+      where: { id: data.deploymentId! },
+      include: { project: { include: { workspace: true } }, environment: true },
+    });
+    if (!deployment) throw new PreconditionFailedError('deployment_not_found', `deployment ${data.deploymentId} does not exist`);
+    const { project, environment } = deployment;
+    return {
+      namespace: project.workspace.slug,
+      workspaceSlug: project.workspace.slug,
+      projectId: project.id,
+      projectSlug: project.slug,
+      environmentId: environment.id,
+      environmentSlug: environment.slug,
+      isProduction: environment.isProduction,
+    };
+  },
+  summarize: (m) => `${m.workspaceSlug}/${m.projectSlug} → ${m.environmentSlug}`,
+};

@@ -1,0 +1,57 @@
+import { TerminalError } from '../src/errors';
+import { getFromInstance } from '../src/engine/instance-http';
+import type { StepModule } from '../src/engine/step-module';
+import { DeployStep } from '../src/engine/step-names';
+import { syncInstances } from '../src/engine/sync-instances';
+import type { DeployMetadata } from './fetch-metadata';
+
+export interface PollResult {
+  running: number;
+  replicas: number;
+  addresses: string[];
+  polls: number;
+}
+
+async function healthy(address: string, path: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const res = await getFromInstance(address, path, { timeoutMs, maxBytes: 64 * 1024 });
+    return res.status >= 200 && res.status < 300;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Asks Krane for the instances, records them, and is done when at least `replicas` (≥ 1) run and each answers its
+ * health check. Otherwise it re-enqueues itself delayed — a poll never holds a worker — until the deadline.
+ */
+export const pollInstances: StepModule<PollResult> = {
+  name: DeployStep.pollInstances,
+  queue: 'steps',
+  cancellable: true,
+  async run(step) {
+    const { deps, data } = step;
+    const meta = step.outputs[DeployStep.fetchMetadata] as DeployMetadata;
+    const startedAt = data.pollStartedAt ?? Date.now();
+    const polls = (data.polls ?? 0) + 1;
+    const d = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! } });
+    const instances = await deps.krane.get(meta.namespace, d.id);
+    await syncInstances(deps.prisma, d.id, instances);
+    const running = instances.filter((i) => i.status === 'running');
+    const checks = await Promise.all(running.map((i) => healthy(i.address, d.healthCheckPath, Math.min(2000, deps.settings.instanceHttpTimeoutMs))));
+    const healthyAddresses = running.filter((_, n) => checks[n]).map((i) => i.address);
+    const wanted = Math.max(1, d.replicas);
+    if (healthyAddresses.length >= wanted) return { running: healthyAddresses.length, replicas: wanted, addresses: healthyAddresses, polls };
+
+    const elapsed = Date.now() - startedAt;
+    if (elapsed >= deps.settings.pollDeadlineMs) {
+      throw new TerminalError(
+        'instances_not_ready',
+        `${running.length} of ${wanted} instance(s) running and ${healthyAddresses.length} healthy after ${Math.round(elapsed / 1000)} s (deadline ${Math.round(deps.settings.pollDeadlineMs / 1000)} s)`,
+      );
+    }
+    await step.progress(`poll ${polls}: ${running.length}/${wanted} running, ${healthyAddresses.length} healthy`);
+    return step.delay(deps.settings.pollIntervalMs, { polls, pollStartedAt: startedAt });
+  },
+  summarize: (o) => `${o.running}/${o.replicas} instance(s) healthy after ${o.polls} poll(s)`,
+};

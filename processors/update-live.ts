@@ -1,0 +1,30 @@
+import type { StepModule } from '../src/engine/step-module';
+import { DeployStep } from '../src/engine/step-names';
+
+export interface UpdateLiveResult {
+  live: boolean;
+  liveDeploymentId: string | null;
+  reason: string;
+}
+
+/**
+ * The live pointer was moved atomically with the routes inside assign-routes (SPEC §3.1 step 9); this step records
+ * the outcome on the timeline: live or not, and why not (preview, pinned, a newer deployment is live).
+ */
+export const updateLive: StepModule<UpdateLiveResult> = {
+  name: DeployStep.updateLive,
+  queue: 'steps',
+  async run({ deps, data }) {
+    const d = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! }, include: { project: true, environment: true } });
+    const live = d.project.liveDeploymentId === d.id;
+    const reason = live
+      ? 'is the live deployment'
+      : !d.environment.isProduction
+        ? `${d.environment.slug} is not production`
+        : d.project.isRolledBack
+          ? 'project is rolled back (pinned): promote to make it live'
+          : `deployment ${d.project.liveDeploymentId} is live`;
+    return { live, liveDeploymentId: d.project.liveDeploymentId, reason };
+  },
+  summarize: (o) => (o.live ? 'live' : `not live: ${o.reason}`),
+};

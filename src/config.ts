@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || protocols.some((p) => v.startsWith(p)), { message: `must start with ${protocols.join(' or ')}` });
+
+const hostnameLabel = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** Every setting deployflow reads from the environment, validated once at start. */
+export const ConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Unset: `npm start` runs its own redis-server under DATA_DIR/redis. */
+  REDIS_URL: optionalUrl(['redis://', 'rediss://']),
+  /** Unset: embedded PostgreSQL (PGlite) under DATA_DIR/pg. */
+  DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
+  DATA_DIR: z.string().default(path.resolve(process.cwd(), '.data')),
+  HOST: z.string().default('127.0.0.1'),
+  API_PORT: port(3000),
+  GATEWAY_PORT: port(8080),
+  GRPC_PORT: port(50051),
+  /** Unset: the embedded Krane server with the `process` driver. */
+  KRANE_URL: optionalUrl(['http://', 'https://', 'dns:', '127.', 'localhost']),
+  APEX_DOMAIN: z
+    .string()
+    .toLowerCase()
+    .refine((v) => v.split('.').every((label) => hostnameLabel.test(label)), { message: 'must be a DNS name such as deploy.localhost' })
+    .default('deploy.localhost'),
+  /** Queue key prefix; the {braces} are a Redis Cluster hash tag so every key of a queue shares a slot. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_{}-]+$/, 'letters, digits, : _ - and {} only')
+    .default('{deployflow}'),
+  /** The root API key (creates workspaces). Unset: generated on first start and printed once. */
+  ROOT_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+  POLL_DEADLINE_MS: z.coerce.number().int().min(100).default(300_000),
+  GATEWAY_RESYNC_MS: z.coerce.number().int().min(100).default(10_000),
+  RECONCILE_EVERY_MS: z.coerce.number().int().min(1000).default(30_000),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration; throws a ConfigError naming each bad variable and what is wrong with it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+  throw new ConfigError(problems);
+}

@@ -1,0 +1,15 @@
+import type { Redis } from 'ioredis';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import type { Db } from './db/prisma';
+import type { Logger } from './logger';
+
+/** What every part of the control plane (API, gRPC, workers) is handed: no globals. */
+export interface AppContext {
+  config: Config;
+  db: Database;
+  prisma: Db;
+  /** A shared connection for commands (not for blocking reads or subscriptions). */
+  redis: Redis;
+  logger: Logger;
+}

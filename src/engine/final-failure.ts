@@ -1,0 +1,34 @@
+import { DeployflowError } from '../errors';
+import type { EngineDeps } from './engine-deps';
+import { ACTIVE_STATUSES, transitionDeployment } from './deployment-status';
+import type { OperationJobData } from './job-data';
+import { finishOperation } from './operation-state';
+import { COMPENSATE_STEP } from './step-names';
+import { stepRecords } from './step-records';
+import { CancelledError } from './step-errors';
+import { enqueueCompensation } from './compensation';
+
+/**
+ * A step failed for good. Runs inside the failing step, before the job is failed in BullMQ: if the process dies
+ * half-way, the job stalls, runs again and comes back here — every write below is idempotent (compare-and-set).
+ */
+export async function handleFinalFailure(deps: EngineDeps, data: OperationJobData, step: string, err: unknown): Promise<void> {
+  const cancelled = err instanceof CancelledError;
+  const code = err instanceof DeployflowError ? err.code : 'step_failed';
+  const message = err instanceof Error ? err.message : String(err);
+  const { prisma } = deps;
+
+  if (data.kind === 'deploy' && data.deploymentId) {
+    await transitionDeployment(prisma, data.deploymentId, ACTIVE_STATUSES, cancelled ? 'cancelled' : 'failed', {
+      failedStep: cancelled ? null : step,
+      statusReason: cancelled ? 'cancelled on request' : `${step}: ${message}`,
+    });
+    await stepRecords.skipRemaining(prisma, data.ownerId, cancelled ? 'cancelled' : 'skipped');
+    // Compensation is a job of its own so that a Krane outage retries it without holding up anything else.
+    if (step !== COMPENSATE_STEP) await enqueueCompensation(deps, data.deploymentId, data.operationId);
+  } else {
+    await stepRecords.skipRemaining(prisma, data.ownerId);
+  }
+  await finishOperation(prisma, data.operationId, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
+  deps.logger.warn('operation failed', { operationId: data.operationId, step, code, error: message });
+}

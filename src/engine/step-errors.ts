@@ -1,0 +1,11 @@
+import { TerminalError } from '../errors';
+
+/** The deploy was cancelled (POST /v1/deployments/:id/cancel) before routes were assigned. */
+export class CancelledError extends TerminalError {
+  constructor(deploymentId: string) {
+    super('cancelled', `deployment ${deploymentId} was cancelled`);
+  }
+}
+
+/** A step found what it needs missing or in the wrong state: never worth retrying. */
+export class PreconditionFailedError extends TerminalError {}

@@ -1,0 +1,51 @@
+import { newId } from '../ids';
+import type { Db } from '../db/prisma';
+
+const MAX_TEXT = 2000;
+const clip = (text: string | undefined | null) => (text == null ? null : text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) + '…' : text);
+
+/** The DeploymentStep rows: the timeline users read. One row per (owner, step), written idempotently. */
+export const stepRecords = {
+  async running(prisma: Db, row: { ownerId: string; operationId: string; name: string; position: number; attempts: number }) {
+    const now = new Date();
+    await prisma.deploymentStep.upsert({
+      where: { ownerId_name: { ownerId: row.ownerId, name: row.name } },
+      create: { id: newId('stp'), ownerId: row.ownerId, operationId: row.operationId, name: row.name, position: row.position, status: 'running', attempts: row.attempts, startedAt: now },
+      update: { status: 'running', attempts: row.attempts, error: null },
+    });
+    // Rows planned up front have no start yet; a retried step keeps its first start.
+    await prisma.deploymentStep.updateMany({ where: { ownerId: row.ownerId, name: row.name, startedAt: null }, data: { startedAt: now } });
+  },
+
+  async succeeded(prisma: Db, ownerId: string, name: string, output: string | undefined) {
+    await prisma.deploymentStep.update({
+      where: { ownerId_name: { ownerId, name } },
+      data: { status: 'succeeded', endedAt: new Date(), output: clip(output), error: null },
+    });
+  },
+
+  /** A failed attempt: `final` ends the step; otherwise it will be retried and stays running. */
+  async failed(prisma: Db, ownerId: string, name: string, error: string, final: boolean, status: 'failed' | 'cancelled' = 'failed') {
+    await prisma.deploymentStep.updateMany({
+      where: { ownerId, name },
+      data: final ? { status, endedAt: new Date(), error: clip(error) } : { error: clip(error) },
+    });
+  },
+
+  async progress(prisma: Db, ownerId: string, name: string, output: string) {
+    await prisma.deploymentStep.updateMany({ where: { ownerId, name, status: 'running' }, data: { output: clip(output) } });
+  },
+
+  /** Creates the pending rows of a whole flow up front so the timeline shows what is still to come. */
+  async plan(prisma: Db, ownerId: string, operationId: string, names: readonly string[]) {
+    await prisma.deploymentStep.createMany({
+      data: names.map((name, position) => ({ id: newId('stp'), ownerId, operationId, name, position, status: 'pending' as const })),
+      skipDuplicates: true,
+    });
+  },
+
+  /** Steps that never ran because the operation ended earlier. */
+  async skipRemaining(prisma: Db, ownerId: string, status: 'skipped' | 'cancelled' = 'skipped') {
+    await prisma.deploymentStep.updateMany({ where: { ownerId, status: 'pending' }, data: { status } });
+  },
+};

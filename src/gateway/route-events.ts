@@ -1,0 +1,158 @@
+import IORedis, { Redis } from 'ioredis';
+import { z } from 'zod';
+import { Logger, silentLogger } from '../logger';
+
+/** One hostname's new owner; `deploymentId: null` means the route was removed. */
+export interface RouteAssignment {
+  hostname: string;
+  deploymentId: string | null;
+}
+
+/** What the routing engine publishes after it committed the route changes of one job. */
+export interface RouteChange {
+  projectId: string;
+  routes: RouteAssignment[];
+}
+
+/** A published RouteChange with its place in the global order of changes. */
+export interface RouteChangeEvent extends RouteChange {
+  version: number;
+}
+
+export function routesChannel(prefix: string): string {
+  return `${prefix}:routes`;
+}
+
+export function routesVersionKey(prefix: string): string {
+  return `${prefix}:routes:version`;
+}
+
+// INCR and PUBLISH in one script: two publishers can never send their versions out of order, so a subscriber
+// only ever sees a gap when a message was really lost. The version is spliced into the payload as text
+// (cjson would turn an empty `routes` array into an object).
+const PUBLISH_SCRIPT = `
+local version = redis.call('INCR', KEYS[1])
+redis.call('PUBLISH', ARGV[1], '{"version":' .. version .. ',' .. string.sub(ARGV[2], 2))
+return version
+`;
+
+/**
+ * Takes the next global route version and publishes the change with it. Call it only after the change committed:
+ * a gateway that reads version N assumes every change up to N is in the database.
+ */
+export async function publishRouteChange(redis: Redis, prefix: string, change: RouteChange): Promise<number> {
+  const payload = JSON.stringify({
+    projectId: change.projectId,
+    routes: change.routes.map((r) => ({ hostname: r.hostname, deploymentId: r.deploymentId })),
+  });
+  const version = await redis.eval(PUBLISH_SCRIPT, 1, routesVersionKey(prefix), routesChannel(prefix), payload);
+  return Number(version);
+}
+
+/** The version of the last published change; 0 when nothing was ever published. */
+export async function readRouteVersion(redis: Redis, prefix: string): Promise<number> {
+  const value = await redis.get(routesVersionKey(prefix));
+  return value === null ? 0 : Number(value);
+}
+
+const routeChangeEventSchema = z.object({
+  version: z.number().int().positive(),
+  projectId: z.string(),
+  routes: z.array(z.object({ hostname: z.string().min(1), deploymentId: z.string().min(1).nullable() })),
+});
+
+/** Parses a message from the routes channel; undefined for anything that is not a well-formed event. */
+export function parseRouteChangeEvent(message: string): RouteChangeEvent | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(message);
+  } catch {
+    return undefined;
+  }
+  const parsed = routeChangeEventSchema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export interface RouteSubscriptionOptions {
+  logger?: Logger;
+  /**
+   * Called each time the subscription is live again after the connection dropped: messages published while it
+   * was down are lost, so the subscriber should resync.
+   */
+  onResubscribed?: () => void;
+}
+
+export interface RouteSubscription {
+  /** Unsubscribes; closes the connection only when it was created from a URL. */
+  close(): Promise<void>;
+}
+
+/**
+ * Subscribes to route changes. Pass a Redis URL (a connection of its own is opened and owned) or a dedicated
+ * connection (it enters subscriber mode and cannot run other commands). Resolves once the subscription is live.
+ */
+export async function subscribeRouteChanges(
+  connection: string | Redis,
+  prefix: string,
+  onChange: (event: RouteChangeEvent) => void,
+  options: RouteSubscriptionOptions = {},
+): Promise<RouteSubscription> {
+  const logger = options.logger ?? silentLogger;
+  const owned = typeof connection === 'string';
+  // Named, so an operator (or a test) can find the gateway's subscriber in CLIENT LIST.
+  const subscriber = owned
+    ? new IORedis(connection, { maxRetriesPerRequest: null, connectionName: `${prefix}:route-subscriber` })
+    : connection;
+  const channel = routesChannel(prefix);
+  let closed = false;
+
+  const onMessage = (from: string, message: string) => {
+    if (from !== channel) return;
+    const event = parseRouteChangeEvent(message);
+    if (!event) {
+      logger.warn('ignoring malformed route change message', { channel, message: message.slice(0, 200) });
+      return;
+    }
+    onChange(event);
+  };
+  const onError = (err: Error) => logger.warn('route subscriber connection error', { error: err.message });
+  // ioredis re-subscribes on its own after a reconnect but emits `ready` before it does; subscribing again
+  // ourselves (idempotent in Redis) lets us know when the subscription is live before asking for a resync.
+  const onReady = () => {
+    if (closed) return;
+    subscriber.subscribe(channel).then(
+      () => {
+        if (closed) return;
+        logger.info('route subscription restored after reconnect', { channel });
+        options.onResubscribed?.();
+      },
+      (err: Error) => logger.warn('re-subscribing to route changes failed', { error: err.message }),
+    );
+  };
+
+  subscriber.on('message', onMessage);
+  if (owned) subscriber.on('error', onError);
+  try {
+    await subscriber.subscribe(channel);
+  } catch (err) {
+    subscriber.off('message', onMessage);
+    if (owned) subscriber.disconnect();
+    throw err;
+  }
+  subscriber.on('ready', onReady);
+
+  return {
+    async close() {
+      if (closed) return;
+      closed = true;
+      subscriber.off('message', onMessage);
+      subscriber.off('ready', onReady);
+      if (owned) {
+        subscriber.disconnect();
+        subscriber.off('error', onError);
+        return;
+      }
+      await subscriber.unsubscribe(channel).catch(() => undefined);
+    },
+  };
+}

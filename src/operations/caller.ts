@@ -1,0 +1,6 @@
+/** Who asks for an operation: an API key of a workspace, or a trusted internal caller (gRPC, script). */
+export interface Caller {
+  workspaceId: string;
+  /** API key id, or `grpc:<key id>` / `script:<name>`: recorded on operations and the rollback pin. */
+  requestedBy: string;
+}

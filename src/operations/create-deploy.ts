@@ -1,0 +1,94 @@
+import type { Db } from '../db/prisma';
+import { ConflictError, NotFoundError } from '../errors';
+import { newId } from '../ids';
+import type { Caller } from './caller';
+import type { DeployRequest } from './deploy-request';
+import { resolveProject } from './resolve-project';
+
+export interface CreatedDeploy {
+  deploymentId: string;
+  operationId: string;
+  /** True when the idempotency key matched an earlier request: nothing new was created. */
+  existing: boolean;
+}
+
+/**
+ * Creates the `pending` deployment and its deploy operation in one transaction, then enqueues the flow.
+ * A crash between the commit and the enqueue is healed by the reconciler (it enqueues queued operations without a flow).
+ */
+export async function createDeploy(
+  deps: { prisma: Db; enqueue(operationId: string): Promise<void> },
+  caller: Caller,
+  request: DeployRequest,
+  idempotencyKey?: string,
+): Promise<CreatedDeploy> {
+  const { prisma } = deps;
+  const opKey = idempotencyKey ? `${caller.workspaceId}:deploy:${idempotencyKey}` : undefined;
+  if (opKey) {
+    const earlier = await prisma.operation.findUnique({ where: { idempotencyKey: opKey } });
+    if (earlier) return { deploymentId: earlier.deploymentId!, operationId: earlier.id, existing: true };
+  }
+  const project = await resolveProject(prisma, caller.workspaceId, request.projectId);
+  const environment = await prisma.environment.findUnique({ where: { projectId_slug: { projectId: project.id, slug: request.environment } } });
+  if (!environment) throw new NotFoundError('environment', request.environment);
+
+  const deploymentId = newId('dep');
+  const operationId = newId('op');
+  try {
+    await prisma.$transaction([
+      prisma.deployment.create({
+        data: {
+          id: deploymentId,
+          projectId: project.id,
+          environmentId: environment.id,
+          image: request.image,
+          gitBranch: request.git.branch ?? null,
+          gitCommitSha: request.git.commitSha ?? null,
+          gitMessage: request.git.message ?? null,
+          gitAuthor: request.git.author ?? null,
+          replicas: request.runtime.replicas,
+          cpuMillicores: request.runtime.cpuMillicores,
+          memoryMib: request.runtime.memoryMib,
+          port: request.runtime.port,
+          healthCheckPath: request.runtime.healthCheckPath,
+          openapiPath: request.runtime.openapiPath,
+          envVars: request.runtime.env,
+        },
+      }),
+      prisma.operation.create({
+        data: { id: operationId, kind: 'deploy', projectId: project.id, deploymentId, requestedBy: caller.requestedBy, idempotencyKey: opKey },
+      }),
+    ]);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'P2002' && opKey) {
+      const earlier = await prisma.operation.findUnique({ where: { idempotencyKey: opKey } });
+      if (earlier) return { deploymentId: earlier.deploymentId!, operationId: earlier.id, existing: true };
+    }
+    throw err;
+  }
+  await deps.enqueue(operationId);
+  return { deploymentId, operationId, existing: false };
+}
+
+/** Starts the flow of an existing pending deployment (gRPC Deploy): idempotent, a second call does nothing. */
+export async function startPendingDeploy(
+  deps: { prisma: Db; enqueue(operationId: string): Promise<void> },
+  caller: Caller,
+  deploymentId: string,
+): Promise<{ operationId: string; existing: boolean }> {
+  const { prisma } = deps;
+  const deployment = await prisma.deployment.findFirst({ where: { id: deploymentId, project: { workspaceId: caller.workspaceId } } });
+  if (!deployment) throw new NotFoundError('deployment', deploymentId);
+  const earlier = await prisma.operation.findFirst({ where: { deploymentId, kind: 'deploy' }, orderBy: { createdAt: 'asc' } });
+  if (earlier) {
+    await deps.enqueue(earlier.id);
+    return { operationId: earlier.id, existing: true };
+  }
+  if (deployment.status !== 'pending') throw new ConflictError('deployment_not_pending', `deployment ${deploymentId} is ${deployment.status}, not pending`);
+  const operationId = newId('op');
+  await prisma.operation.create({
+    data: { id: operationId, kind: 'deploy', projectId: deployment.projectId, deploymentId, requestedBy: caller.requestedBy, idempotencyKey: `deploy-once:${deploymentId}` },
+  });
+  await deps.enqueue(operationId);
+  return { operationId, existing: false };
+}

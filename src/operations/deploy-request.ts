@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+const httpPath = z
+  .string()
+  .max(512)
+  .regex(/^\/(?!\/)[^\s?#]*$/, 'must be an absolute path such as /healthz (no scheme, host, query or whitespace)');
+
+/** `file:<dir>` for the process driver, or an OCI image reference for container drivers. */
+const image = z
+  .string()
+  .trim()
+  .min(1)
+  .max(512)
+  .regex(/^(file:[^\0\s]+|[a-z0-9][a-z0-9._\-/:@]*)$/, 'must be file:<dir> or an image reference like registry/app:tag');
+
+export const GitInfo = z.strictObject({
+  branch: z.string().trim().min(1).max(255).optional(),
+  commitSha: z
+    .string()
+    .regex(/^[0-9a-fA-F]{7,64}$/, 'must be 7 to 64 hexadecimal characters')
+    .transform((v) => v.toLowerCase())
+    .optional(),
+  message: z.string().max(2000).optional(),
+  author: z.string().max(255).optional(),
+});
+
+export const RuntimeSettings = z.strictObject({
+  replicas: z.number().int().min(1).max(20).default(1),
+  cpuMillicores: z.number().int().min(10).max(64_000).default(250),
+  memoryMib: z.number().int().min(16).max(262_144).default(256),
+  port: z.number().int().min(1).max(65_535).default(8080),
+  healthCheckPath: httpPath.default('/healthz'),
+  openapiPath: httpPath.default('/openapi.json'),
+  env: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'names are letters, digits and _'), z.string().max(8192))
+    .refine((env) => Object.keys(env).length <= 100, 'at most 100 variables')
+    .default({}),
+});
+
+/** What a deploy asks for: shared by the HTTP API, gRPC and the enqueue script. */
+export const DeployRequest = z.strictObject({
+  projectId: z.string().trim().min(1).max(128),
+  environment: z.string().trim().min(1).max(63).default('production'),
+  image,
+  git: GitInfo.default({}),
+  runtime: RuntimeSettings.default(() => RuntimeSettings.parse({})),
+});
+
+export type DeployRequest = z.infer<typeof DeployRequest>;
+export type DeployRequestInput = z.input<typeof DeployRequest>;

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { loadConfig } from '../../src/config';
+import type { AppContext } from '../../src/context';
+import type { EngineSettings } from '../../src/engine/engine-deps';
+import { createEngine, Engine } from '../../src/engine/engine';
+import { EmbeddedKrane, startEmbeddedKrane } from '../../src/krane/embedded';
+import { silentLogger } from '../../src/logger';
+import { createDeploy } from '../../src/operations/create-deploy';
+import { DeployRequest, DeployRequestInput } from '../../src/operations/deploy-request';
+import { createTestDatabase, TestDatabase } from './test-database';
+import { testRedis } from './test-redis';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const HELLO_API = 'file:examples/hello-api';
+
+/** Fast engine settings for tests: short polls, short deadlines, quick retries. */
+export const TEST_ENGINE_SETTINGS: Partial<EngineSettings> = {
+  pollIntervalMs: 100,
+  pollDeadlineMs: 15_000,
+  backoffMs: 50,
+  stepAttempts: 3,
+  instanceHttpTimeoutMs: 2_000,
+};
+
+export interface EngineHarness {
+  ctx: AppContext;
+  db: TestDatabase;
+  redis: Redis;
+  redisUrl: string;
+  prefix: string;
+  krane: EmbeddedKrane;
+  engine: Engine;
+  deploy(input: Omit<DeployRequestInput, 'projectId'> & { projectId: string }, workspaceId: string): Promise<{ deploymentId: string; operationId: string }>;
+  /** Polls the operation row until it is finished (bounded), and returns it. */
+  waitForOperation(operationId: string, timeoutMs?: number): Promise<{ state: string; errorCode: string | null; errorMessage: string | null }>;
+  close(): Promise<void>;
+}
+
+/** Real PostgreSQL database, real Redis prefix, embedded Krane over gRPC, and the engine with workers in this process. */
+export async function startEngineHarness(options: { settings?: Partial<EngineSettings>; workers?: boolean; env?: Record<string, string> } = {}): Promise<EngineHarness> {
+  const db = await createTestDatabase();
+  const redisInfo = testRedis();
+  const redis = redisInfo.connect();
+  const config = loadConfig({ QUEUE_PREFIX: `{${redisInfo.prefix}}`, REDIS_URL: redisInfo.url, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...options.env });
+  const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: silentLogger };
+  const krane = await startEmbeddedKrane({ rootDir: REPO_ROOT, gracePeriodMs: 2_000, healthIntervalMs: 50 });
+  const engine = createEngine(ctx, krane.client, { ...TEST_ENGINE_SETTINGS, ...options.settings }, redisInfo.url);
+  if (options.workers !== false) engine.startWorkers({ concurrency: 5 });
+  return {
+    ctx,
+    db,
+    redis,
+    redisUrl: redisInfo.url,
+    prefix: config.QUEUE_PREFIX,
+    krane,
+    engine,
+    async deploy(input, workspaceId) {
+      return createDeploy({ prisma: db.prisma, enqueue: engine.enqueue }, { workspaceId, requestedBy: 'test' }, DeployRequest.parse(input));
+    },
+    async waitForOperation(operationId, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const op = await db.prisma.operation.findUniqueOrThrow({ where: { id: operationId } });
+        if (!['queued', 'running'].includes(op.state)) return op;
+        if (Date.now() > deadline) throw new Error(`operation ${operationId} still ${op.state} after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async close() {
+      await engine.close();
+      await krane.stop();
+      await redis.quit();
+      await db.drop();
+    },
+  };
+}
