@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Db } from './db/prisma';
+import type { Engine } from './engine/engine';
 import type { Logger } from './logger';
 
 /** What every part of the control plane (API, gRPC, workers) is handed: no globals. */
@@ -12,4 +13,9 @@ export interface AppContext {
   /** A shared connection for commands (not for blocking reads or subscriptions). */
   redis: Redis;
   logger: Logger;
+}
+
+/** The API and gRPC servers also enqueue operations. */
+export interface ControlPlaneContext extends AppContext {
+  engine: Engine;
 }

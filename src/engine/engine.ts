@@ -3,6 +3,7 @@ import type { KraneClient } from '../krane/client';
 import { defaultEngineSettings, EngineDeps, EngineSettings } from './engine-deps';
 import { enqueueOperation } from './enqueue-operation';
 import { createEngineQueues } from './queues';
+import { scheduleReconciler } from './reconciler';
 import { EngineWorkers, startEngineWorkers } from './workers';
 
 export interface Engine {
@@ -10,6 +11,8 @@ export interface Engine {
   enqueue(operationId: string): Promise<void>;
   /** Starts the workers of all queues in this process (`npm start` does; a pure API process need not). */
   startWorkers(options?: { concurrency?: number }): EngineWorkers;
+  /** Registers the periodic reconciler (idempotent; the schedule lives in Redis). */
+  scheduleReconciler(everyMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,7 @@ export function createEngine(ctx: AppContext, krane: KraneClient, overrides: Par
       running.push(workers);
       return workers;
     },
+    scheduleReconciler: (everyMs = ctx.config.RECONCILE_EVERY_MS) => scheduleReconciler(deps, everyMs),
     async close() {
       await Promise.all(running.map((w) => w.close()));
       await queues.close();

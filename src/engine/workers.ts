@@ -6,10 +6,10 @@ import type { EngineDeps } from './engine-deps';
 import type { OperationJobData, StepJobData } from './job-data';
 import { completeOperation } from './operation-completion';
 import { QueueName } from './queue-names';
+import { reconcileOnce, RECONCILE_JOB } from './reconciler';
 import { COMPENSATE_STEP } from './step-names';
 import { runStep } from './step-runner';
 
-export const RECONCILE_JOB = 'reconcile';
 
 export interface EngineWorkers {
   workers: Worker[];
@@ -19,8 +19,6 @@ export interface EngineWorkers {
 export interface WorkerOptions {
   redisUrl: string;
   concurrency: number;
-  /** Runs the reconciler's scheduled job (see reconciler.ts). */
-  reconcile?: (job: Job) => Promise<unknown>;
 }
 
 function dispatchStep(deps: EngineDeps) {
@@ -46,7 +44,7 @@ export function startEngineWorkers(deps: EngineDeps, options: WorkerOptions): En
   const operations = new Worker(
     QueueName.operations,
     async (job: Job) => {
-      if (job.name === RECONCILE_JOB) return options.reconcile?.(job);
+      if (job.name === RECONCILE_JOB) return reconcileOnce(deps);
       return completeOperation(deps, job as Job<OperationJobData>);
     },
     { ...common, connection: connection(), concurrency: options.concurrency },

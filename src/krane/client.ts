@@ -30,6 +30,7 @@ export function createKraneClient(url: string, options: KraneClientOptions = {})
   const deadlineMs = options.deadlineMs ?? DEFAULT_KRANE_DEADLINE_MS;
   const channel = createChannel(url);
   const grpc: DeploymentServiceClient = createClient(DeploymentServiceDefinition, channel);
+  let closed = false;
 
   async function call<T>(name: KraneCall, target: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
     // nice-grpc has no deadline of its own: aborting the call cancels it on the wire as a deadline would.
@@ -80,6 +81,9 @@ export function createKraneClient(url: string, options: KraneClientOptions = {})
       }
     },
     close() {
+      // Idempotent: owners of an embedded Krane may close the client and also stop the Krane that closes it.
+      if (closed) return;
+      closed = true;
       channel.close();
     },
   };

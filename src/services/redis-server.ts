@@ -12,6 +12,8 @@ export interface RedisServerOptions {
   port?: number;
   /** AOF with fsync every second: survives kill -9 of redis-server itself. */
   durable?: boolean;
+  /** redis-server writes its PID here (to find it again after our own process was killed). */
+  pidFile?: string;
 }
 
 export interface RunningRedis {
@@ -36,6 +38,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Run
     '--daemonize', 'no',
     '--protected-mode', 'yes',
     ...persistence,
+    ...(options.pidFile ? ['--pidfile', options.pidFile] : []),
   ]);
   try {
     await waitForPort(port);

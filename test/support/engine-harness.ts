@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config';
 import type { AppContext } from '../../src/context';
 import type { EngineSettings } from '../../src/engine/engine-deps';
 import { createEngine, Engine } from '../../src/engine/engine';
+import { GatewayService, startGatewayService } from '../../src/gateway';
 import { EmbeddedKrane, startEmbeddedKrane } from '../../src/krane/embedded';
 import { silentLogger } from '../../src/logger';
 import { createDeploy } from '../../src/operations/create-deploy';
@@ -31,6 +32,9 @@ export interface EngineHarness {
   prefix: string;
   krane: EmbeddedKrane;
   engine: Engine;
+  /** Started on demand by `startGateway()`. */
+  gateway?: GatewayService;
+  startGateway(): Promise<GatewayService>;
   deploy(input: Omit<DeployRequestInput, 'projectId'> & { projectId: string }, workspaceId: string): Promise<{ deploymentId: string; operationId: string }>;
   /** Polls the operation row until it is finished (bounded), and returns it. */
   waitForOperation(operationId: string, timeoutMs?: number): Promise<{ state: string; errorCode: string | null; errorMessage: string | null }>;
@@ -55,6 +59,10 @@ export async function startEngineHarness(options: { settings?: Partial<EngineSet
     prefix: config.QUEUE_PREFIX,
     krane,
     engine,
+    async startGateway() {
+      this.gateway ??= await startGatewayService({ redisUrl: redisInfo.url, prefix: config.QUEUE_PREFIX, prisma: db.prisma, port: 0, resyncMs: 1_000 });
+      return this.gateway;
+    },
     async deploy(input, workspaceId) {
       return createDeploy({ prisma: db.prisma, enqueue: engine.enqueue }, { workspaceId, requestedBy: 'test' }, DeployRequest.parse(input));
     },
@@ -68,6 +76,7 @@ export async function startEngineHarness(options: { settings?: Partial<EngineSet
       }
     },
     async close() {
+      await this.gateway?.close();
       await engine.close();
       await krane.stop();
       await redis.quit();

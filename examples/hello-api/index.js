@@ -1,0 +1,90 @@
+'use strict';
+// A tiny HTTP app with no dependencies, used to exercise deployments end to end.
+// Environment: PORT (required by Krane, default 8080), HOST (default 127.0.0.1), DEPLOYMENT_ID, INSTANCE_ID,
+// VERSION; FAIL_HEALTH=1 makes /healthz answer 503 forever; CRASH_ON_START=1 exits with status 1 at once.
+const http = require('node:http');
+
+if (process.env.CRASH_ON_START === '1') {
+  console.error('hello-api: CRASH_ON_START=1, exiting');
+  process.exit(1);
+}
+
+const port = Number(process.env.PORT || 8080);
+const host = process.env.HOST || '127.0.0.1';
+const deploymentId = process.env.DEPLOYMENT_ID || null;
+const instanceId = process.env.INSTANCE_ID || null;
+const version = process.env.VERSION || '1.0.0';
+const failHealth = process.env.FAIL_HEALTH === '1';
+const startedAt = new Date().toISOString();
+
+const infoSchema = {
+  type: 'object',
+  required: ['deploymentId', 'version', 'instanceId', 'startedAt'],
+  properties: {
+    deploymentId: { type: ['string', 'null'] },
+    version: { type: 'string' },
+    instanceId: { type: ['string', 'null'] },
+    pid: { type: 'integer' },
+    startedAt: { type: 'string', format: 'date-time' },
+  },
+};
+
+const openapi = {
+  openapi: '3.1.0',
+  info: { title: 'hello-api', version, description: 'Says which deployment and instance answered.' },
+  paths: {
+    '/': {
+      get: {
+        operationId: 'getInfo',
+        summary: 'Which deployment, version and instance answered',
+        responses: {
+          200: { description: 'Instance information', content: { 'application/json': { schema: { $ref: '#/components/schemas/Info' } } } },
+        },
+      },
+    },
+    '/healthz': {
+      get: {
+        operationId: 'getHealth',
+        summary: 'Health check',
+        responses: {
+          200: { description: 'Healthy', content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } } },
+          503: { description: 'Unhealthy', content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } } },
+        },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      Info: infoSchema,
+      Health: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok', 'failing'] } } },
+    },
+  },
+};
+
+function sendJson(res, status, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+const server = http.createServer((req, res) => {
+  const path = (req.url || '/').split('?')[0];
+  if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
+  if (path === '/') return sendJson(res, 200, { deploymentId, version, instanceId, pid: process.pid, startedAt });
+  if (path === '/healthz') return failHealth ? sendJson(res, 503, { status: 'failing' }) : sendJson(res, 200, { status: 'ok' });
+  if (path === '/openapi.json') return sendJson(res, 200, openapi);
+  return sendJson(res, 404, { error: 'not found' });
+});
+
+server.listen(port, host, () => {
+  console.log(`hello-api ${version} listening on ${host}:${port} (deployment ${deploymentId}, instance ${instanceId})`);
+});
+
+function shutdown(signal) {
+  console.log(`hello-api: ${signal}, closing`);
+  server.close(() => process.exit(0));
+  // Keep-alive connections would hold close() open; drop them so the process ends promptly.
+  server.closeAllConnections();
+}
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

@@ -1,0 +1,108 @@
+import { Job } from 'bullmq';
+import type { EngineDeps } from './engine-deps';
+import { enqueueCompensation } from './compensation';
+import { enqueueOperation } from './enqueue-operation';
+import { handleFinalFailure } from './final-failure';
+import type { OperationJobData } from './job-data';
+import { operationJobId, stepJobId } from './queue-names';
+import { COMPENSATE_STEP } from './step-names';
+import { syncInstances } from './sync-instances';
+
+export const RECONCILE_JOB = 'reconcile';
+
+export interface ReconcileReport {
+  reenqueued: string[];
+  failedLostFlows: string[];
+  compensations: string[];
+  instancesRefreshed: number;
+  recreatedInKrane: string[];
+}
+
+/** Operations younger than this are left alone: their flow may simply not have been enqueued yet. */
+const GRACE_MS = 10_000;
+const BATCH = 100;
+
+/**
+ * One pass of the reconciler (SPEC §5): heals what a crash or a lost Redis write can leave behind.
+ * - an unfinished operation whose root job is missing → its flow is enqueued again (ids are deterministic, steps idempotent);
+ * - an unfinished operation whose root job failed → the operation is resolved as failed (with compensation);
+ * - a failed or cancelled deploy not compensated yet → its compensation is (re)queued;
+ * - Instance rows of routed, ready deployments are refreshed from Krane; one that Krane no longer knows (e.g. the embedded
+ *   Krane restarted) is created again, so what the routes point at keeps running.
+ */
+export async function reconcileOnce(deps: EngineDeps, now = Date.now()): Promise<ReconcileReport> {
+  const report: ReconcileReport = { reenqueued: [], failedLostFlows: [], compensations: [], instancesRefreshed: 0, recreatedInKrane: [] };
+  const { prisma, queues } = deps;
+  const cutoff = new Date(now - GRACE_MS);
+
+  const unfinished = await prisma.operation.findMany({ where: { state: { in: ['queued', 'running'] }, createdAt: { lt: cutoff } }, take: BATCH, orderBy: { createdAt: 'asc' } });
+  for (const op of unfinished) {
+    const root = await Job.fromId<OperationJobData>(queues.operations, operationJobId(op.id));
+    const state = root ? await root.getState() : 'unknown';
+    if (state === 'unknown') {
+      await enqueueOperation(deps, op.id);
+      report.reenqueued.push(op.id);
+    } else if (state === 'failed') {
+      const data: OperationJobData = root!.data;
+      await handleFinalFailure(deps, data, 'reconcile', new Error(root!.failedReason || 'the flow failed'));
+      report.failedLostFlows.push(op.id);
+    } else if (state === 'completed') {
+      // The root job ran but the process died before the operation row was updated.
+      await prisma.operation.updateMany({ where: { id: op.id, state: { in: ['queued', 'running'] } }, data: { state: 'succeeded', finishedAt: new Date(), result: (root!.returnvalue ?? {}) as object } });
+    }
+  }
+
+  const uncompensated = await prisma.deployment.findMany({
+    where: { status: { in: ['failed', 'cancelled'] }, compensatedAt: null, updatedAt: { lt: cutoff } },
+    take: BATCH,
+    select: { id: true },
+  });
+  for (const d of uncompensated) {
+    const op = await prisma.operation.findFirst({ where: { deploymentId: d.id, kind: 'deploy' }, orderBy: { createdAt: 'asc' } });
+    if (!op) continue;
+    const job = await Job.fromId(queues.steps, stepJobId(op.id, COMPENSATE_STEP));
+    if (job && (await job.isFailed())) await job.retry();
+    else if (!job) await enqueueCompensation(deps, d.id, op.id);
+    else continue;
+    report.compensations.push(d.id);
+  }
+
+  const routed = await prisma.deployment.findMany({
+    where: { status: 'ready', id: { in: (await prisma.ingressRoute.findMany({ distinct: ['deploymentId'], select: { deploymentId: true } })).map((r) => r.deploymentId) } },
+    include: { project: { include: { workspace: true } } },
+    take: BATCH,
+  });
+  for (const d of routed) {
+    try {
+      const namespace = d.project.workspace.slug;
+      const instances = await deps.krane.get(namespace, d.id);
+      if (instances.length === 0) {
+        const created = await deps.krane.create({
+          namespace,
+          deploymentId: d.id,
+          image: d.image,
+          replicas: d.replicas,
+          cpuMillicores: d.cpuMillicores,
+          memoryMib: d.memoryMib,
+          port: d.port,
+          env: (d.envVars ?? {}) as Record<string, string>,
+          healthCheckPath: d.healthCheckPath,
+        });
+        if (!created.alreadyExisted) report.recreatedInKrane.push(d.id);
+      }
+      await syncInstances(prisma, d.id, instances);
+      report.instancesRefreshed += instances.length;
+    } catch (err) {
+      deps.logger.warn('reconciler could not refresh instances', { deploymentId: d.id, error: (err as Error).message });
+    }
+  }
+  if (report.reenqueued.length || report.failedLostFlows.length || report.compensations.length || report.recreatedInKrane.length) {
+    deps.logger.info('reconciled', { ...report });
+  }
+  return report;
+}
+
+/** Registers the reconciler as a BullMQ job scheduler: one run every `everyMs`, whichever worker picks it up. */
+export async function scheduleReconciler(deps: EngineDeps, everyMs: number): Promise<void> {
+  await deps.queues.operations.upsertJobScheduler(RECONCILE_JOB, { every: everyMs }, { name: RECONCILE_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+}

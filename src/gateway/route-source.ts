@@ -1,0 +1,58 @@
+import type { Db } from '../db/prisma';
+
+export interface RouteEntry {
+  hostname: string;
+  deploymentId: string;
+}
+
+/** Every route, and the addresses (`host:port`) of the running instances of deployments, by deployment id. */
+export interface RouteSnapshot {
+  routes: RouteEntry[];
+  instances: Record<string, string[]>;
+}
+
+/** Where a gateway reads the truth about routes from. */
+export interface RouteSource {
+  loadAll(): Promise<RouteSnapshot>;
+  /** Running instance addresses of the given deployments; a deployment without any maps to []. */
+  loadInstances(deploymentIds: string[]): Promise<Record<string, string[]>>;
+}
+
+function groupAddresses(rows: Array<{ deploymentId: string; address: string }>, deploymentIds: string[] = []): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const id of deploymentIds) out[id] = [];
+  for (const row of rows) (out[row.deploymentId] ??= []).push(row.address);
+  return out;
+}
+
+// A stable order, so that round robin walks the instances the same way after every reload.
+const INSTANCE_ORDER = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
+
+export function prismaRouteSource(prisma: Db): RouteSource {
+  return {
+    async loadAll() {
+      // One snapshot for both reads: routes and instances must describe the same moment.
+      const [routes, instances] = await prisma.$transaction(
+        [
+          prisma.ingressRoute.findMany({ select: { hostname: true, deploymentId: true } }),
+          prisma.instance.findMany({
+            where: { status: 'running' },
+            select: { deploymentId: true, address: true },
+            orderBy: INSTANCE_ORDER,
+          }),
+        ],
+        { isolationLevel: 'RepeatableRead' },
+      );
+      return { routes, instances: groupAddresses(instances) };
+    },
+    async loadInstances(deploymentIds) {
+      if (deploymentIds.length === 0) return {};
+      const rows = await prisma.instance.findMany({
+        where: { status: 'running', deploymentId: { in: deploymentIds } },
+        select: { deploymentId: true, address: true },
+        orderBy: INSTANCE_ORDER,
+      });
+      return groupAddresses(rows, deploymentIds);
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { DeploymentRequest } from '../generated/proto/krane/v1/deployment';
+import { InvalidSpecError } from './driver';
+import { KraneDeploymentSpec, MAX_REPLICAS } from './types';
+
+// Ids end up in process names, container names and label values of other drivers: keep them to a safe alphabet.
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MAX_ENV_VARS = 200;
+const MAX_ENV_VALUE_BYTES = 32 * 1024;
+
+export function validateIds(namespace: string, deploymentId: string): void {
+  checkId('namespace', namespace);
+  checkId('deployment_id', deploymentId);
+}
+
+function checkId(field: string, value: string): void {
+  if (!value) throw new InvalidSpecError(`${field} is required`);
+  if (!ID_PATTERN.test(value)) {
+    throw new InvalidSpecError(`${field} ${JSON.stringify(value)} must be 1-128 letters, digits, '_', '.' or '-', starting with a letter or digit`);
+  }
+}
+
+/** The wire request as a spec, or InvalidSpecError naming the first bad field. */
+export function validateDeploymentRequest(request: DeploymentRequest | undefined): KraneDeploymentSpec {
+  if (!request) throw new InvalidSpecError('deployment is required');
+  validateIds(request.namespace, request.deploymentId);
+  if (!request.image.trim()) throw new InvalidSpecError('image is required');
+  if (request.replicas < 1 || request.replicas > MAX_REPLICAS) {
+    throw new InvalidSpecError(`replicas must be between 1 and ${MAX_REPLICAS}, got ${request.replicas}`);
+  }
+  if (request.port > 65535) throw new InvalidSpecError(`port must be at most 65535, got ${request.port}`);
+  const healthCheckPath = request.healthCheckPath;
+  if (healthCheckPath && (!healthCheckPath.startsWith('/') || healthCheckPath.startsWith('//') || /[\s#]/.test(healthCheckPath))) {
+    throw new InvalidSpecError(`health_check_path ${JSON.stringify(healthCheckPath)} must be a path starting with a single '/'`);
+  }
+  const env = request.env ?? {};
+  const names = Object.keys(env);
+  if (names.length > MAX_ENV_VARS) throw new InvalidSpecError(`env has ${names.length} variables, at most ${MAX_ENV_VARS} allowed`);
+  for (const name of names) {
+    if (!ENV_NAME_PATTERN.test(name)) throw new InvalidSpecError(`env variable name ${JSON.stringify(name)} is not a valid name`);
+    if (Buffer.byteLength(env[name]) > MAX_ENV_VALUE_BYTES) {
+      throw new InvalidSpecError(`env variable ${name} is longer than ${MAX_ENV_VALUE_BYTES} bytes`);
+    }
+    if (env[name].includes('\0')) throw new InvalidSpecError(`env variable ${name} contains a NUL byte`);
+  }
+  return {
+    namespace: request.namespace,
+    deploymentId: request.deploymentId,
+    image: request.image,
+    replicas: request.replicas,
+    cpuMillicores: request.cpuMillicores,
+    memoryMib: request.memorySizeMib,
+    ...(request.port ? { port: request.port } : {}),
+    ...(names.length ? { env: { ...env } } : {}),
+    ...(healthCheckPath ? { healthCheckPath } : {}),
+  };
+}
