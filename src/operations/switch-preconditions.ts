@@ -1,0 +1,52 @@
+import type { Db } from '../db/prisma';
+import { ConflictError, NotFoundError, UnprocessableError } from '../errors';
+import type { RoutingTx } from '../route-changes/route-change-types';
+
+type Reader = Db | RoutingTx;
+
+export interface SwitchTarget {
+  projectId: string;
+  productionEnvironmentId: string;
+  namespace: string;
+  liveDeploymentId: string | null;
+  pinned: boolean;
+}
+
+/**
+ * The checks a rollback or promote must pass, against the current state (SPEC §3.2 step 1, §3.3 step 1).
+ * `strictLive`: at request time, asking for the deployment that is already live is a conflict (409); inside the
+ * routing job (the state may have moved while the request waited its turn) it is accepted as already done.
+ */
+export async function checkSwitchPreconditions(
+  db: Reader,
+  input: { kind: 'rollback' | 'promote'; projectId: string; targetDeploymentId: string; expectedSourceDeploymentId?: string },
+  strictLive: boolean,
+): Promise<SwitchTarget> {
+  const project = await db.project.findUnique({ where: { id: input.projectId }, include: { workspace: true } });
+  if (!project) throw new NotFoundError('project', input.projectId);
+  const target = await db.deployment.findUnique({ where: { id: input.targetDeploymentId }, include: { environment: true } });
+  if (!target || target.projectId !== project.id) throw new NotFoundError(`deployment of project ${project.slug}`, input.targetDeploymentId);
+  if (!target.environment.isProduction) {
+    throw new UnprocessableError('not_production', `deployment ${target.id} belongs to environment ${target.environment.slug}; only production deployments can be ${input.kind === 'rollback' ? 'rolled back to' : 'promoted'}`);
+  }
+  if (target.status !== 'ready') {
+    throw new UnprocessableError('deployment_not_ready', `deployment ${target.id} is ${target.status}; only a ready deployment can be ${input.kind === 'rollback' ? 'rolled back to' : 'promoted'}`);
+  }
+  if (input.expectedSourceDeploymentId && input.expectedSourceDeploymentId !== project.liveDeploymentId) {
+    throw new ConflictError(
+      'stale_source',
+      `expected ${input.expectedSourceDeploymentId} to be live, but ${project.liveDeploymentId ?? 'no deployment'} is: reload and try again`,
+    );
+  }
+  if (strictLive && project.liveDeploymentId === target.id) {
+    if (input.kind === 'rollback') throw new ConflictError('already_live', `deployment ${target.id} is already live`);
+    if (!project.isRolledBack) throw new ConflictError('already_live', `deployment ${target.id} is already live and the project is not rolled back: nothing to promote`);
+  }
+  return {
+    projectId: project.id,
+    productionEnvironmentId: target.environmentId,
+    namespace: project.workspace.slug,
+    liveDeploymentId: project.liveDeploymentId,
+    pinned: project.isRolledBack,
+  };
+}
