@@ -1,6 +1,9 @@
 import { buildDeployFlow } from '../../flows/deploy';
+import { buildPromoteFlow } from '../../flows/promote';
+import { buildRollbackFlow } from '../../flows/rollback';
+import { buildUndoFlow } from '../../flows/undo';
 import type { EngineDeps } from './engine-deps';
-import { DEPLOY_STEPS } from './step-names';
+import { DEPLOY_STEPS, SWITCH_STEPS, UndoStep } from './step-names';
 import { stepRecords } from './step-records';
 
 export class UnknownOperationKindError extends Error {}
@@ -15,6 +18,18 @@ export async function enqueueOperation(deps: EngineDeps, operationId: string): P
     case 'deploy': {
       await stepRecords.plan(deps.prisma, op.deploymentId!, op.id, DEPLOY_STEPS);
       await deps.queues.flows.add(buildDeployFlow({ operationId: op.id, projectId: op.projectId, deploymentId: op.deploymentId! }, deps.settings));
+      return;
+    }
+    case 'rollback':
+    case 'promote': {
+      await stepRecords.plan(deps.prisma, op.id, op.id, SWITCH_STEPS);
+      const build = op.kind === 'rollback' ? buildRollbackFlow : buildPromoteFlow;
+      await deps.queues.flows.add(build({ operationId: op.id, projectId: op.projectId, targetDeploymentId: op.deploymentId! }, deps.settings));
+      return;
+    }
+    case 'undo': {
+      await stepRecords.plan(deps.prisma, op.id, op.id, [UndoStep.undoRoutes]);
+      await deps.queues.flows.add(buildUndoFlow({ operationId: op.id, projectId: op.projectId }, deps.settings));
       return;
     }
     default:

@@ -61,6 +61,7 @@ export function routingStep<Output>(definition: RoutingStepDefinition<Output>): 
       if (trace) await traceRouting(deps.redis, deps.queues.prefix, { event: 'start', projectId: data.projectId, jobId, ticket });
       const record = await applyRouteChange(deps.prisma, {
         operationId: data.operationId,
+        operationKind: data.kind,
         projectId: data.projectId,
         fence,
         decide: (tx) => definition.decide(step, tx),

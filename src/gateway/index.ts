@@ -58,14 +58,19 @@ export async function startGatewayService(options: GatewayServiceOptions): Promi
     });
     const server = await startGateway({ host: options.host, port: options.port, table, logger });
     const started = sync;
+    let closing: Promise<void> | undefined;
     return {
       port: server.port,
       table,
       sync: started,
-      async close() {
-        await server.close();
-        await started.stop();
-        redis.disconnect();
+      // Idempotent: a second ioredis disconnect() would arm a timer that nothing clears.
+      close() {
+        closing ??= (async () => {
+          await server.close();
+          await started.stop();
+          redis.disconnect();
+        })();
+        return closing;
       },
     };
   } catch (err) {

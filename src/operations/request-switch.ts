@@ -22,7 +22,7 @@ export async function requestSwitch(
     if (earlier) return { operationId: earlier.id, existing: true };
   }
   const project = await resolveProject(prisma, caller.workspaceId, request.projectId);
-  const target = await checkSwitchPreconditions(prisma, { ...request, projectId: project.id }, true);
+  await checkSwitchPreconditions(prisma, { ...request, projectId: project.id }, true);
   const operationId = newId('op');
   await prisma.operation.create({
     data: {
@@ -30,7 +30,7 @@ export async function requestSwitch(
       kind: request.kind,
       projectId: project.id,
       deploymentId: request.targetDeploymentId,
-      sourceDeploymentId: request.expectedSourceDeploymentId ?? target.liveDeploymentId,
+      sourceDeploymentId: request.expectedSourceDeploymentId ?? null,
       reason: request.reason ?? null,
       requestedBy: caller.requestedBy,
       idempotencyKey: opKey,

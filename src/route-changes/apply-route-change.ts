@@ -1,7 +1,7 @@
 import type { Db } from '../db/prisma';
 import { RetryableError } from '../errors';
 import { newId } from '../ids';
-import type { AppliedRoute, RouteChangeRequest, RoutingTx } from './route-change-types';
+import type { AppliedRoute, RouteChangeRequest, RoutingTx, StoredRouteChange } from './route-change-types';
 
 export interface RouteChangeRecord {
   id: string;
@@ -53,7 +53,7 @@ export async function applyRouteChange(prisma: Db, request: RouteChangeRequest):
       const fenced = await tx.$executeRaw`UPDATE "Project" SET "routingFence" = ${request.fence} WHERE "id" = ${request.projectId} AND "routingFence" <= ${request.fence}`;
       const existing = await tx.routeChange.findUnique({ where: { operationId: request.operationId } });
       if (existing) {
-        const stored = existing.changes as unknown as { applied: AppliedRoute[]; notes: string[] };
+        const stored = existing.changes as unknown as StoredRouteChange;
         return { id: existing.id, sequence: existing.sequence, changes: stored.applied, notes: stored.notes, liveFrom: existing.liveFrom, liveTo: existing.liveTo, replayed: true };
       }
       if (fenced === 0) throw new StaleFenceError(request.projectId, request.fence);
@@ -68,18 +68,14 @@ export async function applyRouteChange(prisma: Db, request: RouteChangeRequest):
       }
 
       const liveTo = decision.live === undefined ? project.liveDeploymentId : decision.live;
-      const pin = decision.pin;
-      await tx.project.update({
-        where: { id: request.projectId },
-        data: {
-          liveDeploymentId: liveTo,
-          ...(pin === 'clear'
-            ? { isRolledBack: false, rolledBackAt: null, rolledBackBy: null, rollbackReason: null, rolledBackFromDeploymentId: null }
-            : pin
-              ? { isRolledBack: true, rolledBackAt: new Date(), rolledBackBy: pin.set.by, rollbackReason: pin.set.reason, rolledBackFromDeploymentId: pin.set.fromDeploymentId }
-              : {}),
-        },
-      });
+      await tx.project.update({ where: { id: request.projectId }, data: { liveDeploymentId: liveTo, ...(decision.pin ?? {}) } });
+      const pinBefore = {
+        isRolledBack: project.isRolledBack,
+        rolledBackAt: project.rolledBackAt?.toISOString() ?? null,
+        rolledBackBy: project.rolledBackBy,
+        rollbackReason: project.rollbackReason,
+        rolledBackFromDeploymentId: project.rolledBackFromDeploymentId,
+      };
       const last = await tx.routeChange.findFirst({ where: { projectId: request.projectId }, orderBy: { sequence: 'desc' }, select: { sequence: true } });
       const sequence = (last?.sequence ?? 0) + 1;
       const row = await tx.routeChange.create({
@@ -88,7 +84,7 @@ export async function applyRouteChange(prisma: Db, request: RouteChangeRequest):
           operationId: request.operationId,
           projectId: request.projectId,
           sequence,
-          changes: { applied, notes } as object,
+          changes: { applied, notes, pinBefore, operationKind: request.operationKind } satisfies StoredRouteChange as object,
           liveFrom: project.liveDeploymentId,
           liveTo,
         },

@@ -13,6 +13,7 @@ export interface AppliedRoute {
 /** What a routing job asks to commit atomically. */
 export interface RouteChangeRequest {
   operationId: string;
+  operationKind: string;
   projectId: string;
   /** Fencing token from ProjectTurns.acquire: an older token than the last commit is refused. */
   fence: number;
@@ -24,8 +25,28 @@ export interface RouteDecision {
   changes: AppliedRoute[];
   /** The live pointer after the change; undefined leaves it. */
   live?: string | null;
-  pin?: { set: { by: string; reason: string | null; fromDeploymentId: string | null } } | 'clear';
+  /** The pin after the change; undefined leaves it. */
+  pin?: PinState;
   notes: string[];
 }
 
 export type RoutingTx = Parameters<Parameters<import('../db/prisma').Db['$transaction']>[0]>[0];
+
+/** The rollback pin of a project (SPEC §2); stored before each change so an undo can restore it. */
+export interface PinState {
+  isRolledBack: boolean;
+  rolledBackAt: Date | null;
+  rolledBackBy: string | null;
+  rollbackReason: string | null;
+  rolledBackFromDeploymentId: string | null;
+}
+
+export const CLEARED_PIN: PinState = { isRolledBack: false, rolledBackAt: null, rolledBackBy: null, rollbackReason: null, rolledBackFromDeploymentId: null };
+
+/** What RouteChange.changes holds. */
+export interface StoredRouteChange {
+  applied: AppliedRoute[];
+  notes: string[];
+  pinBefore: Omit<PinState, 'rolledBackAt'> & { rolledBackAt: string | null };
+  operationKind?: string;
+}

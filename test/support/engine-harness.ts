@@ -51,7 +51,7 @@ export async function startEngineHarness(options: { settings?: Partial<EngineSet
   const krane = await startEmbeddedKrane({ rootDir: REPO_ROOT, gracePeriodMs: 2_000, healthIntervalMs: 50 });
   const engine = createEngine(ctx, krane.client, { ...TEST_ENGINE_SETTINGS, ...options.settings }, redisInfo.url);
   if (options.workers !== false) engine.startWorkers({ concurrency: 5 });
-  return {
+  const harness: EngineHarness = {
     ctx,
     db,
     redis,
@@ -60,8 +60,8 @@ export async function startEngineHarness(options: { settings?: Partial<EngineSet
     krane,
     engine,
     async startGateway() {
-      this.gateway ??= await startGatewayService({ redisUrl: redisInfo.url, prefix: config.QUEUE_PREFIX, prisma: db.prisma, port: 0, resyncMs: 1_000 });
-      return this.gateway;
+      harness.gateway ??= await startGatewayService({ redisUrl: redisInfo.url, prefix: config.QUEUE_PREFIX, prisma: db.prisma, port: 0, resyncMs: 1_000 });
+      return harness.gateway;
     },
     async deploy(input, workspaceId) {
       return createDeploy({ prisma: db.prisma, enqueue: engine.enqueue }, { workspaceId, requestedBy: 'test' }, DeployRequest.parse(input));
@@ -76,11 +76,12 @@ export async function startEngineHarness(options: { settings?: Partial<EngineSet
       }
     },
     async close() {
-      await this.gateway?.close();
+      await harness.gateway?.close();
       await engine.close();
       await krane.stop();
       await redis.quit();
       await db.drop();
     },
   };
+  return harness;
 }

@@ -1,0 +1,52 @@
+import { routingStep } from '../src/engine/routing-step';
+import { SwitchStep } from '../src/engine/step-names';
+import { CLEARED_PIN, type AppliedRoute } from '../src/route-changes/route-change-types';
+import { checkSwitchPreconditions } from '../src/operations/switch-preconditions';
+import { planSwitchRoutes } from '../src/routing/plan-switch-routes';
+
+export interface SwitchResult {
+  sequence: number;
+  moved: number;
+  liveDeploymentId: string | null;
+  pinned: boolean;
+}
+
+/**
+ * Rollback/promote step 3, in the routing queue: re-validates against the state at its turn, then in one transaction
+ * moves every live, environment and custom route of production to the target, sets the live pointer, and sets the
+ * pin (rollback) or clears it (promote). Promoting the live deployment of a pinned project moves nothing: a confirm.
+ */
+export const switchRoutes = routingStep<SwitchResult>({
+  name: SwitchStep.switchRoutes,
+  async decide({ deps, data }, tx) {
+    const kind = data.kind as 'rollback' | 'promote';
+    const op = await tx.operation.findUniqueOrThrow({ where: { id: data.operationId } });
+    const target = await checkSwitchPreconditions(
+      tx,
+      { kind, projectId: data.projectId, targetDeploymentId: data.deploymentId!, expectedSourceDeploymentId: op.sourceDeploymentId ?? undefined },
+      false,
+    );
+    const project = await tx.project.findUniqueOrThrow({ where: { id: data.projectId } });
+    const routes = await tx.ingressRoute.findMany({ where: { projectId: data.projectId, environmentId: target.productionEnvironmentId } });
+    const plan = planSwitchRoutes({ kind, projectId: data.projectId, productionEnvironmentId: target.productionEnvironmentId, targetDeploymentId: data.deploymentId!, routes });
+    const changes: AppliedRoute[] = plan
+      .filter((c) => c.action === 'move')
+      .map((c) => ({ hostname: c.hostname, sticky: c.sticky, branch: c.branch ?? null, environmentId: target.productionEnvironmentId, fromDeploymentId: c.fromDeploymentId, toDeploymentId: c.toDeploymentId }));
+    const notes: string[] = [];
+    if (kind === 'promote' && project.liveDeploymentId === data.deploymentId) notes.push('confirmed the rollback: the live deployment stays, the pin is cleared');
+    const pin =
+      kind === 'promote'
+        ? CLEARED_PIN
+        : {
+            isRolledBack: true,
+            rolledBackAt: new Date(),
+            rolledBackBy: op.requestedBy,
+            rollbackReason: op.reason,
+            // Rolling back again while pinned keeps pointing at the deployment the first rollback left.
+            rolledBackFromDeploymentId: project.liveDeploymentId === data.deploymentId ? project.rolledBackFromDeploymentId : project.liveDeploymentId,
+          };
+    return { changes, live: data.deploymentId!, pin, notes };
+  },
+  output: ({ data }, record) => ({ sequence: record.sequence, moved: record.changes.length, liveDeploymentId: record.liveTo, pinned: data.kind === 'rollback' }),
+  summarize: (o) => `${o.moved} route(s) moved (change #${o.sequence}); live ${o.liveDeploymentId}`,
+});

@@ -1,0 +1,30 @@
+import { TerminalError } from '../src/errors';
+import { routingStep } from '../src/engine/routing-step';
+import { UndoStep } from '../src/engine/step-names';
+import type { AppliedRoute, StoredRouteChange } from '../src/route-changes/route-change-types';
+
+export interface UndoResult {
+  sequence: number;
+  reverted: number;
+  undoneSequence: number;
+  liveDeploymentId: string | null;
+}
+
+/**
+ * Re-applies the project's last route change in reverse (SPEC §4.3 "rollback capability for failed routing changes"):
+ * every route goes back to where it pointed, the live pointer and the pin to what they were. A route changed since by
+ * someone else is left alone and reported. Undo is itself a route change, so undoing an undo redoes.
+ */
+export const undoRoutes = routingStep<UndoResult>({
+  name: UndoStep.undoRoutes,
+  async decide({ data }, tx) {
+    const last = await tx.routeChange.findFirst({ where: { projectId: data.projectId }, orderBy: { sequence: 'desc' } });
+    if (!last) throw new TerminalError('nothing_to_undo', 'the project has no route change to undo');
+    const stored = last.changes as unknown as StoredRouteChange;
+    const changes: AppliedRoute[] = [...stored.applied].reverse().map((c) => ({ ...c, fromDeploymentId: c.toDeploymentId, toDeploymentId: c.fromDeploymentId }));
+    const pin = { ...stored.pinBefore, rolledBackAt: stored.pinBefore.rolledBackAt ? new Date(stored.pinBefore.rolledBackAt) : null };
+    return { changes, live: last.liveFrom, pin, notes: [`undid change #${last.sequence}`] };
+  },
+  output: (_step, record) => ({ sequence: record.sequence, reverted: record.changes.length, undoneSequence: record.sequence - 1, liveDeploymentId: record.liveTo }),
+  summarize: (o) => `${o.reverted} route(s) reverted; live ${o.liveDeploymentId}`,
+});

@@ -1,0 +1,92 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { bodyLimit } from 'hono/body-limit';
+import { rejectWritesFromViewers } from '../auth/permissions';
+import { requireAuth } from '../auth/require-auth';
+import type { AppContext } from '../context';
+import { ApiError, createErrorHandler, handleNotFound, validationHook } from './errors';
+import { idempotency } from './idempotency';
+import { rejectMalformedJson } from './json-body';
+import { HttpMetrics } from './metrics';
+import { requestId } from './request-id';
+import { ROUTES } from './routes';
+import type { ApiApp, ApiEnv } from './types';
+
+/** Largest request body accepted on any route. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const API_DESCRIPTION = [
+  'Deploy, roll back and promote. Authenticate with `Authorization: Bearer <api key>`.',
+  '',
+  'Keys: the root key (printed once at first start, or ROOT_API_KEY) only manages workspaces; every project',
+  'and deployment request needs a key of the workspace (role admin, deployer or viewer; viewers only read).',
+  "Resources of another workspace answer 404. Every POST accepts an `Idempotency-Key`. Errors are",
+  '`{"error":{"code","message","details?","requestId"}}`.',
+].join('\n');
+
+const metricsRoute = createRoute({
+  method: 'get',
+  path: '/metrics',
+  tags: ['system'],
+  summary: 'Prometheus metrics: request counts by route and status, uptime',
+  responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+});
+
+/** The HTTP API: middleware, every route of routes/index.ts, the generated OpenAPI document and its UI, and probes. */
+export function createApiApp(ctx: AppContext): ApiApp {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const metrics = new HttpMetrics();
+
+  app.onError(createErrorHandler(ctx.logger));
+  app.notFound(handleNotFound);
+
+  app.use('*', requestId());
+  app.use('*', metrics.middleware());
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    ctx.logger.debug('request', {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    });
+  });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `request body exceeds the limit of ${MAX_BODY_BYTES} bytes (1 MiB)`);
+      },
+    }),
+  );
+  // Order matters: who is calling, then what they may do, then a parsed body, then the idempotency claim (which needs all three).
+  app.use('/v1/*', requireAuth(ctx));
+  app.use('/v1/*', rejectWritesFromViewers());
+  app.use('/v1/*', rejectMalformedJson());
+  app.use('/v1/*', idempotency(ctx));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key: `df_` followed by 32 letters and digits.',
+  });
+
+  for (const register of ROUTES) register(app, ctx);
+
+  let document: unknown;
+  app.get('/openapi.json', (c) => {
+    // Routes are fixed once the app is built, so the document is generated once.
+    document ??= app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: { title: 'deployflow', version: '1', description: API_DESCRIPTION },
+    });
+    return c.json(document as object);
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'deployflow API' }));
+  app.openapi(metricsRoute, (c) => c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
+
+  return app;
+}

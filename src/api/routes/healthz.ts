@@ -1,0 +1,16 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { RegisterRoute } from '../types';
+
+const route = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['system'],
+  summary: 'Liveness: the process is up (checks nothing else)',
+  responses: {
+    200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } },
+  },
+});
+
+export const registerHealthz: RegisterRoute = (app) => {
+  app.openapi(route, (c) => c.json({ status: 'ok' as const }, 200));
+};

@@ -1,0 +1,57 @@
+import { createRoute } from '@hono/zod-openapi';
+import { allow, workspaceCaller } from '../../auth/permissions';
+import { newId } from '../../ids';
+import { ApiError } from '../errors';
+import { isUniqueViolation } from '../prisma-errors';
+import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS } from '../schemas/common';
+import { CreateProjectBody, ProjectSchema, projectView } from '../schemas/project';
+import type { RegisterRoute } from '../types';
+
+/** Every project starts with these; `production` is the one live routes and rollbacks concern. */
+const INITIAL_ENVIRONMENTS = [
+  { slug: 'production', isProduction: true },
+  { slug: 'preview', isProduction: false },
+] as const;
+
+const route = createRoute({
+  method: 'post',
+  path: '/v1/projects',
+  tags: ['projects'],
+  summary: 'Create a project with its production and preview environments',
+  security: BEARER_SECURITY,
+  middleware: [allow('admin', 'deployer')] as const,
+  request: {
+    headers: IdempotencyKeyHeader,
+    body: { required: true, content: { 'application/json': { schema: CreateProjectBody } } },
+  },
+  responses: {
+    201: { description: 'The project, with its environments', content: { 'application/json': { schema: ProjectSchema } } },
+    ...errorResponses(...JSON_POST_ERRORS),
+  },
+});
+
+export const registerCreateProject: RegisterRoute = (app, ctx) => {
+  app.openapi(route, async (c) => {
+    const auth = workspaceCaller(c);
+    const body = c.req.valid('json');
+    try {
+      // One nested create is one statement batch in one transaction: the project never exists without its environments.
+      const project = await ctx.prisma.project.create({
+        data: {
+          id: newId('prj'),
+          workspaceId: auth.workspaceId,
+          slug: body.slug,
+          name: body.name,
+          defaultBranch: body.defaultBranch ?? 'main',
+          environments: { create: INITIAL_ENVIRONMENTS.map((e) => ({ id: newId('env'), slug: e.slug, isProduction: e.isProduction })) },
+        },
+        include: { environments: true },
+      });
+      ctx.logger.info('project created', { projectId: project.id, workspaceId: auth.workspaceId, by: auth.apiKeyId });
+      return c.json(projectView(project), 201);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ApiError(409, 'slug_taken', `project slug "${body.slug}" is already used in this workspace`, { field: 'slug' });
+      throw err;
+    }
+  });
+};

@@ -1,0 +1,51 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ApiError } from '../errors';
+import { ErrorResponse } from '../schemas/common';
+import type { RegisterRoute } from '../types';
+
+/** A dependency that answers slower than this is as good as down for a readiness probe. */
+const CHECK_TIMEOUT_MS = 2000;
+
+type CheckResult = 'ok' | 'failed' | 'timeout';
+
+async function check(probe: () => Promise<unknown>): Promise<{ result: CheckResult; error?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), CHECK_TIMEOUT_MS);
+  });
+  try {
+    const outcome = await Promise.race([probe().then(() => 'ok' as const), timeout]);
+    return { result: outcome };
+  } catch (err) {
+    return { result: 'failed', error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const Checks = z.object({ redis: z.enum(['ok', 'failed', 'timeout']), database: z.enum(['ok', 'failed', 'timeout']) });
+
+const route = createRoute({
+  method: 'get',
+  path: '/readyz',
+  tags: ['system'],
+  summary: 'Readiness: Redis and the database answer',
+  responses: {
+    200: { description: 'Ready', content: { 'application/json': { schema: z.object({ status: z.literal('ready'), checks: Checks }) } } },
+    503: { description: 'Not ready; `error.details.checks` names the failing dependency', content: { 'application/json': { schema: ErrorResponse } } },
+  },
+});
+
+export const registerReadyz: RegisterRoute = (app, ctx) => {
+  app.openapi(route, async (c) => {
+    const [redis, database] = await Promise.all([check(() => ctx.redis.ping()), check(() => ctx.db.ping())]);
+    const checks = { redis: redis.result, database: database.result };
+    const failed = (Object.keys(checks) as (keyof typeof checks)[]).filter((name) => checks[name] !== 'ok');
+    if (failed.length > 0) {
+      // The probe is public: the reason goes to the log, not to the caller.
+      ctx.logger.warn('not ready', { checks, redisError: redis.error, databaseError: database.error });
+      throw new ApiError(503, 'not_ready', `not ready: ${failed.join(' and ')} unavailable`, { checks });
+    }
+    return c.json({ status: 'ready' as const, checks }, 200);
+  });
+};

@@ -1,0 +1,47 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { createApiKey } from '../../auth/api-key';
+import { allow } from '../../auth/permissions';
+import { newId } from '../../ids';
+import { ApiError } from '../errors';
+import { isUniqueViolation } from '../prisma-errors';
+import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS } from '../schemas/common';
+import { CreateWorkspaceBody, NewApiKeySchema, WorkspaceSchema, workspaceView } from '../schemas/workspace';
+import type { RegisterRoute } from '../types';
+
+const route = createRoute({
+  method: 'post',
+  path: '/v1/workspaces',
+  tags: ['workspaces'],
+  summary: 'Create a workspace (root key only) and its first admin API key',
+  security: BEARER_SECURITY,
+  middleware: [allow('root')] as const,
+  request: {
+    headers: IdempotencyKeyHeader,
+    body: { required: true, content: { 'application/json': { schema: CreateWorkspaceBody } } },
+  },
+  responses: {
+    201: {
+      description: 'The workspace, and its first admin API key in plaintext (shown this once)',
+      content: { 'application/json': { schema: z.object({ workspace: WorkspaceSchema, apiKey: NewApiKeySchema }).openapi('CreatedWorkspace') } },
+    },
+    ...errorResponses(...JSON_POST_ERRORS),
+  },
+});
+
+export const registerCreateWorkspace: RegisterRoute = (app, ctx) => {
+  app.openapi(route, async (c) => {
+    const body = c.req.valid('json');
+    try {
+      const { workspace, key, record } = await ctx.prisma.$transaction(async (tx) => {
+        const workspace = await tx.workspace.create({ data: { id: newId('ws'), slug: body.slug, name: body.name } });
+        const { key, record } = await createApiKey(tx, { workspaceId: workspace.id, role: 'admin', name: 'first admin key' });
+        return { workspace, key, record };
+      });
+      ctx.logger.info('workspace created', { workspaceId: workspace.id, slug: workspace.slug, by: c.get('auth').apiKeyId });
+      return c.json({ workspace: workspaceView(workspace), apiKey: { id: record.id, key, prefix: record.prefix, role: 'admin' as const } }, 201);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ApiError(409, 'slug_taken', `workspace slug "${body.slug}" is already taken`, { field: 'slug' });
+      throw err;
+    }
+  });
+};

@@ -1,0 +1,62 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { ApiError } from '../api/errors';
+import type { ApiEnv } from '../api/types';
+import type { AuthContext, Role, WorkspaceAuthContext } from './auth-context';
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Viewers are read-only across the whole API: any other method answers 403 before the route runs. */
+export function rejectWritesFromViewers(): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const auth = c.get('auth');
+    if (auth?.role === 'viewer' && !READ_METHODS.has(c.req.method)) {
+      throw new ApiError(403, 'forbidden', 'this API key has the viewer role and can only read');
+    }
+    await next();
+  };
+}
+
+export function authOf(c: Context<ApiEnv>): AuthContext {
+  const auth = c.get('auth');
+  // Only reachable if a route were mounted outside /v1 (where requireAuth runs) yet asked for a caller.
+  if (!auth) throw new ApiError(401, 'unauthorized', 'missing API key: send the header Authorization: Bearer <api key>');
+  return auth;
+}
+
+export type Caller = 'root' | Role;
+
+/**
+ * Route middleware naming who may call the route: `allow('root')` for the root key, `allow('admin', 'deployer')`
+ * for workspace keys of those roles. The root key is deliberately kept out of workspace resources: it
+ * manages workspaces only (allow('root') routes), so a leaked root key cannot deploy anywhere; workspace work needs a workspace key.
+ */
+export function allow(...callers: Caller[]): MiddlewareHandler<ApiEnv> {
+  const allowed = new Set<Caller>(callers);
+  return async (c, next) => {
+    const auth = authOf(c);
+    if (auth.isRoot) {
+      if (!allowed.has('root')) {
+        throw new ApiError(403, 'forbidden', 'the root key only manages workspaces: use an API key of the workspace for this request');
+      }
+    } else if (!allowed.has(auth.role)) {
+      const roles = callers.filter((r) => r !== 'root');
+      throw new ApiError(
+        403,
+        'forbidden',
+        roles.length
+          ? `this request needs an API key with role ${roles.join(' or ')}; this key has role ${auth.role}`
+          : 'this request needs the root API key',
+      );
+    }
+    await next();
+  };
+}
+
+/** The caller as a workspace key; 403 for the root key (see allow()). */
+export function workspaceCaller(c: Context<ApiEnv>): WorkspaceAuthContext {
+  const auth = authOf(c);
+  if (auth.isRoot || auth.workspaceId === null) {
+    throw new ApiError(403, 'forbidden', 'the root key only manages workspaces: use an API key of the workspace for this request');
+  }
+  return { ...auth, workspaceId: auth.workspaceId, isRoot: false };
+}

@@ -1,0 +1,34 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { ApiError } from '../api/errors';
+import type { ApiEnv } from '../api/types';
+import type { AppContext } from '../context';
+import { verifyApiKey } from './api-key';
+import type { AuthContext } from './auth-context';
+
+/** The secret from `Authorization: Bearer <key>`, or undefined when the header is absent or another scheme. */
+export function bearerToken(c: Context): string | undefined {
+  const header = c.req.header('authorization');
+  if (!header) return undefined;
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+  return match?.[1];
+}
+
+/** 401 unless the request carries a valid, unrevoked API key; then `c.get('auth')` says who is calling. */
+export function requireAuth(ctx: AppContext): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const presented = bearerToken(c);
+    if (!presented) {
+      throw new ApiError(401, 'unauthorized', 'missing API key: send the header Authorization: Bearer <api key>');
+    }
+    const record = await verifyApiKey(ctx.prisma, presented);
+    if (!record) throw new ApiError(401, 'unauthorized', 'the API key is invalid or has been revoked');
+    const auth: AuthContext = {
+      apiKeyId: record.id,
+      workspaceId: record.workspaceId,
+      role: record.role,
+      isRoot: record.workspaceId === null,
+    };
+    c.set('auth', auth);
+    await next();
+  };
+}

@@ -1,0 +1,62 @@
+import { TerminalError } from '../../src/errors';
+import { ApiError, statusForTerminalError } from '../../src/api/errors';
+import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+
+describe('error shape, request ids and metrics', () => {
+  let h: ApiHarness;
+  let acme: WorkspaceKeys;
+  beforeAll(async () => {
+    h = await startApiHarness();
+    h.app.post('/v1/test/terminal/:code', (c) => {
+      throw new TerminalError(c.req.param('code'), `terminal ${c.req.param('code')}`, { hint: 'x' });
+    });
+    h.app.get('/v1/test/api-error', () => {
+      throw new ApiError(418, 'teapot', 'short and stout', { spout: true });
+    });
+    acme = await h.workspace('acme');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('renders an ApiError as {error:{code,message,details,requestId}} with its status', async () => {
+    const res = await h.call('GET', '/v1/test/api-error', { key: acme.admin, headers: { 'x-request-id': 'abc-123' } });
+    expect(res.status).toBe(418);
+    expect(res.body).toEqual({ error: { code: 'teapot', message: 'short and stout', details: { spout: true }, requestId: 'abc-123' } });
+    expect(res.headers.get('x-request-id')).toBe('abc-123');
+  });
+
+  it.each([
+    ['stale_source', 409],
+    ['not_cancellable', 409],
+    ['deployment_not_found', 404],
+    ['routing_conflict', 409],
+    ['target_not_ready', 422],
+  ])('maps a TerminalError with code %s to %i', async (code, status) => {
+    expect(statusForTerminalError(code)).toBe(status);
+    const res = await h.call('POST', `/v1/test/terminal/${code}`, { key: acme.admin, body: {} });
+    expect(res.status).toBe(status);
+    expect(res.body.error).toMatchObject({ code, message: `terminal ${code}`, details: { hint: 'x' } });
+  });
+
+  it('generates a req_ request id when none is sent', async () => {
+    const res = await h.call('GET', '/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.headers.get('x-request-id')).toMatch(/^req_[0-9a-z]{26}$/);
+  });
+
+  it('counts requests by route pattern and status in Prometheus text, with the uptime', async () => {
+    await h.call('GET', '/v1/projects/one', { key: acme.admin });
+    await h.call('GET', '/v1/projects/two', { key: acme.admin });
+    await h.call('GET', '/no/such/route');
+    const res = await h.call('GET', '/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(res.text).toContain('deployflow_http_requests_total{method="GET",route="/v1/projects/:id",status="404"} 2');
+    expect(res.text).toContain('deployflow_http_requests_total{method="GET",route="unmatched",status="404"} 1');
+    expect(res.text).toContain('deployflow_http_requests_total{method="GET",route="/healthz",status="200"} 1');
+    expect(res.text).toMatch(/^deployflow_process_uptime_seconds \d+(\.\d+)?$/m);
+    expect(res.text).not.toContain('/v1/projects/one');
+  });
+});

@@ -1,0 +1,42 @@
+import { ApiHarness, errorFields, startApiHarness, WorkspaceKeys } from './support/api-harness';
+
+describe('GET /v1/projects/:id (bad input)', () => {
+  let h: ApiHarness;
+  let acme: WorkspaceKeys;
+  beforeAll(async () => {
+    h = await startApiHarness();
+    acme = await h.workspace('acme');
+    await h.call('POST', '/v1/projects', { key: acme.admin, body: { slug: 'api', name: 'API' } });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('answers 404 not_found for an unknown id or slug, naming it', async () => {
+    for (const id of ['nope', 'prj_0000000000000000000000000z']) {
+      const res = await h.call('GET', `/v1/projects/${id}`, { key: acme.admin });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('not_found');
+      expect(res.body.error.message).toContain(id);
+    }
+  });
+
+  it('rejects an id longer than 255 characters with 400 naming id', async () => {
+    const res = await h.call('GET', `/v1/projects/${'a'.repeat(256)}`, { key: acme.admin });
+    expect(res.status).toBe(400);
+    expect(errorFields(res)).toEqual(['id']);
+    expect(res.body.error.message).toMatch(/^invalid request path: id: /);
+  });
+
+  it('rejects control characters in the id with 400', async () => {
+    const res = await h.call('GET', '/v1/projects/a%00b', { key: acme.admin });
+    expect(res.status).toBe(400);
+    expect(errorFields(res)).toEqual(['id']);
+  });
+
+  it('answers 404 for a method the path does not have', async () => {
+    const res = await h.call('DELETE', '/v1/projects/api', { key: acme.admin });
+    expect(res.status).toBe(404);
+    expect(await h.db.prisma.project.count()).toBe(1);
+  });
+});
