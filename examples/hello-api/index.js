@@ -1,7 +1,8 @@
 'use strict';
 // A tiny HTTP app with no dependencies, used to exercise deployments end to end.
 // Environment: PORT (required by Krane, default 8080), HOST (default 127.0.0.1), DEPLOYMENT_ID, INSTANCE_ID,
-// VERSION; FAIL_HEALTH=1 makes /healthz answer 503 forever; CRASH_ON_START=1 exits with status 1 at once.
+// VERSION; FAIL_HEALTH=1 makes /healthz answer 503 forever; HEALTHY_AFTER_MS=N answers 503 for the first N ms
+// (a slow start); CRASH_ON_START=1 exits with status 1 at once.
 const http = require('node:http');
 
 if (process.env.CRASH_ON_START === '1') {
@@ -15,6 +16,7 @@ const deploymentId = process.env.DEPLOYMENT_ID || null;
 const instanceId = process.env.INSTANCE_ID || null;
 const version = process.env.VERSION || '1.0.0';
 const failHealth = process.env.FAIL_HEALTH === '1';
+const healthyAt = Date.now() + Number(process.env.HEALTHY_AFTER_MS || 0);
 const startedAt = new Date().toISOString();
 
 const infoSchema = {
@@ -71,7 +73,7 @@ const server = http.createServer((req, res) => {
   const path = (req.url || '/').split('?')[0];
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
   if (path === '/') return sendJson(res, 200, { deploymentId, version, instanceId, pid: process.pid, startedAt });
-  if (path === '/healthz') return failHealth ? sendJson(res, 503, { status: 'failing' }) : sendJson(res, 200, { status: 'ok' });
+  if (path === '/healthz') return failHealth || Date.now() < healthyAt ? sendJson(res, 503, { status: 'failing' }) : sendJson(res, 200, { status: 'ok' });
   if (path === '/openapi.json') return sendJson(res, 200, openapi);
   return sendJson(res, 404, { error: 'not found' });
 });

@@ -17,6 +17,9 @@ export interface EngineSettings {
   /** Timeout of one health check / OpenAPI fetch against an instance. */
   instanceHttpTimeoutMs: number;
   openapiMaxBytes: number;
+  /** BullMQ lock of an active job, and how often stalled jobs (their worker died) are looked for. */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
   /** Record start/end of every routing run in Redis (serialization proofs). */
   traceRouting: boolean;
 }
@@ -32,6 +35,8 @@ export function defaultEngineSettings(config: AppContext['config']): EngineSetti
     instanceHttpTimeoutMs: 5_000,
     openapiMaxBytes: 5 * 1024 * 1024,
     traceRouting: false,
+    lockDurationMs: 30_000,
+    stalledIntervalMs: 30_000,
   };
 }
 

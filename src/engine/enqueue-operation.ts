@@ -3,7 +3,9 @@ import { buildPromoteFlow } from '../../flows/promote';
 import { buildRollbackFlow } from '../../flows/rollback';
 import { buildUndoFlow } from '../../flows/undo';
 import type { EngineDeps } from './engine-deps';
-import { DEPLOY_STEPS, SWITCH_STEPS, UndoStep } from './step-names';
+import { ProjectTurns } from '../route-changes/project-turn';
+import { stepJobId } from './queue-names';
+import { DEPLOY_STEPS, routingStepOf, SWITCH_STEPS, UndoStep } from './step-names';
 import { stepRecords } from './step-records';
 
 export class UnknownOperationKindError extends Error {}
@@ -14,6 +16,11 @@ export class UnknownOperationKindError extends Error {}
  */
 export async function enqueueOperation(deps: EngineDeps, operationId: string): Promise<void> {
   const op = await deps.prisma.operation.findUniqueOrThrow({ where: { id: operationId } });
+  const routing = routingStepOf(op.kind);
+  if (routing && op.kind !== 'deploy') {
+    // The place in the project's routing order is the moment of the request: the last request wins.
+    await new ProjectTurns(deps.redis, deps.queues.prefix).ticket(op.projectId, stepJobId(op.id, routing));
+  }
   switch (op.kind) {
     case 'deploy': {
       await stepRecords.plan(deps.prisma, op.deploymentId!, op.id, DEPLOY_STEPS);

@@ -3,7 +3,9 @@ import type { EngineDeps } from './engine-deps';
 import { ACTIVE_STATUSES, transitionDeployment } from './deployment-status';
 import type { OperationJobData } from './job-data';
 import { finishOperation } from './operation-state';
-import { COMPENSATE_STEP } from './step-names';
+import { ProjectTurns } from '../route-changes/project-turn';
+import { stepJobId } from './queue-names';
+import { COMPENSATE_STEP, routingStepOf } from './step-names';
 import { stepRecords } from './step-records';
 import { CancelledError } from './step-errors';
 import { enqueueCompensation } from './compensation';
@@ -28,6 +30,14 @@ export async function handleFinalFailure(deps: EngineDeps, data: OperationJobDat
     if (step !== COMPENSATE_STEP) await enqueueCompensation(deps, data.deploymentId, data.operationId);
   } else {
     await stepRecords.skipRemaining(prisma, data.ownerId);
+  }
+  // An operation that fails before its routing step ran gives up its place in the project's routing order.
+  const routing = routingStepOf(data.kind);
+  if (routing) {
+    const turns = new ProjectTurns(deps.redis, deps.queues.prefix);
+    const jobId = stepJobId(data.operationId, routing);
+    const ticket = await turns.peek(data.projectId, jobId);
+    if (ticket !== undefined) await turns.finish(data.projectId, jobId, ticket);
   }
   await finishOperation(prisma, data.operationId, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
   deps.logger.warn('operation failed', { operationId: data.operationId, step, code, error: message });

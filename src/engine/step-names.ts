@@ -40,3 +40,18 @@ export const COMPENSATE_STEP = 'compensate';
 
 /** Steps that run in the routing queue. */
 export const ROUTING_STEPS: ReadonlySet<string> = new Set([DeployStep.assignRoutes, SwitchStep.switchRoutes, UndoStep.undoRoutes]);
+
+/** The step of an operation kind that runs in the routing queue. */
+export function routingStepOf(kind: string): string | undefined {
+  switch (kind) {
+    case 'deploy':
+      return DeployStep.assignRoutes;
+    case 'rollback':
+    case 'promote':
+      return SwitchStep.switchRoutes;
+    case 'undo':
+      return UndoStep.undoRoutes;
+    default:
+      return undefined;
+  }
+}

@@ -3,9 +3,10 @@ import type { Redis } from 'ioredis';
 /**
  * Per-project turns for routing jobs: group concurrency of one per project on open-source BullMQ (SPEC §4.3).
  *
- * A routing job takes a ticket the first time a worker picks it up (idempotent per job id, so a crash and re-run keeps
- * its place), and may run only while its ticket is the one the project is serving. Tickets are handed out in the order
- * jobs are picked from the routing queue (BullMQ's wait list is FIFO), so per project, jobs apply in arrival order.
+ * A routing job holds a ticket (idempotent per job id, so a crash and re-run keeps its place) and may run only while its
+ * ticket is the one the project is serving. Rollback, promote and undo take their ticket when they are requested, so
+ * they apply in request order and the last request wins; a deploy's assign-routes takes its ticket when a worker first
+ * picks it up (after minutes of polling, it queues behind whatever was requested meanwhile).
  * A job whose turn has not come delays itself without spending an attempt. Finishing (success or final failure)
  * serves the next ticket. Each run that gets the turn also takes a new fencing token: a zombie run of the same job
  * (stalled, then picked up again elsewhere) carries an older token and is refused by the database transaction.
@@ -30,16 +31,24 @@ redis.call('HSET', KEYS[1], 'holder', ARGV[1])
 return { 1, fence }
 `;
 
-// Serves the next ticket if ARGV[2] is the one being served; returns the job id holding the next ticket, if known.
+// Ends ticket ARGV[2]. If it is being served, serving moves on past any tickets abandoned meanwhile; if it is still
+// ahead (its job failed before its turn), it is marked abandoned so serving skips it without waiting.
+// Returns the job id holding the ticket now served, if one has taken it.
 const FINISH = `
 local serving = tonumber(redis.call('HGET', KEYS[1], 'serving') or '1')
 local ticket = tonumber(ARGV[2])
+redis.call('HDEL', KEYS[1], 't:' .. ARGV[1], 'j:' .. ARGV[2])
 if serving == ticket then
   serving = ticket + 1
+  while redis.call('HEXISTS', KEYS[1], 'x:' .. serving) == 1 do
+    redis.call('HDEL', KEYS[1], 'x:' .. serving, 'j:' .. serving)
+    serving = serving + 1
+  end
   redis.call('HSET', KEYS[1], 'serving', serving)
   redis.call('HDEL', KEYS[1], 'holder')
+elseif ticket > serving then
+  redis.call('HSET', KEYS[1], 'x:' .. ARGV[2], '1')
 end
-redis.call('HDEL', KEYS[1], 't:' .. ARGV[1], 'j:' .. ARGV[2])
 return redis.call('HGET', KEYS[1], 'j:' .. serving) or false
 `;
 

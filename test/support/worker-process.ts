@@ -1,0 +1,22 @@
+import path from 'node:path';
+import { ChildService } from '../../src/services/child-service';
+import type { EngineSettings } from '../../src/engine/engine-deps';
+import { REPO_ROOT } from './engine-harness';
+
+/** `npm run worker` as a real OS process (one PID: node --import tsx), to be killed with SIGKILL by fault-injection tests. */
+export function startWorkerProcess(env: { redisUrl: string; databaseUrl: string; kraneUrl: string; prefix: string; settings?: Partial<EngineSettings>; concurrency?: number }): ChildService {
+  return ChildService.start('worker', process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'worker-main.ts')], {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      REDIS_URL: env.redisUrl,
+      DATABASE_URL: env.databaseUrl,
+      KRANE_URL: env.kraneUrl,
+      QUEUE_PREFIX: env.prefix,
+      LOG_LEVEL: 'warn',
+      WORKER_CONCURRENCY: String(env.concurrency ?? 5),
+      ENGINE_SETTINGS: JSON.stringify(env.settings ?? {}),
+    },
+  });
+}
