@@ -20,6 +20,8 @@ export const ConfigSchema = z.object({
   REDIS_URL: optionalUrl(['redis://', 'rediss://']),
   /** Unset: embedded PostgreSQL (PGlite) under DATA_DIR/pg. */
   DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
+  /** Connections per process to PostgreSQL (not PGlite, which has one). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   DATA_DIR: z.string().default(path.resolve(process.cwd(), '.data')),
   HOST: z.string().default('127.0.0.1'),
   API_PORT: port(3000),

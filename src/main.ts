@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       redisUrl = redisServer.url;
       logger.info('embedded redis-server started', { url: redisUrl, pid: redisServer.service.pid, dir: path.join(config.DATA_DIR, 'redis') });
     }
-    const db: Database = config.DATABASE_URL ? openPostgres(config.DATABASE_URL) : await openPglite(path.join(config.DATA_DIR, 'pg'));
+    const db: Database = config.DATABASE_URL ? openPostgres(config.DATABASE_URL, config.DATABASE_POOL_SIZE) : await openPglite(path.join(config.DATA_DIR, 'pg'));
     stops.push(() => db.close());
     const applied = await db.migrate();
     logger.info('database ready', { kind: db.kind, migrationsApplied: applied });

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.LOG_LEVEL, { service: 'deployflow-worker', pid: process.pid });
-  const db = openPostgres(config.DATABASE_URL!);
+  const db = openPostgres(config.DATABASE_URL!, config.DATABASE_POOL_SIZE);
   const redis = new IORedis(config.REDIS_URL!, { maxRetriesPerRequest: null });
   const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger };
   const krane = createKraneClient(config.KRANE_URL!);

@@ -10,7 +10,7 @@ export interface EngineSettings {
   stepAttempts: number;
   /** First backoff delay; doubles on each attempt. */
   backoffMs: number;
-  /** How long a routing job waits between looks at its project's turn. */
+  /** How long a routing job sleeps between looks at its project's turn (a finishing job wakes the next one at once). */
   routingTurnCheckMs: number;
   /** Lease of a routing job on its project; renewed while it runs. */
   routingLeaseMs: number;
@@ -30,7 +30,7 @@ export function defaultEngineSettings(config: AppContext['config']): EngineSetti
     pollDeadlineMs: config.POLL_DEADLINE_MS,
     stepAttempts: 5,
     backoffMs: 500,
-    routingTurnCheckMs: 25,
+    routingTurnCheckMs: 500,
     routingLeaseMs: 30_000,
     instanceHttpTimeoutMs: 5_000,
     openapiMaxBytes: 5 * 1024 * 1024,

@@ -17,7 +17,7 @@ export interface RoutingStepDefinition<Output> {
 }
 
 // Every so many waits, a waiting job checks that the job holding its project's turn still exists.
-const HOLDER_CHECK_EVERY = 40;
+const HOLDER_CHECK_EVERY = 10;
 
 async function holderVanished(step: StepRun, turns: ProjectTurns, projectId: string): Promise<number | undefined> {
   const { serving, last, jobId } = await turns.holder(projectId);
@@ -59,6 +59,7 @@ export function routingStep<Output>(definition: RoutingStepDefinition<Output>): 
 
       const trace = deps.settings.traceRouting;
       if (trace) await traceRouting(deps.redis, deps.queues.prefix, { event: 'start', projectId: data.projectId, jobId, ticket });
+      const txStarted = Date.now();
       const record = await applyRouteChange(deps.prisma, {
         operationId: data.operationId,
         operationKind: data.kind,
@@ -66,12 +67,13 @@ export function routingStep<Output>(definition: RoutingStepDefinition<Output>): 
         fence,
         decide: (tx) => definition.decide(step, tx),
       });
+      const txMs = Date.now() - txStarted;
       await publishRouteChange(deps.redis, deps.queues.prefix, {
         projectId: data.projectId,
         routes: record.changes.map((c) => ({ hostname: c.hostname, deploymentId: c.toDeploymentId })),
       });
       if (trace) {
-        await traceRouting(deps.redis, deps.queues.prefix, { event: 'end', projectId: data.projectId, jobId, ticket, sequence: record.sequence, liveTo: record.liveTo });
+        await traceRouting(deps.redis, deps.queues.prefix, { event: 'end', projectId: data.projectId, jobId, ticket, sequence: record.sequence, liveTo: record.liveTo, txMs });
       }
       const next = await turns.finish(data.projectId, jobId, ticket);
       if (next) await promoteIfDelayed(step, next);

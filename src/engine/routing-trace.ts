@@ -14,6 +14,8 @@ export interface RoutingTraceRecord {
   pid: number;
   sequence?: number;
   liveTo?: string | null;
+  /** Time spent in the route change transaction. */
+  txMs?: number;
 }
 
 export function routingTraceKey(prefix: string): string {
