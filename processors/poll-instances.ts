@@ -1,4 +1,5 @@
-import { TerminalError } from '../src/errors';
+import { isRetryable, TerminalError } from '../src/errors';
+import type { KraneInstance } from '../src/krane/types';
 import { getFromInstance } from '../src/engine/instance-http';
 import type { StepModule } from '../src/engine/step-module';
 import { DeployStep } from '../src/engine/step-names';
@@ -35,8 +36,17 @@ export const pollInstances: StepModule<PollResult> = {
     const startedAt = data.pollStartedAt ?? Date.now();
     const polls = (data.polls ?? 0) + 1;
     const d = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! } });
-    const instances = await deps.krane.get(meta.namespace, d.id);
-    await syncInstances(deps.prisma, d.id, instances);
+    let instances: KraneInstance[];
+    let kraneError: string | undefined;
+    try {
+      instances = await deps.krane.get(meta.namespace, d.id);
+      await syncInstances(deps.prisma, d.id, instances);
+    } catch (err) {
+      // A Krane that is briefly unreachable is a poll that saw nothing: keep polling until the deadline decides.
+      if (!isRetryable(err)) throw err;
+      instances = [];
+      kraneError = (err as Error).message;
+    }
     const running = instances.filter((i) => i.status === 'running');
     const checks = await Promise.all(running.map((i) => healthy(i.address, d.healthCheckPath, Math.min(2000, deps.settings.instanceHttpTimeoutMs))));
     const healthyAddresses = running.filter((_, n) => checks[n]).map((i) => i.address);
@@ -50,7 +60,7 @@ export const pollInstances: StepModule<PollResult> = {
         `${running.length} of ${wanted} instance(s) running and ${healthyAddresses.length} healthy after ${Math.round(elapsed / 1000)} s (deadline ${Math.round(deps.settings.pollDeadlineMs / 1000)} s)`,
       );
     }
-    await step.progress(`poll ${polls}: ${running.length}/${wanted} running, ${healthyAddresses.length} healthy`);
+    await step.progress(`poll ${polls}: ${running.length}/${wanted} running, ${healthyAddresses.length} healthy${kraneError ? ` (krane: ${kraneError})` : ''}`);
     return step.delay(deps.settings.pollIntervalMs, { polls, pollStartedAt: startedAt });
   },
   summarize: (o) => `${o.running}/${o.replicas} instance(s) healthy after ${o.polls} poll(s)`,

@@ -53,7 +53,7 @@ export const scrapeOpenapi: StepModule<ScrapeResult> = {
           continue;
         }
         await deps.prisma.deployment.update({ where: { id: d.id }, data: { openapiSpec: JSON.stringify(spec), openapiFetchedAt: new Date() } });
-        return { found: true, detail: `from ${address}${d.openapiPath}`, bytes: res.body.length };
+        return { found: true, detail: `from ${address}${d.openapiPath}`, bytes: Buffer.byteLength(res.body) };
       } catch (err) {
         reasons.push(`${address}: ${(err as Error).message}`);
       }

@@ -5,7 +5,7 @@ import type { OperationJobData } from './job-data';
 import { finishOperation } from './operation-state';
 import { ProjectTurns } from '../route-changes/project-turn';
 import { stepJobId } from './queue-names';
-import { COMPENSATE_STEP, routingStepOf } from './step-names';
+import { routingStepOf } from './step-names';
 import { stepRecords } from './step-records';
 import { CancelledError } from './step-errors';
 import { enqueueCompensation } from './compensation';
@@ -27,7 +27,7 @@ export async function handleFinalFailure(deps: EngineDeps, data: OperationJobDat
     });
     await stepRecords.skipRemaining(prisma, data.ownerId, cancelled ? 'cancelled' : 'skipped');
     // Compensation is a job of its own so that a Krane outage retries it without holding up anything else.
-    if (step !== COMPENSATE_STEP) await enqueueCompensation(deps, data.deploymentId, data.operationId);
+    await enqueueCompensation(deps, data.deploymentId, data.operationId);
   } else {
     await stepRecords.skipRemaining(prisma, data.ownerId);
   }

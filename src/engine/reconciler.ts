@@ -37,18 +37,11 @@ export async function reconcileOnce(deps: EngineDeps, now = Date.now()): Promise
 
   const unfinished = await prisma.operation.findMany({ where: { state: { in: ['queued', 'running'] }, createdAt: { lt: cutoff } }, take: BATCH, orderBy: { createdAt: 'asc' } });
   for (const op of unfinished) {
-    const root = await Job.fromId<OperationJobData>(queues.operations, operationJobId(op.id));
-    const state = root ? await root.getState() : 'unknown';
-    if (state === 'unknown') {
-      await enqueueOperation(deps, op.id);
-      report.reenqueued.push(op.id);
-    } else if (state === 'failed') {
-      const data: OperationJobData = root!.data;
-      await handleFinalFailure(deps, data, 'reconcile', new Error(root!.failedReason || 'the flow failed'));
-      report.failedLostFlows.push(op.id);
-    } else if (state === 'completed') {
-      // The root job ran but the process died before the operation row was updated.
-      await prisma.operation.updateMany({ where: { id: op.id, state: { in: ['queued', 'running'] } }, data: { state: 'succeeded', finishedAt: new Date(), result: (root!.returnvalue ?? {}) as object } });
+    try {
+      await healOperation(deps, op.id, report);
+    } catch (err) {
+      // One operation that cannot be healed must not stop the pass for every other one.
+      deps.logger.warn('reconciler could not heal an operation', { operationId: op.id, error: (err as Error).message });
     }
   }
 
@@ -70,12 +63,14 @@ export async function reconcileOnce(deps: EngineDeps, now = Date.now()): Promise
   const routed = await prisma.deployment.findMany({
     where: { status: 'ready', id: { in: (await prisma.ingressRoute.findMany({ distinct: ['deploymentId'], select: { deploymentId: true } })).map((r) => r.deploymentId) } },
     include: { project: { include: { workspace: true } } },
+    // Least recently refreshed first, so every routed deployment gets its turn however many there are.
+    orderBy: { updatedAt: 'asc' },
     take: BATCH,
   });
   for (const d of routed) {
     try {
       const namespace = d.project.workspace.slug;
-      const instances = await deps.krane.get(namespace, d.id);
+      let instances = await deps.krane.get(namespace, d.id);
       if (instances.length === 0) {
         const created = await deps.krane.create({
           namespace,
@@ -89,8 +84,10 @@ export async function reconcileOnce(deps: EngineDeps, now = Date.now()): Promise
           healthCheckPath: d.healthCheckPath,
         });
         if (!created.alreadyExisted) report.recreatedInKrane.push(d.id);
+        instances = await deps.krane.get(namespace, d.id);
       }
       await syncInstances(prisma, d.id, instances);
+      await prisma.deployment.update({ where: { id: d.id }, data: { updatedAt: new Date() } });
       report.instancesRefreshed += instances.length;
     } catch (err) {
       deps.logger.warn('reconciler could not refresh instances', { deploymentId: d.id, error: (err as Error).message });
@@ -100,6 +97,24 @@ export async function reconcileOnce(deps: EngineDeps, now = Date.now()): Promise
     deps.logger.info('reconciled', { ...report });
   }
   return report;
+}
+
+async function healOperation(deps: EngineDeps, operationId: string, report: ReconcileReport): Promise<void> {
+  const root = await Job.fromId<OperationJobData>(deps.queues.operations, operationJobId(operationId));
+  const state = root ? await root.getState() : 'unknown';
+  if (state === 'unknown') {
+    await enqueueOperation(deps, operationId);
+    report.reenqueued.push(operationId);
+  } else if (state === 'failed') {
+    await handleFinalFailure(deps, root!.data, 'reconcile', new Error(root!.failedReason || 'the flow failed'));
+    report.failedLostFlows.push(operationId);
+  } else if (state === 'completed') {
+    // The root job ran but the process died before the operation row was updated.
+    await deps.prisma.operation.updateMany({
+      where: { id: operationId, state: { in: ['queued', 'running'] } },
+      data: { state: 'succeeded', finishedAt: new Date(), result: (root!.returnvalue ?? {}) as object },
+    });
+  }
 }
 
 /** Registers the reconciler as a BullMQ job scheduler: one run every `everyMs`, whichever worker picks it up. */

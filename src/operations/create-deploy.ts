@@ -79,16 +79,27 @@ export async function startPendingDeploy(
   const { prisma } = deps;
   const deployment = await prisma.deployment.findFirst({ where: { id: deploymentId, project: { workspaceId: caller.workspaceId } } });
   if (!deployment) throw new NotFoundError('deployment', deploymentId);
-  const earlier = await prisma.operation.findFirst({ where: { deploymentId, kind: 'deploy' }, orderBy: { createdAt: 'asc' } });
-  if (earlier) {
-    await deps.enqueue(earlier.id);
+  const existing = async () => {
+    const earlier = await prisma.operation.findFirst({ where: { deploymentId, kind: 'deploy' }, orderBy: { createdAt: 'asc' } });
+    if (!earlier) return undefined;
+    // Enqueue again only while unfinished (a lost flow is healed); a finished deploy is never run twice.
+    if (earlier.state === 'queued' || earlier.state === 'running') await deps.enqueue(earlier.id);
     return { operationId: earlier.id, existing: true };
-  }
+  };
+  const earlier = await existing();
+  if (earlier) return earlier;
   if (deployment.status !== 'pending') throw new ConflictError('deployment_not_pending', `deployment ${deploymentId} is ${deployment.status}, not pending`);
   const operationId = newId('op');
-  await prisma.operation.create({
-    data: { id: operationId, kind: 'deploy', projectId: deployment.projectId, deploymentId, requestedBy: caller.requestedBy, idempotencyKey: `deploy-once:${deploymentId}` },
-  });
+  try {
+    await prisma.operation.create({
+      data: { id: operationId, kind: 'deploy', projectId: deployment.projectId, deploymentId, requestedBy: caller.requestedBy, idempotencyKey: `deploy-once:${deploymentId}` },
+    });
+  } catch (err) {
+    // A concurrent call for the same deployment won the unique key: that one starts the flow.
+    const winner = (err as { code?: string }).code === 'P2002' ? await existing() : undefined;
+    if (winner) return winner;
+    throw err;
+  }
   await deps.enqueue(operationId);
   return { operationId, existing: false };
 }
