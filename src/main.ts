@@ -8,6 +8,7 @@ import type { AppContext, ControlPlaneContext } from './context';
 import { Database, openPglite, openPostgres } from './db/database';
 import { createEngine } from './engine/engine';
 import { startGatewayService } from './gateway';
+import { startGrpcServer } from './grpc';
 import { createKraneClient } from './krane/client';
 import { startEmbeddedKrane } from './krane/embedded';
 import { createLogger } from './logger';
@@ -89,12 +90,16 @@ async function main(): Promise<void> {
     stops.push(() => gateway.close());
 
     const controlPlane: ControlPlaneContext = { ...ctx, engine };
+    const grpc = await startGrpcServer(controlPlane, { host: config.HOST, port: config.GRPC_PORT });
+    stops.push(() => grpc.stop());
+
     const app = createApiApp(controlPlane);
     const server = serve({ fetch: app.fetch, port: config.API_PORT, hostname: config.HOST });
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     logger.info('deployflow is up', {
       api: `http://${config.HOST}:${config.API_PORT}`,
       gateway: `http://${config.HOST}:${gateway.port}`,
+      grpc: `${config.HOST}:${grpc.port}`,
       krane: config.KRANE_URL ?? 'embedded (process driver)',
       database: db.kind,
     });

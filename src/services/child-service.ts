@@ -34,7 +34,7 @@ export class ChildService {
   }
 
   recentOutput(): string {
-    return this.output.join('').slice(-4000);
+    return this.output.join('').slice(-16_000);
   }
 
   /** SIGTERM, then SIGKILL after graceMs; resolves when the process has exited. */
