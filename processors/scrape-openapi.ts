@@ -1,6 +1,6 @@
-import YAML from 'yaml';
 import { transitionDeployment } from '../src/engine/deployment-status';
 import { getFromInstance } from '../src/engine/instance-http';
+import { parseOpenapiDocument } from '../src/engine/openapi-document';
 import type { StepModule } from '../src/engine/step-module';
 import { DeployStep } from '../src/engine/step-names';
 import type { PollResult } from './poll-instances';
@@ -10,21 +10,6 @@ export interface ScrapeResult {
   /** Why there is no spec (404, timeout, not JSON/YAML, too large …) or where it came from. */
   detail: string;
   bytes?: number;
-}
-
-/** Parses a body as JSON, else YAML; only an object (a document) counts. */
-function parseSpec(body: string): object | undefined {
-  try {
-    const value = JSON.parse(body);
-    return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
-  } catch {
-    try {
-      const value = YAML.parse(body, { maxAliasCount: 100 });
-      return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
-    } catch {
-      return undefined;
-    }
-  }
 }
 
 /**
@@ -47,7 +32,7 @@ export const scrapeOpenapi: StepModule<ScrapeResult> = {
           reasons.push(`${address} answered ${res.status}`);
           continue;
         }
-        const spec = parseSpec(res.body);
+        const spec = parseOpenapiDocument(res.body);
         if (!spec) {
           reasons.push(`${address}: body is neither a JSON nor a YAML document`);
           continue;
