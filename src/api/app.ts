@@ -3,7 +3,8 @@ import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
 import { rejectWritesFromViewers } from '../auth/permissions';
 import { requireAuth } from '../auth/require-auth';
-import type { AppContext } from '../context';
+import type { ControlPlaneContext } from '../context';
+import { mountDashboard } from './dashboard/mount-dashboard';
 import { ApiError, createErrorHandler, handleNotFound, validationHook } from './errors';
 import { idempotency } from './idempotency';
 import { rejectMalformedJson } from './json-body';
@@ -32,8 +33,8 @@ const metricsRoute = createRoute({
   responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
 });
 
-/** The HTTP API: middleware, every route of routes/index.ts, the generated OpenAPI document and its UI, and probes. */
-export function createApiApp(ctx: AppContext): ApiApp {
+/** The HTTP API: middleware, every route of routes/index.ts, the generated OpenAPI document and its UI, probes and the queue dashboard. */
+export function createApiApp(ctx: ControlPlaneContext): ApiApp {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   const metrics = new HttpMetrics();
 
@@ -75,6 +76,7 @@ export function createApiApp(ctx: AppContext): ApiApp {
   });
 
   for (const register of ROUTES) register(app, ctx);
+  mountDashboard(app, ctx);
 
   let document: unknown;
   app.get('/openapi.json', (c) => {

@@ -37,6 +37,19 @@ export const TERMINAL_ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode
   already_live: 409,
   not_cancellable: 409,
   operation_in_progress: 409,
+  // cancel: the deploy is past the point of no return, or over
+  too_late_to_cancel: 409,
+  deployment_finished: 409,
+  deployment_not_pending: 409,
+  // an operation ended this way (answered by ?wait on rollback, promote, undo)
+  cancelled: 409,
+  operation_cancelled: 409,
+  operation_superseded: 409,
+  nothing_to_undo: 409,
+  deployment_not_active: 409,
+  not_production: 422,
+  deployment_not_ready: 422,
+  no_running_instances: 422,
 };
 
 export function statusForTerminalError(code: string): ContentfulStatusCode {

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AuthContext } from '../auth/auth-context';
-import type { AppContext } from '../context';
+import type { ControlPlaneContext } from '../context';
 
 /** Per-request values on the Hono context. `auth` is set on every /v1 route (requireAuth runs first). */
 export interface ApiVariables {
@@ -15,4 +15,4 @@ export interface ApiEnv {
 export type ApiApp = OpenAPIHono<ApiEnv>;
 
 /** One route module: registers its route(s) on the app. Adding a route = one such file + one line in routes/index.ts. */
-export type RegisterRoute = (app: ApiApp, ctx: AppContext) => void;
+export type RegisterRoute = (app: ApiApp, ctx: ControlPlaneContext) => void;

@@ -26,7 +26,7 @@ export function requireAuth(ctx: AppContext): MiddlewareHandler<ApiEnv> {
       apiKeyId: record.id,
       workspaceId: record.workspaceId,
       role: record.role,
-      isRoot: record.workspaceId === null,
+      isRoot: record.workspaceId === null && record.role === 'admin',
     };
     c.set('auth', auth);
     await next();

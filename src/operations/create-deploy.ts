@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError } from '../errors';
 import { newId } from '../ids';
 import type { Caller } from './caller';
 import type { DeployRequest } from './deploy-request';
+import { isUniqueViolation, operationIdempotencyKey } from './operation-key';
 import { resolveProject } from './resolve-project';
 
 export interface CreatedDeploy {
@@ -23,7 +24,7 @@ export async function createDeploy(
   idempotencyKey?: string,
 ): Promise<CreatedDeploy> {
   const { prisma } = deps;
-  const opKey = idempotencyKey ? `${caller.workspaceId}:deploy:${idempotencyKey}` : undefined;
+  const opKey = idempotencyKey ? operationIdempotencyKey(caller.workspaceId, 'deploy', idempotencyKey) : undefined;
   if (opKey) {
     const earlier = await prisma.operation.findUnique({ where: { idempotencyKey: opKey } });
     if (earlier) return { deploymentId: earlier.deploymentId!, operationId: earlier.id, existing: true };
@@ -60,7 +61,7 @@ export async function createDeploy(
       }),
     ]);
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002' && opKey) {
+    if (isUniqueViolation(err) && opKey) {
       const earlier = await prisma.operation.findUnique({ where: { idempotencyKey: opKey } });
       if (earlier) return { deploymentId: earlier.deploymentId!, operationId: earlier.id, existing: true };
     }
@@ -96,7 +97,7 @@ export async function startPendingDeploy(
     });
   } catch (err) {
     // A concurrent call for the same deployment won the unique key: that one starts the flow.
-    const winner = (err as { code?: string }).code === 'P2002' ? await existing() : undefined;
+    const winner = isUniqueViolation(err) ? await existing() : undefined;
     if (winner) return winner;
     throw err;
   }

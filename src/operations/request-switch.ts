@@ -1,6 +1,7 @@
 import type { Db } from '../db/prisma';
 import { newId } from '../ids';
 import type { Caller } from './caller';
+import { isUniqueViolation, operationIdempotencyKey } from './operation-key';
 import { resolveProject } from './resolve-project';
 import { checkSwitchPreconditions } from './switch-preconditions';
 import type { SwitchRequest } from './switch-request';
@@ -16,26 +17,41 @@ export async function requestSwitch(
   idempotencyKey?: string,
 ): Promise<{ operationId: string; existing: boolean }> {
   const { prisma } = deps;
-  const opKey = idempotencyKey ? `${caller.workspaceId}:${request.kind}:${idempotencyKey}` : undefined;
-  if (opKey) {
-    const earlier = await prisma.operation.findUnique({ where: { idempotencyKey: opKey } });
-    if (earlier) return { operationId: earlier.id, existing: true };
-  }
+  const opKey = idempotencyKey ? operationIdempotencyKey(caller.workspaceId, request.kind, idempotencyKey) : undefined;
+  const earlier = await findByKey(prisma, opKey);
+  if (earlier) return earlier;
   const project = await resolveProject(prisma, caller.workspaceId, request.projectId);
   await checkSwitchPreconditions(prisma, { ...request, projectId: project.id }, true);
-  const operationId = newId('op');
-  await prisma.operation.create({
-    data: {
-      id: operationId,
-      kind: request.kind,
-      projectId: project.id,
-      deploymentId: request.targetDeploymentId,
-      sourceDeploymentId: request.expectedSourceDeploymentId ?? null,
-      reason: request.reason ?? null,
-      requestedBy: caller.requestedBy,
-      idempotencyKey: opKey,
-    },
+  return createAndEnqueue(deps, opKey, {
+    kind: request.kind,
+    projectId: project.id,
+    deploymentId: request.targetDeploymentId,
+    sourceDeploymentId: request.expectedSourceDeploymentId ?? null,
+    reason: request.reason ?? null,
+    requestedBy: caller.requestedBy,
   });
+}
+
+async function findByKey(prisma: Db, opKey: string | undefined): Promise<{ operationId: string; existing: true } | undefined> {
+  if (!opKey) return undefined;
+  const earlier = await prisma.operation.findUnique({ where: { idempotencyKey: opKey }, select: { id: true } });
+  return earlier ? { operationId: earlier.id, existing: true } : undefined;
+}
+
+/** Inserts the operation (its key unique: a concurrent twin finds the winner's operation) and enqueues its flow. */
+async function createAndEnqueue(
+  deps: { prisma: Db; enqueue(operationId: string): Promise<void> },
+  opKey: string | undefined,
+  data: { kind: 'rollback' | 'promote' | 'undo'; projectId: string; deploymentId?: string; sourceDeploymentId?: string | null; reason: string | null; requestedBy: string },
+): Promise<{ operationId: string; existing: boolean }> {
+  const operationId = newId('op');
+  try {
+    await deps.prisma.operation.create({ data: { id: operationId, ...data, idempotencyKey: opKey } });
+  } catch (err) {
+    const winner = isUniqueViolation(err) ? await findByKey(deps.prisma, opKey) : undefined;
+    if (winner) return winner;
+    throw err;
+  }
   await deps.enqueue(operationId);
   return { operationId, existing: false };
 }
@@ -46,12 +62,11 @@ export async function requestUndo(
   caller: Caller,
   projectIdOrSlug: string,
   reason?: string,
-): Promise<{ operationId: string }> {
+  idempotencyKey?: string,
+): Promise<{ operationId: string; existing: boolean }> {
+  const opKey = idempotencyKey ? operationIdempotencyKey(caller.workspaceId, 'undo', idempotencyKey) : undefined;
+  const earlier = await findByKey(deps.prisma, opKey);
+  if (earlier) return earlier;
   const project = await resolveProject(deps.prisma, caller.workspaceId, projectIdOrSlug);
-  const operationId = newId('op');
-  await deps.prisma.operation.create({
-    data: { id: operationId, kind: 'undo', projectId: project.id, requestedBy: caller.requestedBy, reason: reason ?? null },
-  });
-  await deps.enqueue(operationId);
-  return { operationId };
+  return createAndEnqueue(deps, opKey, { kind: 'undo', projectId: project.id, requestedBy: caller.requestedBy, reason: reason ?? null });
 }

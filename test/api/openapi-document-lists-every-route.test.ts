@@ -26,9 +26,50 @@ describe('GET /openapi.json', () => {
       .filter((r) => r.method !== 'ALL' && !['/openapi.json', '/docs'].includes(r.path))
       .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
     expect(new Set(documented)).toEqual(new Set(served));
-    expect(documented).toEqual(
-      expect.arrayContaining(['POST /v1/workspaces', 'POST /v1/projects', 'GET /v1/projects', 'GET /v1/projects/{id}', 'GET /healthz', 'GET /readyz', 'GET /metrics']),
+    expect(documented.sort()).toEqual(
+      [
+        'POST /v1/workspaces',
+        'POST /v1/projects',
+        'GET /v1/projects',
+        'GET /v1/projects/{id}',
+        'GET /v1/projects/{id}/routes',
+        'GET /v1/projects/{id}/route-changes',
+        'POST /v1/projects/{id}/rollback/{deploymentId}',
+        'POST /v1/projects/{id}/promote/{deploymentId}',
+        'POST /v1/projects/{id}/routes/undo',
+        'POST /v1/deployments',
+        'GET /v1/deployments',
+        'GET /v1/deployments/{id}',
+        'GET /v1/deployments/{id}/openapi',
+        'GET /v1/deployments/{id}/events',
+        'POST /v1/deployments/{id}/cancel',
+        'GET /v1/operations/{id}',
+        'GET /healthz',
+        'GET /readyz',
+        'GET /metrics',
+      ].sort(),
     );
+  });
+
+  it('keeps the queue dashboard out of the document', () => {
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/admin'))).toEqual([]);
+  });
+
+  it('documents the deploy request, the wait parameter and the event stream', () => {
+    const deploy = resolve(doc.paths['/v1/deployments'].post.requestBody.content['application/json'].schema);
+    expect(deploy.additionalProperties).toBe(false);
+    expect(deploy.required.sort()).toEqual(['image', 'projectId']);
+    expect(Object.keys(deploy.properties).sort()).toEqual(['environment', 'git', 'image', 'projectId', 'runtime']);
+    expect(Object.keys(doc.paths['/v1/deployments'].post.responses)).toEqual(expect.arrayContaining(['202', '400', '404']));
+    for (const path of ['/v1/projects/{id}/rollback/{deploymentId}', '/v1/projects/{id}/promote/{deploymentId}', '/v1/projects/{id}/routes/undo']) {
+      const op = doc.paths[path].post;
+      expect(op.requestBody.required).toBeFalsy();
+      expect(op.parameters.find((p: { name: string }) => p.name === 'wait')).toMatchObject({ in: 'query', schema: { maximum: 30 } });
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '202', '404', '409', '422']));
+    }
+    expect(Object.keys(doc.paths['/v1/deployments/{id}/events'].get.responses['200'].content)).toEqual(['text/event-stream']);
+    const list = doc.paths['/v1/deployments'].get.parameters.map((p: { name: string }) => p.name).sort();
+    expect(list).toEqual(['cursor', 'environment', 'limit', 'projectId', 'status']);
   });
 
   it('requires the bearer key on every /v1 operation and on nothing else', () => {

@@ -6,19 +6,29 @@ import { silentLogger } from '../../src/logger';
 import { readTestServices } from '../support/services-file';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { testRedis } from '../support/test-redis';
+import type { Engine } from '../../src/engine/engine';
+import type { Redis } from 'ioredis';
+import { createIdleEngine } from './support/idle-engine';
 
 describe('GET /readyz and /healthz', () => {
   let db: TestDatabase;
   const config = loadConfig({ NODE_ENV: 'test' });
+  // The probes never touch the engine; the app needs one to mount the queue dashboard, so it has its own connection.
+  let engine: Engine;
+  let engineRedis: Redis;
   beforeAll(async () => {
     db = await createTestDatabase();
+    engineRedis = testRedis().connect();
+    engine = createIdleEngine({ config, db, prisma: db.prisma, redis: engineRedis, logger: silentLogger });
   });
   afterAll(async () => {
+    await engine.close();
+    engineRedis.disconnect();
     await db.drop();
   });
 
   const request = async (ctx: AppContext, path: string) => {
-    const res = await createApiApp(ctx).request(path);
+    const res = await createApiApp({ ...ctx, engine }).request(path);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return { status: res.status, body: (await res.json()) as any };
   };

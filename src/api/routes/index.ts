@@ -1,8 +1,20 @@
 import type { RegisterRoute } from '../types';
+import { registerCancelDeployment } from './deployments.cancel';
+import { registerCreateDeployment } from './deployments.create';
+import { registerDeploymentEvents } from './deployments.events';
+import { registerGetDeployment } from './deployments.get';
+import { registerListDeployments } from './deployments.list';
+import { registerGetDeploymentOpenapi } from './deployments.openapi';
 import { registerHealthz } from './healthz';
+import { registerGetOperation } from './operations.get';
 import { registerCreateProject } from './projects.create';
 import { registerGetProject } from './projects.get';
 import { registerListProjects } from './projects.list';
+import { registerPromoteProject } from './projects.promote';
+import { registerRollbackProject } from './projects.rollback';
+import { registerListProjectRouteChanges } from './projects.route-changes';
+import { registerGetProjectRoutes } from './projects.routes';
+import { registerUndoProjectRoutes } from './projects.routes-undo';
 import { registerReadyz } from './readyz';
 import { registerCreateWorkspace } from './workspaces.create';
 
@@ -10,6 +22,7 @@ import { registerCreateWorkspace } from './workspaces.create';
  * Every route of the API. To add one: write `routes/<resource>.<action>.ts` exporting a RegisterRoute
  * (createRoute with zod schemas + app.openapi(route, handler)), then add it to this list.
  * Routes under /v1 are authenticated (and viewer-read-only, and idempotent on POST) by app.ts; others are public.
+ * (The queue dashboard at /admin/queues is not an API route: app.ts mounts it from dashboard/.)
  */
 export const ROUTES: readonly RegisterRoute[] = [
   registerHealthz,
@@ -18,4 +31,16 @@ export const ROUTES: readonly RegisterRoute[] = [
   registerCreateProject,
   registerListProjects,
   registerGetProject,
+  registerGetProjectRoutes,
+  registerListProjectRouteChanges,
+  registerRollbackProject,
+  registerPromoteProject,
+  registerUndoProjectRoutes,
+  registerCreateDeployment,
+  registerListDeployments,
+  registerGetDeployment,
+  registerGetDeploymentOpenapi,
+  registerDeploymentEvents,
+  registerCancelDeployment,
+  registerGetOperation,
 ];

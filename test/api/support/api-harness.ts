@@ -4,11 +4,13 @@ import type { ApiApp } from '../../../src/api/types';
 import { createApiKey, ensureRootKey } from '../../../src/auth/api-key';
 import type { Role } from '../../../src/auth/auth-context';
 import { loadConfig } from '../../../src/config';
-import type { AppContext } from '../../../src/context';
+import type { ControlPlaneContext } from '../../../src/context';
 import { newId } from '../../../src/ids';
 import { silentLogger } from '../../../src/logger';
 import { createTestDatabase, TestDatabase } from '../../support/test-database';
+import { EngineHarness, startEngineHarness } from '../../support/engine-harness';
 import { testRedis } from '../../support/test-redis';
+import { createIdleEngine } from './idle-engine';
 
 export interface CallOptions {
   key?: string;
@@ -37,7 +39,7 @@ export interface WorkspaceKeys {
 /** A real API over a fresh PostgreSQL database and the shared test Redis, driven through app.request (no sockets). */
 export interface ApiHarness {
   app: ApiApp;
-  ctx: AppContext;
+  ctx: ControlPlaneContext;
   db: TestDatabase;
   redis: Redis;
   rootKey: string;
@@ -51,8 +53,30 @@ let counter = 0;
 
 export async function startApiHarness(): Promise<ApiHarness> {
   const db = await createTestDatabase();
-  const redis = testRedis().connect();
-  const ctx: AppContext = { config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), db, prisma: db.prisma, redis, logger: silentLogger };
+  const testRedisInfo = testRedis();
+  const redis = testRedisInfo.connect();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', QUEUE_PREFIX: `{${testRedisInfo.prefix}}`, REDIS_URL: testRedisInfo.url });
+  const base = { config, db, prisma: db.prisma, redis, logger: silentLogger };
+  const ctx: ControlPlaneContext = { ...base, engine: createIdleEngine(base) };
+  return buildHarness(ctx, db, async () => {
+    await ctx.engine.close();
+    redis.disconnect();
+    await db.drop();
+  });
+}
+
+/**
+ * The API over the engine harness: real workers, embedded Krane, real deploys of `file:examples/hello-api`.
+ * `engine` is the engine harness (gateway, Krane, waitForOperation).
+ */
+export async function startApiHarnessWithEngine(options: Parameters<typeof startEngineHarness>[0] = {}): Promise<ApiHarness & { engine: EngineHarness }> {
+  const engine = await startEngineHarness(options);
+  const ctx: ControlPlaneContext = { ...engine.ctx, engine: engine.engine };
+  const harness = await buildHarness(ctx, engine.db, () => engine.close());
+  return { ...harness, engine };
+}
+
+async function buildHarness(ctx: ControlPlaneContext, db: TestDatabase, close: () => Promise<void>): Promise<ApiHarness> {
   const app = createApiApp(ctx);
   const root = await ensureRootKey(db.prisma);
   if (!root.key) throw new Error('expected a fresh database to mint a root key');
@@ -84,19 +108,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
     return { workspaceId: ws.id, slug: s, admin: await make('admin'), deployer: await make('deployer'), viewer: await make('viewer') };
   };
 
-  return {
-    app,
-    ctx,
-    db,
-    redis,
-    rootKey: root.key,
-    call,
-    workspace,
-    async close() {
-      redis.disconnect();
-      await db.drop();
-    },
-  };
+  return { app, ctx, db, redis: ctx.redis, rootKey: root.key, call, workspace, close };
 }
 
 /** Every string value anywhere in the database's tables, for "no plaintext key is stored" checks. */

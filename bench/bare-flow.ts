@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { FlowProducer, Job, Worker } from 'bullmq';
+import IORedis from 'ioredis';
+import { buildOperationFlow } from '../flows/operation-flow';
+import type { EngineSettings } from '../src/engine/engine-deps';
+import type { OperationJobData, StepResult } from '../src/engine/job-data';
+import { QueueName } from '../src/engine/queue-names';
+import { CompletionWatch } from './completion-watch';
+
+/** Merges a parent's children values as the engine does; here it is all a job does. */
+async function childOutputs(job: Job): Promise<Record<string, unknown>> {
+  const values = (await job.getChildrenValues()) as Record<string, StepResult | undefined>;
+  const merged: Record<string, unknown> = {};
+  for (const value of Object.values(values)) Object.assign(merged, value?.outputs ?? {});
+  return merged;
+}
+
+export interface BareFlows {
+  /** Adds one flow of these steps and resolves with its latency (add → root completed), in ms. */
+  run(steps: readonly string[], kind: OperationJobData['kind']): Promise<number>;
+  close(): Promise<void>;
+}
+
+export type BareFlowSettings = Pick<EngineSettings, 'stepAttempts' | 'backoffMs' | 'lockDurationMs' | 'stalledIntervalMs'>;
+
+/**
+ * The baseline: the very same FlowJob the engine enqueues (`buildOperationFlow`: root in `operations`, a nested
+ * chain of children in `steps` and `routing`, the same attempts, backoff, failParentOnFailure and retention), run by
+ * workers of the same queues and concurrency whose processors do nothing but merge their child's value and return.
+ * It runs under its own key prefix on the same Redis, so the two never see each other's jobs.
+ */
+export function startBareFlows(redisUrl: string, prefix: string, settings: BareFlowSettings, concurrency: number): BareFlows {
+  const connections: IORedis[] = [];
+  const connection = () => {
+    const c = new IORedis(redisUrl, { maxRetriesPerRequest: null });
+    connections.push(c);
+    return c;
+  };
+  const common = { prefix, autorun: true, concurrency, lockDuration: settings.lockDurationMs, stalledInterval: settings.stalledIntervalMs };
+  const step = async (job: Job): Promise<StepResult> => ({ outputs: { ...(await childOutputs(job)), [job.name]: null } });
+  const workers = [
+    new Worker(QueueName.steps, step, { ...common, connection: connection() }),
+    new Worker(QueueName.routing, step, { ...common, connection: connection() }),
+    new Worker(QueueName.operations, childOutputs, { ...common, connection: connection() }),
+  ];
+  const operations = workers[2];
+  const watch = new CompletionWatch(operations);
+  const producer = connection();
+  const flows = new FlowProducer({ connection: producer, prefix });
+  const batch = randomBytes(4).toString('hex');
+  let count = 0;
+
+  return {
+    async run(steps, kind) {
+      const operationId = `bare_${batch}_${++count}`;
+      const flow = buildOperationFlow({ operationId, kind, projectId: 'bare', ownerId: operationId }, steps, settings);
+      const started = performance.now();
+      await flows.add(flow);
+      const completed = await watch.wait(operationId, { timeoutMs: 30_000 });
+      return completed - started;
+    },
+    async close() {
+      watch.close();
+      await Promise.all(workers.map((w) => w.close()));
+      await flows.close();
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { allow, workspaceCaller } from '../../auth/permissions';
+import { cancelDeployment } from '../../operations/cancel-deployment';
+import { waitForOperation } from '../../operations/wait-for-operation';
+import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS, Timestamp } from '../schemas/common';
+import { DeploymentStatusSchema } from '../schemas/deployment';
+import { OperationSchema, OperationView } from '../schemas/operation';
+import { WaitQuery } from '../schemas/wait';
+import type { RegisterRoute } from '../types';
+import { DeploymentIdParams } from './deployment-param';
+import { describeOperation } from './load-operation';
+import { isFinished } from './settle-operation';
+
+const CancelOutcomeSchema = z
+  .object({
+    deploymentId: z.string(),
+    operationId: z.string().nullable().openapi({ description: 'The deploy operation that is being cancelled.' }),
+    cancelRequestedAt: Timestamp,
+    alreadyRequested: z.boolean().openapi({ description: 'A cancel had been requested before; this one changed nothing.' }),
+    status: DeploymentStatusSchema.openapi({ description: 'The deployment status when answering (`cancelled` once the flow stopped).' }),
+    operation: OperationSchema.optional().openapi({ description: 'With ?wait: the deploy operation, once it finished.' }),
+  })
+  .openapi('CancelOutcome');
+
+const route = createRoute({
+  method: 'post',
+  path: '/v1/deployments/{id}/cancel',
+  tags: ['deployments'],
+  summary: 'Cancel a deploy that has not started routing yet',
+  description:
+    'Sets a flag every step checks (each poll included), so it works whichever process runs the flow; the flow then ' +
+    'stops, deletes what it created in Krane and ends `cancelled`. Allowed until assign-routes starts; after that, or ' +
+    'once the deploy ended, 409 with the reason. `?wait=N` waits up to N seconds for the flow to stop: 200 with the ' +
+    'operation when it did, 202 otherwise.',
+  security: BEARER_SECURITY,
+  middleware: [allow('admin', 'deployer')] as const,
+  request: { params: DeploymentIdParams, query: WaitQuery, headers: IdempotencyKeyHeader },
+  responses: {
+    200: { description: 'Cancelled, and the flow has stopped (with ?wait)', content: { 'application/json': { schema: CancelOutcomeSchema } } },
+    202: { description: 'Cancel requested; the flow stops at its next check', content: { 'application/json': { schema: CancelOutcomeSchema } } },
+    ...errorResponses(...JSON_POST_ERRORS, 404),
+  },
+});
+
+export const registerCancelDeployment: RegisterRoute = (app, ctx) => {
+  app.openapi(route, async (c) => {
+    const auth = workspaceCaller(c);
+    const { wait } = c.req.valid('query');
+    const outcome = await cancelDeployment(ctx.prisma, { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId }, c.req.valid('param').id);
+    if (!outcome.alreadyRequested) ctx.logger.info('cancel requested', { deploymentId: outcome.deploymentId, by: auth.apiKeyId });
+    let operation: OperationView | undefined;
+    if (wait > 0 && outcome.operationId) {
+      const op = await waitForOperation(ctx.prisma, outcome.operationId, wait * 1000);
+      if (op && isFinished(op)) operation = await describeOperation(ctx, op);
+    }
+    const { status } = await ctx.prisma.deployment.findUniqueOrThrow({ where: { id: outcome.deploymentId }, select: { status: true } });
+    const body = {
+      deploymentId: outcome.deploymentId,
+      operationId: outcome.operationId,
+      cancelRequestedAt: outcome.cancelRequestedAt.toISOString(),
+      alreadyRequested: outcome.alreadyRequested,
+      status,
+      ...(operation ? { operation } : {}),
+    };
+    return operation ? c.json(body, 200) : c.json(body, 202);
+  });
+};

@@ -1,0 +1,69 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { allow, workspaceCaller } from '../../auth/permissions';
+import { createDeploy } from '../../operations/create-deploy';
+import { DeployRequest } from '../../operations/deploy-request';
+import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS } from '../schemas/common';
+import { DeploymentStatusSchema } from '../schemas/deployment';
+import { operationLink } from '../schemas/operation';
+import type { RegisterRoute } from '../types';
+import { enqueueLaterIfDown } from './enqueue-later-if-down';
+
+const DeployAcceptedSchema = z
+  .object({
+    deploymentId: z.string().openapi({ example: 'dep_01h2xcejqtf2nbrexx3vqjhp41' }),
+    operationId: z.string().openapi({ example: 'op_01h2xcejqtf2nbrexx3vqjhp41' }),
+    status: DeploymentStatusSchema.openapi({ description: '`pending` for a new deploy; the current status when an Idempotency-Key matched an earlier one.' }),
+    links: z.object({
+      deployment: z.string().openapi({ example: '/v1/deployments/dep_01h2xcejqtf2nbrexx3vqjhp41' }),
+      operation: z.string().openapi({ example: '/v1/operations/op_01h2xcejqtf2nbrexx3vqjhp41' }),
+    }),
+  })
+  .openapi('DeployAccepted');
+
+const route = createRoute({
+  method: 'post',
+  path: '/v1/deployments',
+  tags: ['deployments'],
+  summary: 'Deploy an image to an environment of a project',
+  description:
+    'Creates a `pending` deployment and starts its flow: create in Krane, wait until healthy, scrape the OpenAPI document, ' +
+    'assign hostnames and switch traffic. Follow it with GET /v1/deployments/{id}, its /events stream, or GET /v1/operations/{id}?wait=30.',
+  security: BEARER_SECURITY,
+  middleware: [allow('admin', 'deployer')] as const,
+  request: {
+    headers: IdempotencyKeyHeader,
+    body: { required: true, content: { 'application/json': { schema: DeployRequest.openapi('DeployRequest') } } },
+  },
+  responses: {
+    202: { description: 'Accepted: the deploy runs in the background', content: { 'application/json': { schema: DeployAcceptedSchema } } },
+    ...errorResponses(...JSON_POST_ERRORS, 404),
+  },
+});
+
+export const registerCreateDeployment: RegisterRoute = (app, ctx) => {
+  app.openapi(route, async (c) => {
+    const auth = workspaceCaller(c);
+    const created = await createDeploy(
+      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx) },
+      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId },
+      c.req.valid('json'),
+      c.req.valid('header')['idempotency-key'],
+    );
+    let status: z.infer<typeof DeploymentStatusSchema> = 'pending';
+    if (created.existing) {
+      const row = await ctx.prisma.deployment.findUniqueOrThrow({ where: { id: created.deploymentId }, select: { status: true } });
+      status = row.status;
+    } else {
+      ctx.logger.info('deploy requested', { deploymentId: created.deploymentId, operationId: created.operationId, by: auth.apiKeyId });
+    }
+    return c.json(
+      {
+        deploymentId: created.deploymentId,
+        operationId: created.operationId,
+        status,
+        links: { deployment: `/v1/deployments/${created.deploymentId}`, operation: operationLink(created.operationId) },
+      },
+      202,
+    );
+  });
+};

@@ -1,0 +1,103 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { streamSSE } from 'hono/streaming';
+import { allow, workspaceCaller } from '../../auth/permissions';
+import { TERMINAL_STATUSES } from '../../engine/deployment-status';
+import { UNFINISHED_STATES } from '../../operations/wait-for-operation';
+import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
+import { STEP_ORDER, stepView } from '../schemas/step';
+import type { RegisterRoute } from '../types';
+import { DeploymentIdParams } from './deployment-param';
+import { loadDeploymentForCaller } from './load-deployment';
+
+/** How often the stream looks at the database: every process's writes show up, whoever runs the flow. */
+export const EVENTS_POLL_MS = 200;
+/** A stream never outlives this, so a deploy stuck somewhere cannot hold connections forever. */
+export const EVENTS_MAX_MS = 10 * 60 * 1000;
+/**
+ * Once the status is terminal the last steps (update-live after set-ready) may still be finishing; the stream waits
+ * for them, but not longer than this.
+ */
+const SETTLE_MS = 5_000;
+
+const route = createRoute({
+  method: 'get',
+  path: '/v1/deployments/{id}/events',
+  tags: ['deployments'],
+  summary: "Server-sent events: the deployment's steps as they change, then its final status",
+  description:
+    'A `text/event-stream`. Each `step` event carries one step row (as in GET /v1/deployments/{id}) whenever it changes ' +
+    '(the current rows are sent first). `status` events carry `{status, statusReason, failedStep, terminal}` on each ' +
+    'status change; the one with `terminal: true` is the last event, after which the stream closes. A stream lasts at ' +
+    'most 10 minutes (then a `timeout` event); reconnect to continue.',
+  security: BEARER_SECURITY,
+  middleware: [allow('admin', 'deployer', 'viewer')] as const,
+  request: { params: DeploymentIdParams },
+  responses: {
+    200: {
+      description: 'The event stream',
+      content: { 'text/event-stream': { schema: z.string().openapi({ example: 'event: step\ndata: {"name":"fetch-metadata","status":"succeeded",…}\n\n' }) } },
+    },
+    ...errorResponses(...AUTHENTICATED_ERRORS, 404),
+  },
+});
+
+const isTerminal = (status: string) => (TERMINAL_STATUSES as string[]).includes(status);
+
+export const registerDeploymentEvents: RegisterRoute = (app, ctx) => {
+  app.openapi(route, async (c) => {
+    const auth = workspaceCaller(c);
+    const deploymentId = (await loadDeploymentForCaller(ctx, auth, c.req.valid('param').id)).id;
+    const requestId = c.get('requestId');
+    return streamSSE(
+      c,
+      async (stream) => {
+        const sent = new Map<string, string>();
+        const deadline = Date.now() + EVENTS_MAX_MS;
+        let lastStatus: string | undefined;
+        let terminalSince: number | undefined;
+        let eventId = 0;
+        const write = (event: string, data: unknown) => stream.writeSSE({ event, data: JSON.stringify(data), id: String(++eventId) });
+
+        while (!stream.aborted && !stream.closed) {
+          const [steps, deployment, unfinishedOps] = await Promise.all([
+            ctx.prisma.deploymentStep.findMany({ where: { ownerId: deploymentId }, orderBy: STEP_ORDER }),
+            ctx.prisma.deployment.findUnique({ where: { id: deploymentId }, select: { status: true, statusReason: true, failedStep: true } }),
+            ctx.prisma.operation.count({ where: { deploymentId, kind: 'deploy', state: { in: [...UNFINISHED_STATES] } } }),
+          ]);
+          for (const step of steps) {
+            const view = stepView(step);
+            const text = JSON.stringify(view);
+            if (sent.get(step.name) === text) continue;
+            sent.set(step.name, text);
+            await write('step', view);
+          }
+          if (!deployment) {
+            await write('status', { status: null, statusReason: 'the deployment was deleted', failedStep: null, terminal: true });
+            return;
+          }
+          const terminal = isTerminal(deployment.status);
+          if (terminal) {
+            terminalSince ??= Date.now();
+            const settled = unfinishedOps === 0 && !steps.some((s) => s.status === 'running' || s.status === 'pending');
+            if (settled || Date.now() - terminalSince >= SETTLE_MS) {
+              await write('status', { ...deployment, terminal: true });
+              return;
+            }
+          } else if (deployment.status !== lastStatus) {
+            lastStatus = deployment.status;
+            await write('status', { ...deployment, terminal: false });
+          }
+          if (Date.now() >= deadline) {
+            await write('timeout', { message: `stream closed after ${EVENTS_MAX_MS / 60_000} minutes; reconnect to continue` });
+            return;
+          }
+          await stream.sleep(EVENTS_POLL_MS);
+        }
+      },
+      async (err, stream) => {
+        ctx.logger.error('deployment event stream failed', { requestId, deploymentId, error: err.stack ?? err.message });
+        await stream.writeSSE({ event: 'error', data: JSON.stringify({ code: 'internal', message: 'the event stream failed; reconnect', requestId }) });
+      },
+    );
+  });
+};

@@ -1,0 +1,44 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { allow, workspaceCaller } from '../../auth/permissions';
+import { DeployStep } from '../../engine/step-names';
+import { ApiError } from '../errors';
+import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
+import type { RegisterRoute } from '../types';
+import { DeploymentIdParams } from './deployment-param';
+import { loadDeploymentForCaller } from './load-deployment';
+
+const route = createRoute({
+  method: 'get',
+  path: '/v1/deployments/{id}/openapi',
+  tags: ['deployments'],
+  summary: "The OpenAPI document scraped from the deployment's instances",
+  description: 'Scraped once the instances are healthy (JSON or YAML, served here as JSON). 404 `openapi_not_found` when the app served none.',
+  security: BEARER_SECURITY,
+  middleware: [allow('admin', 'deployer', 'viewer')] as const,
+  request: { params: DeploymentIdParams },
+  responses: {
+    200: {
+      description: "The app's OpenAPI document, as the app served it",
+      content: { 'application/json': { schema: z.record(z.string(), z.unknown()).openapi('ScrapedOpenApiDocument') } },
+    },
+    ...errorResponses(...AUTHENTICATED_ERRORS, 404),
+  },
+});
+
+export const registerGetDeploymentOpenapi: RegisterRoute = (app, ctx) => {
+  app.openapi(route, async (c) => {
+    const auth = workspaceCaller(c);
+    const deployment = await loadDeploymentForCaller(ctx, auth, c.req.valid('param').id);
+    const row = await ctx.prisma.deployment.findUniqueOrThrow({ where: { id: deployment.id }, select: { openapiSpec: true } });
+    if (row.openapiSpec === null) {
+      const scrape = await ctx.prisma.deploymentStep.findUnique({ where: { ownerId_name: { ownerId: deployment.id, name: DeployStep.scrapeOpenapi } } });
+      const why =
+        scrape?.status === 'succeeded'
+          ? `its instances served none at ${deployment.openapiPath}${scrape.output ? ` (${scrape.output})` : ''}`
+          : 'it was not scraped (the deploy has not reached that step, or ended before it)';
+      throw new ApiError(404, 'openapi_not_found', `deployment ${deployment.id} has no OpenAPI document: ${why}`);
+    }
+    // Stored as the JSON text of a document that parsed as an object when it was scraped.
+    return c.json(JSON.parse(row.openapiSpec) as Record<string, unknown>, 200);
+  });
+};

@@ -1,0 +1,17 @@
+import { z } from '@hono/zod-openapi';
+import { IdOrSlugParam } from '../schemas/common';
+
+const projectId = IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Project id (`prj_…`) or slug', example: 'api' });
+
+/** `{id}` of the /v1/projects/{id}/… routes. */
+export const ProjectIdParams = z.object({ id: projectId });
+
+/** `{id}` and `{deploymentId}` of rollback and promote. */
+export const ProjectTargetParams = z.object({
+  id: projectId,
+  deploymentId: IdOrSlugParam.openapi({
+    param: { name: 'deploymentId', in: 'path' },
+    description: 'The target deployment (`dep_…`), a production deployment of this project',
+    example: 'dep_01h2xcejqtf2nbrexx3vqjhp41',
+  }),
+});

@@ -1,0 +1,49 @@
+import { createRoute } from '@hono/zod-openapi';
+import { allow, workspaceCaller } from '../../auth/permissions';
+import { requestSwitch } from '../../operations/request-switch';
+import { PromoteBody } from '../../operations/switch-request';
+import { BEARER_SECURITY, IdempotencyKeyHeader } from '../schemas/common';
+import { WaitQuery } from '../schemas/wait';
+import type { RegisterRoute } from '../types';
+import { enqueueLaterIfDown } from './enqueue-later-if-down';
+import { ProjectTargetParams } from './project-params';
+import { settleOperation } from './settle-operation';
+import { SWITCH_RESPONSES, WAIT_DESCRIPTION } from './switch-responses';
+
+const route = createRoute({
+  method: 'post',
+  path: '/v1/projects/{id}/promote/{deploymentId}',
+  tags: ['routing'],
+  summary: 'Make a production deployment live, and clear the rollback pin',
+  description:
+    'Moves every live, environment and custom route of production to the target, sets it live and clears the pin. ' +
+    'The target must be a ready production deployment of the project with running instances (422 otherwise). ' +
+    'Promoting the live deployment of a pinned project confirms it (clears the pin, moves nothing); of an unpinned ' +
+    'project it is 409 `already_live`. ' +
+    WAIT_DESCRIPTION,
+  security: BEARER_SECURITY,
+  middleware: [allow('admin', 'deployer')] as const,
+  request: {
+    params: ProjectTargetParams,
+    query: WaitQuery,
+    headers: IdempotencyKeyHeader,
+    body: { required: false, content: { 'application/json': { schema: PromoteBody.openapi('PromoteRequest') } } },
+  },
+  responses: SWITCH_RESPONSES,
+});
+
+export const registerPromoteProject: RegisterRoute = (app, ctx) => {
+  app.openapi(route, async (c) => {
+    const auth = workspaceCaller(c);
+    const { id, deploymentId } = c.req.valid('param');
+    const { operationId, existing } = await requestSwitch(
+      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx) },
+      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId },
+      { kind: 'promote', projectId: id, targetDeploymentId: deploymentId, reason: c.req.valid('json').reason },
+      c.req.valid('header')['idempotency-key'],
+    );
+    if (!existing) ctx.logger.info('promote requested', { operationId, projectId: id, targetDeploymentId: deploymentId, by: auth.apiKeyId });
+    const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
+    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202);
+  });
+};

@@ -1,0 +1,50 @@
+import { createRoute } from '@hono/zod-openapi';
+import { allow, workspaceCaller } from '../../auth/permissions';
+import { requestSwitch } from '../../operations/request-switch';
+import { RollbackBody } from '../../operations/switch-request';
+import { BEARER_SECURITY, IdempotencyKeyHeader } from '../schemas/common';
+import { WaitQuery } from '../schemas/wait';
+import type { RegisterRoute } from '../types';
+import { enqueueLaterIfDown } from './enqueue-later-if-down';
+import { ProjectTargetParams } from './project-params';
+import { settleOperation } from './settle-operation';
+import { SWITCH_RESPONSES, WAIT_DESCRIPTION } from './switch-responses';
+
+const route = createRoute({
+  method: 'post',
+  path: '/v1/projects/{id}/rollback/{deploymentId}',
+  tags: ['routing'],
+  summary: 'Roll the project back to an earlier production deployment, and pin it there',
+  description:
+    'Moves every live, environment and custom route of production to the target and sets the rollback pin: later ' +
+    'production deploys become ready without going live, until a promote. The target must be a ready production ' +
+    'deployment of the project with running instances (422 otherwise). `expectedSourceDeploymentId` guards against a ' +
+    'stale view: 409 `stale_source` when another deployment is live. Rolling back to the live deployment is 409 `already_live`. ' +
+    WAIT_DESCRIPTION,
+  security: BEARER_SECURITY,
+  middleware: [allow('admin', 'deployer')] as const,
+  request: {
+    params: ProjectTargetParams,
+    query: WaitQuery,
+    headers: IdempotencyKeyHeader,
+    body: { required: false, content: { 'application/json': { schema: RollbackBody.openapi('RollbackRequest') } } },
+  },
+  responses: SWITCH_RESPONSES,
+});
+
+export const registerRollbackProject: RegisterRoute = (app, ctx) => {
+  app.openapi(route, async (c) => {
+    const auth = workspaceCaller(c);
+    const { id, deploymentId } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const { operationId, existing } = await requestSwitch(
+      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx) },
+      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId },
+      { kind: 'rollback', projectId: id, targetDeploymentId: deploymentId, expectedSourceDeploymentId: body.expectedSourceDeploymentId, reason: body.reason },
+      c.req.valid('header')['idempotency-key'],
+    );
+    if (!existing) ctx.logger.info('rollback requested', { operationId, projectId: id, targetDeploymentId: deploymentId, by: auth.apiKeyId });
+    const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
+    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202);
+  });
+};

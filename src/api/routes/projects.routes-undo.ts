@@ -1,0 +1,49 @@
+import { createRoute } from '@hono/zod-openapi';
+import { allow, workspaceCaller } from '../../auth/permissions';
+import { requestUndo } from '../../operations/request-switch';
+import { BEARER_SECURITY, IdempotencyKeyHeader } from '../schemas/common';
+import { UndoRoutesBody } from '../schemas/route';
+import { WaitQuery } from '../schemas/wait';
+import type { RegisterRoute } from '../types';
+import { enqueueLaterIfDown } from './enqueue-later-if-down';
+import { ProjectIdParams } from './project-params';
+import { settleOperation } from './settle-operation';
+import { SWITCH_RESPONSES, WAIT_DESCRIPTION } from './switch-responses';
+
+const route = createRoute({
+  method: 'post',
+  path: '/v1/projects/{id}/routes/undo',
+  tags: ['routing'],
+  summary: "Undo the project's last route change",
+  description:
+    'Re-applies the last route change in reverse through the routing queue: every route it moved goes back, and the ' +
+    'live deployment and rollback pin return to what they were. A route changed since by someone else is left alone. ' +
+    'Undo is itself a route change, so undoing an undo redoes. Fails with 409 `nothing_to_undo` on a project without changes. ' +
+    WAIT_DESCRIPTION,
+  security: BEARER_SECURITY,
+  middleware: [allow('admin', 'deployer')] as const,
+  request: {
+    params: ProjectIdParams,
+    query: WaitQuery,
+    headers: IdempotencyKeyHeader,
+    body: { required: false, content: { 'application/json': { schema: UndoRoutesBody } } },
+  },
+  responses: SWITCH_RESPONSES,
+});
+
+export const registerUndoProjectRoutes: RegisterRoute = (app, ctx) => {
+  app.openapi(route, async (c) => {
+    const auth = workspaceCaller(c);
+    const { id } = c.req.valid('param');
+    const { operationId } = await requestUndo(
+      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx) },
+      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId },
+      id,
+      c.req.valid('json').reason,
+      c.req.valid('header')['idempotency-key'],
+    );
+    ctx.logger.info('route undo requested', { operationId, projectId: id, by: auth.apiKeyId });
+    const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
+    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202);
+  });
+};

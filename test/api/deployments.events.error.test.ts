@@ -1,0 +1,59 @@
+import { createApiApp } from '../../src/api/app';
+import { EVENTS_POLL_MS } from '../../src/api/routes/deployments.events';
+import type { Db } from '../../src/db/prisma';
+import { eventually } from '../support/http-get';
+import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { createProject, seedDeployment } from './support/deployments';
+import { parseSse } from './support/sse';
+
+describe('GET /v1/deployments/:id/events (edge cases)', () => {
+  let h: ApiHarness;
+  let acme: WorkspaceKeys;
+  let projectId: string;
+  beforeAll(async () => {
+    h = await startApiHarness();
+    acme = await h.workspace('acme');
+    projectId = (await createProject(h, acme.admin, 'shop')).id;
+  });
+  afterAll(async () => h.close());
+
+  it('answers 404 in the JSON error shape, not a stream, for a deployment that does not exist', async () => {
+    const res = await h.call('GET', '/v1/deployments/dep_00000000000000000000000000/events', { key: acme.viewer });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    expect(res.body.error.code).toBe('not_found');
+  });
+
+  it('closes with the terminal status for a cancelled deployment that never ran a step', async () => {
+    const d = await seedDeployment(h.db.prisma, { projectId, status: 'cancelled' });
+    const res = await h.call('GET', `/v1/deployments/${d.id}/events`, { key: acme.viewer });
+    expect(parseSse(res.text)).toEqual([{ event: 'status', id: '1', data: { status: 'cancelled', statusReason: null, failedStep: null, terminal: true } }]);
+  });
+
+  it('stops polling the database once the client goes away', async () => {
+    const d = await seedDeployment(h.db.prisma, { projectId, status: 'deploying' });
+    let polls = 0;
+    const counting = h.db.prisma.$extends({
+      query: {
+        deploymentStep: {
+          findMany({ args, query }) {
+            polls++;
+            return query(args);
+          },
+        },
+      },
+    }) as unknown as Db;
+    const app = createApiApp({ ...h.ctx, prisma: counting });
+    const res = await app.request(`/v1/deployments/${d.id}/events`, { headers: { authorization: `Bearer ${acme.viewer}` } });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('event: status');
+    await eventually(async () => expect(polls).toBeGreaterThanOrEqual(2));
+    await reader.cancel();
+    // One poll may be in flight when the client leaves; after that the loop must stop.
+    await new Promise((r) => setTimeout(r, 3 * EVENTS_POLL_MS));
+    const after = polls;
+    await new Promise((r) => setTimeout(r, 5 * EVENTS_POLL_MS));
+    expect(polls).toBe(after);
+  });
+});

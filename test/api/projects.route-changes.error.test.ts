@@ -1,0 +1,32 @@
+import { ApiHarness, errorFields, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { createProject } from './support/deployments';
+
+describe('GET /v1/projects/:id/route-changes (bad input)', () => {
+  let h: ApiHarness;
+  let acme: WorkspaceKeys;
+  beforeAll(async () => {
+    h = await startApiHarness();
+    acme = await h.workspace('acme');
+    await createProject(h, acme.admin, 'shop');
+  });
+  afterAll(async () => h.close());
+
+  it.each([
+    ['cursor=abc', 'cursor'],
+    ['cursor=0', 'cursor'],
+    ['cursor=-1', 'cursor'],
+    ['cursor=99999999999', 'cursor'],
+    ['cursor=9999999999', 'cursor'],
+    ['limit=0', 'limit'],
+    ['limit=1000', 'limit'],
+  ])('rejects ?%s, naming %s', async (query, field) => {
+    const res = await h.call('GET', `/v1/projects/shop/route-changes?${query}`, { key: acme.viewer });
+    expect(res.status).toBe(400);
+    expect(errorFields(res)).toEqual([field]);
+  });
+
+  it('answers an empty page for a project with no history, and 404 for an unknown project', async () => {
+    expect((await h.call('GET', '/v1/projects/shop/route-changes', { key: acme.viewer })).body).toEqual({ data: [], nextCursor: null });
+    expect((await h.call('GET', '/v1/projects/nope/route-changes', { key: acme.viewer })).status).toBe(404);
+  });
+});
