@@ -1,11 +1,11 @@
 import { ConflictError, NotFoundError } from '../errors';
+import { cancelVerdict } from '../operations/cancel-deployment';
 import { resolveProject } from '../operations/resolve-project';
 import { checkSwitchPreconditions } from '../operations/switch-preconditions';
 import type { BulkDeps, LineJob, LineResult } from './line-job';
 import { storedOperationKey } from './line-key';
 import { findRescrapeTarget } from './rescrape-openapi';
 
-const CANCELLABLE = ['pending', 'building', 'deploying', 'network'];
 
 /**
  * What running the line would do, with reads only: the checks the services make before they write (the same
@@ -47,11 +47,9 @@ export async function dryRunLine(deps: BulkDeps, job: LineJob): Promise<LineResu
     case 'cancel': {
       const deployment = await prisma.deployment.findFirst({ where: { id: line.deploymentId, project: { workspaceId: caller.workspaceId } } });
       if (!deployment) throw new NotFoundError('deployment', line.deploymentId);
-      if (deployment.routingStartedAt) {
-        throw new ConflictError('too_late_to_cancel', `deployment ${deployment.id} is already being routed (assign-routes started); roll back or promote another deployment instead`);
-      }
-      if (deployment.cancelRequestedAt && deployment.status !== 'ready') return { outcome: 'already done', deploymentId: deployment.id, detail: 'cancel was requested before' };
-      if (!CANCELLABLE.includes(deployment.status)) throw new ConflictError('deployment_finished', `deployment ${deployment.id} is already ${deployment.status}`);
+      const verdict = cancelVerdict(deployment);
+      if (verdict.kind === 'refused') throw verdict.error;
+      if (verdict.kind === 'requested') return { outcome: 'already done', deploymentId: deployment.id, detail: 'cancel was requested before' };
       return { outcome: 'would do', deploymentId: deployment.id, detail: `cancel the deploy (now ${deployment.status})` };
     }
     case 'rescrape-openapi': {

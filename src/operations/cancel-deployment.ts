@@ -1,5 +1,6 @@
 import type { Db } from '../db/prisma';
 import { ConflictError, NotFoundError } from '../errors';
+import type { Deployment } from '../generated/prisma/client';
 import type { Caller } from './caller';
 
 export interface CancelOutcome {
@@ -8,6 +9,27 @@ export interface CancelOutcome {
   cancelRequestedAt: Date;
   /** True when a cancel had been requested before (a repeated call changes nothing). */
   alreadyRequested: boolean;
+}
+
+const CANCELLABLE: Deployment['status'][] = ['pending', 'building', 'deploying', 'network'];
+
+type CancelState = Pick<Deployment, 'id' | 'status' | 'routingStartedAt' | 'cancelRequestedAt'>;
+
+/**
+ * What a cancel of this deployment would meet: `refused` with the conflict to report, `requested` when a cancel is
+ * already pending, or `allowed`. Shared by cancelDeployment and the bulk script's dry run.
+ */
+export function cancelVerdict(d: CancelState): { kind: 'allowed' } | { kind: 'requested'; at: Date } | { kind: 'refused'; error: ConflictError } {
+  if (!CANCELLABLE.includes(d.status)) {
+    return { kind: 'refused', error: new ConflictError('deployment_finished', `deployment ${d.id} is already ${d.status}: nothing to cancel`) };
+  }
+  if (d.routingStartedAt) {
+    return {
+      kind: 'refused',
+      error: new ConflictError('too_late_to_cancel', `deployment ${d.id} is already being routed (assign-routes started); roll back or promote another deployment instead`),
+    };
+  }
+  return d.cancelRequestedAt ? { kind: 'requested', at: d.cancelRequestedAt } : { kind: 'allowed' };
 }
 
 /**
@@ -22,17 +44,14 @@ export async function cancelDeployment(prisma: Db, caller: Caller, deploymentId:
   const operation = await prisma.operation.findFirst({ where: { deploymentId, kind: 'deploy' }, orderBy: { createdAt: 'asc' }, select: { id: true } });
   const now = new Date();
   const { count } = await prisma.deployment.updateMany({
-    where: { id: deploymentId, cancelRequestedAt: null, routingStartedAt: null, status: { in: ['pending', 'building', 'deploying', 'network'] } },
+    where: { id: deploymentId, cancelRequestedAt: null, routingStartedAt: null, status: { in: CANCELLABLE } },
     data: { cancelRequestedAt: now },
   });
   if (count === 1) return { deploymentId, operationId: operation?.id ?? null, cancelRequestedAt: now, alreadyRequested: false };
 
-  const current = await prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-  if (current.cancelRequestedAt && !current.routingStartedAt && current.status !== 'ready') {
-    return { deploymentId, operationId: operation?.id ?? null, cancelRequestedAt: current.cancelRequestedAt, alreadyRequested: true };
-  }
-  if (current.routingStartedAt) {
-    throw new ConflictError('too_late_to_cancel', `deployment ${deploymentId} is already being routed (assign-routes started); roll back or promote another deployment instead`);
-  }
-  throw new ConflictError('deployment_finished', `deployment ${deploymentId} is already ${current.status}`);
+  const verdict = cancelVerdict(await prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } }));
+  if (verdict.kind === 'refused') throw verdict.error;
+  if (verdict.kind === 'requested') return { deploymentId, operationId: operation?.id ?? null, cancelRequestedAt: verdict.at, alreadyRequested: true };
+  // Lost a race with a concurrent change and the row is cancellable again: unreachable in practice, but say so plainly.
+  throw new ConflictError('cancel_conflict', `deployment ${deploymentId} changed while cancelling; try again`);
 }

@@ -42,7 +42,7 @@ describe('a dry run writes nothing', () => {
       [5, 'rejected', 'already_live'],
       [6, 'would enqueue', undefined],
       [7, 'rejected', 'nothing_to_undo'],
-      [8, 'rejected', 'too_late_to_cancel'],
+      [8, 'rejected', 'deployment_finished'],
       [9, 'would do', undefined],
       [10, 'rejected', 'not_found'],
     ]);

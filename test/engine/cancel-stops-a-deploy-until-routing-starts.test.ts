@@ -38,12 +38,12 @@ describe('cancelling a deploy', () => {
     expect(await h.db.prisma.ingressRoute.count({ where: { deploymentId } })).toBe(0);
   });
 
-  it('after routing started: refused with a conflict that says why, and the deploy completes', async () => {
+  it('once the deploy is finished: refused with a conflict that says why', async () => {
     const { deploymentId, operationId } = await h.deploy({ projectId: 'shop', image: HELLO_API }, workspaceId);
     expect((await h.waitForOperation(operationId)).state).toBe('succeeded');
     const attempt = cancelDeployment(h.db.prisma, caller(), deploymentId);
     await expect(attempt).rejects.toThrow(ConflictError);
-    await expect(attempt).rejects.toThrow(/assign-routes started/);
+    await expect(attempt).rejects.toThrow(/is already ready: nothing to cancel/);
     expect((await h.db.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).cancelRequestedAt).toBeNull();
   });
 
