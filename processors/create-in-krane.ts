@@ -1,4 +1,5 @@
 import { transitionDeployment } from '../src/engine/deployment-status';
+import { kraneSpecOf } from '../src/engine/krane-spec';
 import { PreconditionFailedError } from '../src/engine/step-errors';
 import type { StepModule } from '../src/engine/step-module';
 import { DeployStep } from '../src/engine/step-names';
@@ -14,17 +15,7 @@ export const createInKrane: StepModule<{ alreadyExisted: boolean }> = {
     const moved = await transitionDeployment(deps.prisma, data.deploymentId!, ['building'], 'deploying');
     const d = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! } });
     if (!moved && d.status !== 'deploying') throw new PreconditionFailedError('deployment_not_active', `deployment is ${d.status}`);
-    return deps.krane.create({
-      namespace: meta.namespace,
-      deploymentId: d.id,
-      image: d.image,
-      replicas: d.replicas,
-      cpuMillicores: d.cpuMillicores,
-      memoryMib: d.memoryMib,
-      port: d.port,
-      env: (d.envVars ?? {}) as Record<string, string>,
-      healthCheckPath: d.healthCheckPath,
-    });
+    return deps.krane.create(kraneSpecOf(d, meta.namespace));
   },
   summarize: (o) => (o.alreadyExisted ? 'already existed in Krane' : 'created in Krane'),
 };

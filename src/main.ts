@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import IORedis from 'ioredis';
 import { createApiApp } from './api/app';
 import { ensureRootKey } from './auth/api-key';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import type { AppContext, ControlPlaneContext } from './context';
 import { Database, openPglite, openPostgres } from './db/database';
 import { createEngine } from './engine/engine';
@@ -28,16 +28,7 @@ function remoteKrane(url: string) {
  * gateway and the workers. SIGTERM/SIGINT stop everything, children included, in reverse order.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL, { service: 'deployflow' });
   const stops: Stop[] = [];
   let stopping = false;

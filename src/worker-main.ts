@@ -1,5 +1,5 @@
 import IORedis from 'ioredis';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import type { AppContext } from './context';
 import { openPostgres } from './db/database';
 import { createEngine } from './engine/engine';
@@ -12,16 +12,7 @@ import { createLogger } from './logger';
  * ENGINE_SETTINGS (JSON) overrides engine tunables, e.g. '{"pollIntervalMs":100}'.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const missing = (['REDIS_URL', 'DATABASE_URL', 'KRANE_URL'] as const).filter((name) => !config[name]);
   if (missing.length) {
     console.error(`npm run worker needs ${missing.join(', ')}: workers share Redis, PostgreSQL and Krane with the API process`);

@@ -3,6 +3,7 @@ import type { EngineDeps } from './engine-deps';
 import { enqueueCompensation } from './compensation';
 import { enqueueOperation } from './enqueue-operation';
 import { handleFinalFailure } from './final-failure';
+import { kraneSpecOf } from './krane-spec';
 import type { OperationJobData } from './job-data';
 import { operationJobId, stepJobId } from './queue-names';
 import { COMPENSATE_STEP } from './step-names';
@@ -72,17 +73,7 @@ export async function reconcileOnce(deps: EngineDeps, now = Date.now()): Promise
       const namespace = d.project.workspace.slug;
       let instances = await deps.krane.get(namespace, d.id);
       if (instances.length === 0) {
-        const created = await deps.krane.create({
-          namespace,
-          deploymentId: d.id,
-          image: d.image,
-          replicas: d.replicas,
-          cpuMillicores: d.cpuMillicores,
-          memoryMib: d.memoryMib,
-          port: d.port,
-          env: (d.envVars ?? {}) as Record<string, string>,
-          healthCheckPath: d.healthCheckPath,
-        });
+        const created = await deps.krane.create(kraneSpecOf(d, namespace));
         if (!created.alreadyExisted) report.recreatedInKrane.push(d.id);
         instances = await deps.krane.get(namespace, d.id);
       }
