@@ -1,0 +1,100 @@
+import { Queue, Worker } from 'bullmq';
+import IORedis from 'ioredis';
+import { RetryableError, TerminalError } from '../../src/errors';
+import type { StepJobData } from '../../src/engine/job-data';
+import type { StepModule } from '../../src/engine/step-module';
+import { runStep } from '../../src/engine/step-runner';
+import { newId } from '../../src/ids';
+import { seedProject } from '../support/seed';
+import { EngineHarness, startEngineHarness } from '../support/engine-harness';
+
+/** One pathological processor per case, run by the real step runner on a real queue. */
+const calls = new Map<string, number>();
+const fixtures: Record<string, StepModule<unknown>> = {
+  'flaky-twice': {
+    name: 'flaky-twice',
+    queue: 'steps',
+    async run({ data }) {
+      const n = (calls.get(data.operationId) ?? 0) + 1;
+      calls.set(data.operationId, n);
+      if (n < 3) throw new RetryableError('flaky', `attempt ${n} failed`);
+      return { after: n };
+    },
+  },
+  'terminal-at-once': {
+    name: 'terminal-at-once',
+    queue: 'steps',
+    async run({ data }) {
+      calls.set(data.operationId, (calls.get(data.operationId) ?? 0) + 1);
+      throw new TerminalError('bad_input', 'this will never work');
+    },
+  },
+  'always-throws-plain-error': {
+    name: 'always-throws-plain-error',
+    queue: 'steps',
+    async run({ data }) {
+      calls.set(data.operationId, (calls.get(data.operationId) ?? 0) + 1);
+      throw new Error('connection reset');
+    },
+  },
+};
+
+describe('the step runner maps typed errors onto BullMQ', () => {
+  let h: EngineHarness;
+  let queue: Queue;
+  let worker: Worker;
+  let connection: IORedis;
+  let projectId: string;
+  beforeAll(async () => {
+    h = await startEngineHarness({ workers: false });
+    projectId = (await seedProject(h.db.prisma)).project.id;
+    connection = new IORedis(h.redisUrl, { maxRetriesPerRequest: null });
+    queue = new Queue('fixtures', { connection, prefix: h.prefix });
+    worker = new Worker('fixtures', (job, token) => runStep(h.engine.deps, fixtures[job.name], job, token!), {
+      connection: new IORedis(h.redisUrl, { maxRetriesPerRequest: null }),
+      prefix: h.prefix,
+    });
+  });
+  afterAll(async () => {
+    await worker.close();
+    await queue.close();
+    await connection.quit();
+    await h.close();
+  });
+
+  async function run(step: string) {
+    const operationId = newId('op');
+    await h.db.prisma.operation.create({ data: { id: operationId, kind: 'promote', projectId, requestedBy: 'test' } });
+    const data: StepJobData = { operationId, kind: 'promote', projectId, ownerId: operationId, step, position: 0 };
+    const job = await queue.add(step, data, { attempts: 3, backoff: { type: 'exponential', delay: 20 } });
+    const deadline = Date.now() + 20_000;
+    while (!(await job.isCompleted()) && !(await job.isFailed())) {
+      if (Date.now() > deadline) throw new Error('job did not finish');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const row = await h.db.prisma.deploymentStep.findUniqueOrThrow({ where: { ownerId_name: { ownerId: operationId, name: step } } });
+    const op = await h.db.prisma.operation.findUniqueOrThrow({ where: { id: operationId } });
+    return { row, op, calls: calls.get(operationId), failed: await job.isFailed() };
+  }
+
+  it('retries a RetryableError with backoff and succeeds, recording the attempts', async () => {
+    const r = await run('flaky-twice');
+    expect(r).toMatchObject({ calls: 3, failed: false });
+    expect(r.row).toMatchObject({ status: 'succeeded', attempts: 3, error: null });
+    expect(r.op.state).toBe('running'); // the root job (not part of this fixture) would finish it
+  });
+
+  it('fails a TerminalError at once: one attempt, step failed, operation failed with its code', async () => {
+    const r = await run('terminal-at-once');
+    expect(r).toMatchObject({ calls: 1, failed: true });
+    expect(r.row).toMatchObject({ status: 'failed', attempts: 1, error: 'this will never work' });
+    expect(r.op).toMatchObject({ state: 'failed', errorCode: 'bad_input', errorMessage: 'terminal-at-once: this will never work' });
+  });
+
+  it('treats an unknown error as retryable until the attempts run out, then fails the operation', async () => {
+    const r = await run('always-throws-plain-error');
+    expect(r).toMatchObject({ calls: 3, failed: true });
+    expect(r.row).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(r.op).toMatchObject({ state: 'failed', errorCode: 'step_failed' });
+  });
+});
