@@ -11,7 +11,7 @@ import { RunningRedis, startRedisServer } from '../../src/services/redis-server'
 
 const DATABASE = 'deployflow';
 
-/** How PostgreSQL goes down: `crash` = SIGKILL of the postmaster (crash recovery on start), `fast` = SIGINT (fast shutdown). */
+/** How PostgreSQL goes down: `crash` = SIGKILL of the postmaster and its backends (crash recovery on start), `fast` = SIGINT (fast shutdown). */
 export type PostgresStopMode = 'crash' | 'fast';
 
 /**
@@ -30,24 +30,25 @@ export interface OwnServices {
   pids(): { redis?: number; postgres?: number };
   /** SIGKILL of redis-server (no chance to write anything more than the AOF already holds). */
   killRedis(): Promise<void>;
-  /** Starts redis-server again on the same port and directory; it replays the AOF before it accepts clients. */
+  /** Starts redis-server again on the same port and directory; resolves once it has replayed the AOF and answers. */
   startRedis(): Promise<void>;
-  /** killRedis, an optional outage of downMs, startRedis. */
-  restartRedis(options?: { downMs?: number }): Promise<void>;
+  /** killRedis, an optional outage of downMs, startRedis; how long starting took (until the AOF was loaded). */
+  restartRedis(options?: { downMs?: number }): Promise<{ startMs: number }>;
   stopPostgres(mode?: PostgresStopMode): Promise<void>;
   startPostgres(): Promise<void>;
-  /** stopPostgres, an optional outage of downMs, startPostgres. */
-  restartPostgres(options?: { mode?: PostgresStopMode; downMs?: number }): Promise<void>;
+  /** stopPostgres, an optional outage of downMs, startPostgres; how long stopping and starting took. */
+  restartPostgres(options?: { mode?: PostgresStopMode; downMs?: number }): Promise<{ stopMs: number; startMs: number }>;
   /** Stops both servers (by PID) and removes the directory. */
   stop(): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Running, as opposed to gone or a zombie waiting to be reaped by whoever inherited it. */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
   }
@@ -111,6 +112,7 @@ export async function startOwnServices(): Promise<OwnServices> {
   } catch (err) {
     await redis.service.stop();
     await postgres?.service.stop(10_000, 'SIGINT');
+    rmSync(root, { recursive: true, force: true });
     throw err;
   }
 
@@ -150,26 +152,34 @@ export async function startOwnServices(): Promise<OwnServices> {
     async restartRedis(options = {}) {
       await services.killRedis();
       if (options.downMs) await sleep(options.downMs);
+      const started = Date.now();
       await services.startRedis();
+      return { startMs: Date.now() - started };
     },
 
     async stopPostgres(mode = 'crash') {
       if (!postgres?.service.running) return;
       const postmaster = postgres.service.pid!;
-      // Backends outlive a SIGKILLed postmaster for a moment and keep the shared memory attached, which stops a new
-      // postmaster from starting: remember them, wait for them to notice, and end any that linger (ours, by PID).
+      // A crash takes the whole server down at once, as a killed container or host would: the postmaster and every
+      // backend (our children, ended by PID). A backend left alone would finish, even commit, its query first, and
+      // would keep the shared memory attached, which stops a new postmaster from starting.
       const backends = childrenOf(postmaster);
-      if (mode === 'crash') await postgres.service.kill();
-      else await postgres.service.stop(30_000, 'SIGINT');
-      const lingering = await waitUntilGone(backends, 10_000);
-      for (const pid of lingering) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Gone meanwhile.
+      if (mode === 'crash') {
+        // The postmaster first: left alive, it would notice a dead backend and run a crash cycle of its own.
+        process.kill(postmaster, 'SIGKILL');
+        for (const pid of backends) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // Gone meanwhile.
+          }
         }
+        await postgres.service.kill();
+      } else {
+        await postgres.service.stop(30_000, 'SIGINT');
       }
-      await waitUntilGone(lingering, 5_000);
+      const lingering = await waitUntilGone(backends, 10_000);
+      if (lingering.length) throw new Error(`postgres processes ${lingering.join(', ')} outlived the stop of their postmaster ${postmaster}`);
       postgres = undefined;
     },
     async startPostgres() {
@@ -177,9 +187,13 @@ export async function startOwnServices(): Promise<OwnServices> {
       postgres = await startPostgresServer({ dataDir, port: postgresPort, durable: true });
     },
     async restartPostgres(options = {}) {
+      const stopping = Date.now();
       await services.stopPostgres(options.mode);
+      const stopMs = Date.now() - stopping;
       if (options.downMs) await sleep(options.downMs);
+      const starting = Date.now();
       await services.startPostgres();
+      return { stopMs, startMs: Date.now() - starting };
     },
 
     async stop() {
