@@ -38,7 +38,8 @@ export function buildOperationFlow(data: OperationJobData, steps: readonly strin
     name: data.kind,
     queueName: QueueName.operations,
     data,
-    opts: { jobId: operationJobId(data.operationId), ...KEEP },
+    // The root only records the outcome (idempotently): retry it through database outages.
+    opts: { jobId: operationJobId(data.operationId), attempts: 10, backoff: { type: 'exponential', delay: 1_000 }, ...KEEP },
     children: chain ? [chain] : undefined,
   };
 }

@@ -20,6 +20,10 @@ export interface EngineSettings {
   /** BullMQ lock of an active job, and how often stalled jobs (their worker died) are looked for. */
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** How often a job may stall (its worker died) before BullMQ fails it; every step is idempotent, so several. */
+  maxStalledCount: number;
+  /** How long a step waits out an unreachable database, without spending attempts, before counting failures again. */
+  outageToleranceMs: number;
   /** Record start/end of every routing run in Redis (serialization proofs). */
   traceRouting: boolean;
 }
@@ -37,6 +41,8 @@ export function defaultEngineSettings(config: AppContext['config']): EngineSetti
     traceRouting: false,
     lockDurationMs: 30_000,
     stalledIntervalMs: 30_000,
+    maxStalledCount: 5,
+    outageToleranceMs: 10 * 60_000,
   };
 }
 

@@ -20,6 +20,13 @@ export async function handleFinalFailure(deps: EngineDeps, data: OperationJobDat
   const message = err instanceof Error ? err.message : String(err);
   const { prisma } = deps;
 
+  // Once the operation's route change committed, traffic already follows it: failing it now would leave a failed
+  // deployment live. What is left (set-ready, update-live, the root) only records that outcome, so roll forward.
+  if (await prisma.routeChange.findUnique({ where: { operationId: data.operationId }, select: { id: true } })) {
+    await rollForward(deps, data, step, message);
+    return;
+  }
+
   if (data.kind === 'deploy' && data.deploymentId) {
     await transitionDeployment(prisma, data.deploymentId, ACTIVE_STATUSES, cancelled ? 'cancelled' : 'failed', {
       failedStep: cancelled ? null : step,
@@ -41,4 +48,26 @@ export async function handleFinalFailure(deps: EngineDeps, data: OperationJobDat
   }
   await finishOperation(prisma, data.operationId, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
   deps.logger.warn('operation failed', { operationId: data.operationId, step, code, error: message });
+}
+
+async function rollForward(deps: EngineDeps, data: OperationJobData, step: string, message: string): Promise<void> {
+  const { prisma } = deps;
+  if (data.kind === 'deploy' && data.deploymentId) {
+    await transitionDeployment(prisma, data.deploymentId, ['network'], 'ready', { statusReason: null });
+  }
+  // What the remaining steps do (status ready, recording the outcome) is done here: say so on their rows.
+  await stepRecords.completeByRollForward(prisma, data.ownerId, `completed when the operation rolled forward: ${step} failed after the route change was committed (${message})`);
+  const project = await prisma.project.findUnique({ where: { id: data.projectId }, select: { liveDeploymentId: true, isRolledBack: true } });
+  const deployment = data.deploymentId ? await prisma.deployment.findUnique({ where: { id: data.deploymentId }, select: { status: true } }) : null;
+  await finishOperation(prisma, data.operationId, 'succeeded', {
+    result: {
+      kind: data.kind,
+      deploymentId: data.deploymentId ?? null,
+      status: deployment?.status ?? null,
+      liveDeploymentId: project?.liveDeploymentId ?? null,
+      pinned: project?.isRolledBack ?? false,
+      rolledForward: `${step} failed after the route change was committed (${message}); the operation is complete`,
+    },
+  });
+  deps.logger.warn('operation rolled forward after its route change', { operationId: data.operationId, step, error: message });
 }

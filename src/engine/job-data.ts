@@ -18,6 +18,8 @@ export interface StepJobData extends OperationJobData {
   pollStartedAt?: number;
   /** How often the job has delayed itself (polling, waiting for its turn). */
   delays?: number;
+  /** When this step first met an unreachable database in its current outage (see infrastructure-outage.ts). */
+  outageSince?: number;
   /** routing steps: the project's turn ticket once taken. */
   ticket?: number;
 }

@@ -3,6 +3,7 @@ import type { EngineDeps } from './engine-deps';
 import { enqueueCompensation } from './compensation';
 import { enqueueOperation } from './enqueue-operation';
 import { handleFinalFailure } from './final-failure';
+import { completeOperation } from './operation-completion';
 import { kraneSpecOf } from './krane-spec';
 import type { OperationJobData } from './job-data';
 import { operationJobId, stepJobId } from './queue-names';
@@ -96,6 +97,9 @@ async function healOperation(deps: EngineDeps, operationId: string, report: Reco
   if (state === 'unknown') {
     await enqueueOperation(deps, operationId);
     report.reenqueued.push(operationId);
+  } else if (state === 'failed' && !/^child /.test(root!.failedReason ?? '')) {
+    // Every step succeeded; the root itself ran out of attempts (e.g. the database was down): finish it now.
+    await completeOperation(deps, root!);
   } else if (state === 'failed') {
     await handleFinalFailure(deps, root!.data, 'reconcile', new Error(root!.failedReason || 'the flow failed'));
     report.failedLostFlows.push(operationId);

@@ -44,6 +44,14 @@ export const stepRecords = {
     });
   },
 
+  /** Steps left unfinished when an operation rolls forward after its route change committed. */
+  async completeByRollForward(prisma: Db, ownerId: string, output: string) {
+    await prisma.deploymentStep.updateMany({
+      where: { ownerId, status: { in: ['pending', 'running', 'failed'] } },
+      data: { status: 'succeeded', endedAt: new Date(), output: clip(output) },
+    });
+  },
+
   /** Steps that never ran because the operation ended earlier. */
   async skipRemaining(prisma: Db, ownerId: string, status: 'skipped' | 'cancelled' = 'skipped') {
     await prisma.deploymentStep.updateMany({ where: { ownerId, status: 'pending' }, data: { status } });

@@ -1,5 +1,6 @@
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { isRetryable } from '../errors';
+import { isInfrastructureOutage } from './infrastructure-outage';
 import type { EngineDeps } from './engine-deps';
 import { handleFinalFailure } from './final-failure';
 import type { StepJobData, StepResult } from './job-data';
@@ -37,18 +38,12 @@ export async function runStep(deps: EngineDeps, module: StepModule, job: Job<Ste
     if (row?.cancelRequestedAt) throw new CancelledError(data.deploymentId);
   };
 
-  if (!data.delays) {
-    await stepRecords.running(prisma, { ownerId: data.ownerId, operationId: data.operationId, name: module.name, position: data.position, attempts: attempt });
-    await markOperationRunning(prisma, data.operationId);
-    logger.info('step started', { attempt });
-  }
-
   const run: StepRun = {
     deps,
     job,
     token,
     data,
-    outputs: await previousOutputs(job),
+    outputs: {},
     logger,
     progress: (text) => stepRecords.progress(prisma, data.ownerId, module.name, text),
     async delay(ms, patch = {}) {
@@ -60,6 +55,13 @@ export async function runStep(deps: EngineDeps, module: StepModule, job: Job<Ste
   };
 
   try {
+    run.outputs = await previousOutputs(job);
+    // First run, or a run after an outage (which may have kept the first from being recorded): both idempotent.
+    if (!data.delays || data.outageSince) {
+      await stepRecords.running(prisma, { ownerId: data.ownerId, operationId: data.operationId, name: module.name, position: data.position, attempts: attempt });
+      await markOperationRunning(prisma, data.operationId);
+      logger.info('step started', { attempt });
+    }
     if (module.cancellable) await assertNotCancelled();
     const output = await module.run(run);
     const summary = module.summarize ? module.summarize(output) : undefined;
@@ -68,6 +70,13 @@ export async function runStep(deps: EngineDeps, module: StepModule, job: Job<Ste
     return { outputs: { ...run.outputs, [module.name]: output ?? null } };
   } catch (err) {
     if (err instanceof DelayedError) throw err;
+    if (isInfrastructureOutage(err)) {
+      const since = data.outageSince ?? Date.now();
+      if (Date.now() - since < deps.settings.outageToleranceMs) {
+        logger.warn('database unreachable: waiting it out without spending an attempt', { error: describe(err) });
+        await run.delay(Math.min(5_000, deps.settings.backoffMs * 2), { outageSince: since });
+      }
+    }
     const final = !isRetryable(err) || err instanceof UnrecoverableError || attempt >= maxAttempts;
     const message = describe(err);
     await stepRecords.failed(prisma, data.ownerId, module.name, message, final, err instanceof CancelledError ? 'cancelled' : 'failed');

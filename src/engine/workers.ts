@@ -38,7 +38,7 @@ export function startEngineWorkers(deps: EngineDeps, options: WorkerOptions): En
     connections.push(c);
     return c;
   };
-  const common = { prefix: deps.queues.prefix, autorun: true, lockDuration: deps.settings.lockDurationMs, stalledInterval: deps.settings.stalledIntervalMs };
+  const common = { prefix: deps.queues.prefix, autorun: true, lockDuration: deps.settings.lockDurationMs, stalledInterval: deps.settings.stalledIntervalMs, maxStalledCount: deps.settings.maxStalledCount };
   const steps = new Worker(QueueName.steps, dispatchStep(deps), { ...common, connection: connection(), concurrency: options.concurrency });
   const routing = new Worker(QueueName.routing, dispatchStep(deps), { ...common, connection: connection(), concurrency: options.concurrency });
   const operations = new Worker(

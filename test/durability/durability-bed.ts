@@ -71,6 +71,8 @@ export interface JobHistory {
   failedAttemptsByStep: Record<string, number>;
   mostOnOneJob: { jobId: string; failed: number; attempts: number };
   stalls: number;
+  /** Jobs that met the database down and waited it out without spending an attempt (job data `outageSince`). */
+  outageWaits: number;
 }
 
 export interface SettleOutcome {
@@ -201,12 +203,13 @@ export async function startDurabilityBed(options: { settings: Partial<EngineSett
       return lines.join('\n');
     },
     async jobHistory(operationIds) {
-      const history: JobHistory = { failedAttempts: 0, failedAttemptsByStep: {}, mostOnOneJob: { jobId: '', failed: 0, attempts: 0 }, stalls: 0 };
+      const history: JobHistory = { failedAttempts: 0, failedAttemptsByStep: {}, mostOnOneJob: { jobId: '', failed: 0, attempts: 0 }, stalls: 0, outageWaits: 0 };
       const ops = await db.prisma.operation.findMany({ where: { id: { in: operationIds } }, select: { id: true, kind: true } });
       for (const op of ops) {
         for (const { name, job } of await jobsOf(engine, op)) {
           if (!job) continue;
           history.stalls += job.stalledCounter;
+          if ((job.data as { outageSince?: number }).outageSince) history.outageWaits += 1;
           // BullMQ counts the successful run in attemptsMade too, and a parent failed by its child; a self-delay (polling) is not counted.
           if ((await job.isFailed()) && job.failedReason?.startsWith('child ')) continue;
           const failed = job.attemptsMade - ((await job.isCompleted()) ? 1 : 0);

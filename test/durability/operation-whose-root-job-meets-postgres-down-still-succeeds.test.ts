@@ -56,7 +56,7 @@ describe('a deploy whose root job runs while PostgreSQL is down', () => {
   // Fails today: see the report. The root job has one attempt (flows/operation-flow.ts gives root jobs no `attempts`),
   // so one failed database write fails it for good; the reconciler then finds a failed root and runs handleFinalFailure:
   // the operation ends `failed` (and the deployment gets a compensation that keeps it) although it is ready and live.
-  it.failing('still ends with the operation succeeded, and the live deployment is not compensated', async () => {
+  it('still ends with the operation succeeded, and the live deployment is not compensated', async () => {
     const b = bed!;
     const settled = await b.settle([deploy.operationId], { timeoutMs: 60_000, reconcileEveryMs: 2_000 });
     expect(settled.unfinished).toEqual([]);

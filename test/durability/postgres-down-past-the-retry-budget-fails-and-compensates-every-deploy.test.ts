@@ -5,12 +5,22 @@ import { DeployStep } from '../../src/engine/step-names';
 import { DurabilityBed, startDurabilityBed, until } from './durability-bed';
 import { inspectFinalState } from './final-state';
 
-// A small retry budget (3 attempts, backoff 200 ms then 400 ms) so an outage of a few seconds outlasts it.
-const SETTINGS: Partial<EngineSettings> = { pollIntervalMs: 100, pollDeadlineMs: 60_000, stepAttempts: 3, backoffMs: 200, lockDurationMs: 3_000, stalledIntervalMs: 1_000 };
+// A short outage tolerance (1 s waited out without spending attempts) and a small retry budget after it (3 attempts,
+// backoff 200 ms then 400 ms), so an outage of a few seconds outlasts both.
+const SETTINGS: Partial<EngineSettings> = {
+  pollIntervalMs: 100,
+  pollDeadlineMs: 60_000,
+  stepAttempts: 3,
+  backoffMs: 200,
+  lockDurationMs: 3_000,
+  stalledIntervalMs: 1_000,
+  outageToleranceMs: 1_000,
+};
 const DEPLOYS = 3;
 
 /**
- * The backstop of ARCHITECTURE §4 and §10: a step whose attempts run out while PostgreSQL is down cannot write the
+ * The backstop of ARCHITECTURE §4 and §10: a step that outlasts its outage tolerance and then its attempts while
+ * PostgreSQL is down cannot write the
  * failure (the writes need the database), so BullMQ fails the flow while the operation row still says `running`. Once
  * the database is back, the reconciler must resolve it: operation failed, deployment failed, compensated.
  */
