@@ -13,6 +13,14 @@ export interface PollResult {
   polls: number;
 }
 
+/**
+ * Polls start fast and slow down to the configured interval (100, 200, 400, 800 ms, then POLL_INTERVAL_MS): an app
+ * that is up in a few hundred milliseconds is noticed then, not a whole interval later.
+ */
+export function pollDelay(polls: number, intervalMs: number): number {
+  return Math.min(intervalMs, 100 * 2 ** Math.min(polls - 1, 10));
+}
+
 async function healthy(address: string, path: string, timeoutMs: number): Promise<boolean> {
   try {
     const res = await getFromInstance(address, path, { timeoutMs, maxBytes: 64 * 1024 });
@@ -61,7 +69,7 @@ export const pollInstances: StepModule<PollResult> = {
       );
     }
     await step.progress(`poll ${polls}: ${running.length}/${wanted} running, ${healthyAddresses.length} healthy${kraneError ? ` (krane: ${kraneError})` : ''}`);
-    return step.delay(deps.settings.pollIntervalMs, { polls, pollStartedAt: startedAt });
+    return step.delay(pollDelay(polls, deps.settings.pollIntervalMs), { polls, pollStartedAt: startedAt });
   },
   summarize: (o) => `${o.running}/${o.replicas} instance(s) healthy after ${o.polls} poll(s)`,
 };

@@ -26,14 +26,13 @@ export const switchRoutes = routingStep<SwitchResult>({
       { kind, projectId: data.projectId, targetDeploymentId: data.deploymentId!, expectedSourceDeploymentId: op.sourceDeploymentId ?? undefined },
       false,
     );
-    const project = await tx.project.findUniqueOrThrow({ where: { id: data.projectId } });
     const routes = await tx.ingressRoute.findMany({ where: { projectId: data.projectId, environmentId: target.productionEnvironmentId } });
     const plan = planSwitchRoutes({ kind, projectId: data.projectId, productionEnvironmentId: target.productionEnvironmentId, targetDeploymentId: data.deploymentId!, routes });
     const changes: AppliedRoute[] = plan
       .filter((c) => c.action === 'move')
       .map((c) => ({ hostname: c.hostname, sticky: c.sticky, branch: c.branch ?? null, environmentId: target.productionEnvironmentId, fromDeploymentId: c.fromDeploymentId, toDeploymentId: c.toDeploymentId }));
     const notes: string[] = [];
-    if (kind === 'promote' && project.liveDeploymentId === data.deploymentId) notes.push('confirmed the rollback: the live deployment stays, the pin is cleared');
+    if (kind === 'promote' && target.liveDeploymentId === data.deploymentId) notes.push('confirmed the rollback: the live deployment stays, the pin is cleared');
     const pin =
       kind === 'promote'
         ? CLEARED_PIN
@@ -43,7 +42,7 @@ export const switchRoutes = routingStep<SwitchResult>({
             rolledBackBy: op.requestedBy,
             rollbackReason: op.reason,
             // Rolling back again while pinned keeps pointing at the deployment the first rollback left.
-            rolledBackFromDeploymentId: project.liveDeploymentId === data.deploymentId ? project.rolledBackFromDeploymentId : project.liveDeploymentId,
+            rolledBackFromDeploymentId: target.liveDeploymentId === data.deploymentId ? target.rolledBackFromDeploymentId : target.liveDeploymentId,
           };
     return { changes, live: data.deploymentId!, pin, notes };
   },

@@ -8,13 +8,13 @@ const clip = (text: string | undefined | null) => (text == null ? null : text.le
 export const stepRecords = {
   async running(prisma: Db, row: { ownerId: string; operationId: string; name: string; position: number; attempts: number }) {
     const now = new Date();
-    await prisma.deploymentStep.upsert({
-      where: { ownerId_name: { ownerId: row.ownerId, name: row.name } },
-      create: { id: newId('stp'), ownerId: row.ownerId, operationId: row.operationId, name: row.name, position: row.position, status: 'running', attempts: row.attempts, startedAt: now },
-      update: { status: 'running', attempts: row.attempts, error: null },
-    });
-    // Rows planned up front have no start yet; a retried step keeps its first start.
-    await prisma.deploymentStep.updateMany({ where: { ownerId: row.ownerId, name: row.name, startedAt: null }, data: { startedAt: now } });
+    // One statement on the hot path of every step. Rows planned up front have no start yet; a retried step keeps its first.
+    await prisma.$executeRaw`
+      INSERT INTO "DeploymentStep" ("id", "ownerId", "operationId", "name", "position", "status", "attempts", "startedAt", "updatedAt")
+      VALUES (${newId('stp')}, ${row.ownerId}, ${row.operationId}, ${row.name}, ${row.position}, 'running', ${row.attempts}, ${now}, ${now})
+      ON CONFLICT ("ownerId", "name") DO UPDATE SET
+        "status" = 'running', "attempts" = EXCLUDED."attempts", "error" = NULL,
+        "startedAt" = COALESCE("DeploymentStep"."startedAt", EXCLUDED."startedAt"), "updatedAt" = EXCLUDED."updatedAt"`;
   },
 
   async succeeded(prisma: Db, ownerId: string, name: string, output: string | undefined) {

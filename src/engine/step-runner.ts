@@ -59,7 +59,8 @@ export async function runStep(deps: EngineDeps, module: StepModule, job: Job<Ste
     // First run, or a run after an outage (which may have kept the first from being recorded): both idempotent.
     if (!data.delays || data.outageSince) {
       await stepRecords.running(prisma, { ownerId: data.ownerId, operationId: data.operationId, name: module.name, position: data.position, attempts: attempt });
-      await markOperationRunning(prisma, data.operationId);
+      // The first step starts the operation; a later step only needs it after a crash re-ran the flow mid-way.
+      if (data.position === 0 || attempt > 1 || data.outageSince) await markOperationRunning(prisma, data.operationId);
       logger.info('step started', { attempt });
     }
     if (module.cancellable) await assertNotCancelled();

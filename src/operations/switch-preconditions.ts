@@ -10,6 +10,7 @@ export interface SwitchTarget {
   namespace: string;
   liveDeploymentId: string | null;
   pinned: boolean;
+  rolledBackFromDeploymentId: string | null;
 }
 
 /**
@@ -48,5 +49,6 @@ export async function checkSwitchPreconditions(
     namespace: project.workspace.slug,
     liveDeploymentId: project.liveDeploymentId,
     pinned: project.isRolledBack,
+    rolledBackFromDeploymentId: project.rolledBackFromDeploymentId,
   };
 }
