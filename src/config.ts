@@ -29,6 +29,8 @@ export const ConfigSchema = z.object({
   GRPC_PORT: port(50051),
   /** Unset: the embedded Krane server with the `process` driver. */
   KRANE_URL: optionalUrl(['http://', 'https://', 'dns:', '127.', 'localhost']),
+  /** The embedded Krane runs `file:` images from this directory only (they are code run on this machine). */
+  KRANE_IMAGES_DIR: z.string().default(path.resolve(process.cwd(), 'examples')),
   APEX_DOMAIN: z
     .string()
     .toLowerCase()

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       console.log(`\nRoot API key (shown once, keep it): ${root.key}\n`);
     }
 
-    const krane = config.KRANE_URL ? remoteKrane(config.KRANE_URL) : await startEmbeddedKrane({ rootDir: process.cwd() });
+    const krane = config.KRANE_URL ? remoteKrane(config.KRANE_URL) : await startEmbeddedKrane({ rootDir: process.cwd(), imagesDir: config.KRANE_IMAGES_DIR });
     stops.push(() => krane.stop());
     const engine = createEngine(ctx, krane.client, {}, redisUrl);
     stops.push(() => engine.close());

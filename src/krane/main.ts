@@ -1,15 +1,18 @@
+import path from 'node:path';
 import { ProcessDriver } from './drivers/process-driver';
 import { startKraneServer } from './server';
 
 /**
  * `npm run krane`: a standalone Krane with the process driver. KRANE_HOST (default 127.0.0.1), KRANE_PORT
- * (default 50052), KRANE_ROOT_DIR (where relative `file:` images resolve; default the working directory).
+ * (default 50052), KRANE_ROOT_DIR (where relative `file:` images resolve; default the working directory),
+ * KRANE_IMAGES_DIR (the only directory images may come from; default `examples` under KRANE_ROOT_DIR).
  * SIGTERM / SIGINT stop every instance, then the process exits.
  */
 async function main(): Promise<void> {
   const host = process.env.KRANE_HOST || '127.0.0.1';
   const port = parsePort(process.env.KRANE_PORT, 50052);
-  const driver = new ProcessDriver({ rootDir: process.env.KRANE_ROOT_DIR || process.cwd() });
+  const rootDir = process.env.KRANE_ROOT_DIR || process.cwd();
+  const driver = new ProcessDriver({ rootDir, imagesDir: path.resolve(rootDir, process.env.KRANE_IMAGES_DIR || 'examples') });
   const server = await startKraneServer({ driver, host, port });
   console.log(`krane listening on ${server.url} (process driver)`);
 

@@ -4,6 +4,8 @@ import { KraneDeploymentSpec, MAX_REPLICAS } from './types';
 
 // Ids end up in process names, container names and label values of other drivers: keep them to a safe alphabet.
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+import { isReservedEnvName, RESERVED_ENV_HINT } from './reserved-env';
+
 const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_ENV_VARS = 200;
 const MAX_ENV_VALUE_BYTES = 32 * 1024;
@@ -38,6 +40,7 @@ export function validateDeploymentRequest(request: DeploymentRequest | undefined
   if (names.length > MAX_ENV_VARS) throw new InvalidSpecError(`env has ${names.length} variables, at most ${MAX_ENV_VARS} allowed`);
   for (const name of names) {
     if (!ENV_NAME_PATTERN.test(name)) throw new InvalidSpecError(`env variable name ${JSON.stringify(name)} is not a valid name`);
+    if (isReservedEnvName(name)) throw new InvalidSpecError(`env variable ${name} may not be set: ${RESERVED_ENV_HINT}`);
     if (Buffer.byteLength(env[name]) > MAX_ENV_VALUE_BYTES) {
       throw new InvalidSpecError(`env variable ${name} is longer than ${MAX_ENV_VALUE_BYTES} bytes`);
     }

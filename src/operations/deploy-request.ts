@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isReservedEnvName, RESERVED_ENV_HINT } from '../krane/reserved-env';
+import { freeText, lineText } from './text';
 
 const httpPath = z
   .string()
@@ -11,17 +13,18 @@ const image = z
   .trim()
   .min(1)
   .max(512)
-  .regex(/^(file:[^\0\s]+|[a-z0-9][a-z0-9._\-/:@]*)$/, 'must be file:<dir> or an image reference like registry/app:tag');
+  .regex(/^(file:[^\0\s]+|[a-z0-9][a-z0-9._\-/:@]*)$/, 'must be file:<dir> or an image reference like registry/app:tag')
+  .pipe(lineText(512));
 
 export const GitInfo = z.strictObject({
-  branch: z.string().trim().min(1).max(255).optional(),
+  branch: lineText(255).trim().min(1).optional(),
   commitSha: z
     .string()
     .regex(/^[0-9a-fA-F]{7,64}$/, 'must be 7 to 64 hexadecimal characters')
     .transform((v) => v.toLowerCase())
     .optional(),
-  message: z.string().max(2000).optional(),
-  author: z.string().max(255).optional(),
+  message: freeText(2000).optional(),
+  author: lineText(255).optional(),
 });
 
 export const RuntimeSettings = z.strictObject({
@@ -32,15 +35,20 @@ export const RuntimeSettings = z.strictObject({
   healthCheckPath: httpPath.default('/healthz'),
   openapiPath: httpPath.default('/openapi.json'),
   env: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'names are letters, digits and _'), z.string().max(8192))
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'names are letters, digits and _'), freeText(8192))
     .refine((env) => Object.keys(env).length <= 100, 'at most 100 variables')
+    .superRefine((env, ctx) => {
+      for (const name of Object.keys(env)) {
+        if (isReservedEnvName(name)) ctx.addIssue({ code: 'custom', path: [name], message: `${name} may not be set: ${RESERVED_ENV_HINT}` });
+      }
+    })
     .default({}),
 });
 
 /** What a deploy asks for: shared by the HTTP API, gRPC and the enqueue script. */
 export const DeployRequest = z.strictObject({
-  projectId: z.string().trim().min(1).max(128),
-  environment: z.string().trim().min(1).max(63).default('production'),
+  projectId: lineText(128).trim().min(1),
+  environment: lineText(63).trim().min(1).default('production'),
   image,
   git: GitInfo.default({}),
   runtime: RuntimeSettings.default(() => RuntimeSettings.parse({})),

@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { freeText, lineText } from './text';
 
 /** Body of POST /v1/projects/:id/rollback/:deploymentId (and the fields gRPC and the script fill in). */
 export const RollbackBody = z.strictObject({
-  expectedSourceDeploymentId: z.string().trim().min(1).max(128).optional(),
-  reason: z.string().trim().max(1000).optional(),
+  expectedSourceDeploymentId: lineText(128).trim().min(1).optional(),
+  reason: freeText(1000).trim().optional(),
 });
 
 export const PromoteBody = z.strictObject({
-  reason: z.string().trim().max(1000).optional(),
+  reason: freeText(1000).trim().optional(),
 });
 
 export interface SwitchRequest {

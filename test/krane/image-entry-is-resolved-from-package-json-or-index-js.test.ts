@@ -26,7 +26,8 @@ describe('resolving a file: image to the command that runs it', () => {
 
   it('falls back to package.json main, then index.js', () => {
     expect(resolveFileImage('file:test/krane/fixtures/main-entry', REPO_ROOT).args).toEqual([fixture('main-entry/server.js')]);
-    expect(resolveFileImage(`file:${fixture('env-echo')}`, '/nowhere').args).toEqual([fixture('env-echo/index.js')]);
+    // An absolute path ignores rootDir; it must still lie inside the images directory.
+    expect(resolveFileImage(`file:${fixture('env-echo')}`, '/nowhere', REPO_ROOT).args).toEqual([fixture('env-echo/index.js')]);
   });
 
   it('rejects a directory without an entry, a missing directory and another scheme, naming what is wrong', () => {

@@ -1,3 +1,4 @@
+import { freeText } from '../../operations/text';
 import { z } from '@hono/zod-openapi';
 import type { Environment, IngressRoute, RouteChange } from '../../generated/prisma/client';
 import { RouteSticky } from '../../generated/prisma/enums';
@@ -7,7 +8,7 @@ import { gatewayUrl } from './deployment';
 
 export const UndoRoutesBody = z
   .strictObject({
-    reason: z.string().trim().max(1000, 'must be at most 1000 characters').optional(),
+    reason: freeText(1000).trim().optional(),
   })
   .openapi('UndoRoutesRequest');
 

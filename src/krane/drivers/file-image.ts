@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidSpecError } from '../driver';
 
@@ -20,11 +20,11 @@ interface PackageJson {
 const PLAIN_NODE_START = /^node\s+([^\s;&|<>`$()]+)$/;
 
 /**
- * Resolves `file:<dir>` (relative to rootDir) to a command. In order: a package.json start script of the form
+ * Resolves `file:<dir>` (relative to rootDir, and after following links inside imagesDir) to a command. In order: a package.json start script of the form
  * `node <file>` (run with this node directly), any other start script (run by `sh -c`), package.json `main`,
  * then `index.js`. Throws InvalidSpecError naming the path for an unknown scheme or a directory without an entry.
  */
-export function resolveFileImage(image: string, rootDir: string): LaunchCommand {
+export function resolveFileImage(image: string, rootDir: string, imagesDir: string = rootDir): LaunchCommand {
   if (!image.startsWith('file:')) {
     throw new InvalidSpecError(`image ${JSON.stringify(image)} is not supported by the process driver: use file:<directory>`);
   }
@@ -32,6 +32,12 @@ export function resolveFileImage(image: string, rootDir: string): LaunchCommand 
   if (!given) throw new InvalidSpecError(`image ${JSON.stringify(image)} names no directory`);
   const dir = path.resolve(rootDir, given);
   if (!isDirectory(dir)) throw new InvalidSpecError(`image path ${dir} not found or not a directory`);
+  // The image is code the driver runs on this machine: only from the images directory, never `file:.` or `file:/`.
+  const real = realpathSync(dir);
+  const allowed = realpathSync(imagesDir);
+  if (real !== allowed && !real.startsWith(allowed + path.sep)) {
+    throw new InvalidSpecError(`image path ${dir} is outside the images directory ${allowed}`);
+  }
 
   const pkg = readPackageJson(dir);
   const start = typeof pkg?.scripts?.start === 'string' ? pkg.scripts.start.trim() : undefined;

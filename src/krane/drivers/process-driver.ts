@@ -14,6 +14,8 @@ import { ProcessInstance } from './process-instance';
 export interface ProcessDriverOptions {
   /** Relative `file:` images resolve against it; default process.cwd(). */
   rootDir?: string;
+  /** Images must lie inside it (after following links); default rootDir. The control plane passes KRANE_IMAGES_DIR. */
+  imagesDir?: string;
   /** Address instances listen on and are reported at; default 127.0.0.1. */
   host?: string;
   /** Time between SIGTERM and SIGKILL on delete; default 5 s. */
@@ -50,6 +52,7 @@ export class ProcessDriver implements KraneDriver {
   private readonly deployments = new Map<string, DeploymentRecord>();
   private readonly portsInUse = new Set<number>();
   private readonly rootDir: string;
+  private readonly imagesDir: string;
   private readonly host: string;
   private readonly gracePeriodMs: number;
   private closed = false;
@@ -57,6 +60,7 @@ export class ProcessDriver implements KraneDriver {
 
   constructor(private readonly options: ProcessDriverOptions = {}) {
     this.rootDir = options.rootDir ?? process.cwd();
+    this.imagesDir = options.imagesDir ?? this.rootDir;
     this.host = options.host ?? '127.0.0.1';
     this.gracePeriodMs = options.gracePeriodMs ?? 5_000;
   }
@@ -72,7 +76,7 @@ export class ProcessDriver implements KraneDriver {
       await existing.started;
       return { alreadyExisted: true };
     }
-    const launch = resolveFileImage(spec.image, this.rootDir);
+    const launch = resolveFileImage(spec.image, this.rootDir, this.imagesDir);
     // Registered before the first await so a concurrent create of the same deployment finds it and starts nothing.
     const record: DeploymentRecord = { spec, instances: [], started: Promise.resolve() };
     this.deployments.set(key, record);
