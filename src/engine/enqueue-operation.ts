@@ -2,6 +2,7 @@ import { buildDeployFlow } from '../../flows/deploy';
 import { buildPromoteFlow } from '../../flows/promote';
 import { buildRollbackFlow } from '../../flows/rollback';
 import { buildUndoFlow } from '../../flows/undo';
+import type { Operation } from '../generated/prisma/client';
 import type { EngineDeps } from './engine-deps';
 import { ProjectTurns } from '../route-changes/project-turn';
 import { stepJobId } from './queue-names';
@@ -16,11 +17,16 @@ export class UnknownOperationKindError extends Error {}
  */
 export async function enqueueOperation(deps: EngineDeps, operationId: string): Promise<void> {
   const op = await deps.prisma.operation.findUniqueOrThrow({ where: { id: operationId } });
+  await addFlow(deps, op);
   const routing = routingStepOf(op.kind);
   if (routing && op.kind !== 'deploy') {
-    // The place in the project's routing order is the moment of the request: the last request wins.
+    // The place in the project's routing order is the moment of the request: the last request wins. Taken once the
+    // flow exists, so a ticket never waits for a job that was not enqueued.
     await new ProjectTurns(deps.redis, deps.queues.prefix).ticket(op.projectId, stepJobId(op.id, routing));
   }
+}
+
+async function addFlow(deps: EngineDeps, op: Operation): Promise<void> {
   switch (op.kind) {
     case 'deploy': {
       await stepRecords.plan(deps.prisma, op.deploymentId!, op.id, DEPLOY_STEPS);

@@ -13,14 +13,16 @@ import type { Redis } from 'ioredis';
  *
  * All transitions are single Lua scripts: atomic against any number of worker processes.
  */
+// A job keeps its ticket across re-runs, unless that ticket was already passed (skipped as abandoned, or finished):
+// then it queues again with a new one rather than waiting for a turn that will never come.
 const TAKE_TICKET = `
-local ticket = redis.call('HGET', KEYS[1], 't:' .. ARGV[1])
-if not ticket then
+local serving = tonumber(redis.call('HGET', KEYS[1], 'serving') or '1')
+local ticket = tonumber(redis.call('HGET', KEYS[1], 't:' .. ARGV[1]) or '0')
+if ticket < serving then
   ticket = redis.call('HINCRBY', KEYS[1], 'next', 1)
   redis.call('HSET', KEYS[1], 't:' .. ARGV[1], ticket, 'j:' .. ticket, ARGV[1])
 end
-local serving = redis.call('HGET', KEYS[1], 'serving') or '1'
-return { tonumber(ticket), tonumber(serving) }
+return { ticket, serving }
 `;
 
 const ACQUIRE = `
@@ -37,6 +39,8 @@ return { 1, fence }
 const FINISH = `
 local serving = tonumber(redis.call('HGET', KEYS[1], 'serving') or '1')
 local ticket = tonumber(ARGV[2])
+local owner = redis.call('HGET', KEYS[1], 'j:' .. ARGV[2])
+if owner then redis.call('HDEL', KEYS[1], 't:' .. owner) end
 redis.call('HDEL', KEYS[1], 't:' .. ARGV[1], 'j:' .. ARGV[2])
 if serving == ticket then
   serving = ticket + 1

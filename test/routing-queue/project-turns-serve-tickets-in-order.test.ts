@@ -42,4 +42,16 @@ describe('ProjectTurns', () => {
     await turns.finish('p4', 'a', 1);
     expect((await turns.holder('p4')).serving).toBe(2);
   });
+
+  it('gives a job whose ticket was skipped a new place instead of a turn that never comes', async () => {
+    expect((await turns.ticket('p5', 'a')).ticket).toBe(1);
+    // Another job found ticket 1's holder gone (e.g. its flow was not enqueued yet) and skipped it.
+    await turns.finish('p5', '', 1);
+    expect(await turns.peek('p5', 'a')).toBeUndefined();
+    expect(await turns.ticket('p5', 'b')).toEqual({ ticket: 2, serving: 2 });
+    // The reconciler enqueues a's flow later: a queues again behind b.
+    expect(await turns.ticket('p5', 'a')).toEqual({ ticket: 3, serving: 2 });
+    await turns.finish('p5', 'b', 2);
+    expect(await turns.acquire('p5', 'a', 3)).toBeDefined();
+  });
 });
