@@ -19,16 +19,20 @@ export interface AssignResult {
  */
 export const assignRoutes = routingStep<AssignResult>({
   name: DeployStep.assignRoutes,
-  async beforeTurn({ deps, data }) {
-    if (data.delays) return;
+  async beforeTurn({ deps, data, job }) {
+    // Once passed, the gate is remembered in the job; until then (a first run, or one cut short by an outage) it runs.
+    if (data.gated) return;
     // The point of no return for cancellation: from here on the deploy will be routed.
     const started = await deps.prisma.deployment.updateMany({
       where: { id: data.deploymentId!, cancelRequestedAt: null, routingStartedAt: null },
       data: { routingStartedAt: new Date() },
     });
-    if (started.count === 1) return;
-    const row = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! }, select: { routingStartedAt: true } });
-    if (!row.routingStartedAt) throw new CancelledError(data.deploymentId!);
+    if (started.count === 0) {
+      const row = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! }, select: { routingStartedAt: true } });
+      if (!row.routingStartedAt) throw new CancelledError(data.deploymentId!);
+    }
+    await job.updateData({ ...job.data, gated: true });
+    data.gated = true;
   },
   async decide({ deps, data, outputs }, tx) {
     const stored = outputs[DeployStep.buildRoutes] as RoutePlan;

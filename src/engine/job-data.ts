@@ -20,6 +20,8 @@ export interface StepJobData extends OperationJobData {
   delays?: number;
   /** When this step first met an unreachable database in its current outage (see infrastructure-outage.ts). */
   outageSince?: number;
+  /** assign-routes: the cancel gate was passed (routingStartedAt is set). */
+  gated?: boolean;
   /** routing steps: the project's turn ticket once taken. */
   ticket?: number;
 }

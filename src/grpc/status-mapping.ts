@@ -14,9 +14,14 @@ import type { Logger } from '../logger';
  * - INTERNAL: anything unexpected; the client gets a generic message, the log gets the real one.
  */
 
+// Codes an operation ends with when a passing condition outlasted its attempts (Krane unreachable, a lost fencing race,
+// an untyped error): the same call may well succeed later.
+const PASSING_FAILURE_CODES = /^(krane_(unavailable|deadline_exceeded|resource_exhausted|aborted|internal|unknown|cancelled)|stale_fence|step_failed)$/;
+
 /** A terminal error code → status, for codes raised before enqueueing and codes an operation failed with. */
 export function statusOfErrorCode(code: string | null | undefined): Status {
   if (code === 'stale_source') return Status.ABORTED;
+  if (code && PASSING_FAILURE_CODES.test(code)) return Status.UNAVAILABLE;
   if (code === 'not_found' || code?.endsWith('_not_found')) return Status.NOT_FOUND;
   // not_production, deployment_not_ready, already_live, no_running_instances, deployment_not_pending and anything
   // else terminal: the target is not in a state the operation accepts.
