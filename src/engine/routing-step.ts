@@ -1,6 +1,6 @@
 import { Job } from 'bullmq';
 import { publishRouteChange } from '../gateway/route-events';
-import { applyRouteChange, RouteChangeRecord } from '../route-changes/apply-route-change';
+import { applyRouteChange, RouteChangeRecord, StaleFenceError } from '../route-changes/apply-route-change';
 import type { RouteDecision, RoutingTx } from '../route-changes/route-change-types';
 import { ProjectTurns } from '../route-changes/project-turn';
 import type { StepModule, StepRun } from './step-module';
@@ -66,6 +66,13 @@ export function routingStep<Output>(definition: RoutingStepDefinition<Output>): 
         projectId: data.projectId,
         fence,
         decide: (tx) => definition.decide(step, tx),
+      }).catch(async (err) => {
+        if (err instanceof StaleFenceError) {
+          // The database saw a newer token than Redis hands out: Redis lost writes. Catch it up; the retry then passes.
+          const project = await deps.prisma.project.findUnique({ where: { id: data.projectId }, select: { routingFence: true } });
+          if (project) await turns.raiseFence(data.projectId, project.routingFence);
+        }
+        throw err;
       });
       const txMs = Date.now() - txStarted;
       await publishRouteChange(deps.redis, deps.queues.prefix, {

@@ -62,6 +62,12 @@ local last = redis.call('HGET', KEYS[1], 'next') or '0'
 return { tonumber(serving), tonumber(last), redis.call('HGET', KEYS[1], 'j:' .. serving) or false }
 `;
 
+const RAISE_FENCE = `
+local fence = tonumber(redis.call('HGET', KEYS[1], 'fence') or '0')
+if fence < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'fence', ARGV[1]) end
+return 1
+`;
+
 const PEEK = `return redis.call('HGET', KEYS[1], 't:' .. ARGV[1]) or false`;
 
 export interface Turn {
@@ -101,6 +107,14 @@ export class ProjectTurns {
   async holder(projectId: string): Promise<{ serving: number; last: number; jobId?: string }> {
     const [serving, last, jobId] = (await this.redis.eval(HOLDER, 1, this.key(projectId))) as [number, number, string | null];
     return { serving, last, jobId: jobId ?? undefined };
+  }
+
+  /**
+   * Makes the next fencing token greater than `atLeast` (the last token the database accepted). Needed only if Redis
+   * lost writes (e.g. the last second before a crash with appendfsync everysec) and its counter fell behind.
+   */
+  async raiseFence(projectId: string, atLeast: number): Promise<void> {
+    await this.redis.eval(RAISE_FENCE, 1, this.key(projectId), String(atLeast));
   }
 
   /** The job's ticket if it took one. */

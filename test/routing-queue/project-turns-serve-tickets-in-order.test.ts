@@ -54,4 +54,13 @@ describe('ProjectTurns', () => {
     await turns.finish('p5', 'b', 2);
     expect(await turns.acquire('p5', 'a', 3)).toBeDefined();
   });
+
+  it('raises the fencing counter to what the database last accepted, never lowers it', async () => {
+    await turns.ticket('p6', 'a');
+    expect(await turns.acquire('p6', 'a', 1)).toBe(1);
+    await turns.raiseFence('p6', 41);
+    expect(await turns.acquire('p6', 'a', 1)).toBe(42);
+    await turns.raiseFence('p6', 5);
+    expect(await turns.acquire('p6', 'a', 1)).toBe(43);
+  });
 });
