@@ -23,6 +23,7 @@ export interface ReconcileReport {
 /** Operations younger than this are left alone: their flow may simply not have been enqueued yet. */
 const GRACE_MS = 10_000;
 const BATCH = 100;
+const MAX_OPERATIONS_PER_PASS = 5_000;
 
 /**
  * One pass of the reconciler (SPEC §5): heals what a crash or a lost Redis write can leave behind.
@@ -37,14 +38,27 @@ export async function reconcileOnce(deps: EngineDeps, now = Date.now()): Promise
   const { prisma, queues } = deps;
   const cutoff = new Date(now - GRACE_MS);
 
-  const unfinished = await prisma.operation.findMany({ where: { state: { in: ['queued', 'running'] }, createdAt: { lt: cutoff } }, take: BATCH, orderBy: { createdAt: 'asc' } });
-  for (const op of unfinished) {
-    try {
-      await healOperation(deps, op.id, report);
-    } catch (err) {
-      // One operation that cannot be healed must not stop the pass for every other one.
-      deps.logger.warn('reconciler could not heal an operation', { operationId: op.id, error: (err as Error).message });
+  // Every unfinished operation is looked at, page by page (ids sort by time): operations that are merely long-running
+  // (a deploy polling, a switch waiting its turn) must not hide a lost flow behind them.
+  let after: string | undefined;
+  for (let looked = 0; looked < MAX_OPERATIONS_PER_PASS; ) {
+    const page = await prisma.operation.findMany({
+      where: { state: { in: ['queued', 'running'] }, createdAt: { lt: cutoff }, ...(after ? { id: { gt: after } } : {}) },
+      orderBy: { id: 'asc' },
+      take: BATCH,
+      select: { id: true },
+    });
+    for (const op of page) {
+      try {
+        await healOperation(deps, op.id, report);
+      } catch (err) {
+        // One operation that cannot be healed must not stop the pass for every other one.
+        deps.logger.warn('reconciler could not heal an operation', { operationId: op.id, error: (err as Error).message });
+      }
     }
+    looked += page.length;
+    if (page.length < BATCH) break;
+    after = page[page.length - 1].id;
   }
 
   const uncompensated = await prisma.deployment.findMany({
