@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '../errors';
 import { newId } from '../ids';
 import type { Caller } from './caller';
 import type { DeployRequest } from './deploy-request';
-import { isUniqueViolation, operationIdempotencyKey } from './operation-key';
+import { isUniqueViolation, operationForKey, operationIdempotencyKey, requestHash } from './operation-key';
 import { resolveProject } from './resolve-project';
 
 export interface CreatedDeploy {
@@ -25,10 +25,9 @@ export async function createDeploy(
 ): Promise<CreatedDeploy> {
   const { prisma } = deps;
   const opKey = idempotencyKey ? operationIdempotencyKey(caller.workspaceId, 'deploy', idempotencyKey) : undefined;
-  if (opKey) {
-    const earlier = await prisma.operation.findUnique({ where: { idempotencyKey: opKey } });
-    if (earlier) return { deploymentId: earlier.deploymentId!, operationId: earlier.id, existing: true };
-  }
+  const hash = requestHash('deploy', request);
+  const earlier = await operationForKey(prisma, opKey, hash);
+  if (earlier) return { deploymentId: earlier.deploymentId!, operationId: earlier.id, existing: true };
   const project = await resolveProject(prisma, caller.workspaceId, request.projectId);
   const environment = await prisma.environment.findUnique({ where: { projectId_slug: { projectId: project.id, slug: request.environment } } });
   if (!environment) throw new NotFoundError('environment', request.environment);
@@ -57,13 +56,13 @@ export async function createDeploy(
         },
       }),
       prisma.operation.create({
-        data: { id: operationId, kind: 'deploy', projectId: project.id, deploymentId, requestedBy: caller.requestedBy, idempotencyKey: opKey },
+        data: { id: operationId, kind: 'deploy', projectId: project.id, deploymentId, requestedBy: caller.requestedBy, idempotencyKey: opKey, requestHash: opKey ? hash : null },
       }),
     ]);
   } catch (err) {
     if (isUniqueViolation(err) && opKey) {
-      const earlier = await prisma.operation.findUnique({ where: { idempotencyKey: opKey } });
-      if (earlier) return { deploymentId: earlier.deploymentId!, operationId: earlier.id, existing: true };
+      const winner = await operationForKey(prisma, opKey, hash);
+      if (winner) return { deploymentId: winner.deploymentId!, operationId: winner.id, existing: true };
     }
     throw err;
   }

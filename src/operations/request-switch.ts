@@ -1,7 +1,7 @@
 import type { Db } from '../db/prisma';
 import { newId } from '../ids';
 import type { Caller } from './caller';
-import { isUniqueViolation, operationIdempotencyKey } from './operation-key';
+import { isUniqueViolation, operationForKey, operationIdempotencyKey, requestHash } from './operation-key';
 import { resolveProject } from './resolve-project';
 import { checkSwitchPreconditions } from './switch-preconditions';
 import type { SwitchRequest } from './switch-request';
@@ -18,11 +18,12 @@ export async function requestSwitch(
 ): Promise<{ operationId: string; existing: boolean }> {
   const { prisma } = deps;
   const opKey = idempotencyKey ? operationIdempotencyKey(caller.workspaceId, request.kind, idempotencyKey) : undefined;
-  const earlier = await findByKey(prisma, opKey);
+  const hash = requestHash(request.kind, request);
+  const earlier = await findByKey(prisma, opKey, hash);
   if (earlier) return earlier;
   const project = await resolveProject(prisma, caller.workspaceId, request.projectId);
   await checkSwitchPreconditions(prisma, { ...request, projectId: project.id }, true);
-  return createAndEnqueue(deps, opKey, {
+  return createAndEnqueue(deps, opKey, hash, {
     kind: request.kind,
     projectId: project.id,
     deploymentId: request.targetDeploymentId,
@@ -32,9 +33,8 @@ export async function requestSwitch(
   });
 }
 
-async function findByKey(prisma: Db, opKey: string | undefined): Promise<{ operationId: string; existing: true } | undefined> {
-  if (!opKey) return undefined;
-  const earlier = await prisma.operation.findUnique({ where: { idempotencyKey: opKey }, select: { id: true } });
+async function findByKey(prisma: Db, opKey: string | undefined, hash: string): Promise<{ operationId: string; existing: true } | undefined> {
+  const earlier = await operationForKey(prisma, opKey, hash);
   return earlier ? { operationId: earlier.id, existing: true } : undefined;
 }
 
@@ -42,13 +42,14 @@ async function findByKey(prisma: Db, opKey: string | undefined): Promise<{ opera
 async function createAndEnqueue(
   deps: { prisma: Db; enqueue(operationId: string): Promise<void> },
   opKey: string | undefined,
+  hash: string,
   data: { kind: 'rollback' | 'promote' | 'undo'; projectId: string; deploymentId?: string; sourceDeploymentId?: string | null; reason: string | null; requestedBy: string },
 ): Promise<{ operationId: string; existing: boolean }> {
   const operationId = newId('op');
   try {
-    await deps.prisma.operation.create({ data: { id: operationId, ...data, idempotencyKey: opKey } });
+    await deps.prisma.operation.create({ data: { id: operationId, ...data, idempotencyKey: opKey, requestHash: opKey ? hash : null } });
   } catch (err) {
-    const winner = isUniqueViolation(err) ? await findByKey(deps.prisma, opKey) : undefined;
+    const winner = isUniqueViolation(err) ? await findByKey(deps.prisma, opKey, hash) : undefined;
     if (winner) return winner;
     throw err;
   }
@@ -65,8 +66,9 @@ export async function requestUndo(
   idempotencyKey?: string,
 ): Promise<{ operationId: string; existing: boolean }> {
   const opKey = idempotencyKey ? operationIdempotencyKey(caller.workspaceId, 'undo', idempotencyKey) : undefined;
-  const earlier = await findByKey(deps.prisma, opKey);
+  const hash = requestHash('undo', { projectIdOrSlug, reason });
+  const earlier = await findByKey(deps.prisma, opKey, hash);
   if (earlier) return earlier;
   const project = await resolveProject(deps.prisma, caller.workspaceId, projectIdOrSlug);
-  return createAndEnqueue(deps, opKey, { kind: 'undo', projectId: project.id, requestedBy: caller.requestedBy, reason: reason ?? null });
+  return createAndEnqueue(deps, opKey, hash, { kind: 'undo', projectId: project.id, requestedBy: caller.requestedBy, reason: reason ?? null });
 }

@@ -1,0 +1,30 @@
+import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { createProject } from './support/deployments';
+
+/** The operation layer's key is per workspace (the HTTP record is per API key): a reused key must not hand back another request's operation. */
+describe('an Idempotency-Key reused across API keys of one workspace', () => {
+  let h: ApiHarness;
+  let acme: WorkspaceKeys;
+  beforeAll(async () => {
+    h = await startApiHarness();
+    acme = await h.workspace('acme');
+    await createProject(h, acme.admin, 'shop');
+  });
+  afterAll(async () => h.close());
+
+  const deploy = (key: string, image: string) =>
+    h.call('POST', '/v1/deployments', { key, headers: { 'idempotency-key': 'release-42' }, body: { projectId: 'shop', image } });
+
+  it('gives the same request the same operation, and refuses a different request with 422', async () => {
+    const first = await deploy(acme.admin, 'file:examples/hello-api');
+    expect(first.status).toBe(202);
+    const same = await deploy(acme.deployer, 'file:examples/hello-api');
+    expect(same.status).toBe(202);
+    expect(same.body.operationId).toBe(first.body.operationId);
+
+    const different = await deploy(acme.deployer, 'registry.example/other:2');
+    expect(different.status).toBe(422);
+    expect(different.body.error.code).toBe('idempotency_key_reused');
+    expect(await h.db.prisma.deployment.count()).toBe(1);
+  });
+});
