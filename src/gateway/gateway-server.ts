@@ -122,7 +122,8 @@ function proxy(req: IncomingMessage, res: ServerResponse, deploymentId: string, 
     current?.destroy();
   });
 
-  const attempt = (index: number): void => {
+  // `fresh`: a new connection instead of a pooled one (after a pooled socket turned out to be closed).
+  const attempt = (index: number, fresh = false): void => {
     if (clientGone) return;
     if (index >= candidates.length) {
       logger.warn('no instance accepted the connection', { deploymentId, tried: candidates.length });
@@ -135,7 +136,7 @@ function proxy(req: IncomingMessage, res: ServerResponse, deploymentId: string, 
     let bodyStarted = false;
     let responded = false;
     let settled = false;
-    const upstream = http.request({ host, port, method: req.method, path: req.url, headers, agent, setHost: false });
+    const upstream = http.request({ host, port, method: req.method, path: req.url, headers, agent: fresh ? false : agent, setHost: false });
     current = upstream;
     const connectTimer = setTimeout(
       () => upstream.destroy(new ConnectTimeoutError(`connect to ${address} timed out`)),
@@ -192,8 +193,14 @@ function proxy(req: IncomingMessage, res: ServerResponse, deploymentId: string, 
         res.destroy();
         return;
       }
-      // A keep-alive socket the instance closed just as we reused it fails the same way as a refused connect.
+      // A keep-alive socket the instance closed just as we reused it: the instance is fine, the socket was not.
+      // Try the same instance once more on a new connection (with one replica there is no other to try).
       const staleSocket = upstream.reusedSocket && err.code === 'ECONNRESET' && IDEMPOTENT.has(req.method ?? '');
+      if (!bodyStarted && staleSocket && !fresh) {
+        logger.debug('pooled connection was closed by the instance; retrying on a new one', { deploymentId, address });
+        attempt(index, true);
+        return;
+      }
       if (!bodyStarted && (!connected || staleSocket)) {
         logger.debug('instance failed before the request was sent; trying the next', { deploymentId, address, error: err.message });
         attempt(index + 1);
@@ -216,7 +223,8 @@ function proxy(req: IncomingMessage, res: ServerResponse, deploymentId: string, 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { table } = options;
   const logger = options.logger ?? silentLogger;
-  const agent = new http.Agent({ keepAlive: true });
+  // Idle pooled sockets are dropped after 4 s, before a Node app's default 5 s keep-alive timeout closes them under us.
+  const agent = new http.Agent({ keepAlive: true, timeout: 4_000 });
   const settings: ProxySettings = {
     agent,
     logger,
