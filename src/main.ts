@@ -86,7 +86,14 @@ async function main(): Promise<void> {
 
     const app = createApiApp(controlPlane);
     const server = serve({ fetch: app.fetch, port: config.API_PORT, hostname: config.HOST });
-    stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Open event streams (GET /v1/deployments/:id/events) would hold close() for minutes: cut them after a grace.
+          setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 2_000).unref();
+        }),
+    );
     logger.info('deployflow is up', {
       api: `http://${config.HOST}:${config.API_PORT}`,
       gateway: `http://${config.HOST}:${gateway.port}`,
