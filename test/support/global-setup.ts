@@ -6,6 +6,7 @@ import { applyMigrations } from '../../src/db/migrator';
 import { pgRunner } from '../../src/db/sql-runner';
 import { startPostgresServer } from '../../src/services/postgres-server';
 import { startRedisServer } from '../../src/services/redis-server';
+import { guardAgainstOrphans } from './orphan-guard';
 import { TEMPLATE_DATABASE, TestServices } from './services-file';
 
 /**
@@ -19,6 +20,7 @@ export default async function globalSetup(): Promise<void> {
     startRedisServer({ dir: path.join(root, 'redis') }),
     startPostgresServer({ dataDir: path.join(root, 'pg') }),
   ]);
+  const stopGuard = guardAgainstOrphans([redis.service.pid!, postgres.service.pid!]);
   const admin = new Client({ connectionString: postgres.url });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
@@ -39,5 +41,5 @@ export default async function globalSetup(): Promise<void> {
   const file = path.join(root, 'services.json');
   writeFileSync(file, JSON.stringify(services));
   process.env.DEPLOYFLOW_TEST_SERVICES = file;
-  (globalThis as Record<string, unknown>).__deployflowServices = { redis, postgres, root };
+  (globalThis as Record<string, unknown>).__deployflowServices = { redis, postgres, root, stopGuard };
 }
