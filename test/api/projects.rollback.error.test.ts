@@ -1,6 +1,7 @@
 import type { EngineHarness } from '../support/engine-harness';
-import { ApiHarness, errorFields, startApiHarnessWithEngine, WorkspaceKeys } from './support/api-harness';
-import { createProject, deployOverHttp, seedDeployment } from './support/deployments';
+import { startProjectWithTwoDeploys } from './support/two-deploys';
+import { ApiHarness, errorFields, WorkspaceKeys } from './support/api-harness';
+import { createProject, seedDeployment } from './support/deployments';
 
 describe('POST /v1/projects/:id/rollback/:deploymentId (refused)', () => {
   let h: ApiHarness & { engine: EngineHarness };
@@ -9,11 +10,7 @@ describe('POST /v1/projects/:id/rollback/:deploymentId (refused)', () => {
   let v1: string;
   let v2: string;
   beforeAll(async () => {
-    h = await startApiHarnessWithEngine();
-    acme = await h.workspace('acme');
-    projectId = (await createProject(h, acme.admin, 'shop')).id;
-    v1 = (await deployOverHttp(h, acme.deployer, { projectId: 'shop', version: 'v1' })).deploymentId;
-    v2 = (await deployOverHttp(h, acme.deployer, { projectId: 'shop', version: 'v2' })).deploymentId;
+    ({ h, acme, projectId, v1, v2 } = await startProjectWithTwoDeploys());
   });
   afterAll(async () => h.close());
 

@@ -162,3 +162,29 @@ export async function eventually(what: string, check: () => Promise<boolean>, bo
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+export interface BlueGreen {
+  world: RoutingWorld;
+  blue: Upstream;
+  green: Upstream;
+  close(): Promise<void>;
+}
+
+/** A routing world with two deployments, `blue` and `green`, each with one running instance that answers its name. */
+export async function openBlueGreenWorld(): Promise<BlueGreen> {
+  const world = await openRoutingWorld();
+  const [blue, green] = await Promise.all([startUpstream('blue'), startUpstream('green')]);
+  for (const [id, upstream] of [['blue', blue], ['green', green]] as const) {
+    await world.addDeployment(id);
+    await world.addInstance(id, upstream.address);
+  }
+  return {
+    world,
+    blue,
+    green,
+    async close() {
+      await world.close();
+      await Promise.all([blue.close(), green.close()]);
+    },
+  };
+}

@@ -1,23 +1,17 @@
 import type { GatewayService } from '../../src/gateway';
 import { routesVersionKey } from '../../src/gateway/route-events';
-import { eventually, openRoutingWorld, RoutingWorld, send, startUpstream, Upstream } from './gateway-fixture';
+import { BlueGreen, eventually, openBlueGreenWorld, RoutingWorld, send, Upstream } from './gateway-fixture';
 
 describe('gateway: a lost route message heals', () => {
   let world: RoutingWorld;
   let blue: Upstream;
   let green: Upstream;
+  let stage: BlueGreen;
   beforeAll(async () => {
-    world = await openRoutingWorld();
-    [blue, green] = await Promise.all([startUpstream('blue'), startUpstream('green')]);
-    await world.addDeployment('blue');
-    await world.addInstance('blue', blue.address);
-    await world.addDeployment('green');
-    await world.addInstance('green', green.address);
+    stage = await openBlueGreenWorld();
+    ({ world, blue, green } = stage);
   });
-  afterAll(async () => {
-    await world.close();
-    await Promise.all([blue.close(), green.close()]);
-  });
+  afterAll(async () => stage.close());
 
   it('picks up a change that was never published at the next periodic resync', async () => {
     await world.setRoute('quiet.deploy.localhost', 'blue');

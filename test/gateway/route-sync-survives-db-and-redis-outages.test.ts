@@ -1,22 +1,16 @@
 import type { GatewayService } from '../../src/gateway';
-import { eventually, openRoutingWorld, RoutingWorld, send, startUpstream, Upstream } from './gateway-fixture';
+import { BlueGreen, eventually, openBlueGreenWorld, RoutingWorld, send, Upstream } from './gateway-fixture';
 
 describe('route sync: outages of its sources', () => {
   let world: RoutingWorld;
   let blue: Upstream;
   let green: Upstream;
+  let stage: BlueGreen;
   beforeAll(async () => {
-    world = await openRoutingWorld();
-    [blue, green] = await Promise.all([startUpstream('blue'), startUpstream('green')]);
-    await world.addDeployment('blue');
-    await world.addInstance('blue', blue.address);
-    await world.addDeployment('green');
-    await world.addInstance('green', green.address);
+    stage = await openBlueGreenWorld();
+    ({ world, blue, green } = stage);
   });
-  afterAll(async () => {
-    await world.close();
-    await Promise.all([blue.close(), green.close()]);
-  });
+  afterAll(async () => stage.close());
 
   // Real database errors: the table the reload reads is briefly not there.
   const breakRoutesTable = () => world.prisma.$executeRawUnsafe('ALTER TABLE "IngressRoute" RENAME TO "IngressRouteAway"');
