@@ -2,6 +2,7 @@ import { DeployflowError } from '../errors';
 import type { EngineDeps } from './engine-deps';
 import { ACTIVE_STATUSES, transitionDeployment } from './deployment-status';
 import type { OperationJobData } from './job-data';
+import { operationOutcome } from './operation-completion';
 import { finishOperation } from './operation-state';
 import { ProjectTurns } from '../route-changes/project-turn';
 import { stepJobId } from './queue-names';
@@ -57,17 +58,9 @@ async function rollForward(deps: EngineDeps, data: OperationJobData, step: strin
   }
   // What the remaining steps do (status ready, recording the outcome) is done here: say so on their rows.
   await stepRecords.completeByRollForward(prisma, data.ownerId, `completed when the operation rolled forward: ${step} failed after the route change was committed (${message})`);
-  const project = await prisma.project.findUnique({ where: { id: data.projectId }, select: { liveDeploymentId: true, isRolledBack: true } });
-  const deployment = data.deploymentId ? await prisma.deployment.findUnique({ where: { id: data.deploymentId }, select: { status: true } }) : null;
+  const outcome = await operationOutcome(deps, data);
   await finishOperation(prisma, data.operationId, 'succeeded', {
-    result: {
-      kind: data.kind,
-      deploymentId: data.deploymentId ?? null,
-      status: deployment?.status ?? null,
-      liveDeploymentId: project?.liveDeploymentId ?? null,
-      pinned: project?.isRolledBack ?? false,
-      rolledForward: `${step} failed after the route change was committed (${message}); the operation is complete`,
-    },
+    result: { ...outcome, rolledForward: `${step} failed after the route change was committed (${message}); the operation is complete` },
   });
   deps.logger.warn('operation rolled forward after its route change', { operationId: data.operationId, step, error: message });
 }
