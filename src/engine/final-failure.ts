@@ -4,9 +4,7 @@ import { ACTIVE_STATUSES, transitionDeployment } from './deployment-status';
 import type { OperationJobData } from './job-data';
 import { operationOutcome } from './operation-completion';
 import { finishOperation } from './operation-state';
-import { ProjectTurns } from '../route-changes/project-turn';
-import { stepJobId } from './queue-names';
-import { routingStepOf } from './step-names';
+import { releaseRoutingTurn } from './routing-turn';
 import { stepRecords } from './step-records';
 import { CancelledError } from './step-errors';
 import { enqueueCompensation } from './compensation';
@@ -20,6 +18,7 @@ export async function handleFinalFailure(deps: EngineDeps, data: OperationJobDat
   const code = err instanceof DeployflowError ? err.code : 'step_failed';
   const message = err instanceof Error ? err.message : String(err);
   const { prisma } = deps;
+  await releaseRoutingTurn(deps, data);
 
   // Once the operation's route change committed, traffic already follows it: failing it now would leave a failed
   // deployment live. What is left (set-ready, update-live, the root) only records that outcome, so roll forward.
@@ -38,14 +37,6 @@ export async function handleFinalFailure(deps: EngineDeps, data: OperationJobDat
     await enqueueCompensation(deps, data.deploymentId, data.operationId);
   } else {
     await stepRecords.skipRemaining(prisma, data.ownerId);
-  }
-  // An operation that fails before its routing step ran gives up its place in the project's routing order.
-  const routing = routingStepOf(data.kind);
-  if (routing) {
-    const turns = new ProjectTurns(deps.redis, deps.queues.prefix);
-    const jobId = stepJobId(data.operationId, routing);
-    const ticket = await turns.peek(data.projectId, jobId);
-    if (ticket !== undefined) await turns.finish(data.projectId, jobId, ticket);
   }
   await finishOperation(prisma, data.operationId, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
   deps.logger.warn('operation failed', { operationId: data.operationId, step, code, error: message });

@@ -3,6 +3,7 @@ import { publishRouteChange } from '../gateway/route-events';
 import { applyRouteChange, RouteChangeRecord, StaleFenceError } from '../route-changes/apply-route-change';
 import type { RouteDecision, RoutingTx } from '../route-changes/route-change-types';
 import { ProjectTurns } from '../route-changes/project-turn';
+import { wakeRoutingJob } from './routing-turn';
 import type { StepModule, StepRun } from './step-module';
 import { traceRouting } from './routing-trace';
 
@@ -83,26 +84,9 @@ export function routingStep<Output>(definition: RoutingStepDefinition<Output>): 
         await traceRouting(deps.redis, deps.queues.prefix, { event: 'end', projectId: data.projectId, jobId, ticket, sequence: record.sequence, liveTo: record.liveTo, txMs });
       }
       const next = await turns.finish(data.projectId, jobId, ticket);
-      if (next) await promoteIfDelayed(step, next);
+      if (next) await wakeRoutingJob(deps, next);
       return definition.output(step, record);
-    },
-    async release(step) {
-      const turns = new ProjectTurns(step.deps.redis, step.deps.queues.prefix);
-      const ticket = await turns.peek(step.data.projectId, step.job.id!);
-      if (ticket === undefined) return;
-      const next = await turns.finish(step.data.projectId, step.job.id!, ticket);
-      if (next) await promoteIfDelayed(step, next);
     },
     summarize: definition.summarize,
   };
-}
-
-/** The next job of the project is probably sleeping between looks at its turn: wake it now. */
-async function promoteIfDelayed(step: StepRun, jobId: string): Promise<void> {
-  try {
-    const job = await Job.fromId(step.deps.queues.routing, jobId);
-    if (job && (await job.isDelayed())) await job.promote();
-  } catch {
-    // It woke up by itself meanwhile: nothing to do.
-  }
 }

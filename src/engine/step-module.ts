@@ -27,8 +27,6 @@ export interface StepModule<Output = unknown> {
   /** Deploy steps before assign-routes stop when a cancel is requested. */
   cancellable?: boolean;
   run(step: StepRun): Promise<Output>;
-  /** Called once when the step failed for good, before the operation is resolved (e.g. to hand on a routing turn). */
-  release?(step: StepRun): Promise<void>;
   /** One line for the step row's output column. */
   summarize?(output: Output): string;
 }

@@ -86,7 +86,6 @@ export async function runStep(deps: EngineDeps, module: StepModule, job: Job<Ste
       throw err;
     }
     logger.warn('step failed', { attempt, error: message });
-    await module.release?.(run);
     await handleFinalFailure(deps, data, module.name, err);
     throw new UnrecoverableError(`${module.name}: ${message}`);
   }
