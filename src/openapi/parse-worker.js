@@ -6,8 +6,23 @@
 //   { ok: false, reason }       why it is not stored
 // Memory and wall-clock limits are enforced from outside (resourceLimits, terminate); the caps below keep a
 // hostile document from getting near them in the common cases and give a clear reason when it does.
+const fs = require('node:fs');
+const os = require('node:os');
 const { parentPort, workerData } = require('node:worker_threads');
 const yaml = require('js-yaml');
+
+/**
+ * Parsing is background work: on Linux, niceness is per thread, so this thread (and only it) yields the CPU to the
+ * thread serving the API, the gateway and other tenants' steps. Elsewhere, or if refused, it parses at normal priority.
+ */
+function lowerThisThreadsPriority() {
+  try {
+    const match = /\/task\/(\d+)$/.exec(fs.readlinkSync('/proc/thread-self'));
+    if (match) os.setPriority(Number(match[1]), 19);
+  } catch {
+    // not Linux, or not allowed
+  }
+}
 
 class NotStored extends Error {}
 
@@ -104,6 +119,7 @@ function parse(text, limits) {
 }
 
 function answer() {
+  lowerThisThreadsPriority();
   const { body, limits } = workerData;
   try {
     const text = Buffer.from(body).toString('utf8');

@@ -1,12 +1,14 @@
 import { serve, ServerType } from '@hono/node-server';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createApiApp } from '../../src/api/app';
 import type { ControlPlaneContext } from '../../src/context';
 import { DeployStep } from '../../src/engine/step-names';
 import type { GatewayService } from '../../src/gateway';
-import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
+import { EngineHarness, HELLO_API, REPO_ROOT, startEngineHarness } from '../support/engine-harness';
 import { getViaHost } from '../support/http-get';
 import { seedProject } from '../support/seed';
 
@@ -86,10 +88,17 @@ describe('a tenant serving a hostile OpenAPI document', () => {
 
     const hostile = await seedProject(h.db.prisma, { workspace: 'mallory', project: 'evil' });
     workspaceId = hostile.workspace.id;
+    // One unmeasured deploy of the same app first, so the figures are about the documents, not about this
+    // process's first parse worker or first start of the app's image.
+    const warmUp = await h.deploy({ projectId: 'evil', image: HOSTILE_APP, runtime: { env: { HOSTILE_OPENAPI: 'good-yaml' } } }, workspaceId);
+    expect((await h.waitForOperation(warmUp.operationId)).state).toBe('succeeded');
   }, 120_000);
 
   afterAll(async () => {
-    console.log(`event-loop stall and answer times during hostile scrapes (bound ${ANSWER_WITHIN_MS} ms):\n${JSON.stringify(figures, null, 2)}`);
+    const report = `event-loop stall and answer times during hostile scrapes (bound ${ANSWER_WITHIN_MS} ms):\n${JSON.stringify(figures, null, 2)}`;
+    console.log(report);
+    mkdirSync(path.join(REPO_ROOT, '.test-results'), { recursive: true });
+    writeFileSync(path.join(REPO_ROOT, '.test-results', 'hostile-openapi-stalls.json'), `${JSON.stringify({ boundMs: ANSWER_WITHIN_MS, figures }, null, 2)}\n`);
     await new Promise<void>((resolve) => api?.close(() => resolve()));
     (api as http.Server | undefined)?.closeAllConnections?.();
     await new Promise<void>((resolve) => trap?.close(() => resolve()));
