@@ -1,49 +1,70 @@
 import { transitionDeployment } from '../src/engine/deployment-status';
-import { getFromInstance } from '../src/engine/instance-http';
-import { parseOpenapiDocument } from '../src/engine/openapi-document';
+import type { EngineSettings } from '../src/engine/engine-deps';
+import type { StepJobData } from '../src/engine/job-data';
 import type { StepModule } from '../src/engine/step-module';
 import { DeployStep } from '../src/engine/step-names';
+import { DEFAULT_OPENAPI_LIMITS, OpenapiLimits } from '../src/openapi/limits';
+import { scrapeOpenapiFromInstances } from '../src/openapi/scrape-from-instances';
 import type { PollResult } from './poll-instances';
 
 export interface ScrapeResult {
   found: boolean;
-  /** Why there is no spec (404, timeout, not JSON/YAML, too large …) or where it came from. */
+  /** Where the spec came from, or why it was not stored (404, timeout, too large, too deep, not JSON/YAML …). */
   detail: string;
   bytes?: number;
 }
 
+/** Job data this step keeps across runs of the same job (BullMQ re-runs a job whose process died: a "stall"). */
+interface ScrapeJobData extends StepJobData {
+  /** Set while a fetch and parse is under way; found set at the start of a run, that run was interrupted. */
+  scrapeInFlight?: boolean;
+  scrapeInterruptions?: number;
+}
+
 /**
- * Status "network", then fetches the app's OpenAPI document from a running instance (only instance addresses,
- * no redirects, bounded time and size). No spec is an outcome, never a failure of the deploy.
+ * Runs of this step that may be interrupted (the process died mid-scrape) before it gives up on the spec. Parsing is
+ * isolated, so a tenant's document cannot kill the process; this is the backstop if anything else about a scrape
+ * ever does, so that it cannot become a crash loop, nor use up BullMQ's stall allowance and fail the deploy.
+ */
+export const MAX_SCRAPE_INTERRUPTIONS = 2;
+
+export function openapiLimitsFor(settings: EngineSettings): OpenapiLimits {
+  return { ...DEFAULT_OPENAPI_LIMITS, fetchTimeoutMs: settings.instanceHttpTimeoutMs, maxBodyBytes: settings.openapiMaxBytes };
+}
+
+/**
+ * Status "network", then fetches the app's OpenAPI document from the healthy instances (scrape-from-instances.ts:
+ * instance addresses only, no redirects, bounded body and time, parsed in a capped worker thread). No spec is an
+ * outcome, recorded as "not stored: <reason>", never a failure of the deploy.
  */
 export const scrapeOpenapi: StepModule<ScrapeResult> = {
   name: DeployStep.scrapeOpenapi,
   queue: 'steps',
   cancellable: true,
-  async run({ deps, data, outputs }) {
+  async run({ deps, job, data, outputs }) {
     await transitionDeployment(deps.prisma, data.deploymentId!, ['deploying'], 'network');
     const d = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! } });
-    const poll = outputs[DeployStep.pollInstances] as PollResult;
-    const reasons: string[] = [];
-    for (const address of poll.addresses) {
-      try {
-        const res = await getFromInstance(address, d.openapiPath, { timeoutMs: deps.settings.instanceHttpTimeoutMs, maxBytes: deps.settings.openapiMaxBytes });
-        if (res.status !== 200) {
-          reasons.push(`${address} answered ${res.status}`);
-          continue;
-        }
-        const spec = parseOpenapiDocument(res.body);
-        if (!spec) {
-          reasons.push(`${address}: body is neither a JSON nor a YAML document`);
-          continue;
-        }
-        await deps.prisma.deployment.update({ where: { id: d.id }, data: { openapiSpec: JSON.stringify(spec), openapiFetchedAt: new Date() } });
-        return { found: true, detail: `from ${address}${d.openapiPath}`, bytes: Buffer.byteLength(res.body) };
-      } catch (err) {
-        reasons.push(`${address}: ${(err as Error).message}`);
-      }
+    const state = job.data as ScrapeJobData;
+    const interruptions = (state.scrapeInterruptions ?? 0) + (state.scrapeInFlight ? 1 : 0);
+    if (interruptions >= MAX_SCRAPE_INTERRUPTIONS) {
+      await job.updateData({ ...job.data, scrapeInFlight: false, scrapeInterruptions: interruptions } as ScrapeJobData);
+      return { found: false, detail: `the scrape was interrupted ${interruptions} times (the process running it stopped); not trying again` };
     }
-    return { found: false, detail: reasons.join('; ') || 'no running instance' };
+    await job.updateData({ ...job.data, scrapeInFlight: true, scrapeInterruptions: interruptions } as ScrapeJobData);
+    const poll = outputs[DeployStep.pollInstances] as PollResult;
+    let outcome;
+    try {
+      outcome = await scrapeOpenapiFromInstances(poll.addresses, d.openapiPath, openapiLimitsFor(deps.settings));
+      if (outcome.found) {
+        await deps.prisma.deployment.update({ where: { id: d.id }, data: { openapiSpec: outcome.json, openapiFetchedAt: new Date() } });
+      }
+    } finally {
+      // Finished or failed with an error (retried as usual): either way not interrupted.
+      await job.updateData({ ...job.data, scrapeInFlight: false } as ScrapeJobData);
+    }
+    return outcome.found
+      ? { found: true, detail: `from ${outcome.address}${d.openapiPath} (${outcome.format.toUpperCase()})`, bytes: outcome.bytes }
+      : { found: false, detail: outcome.reasons.join('; ') };
   },
-  summarize: (o) => (o.found ? `spec stored (${o.bytes} bytes) ${o.detail}` : `no spec: ${o.detail}`),
+  summarize: (o) => (o.found ? `spec stored (${o.bytes} bytes) ${o.detail}` : `not stored: ${o.detail}`),
 };

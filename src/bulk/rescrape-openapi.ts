@@ -1,7 +1,7 @@
 import type { Db } from '../db/prisma';
 import { NotFoundError, UnprocessableError } from '../errors';
-import { getFromInstance } from '../engine/instance-http';
-import { parseOpenapiDocument } from '../engine/openapi-document';
+import { DEFAULT_OPENAPI_LIMITS } from '../openapi/limits';
+import { scrapeOpenapiFromInstances } from '../openapi/scrape-from-instances';
 
 export interface OpenapiFetchLimits {
   timeoutMs: number;
@@ -9,7 +9,7 @@ export interface OpenapiFetchLimits {
 }
 
 /** SPEC §3.1 step 5: 5 s per fetch, 5 MiB per document. */
-export const DEFAULT_OPENAPI_FETCH_LIMITS: OpenapiFetchLimits = { timeoutMs: 5_000, maxBytes: 5 * 1024 * 1024 };
+export const DEFAULT_OPENAPI_FETCH_LIMITS: OpenapiFetchLimits = { timeoutMs: DEFAULT_OPENAPI_LIMITS.fetchTimeoutMs, maxBytes: DEFAULT_OPENAPI_LIMITS.maxBodyBytes };
 
 export interface RescrapeTarget {
   deploymentId: string;
@@ -42,30 +42,18 @@ export async function findRescrapeTarget(prisma: Db, workspaceId: string, deploy
 }
 
 /**
- * Fetches the OpenAPI document again, under the same rules as the deploy's scrape-openapi step: only the instances'
- * own addresses, no redirects, bounded time and size, JSON or YAML. The first good answer replaces the stored
- * document; when no instance gives one, the stored document is left as it is and the reasons are returned.
+ * Fetches the OpenAPI document again, under the same rules as the deploy's scrape-openapi step
+ * (src/openapi/scrape-from-instances.ts: only the instances' own addresses, no redirects, bounded body and time,
+ * parsed in a capped worker thread). The first good answer replaces the stored document; when no instance gives
+ * one, the stored document is left as it is and the reasons are returned.
  */
 export async function rescrapeOpenapi(prisma: Db, target: RescrapeTarget, limits: OpenapiFetchLimits): Promise<RescrapeResult> {
-  const reasons: string[] = [];
-  for (const address of target.addresses) {
-    try {
-      const res = await getFromInstance(address, target.openapiPath, limits);
-      if (res.status !== 200) {
-        reasons.push(`${address} answered ${res.status}`);
-        continue;
-      }
-      const spec = parseOpenapiDocument(res.body);
-      if (!spec) {
-        reasons.push(`${address}: body is neither a JSON nor a YAML document`);
-        continue;
-      }
-      await prisma.deployment.update({ where: { id: target.deploymentId }, data: { openapiSpec: JSON.stringify(spec), openapiFetchedAt: new Date() } });
-      const bytes = Buffer.byteLength(res.body);
-      return { found: true, detail: `spec stored (${bytes} bytes) from ${address}${target.openapiPath}`, bytes };
-    } catch (err) {
-      reasons.push(`${address}: ${(err as Error).message}`);
-    }
-  }
-  return { found: false, detail: `no spec (${reasons.join('; ')}); the stored document is unchanged` };
+  const outcome = await scrapeOpenapiFromInstances(target.addresses, target.openapiPath, {
+    ...DEFAULT_OPENAPI_LIMITS,
+    fetchTimeoutMs: limits.timeoutMs,
+    maxBodyBytes: limits.maxBytes,
+  });
+  if (!outcome.found) return { found: false, detail: `no spec (${outcome.reasons.join('; ')}); the stored document is unchanged` };
+  await prisma.deployment.update({ where: { id: target.deploymentId }, data: { openapiSpec: outcome.json, openapiFetchedAt: new Date() } });
+  return { found: true, detail: `spec stored (${outcome.bytes} bytes) from ${outcome.address}${target.openapiPath}`, bytes: outcome.bytes };
 }
