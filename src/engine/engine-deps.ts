@@ -12,14 +12,20 @@ export interface EngineSettings {
   backoffMs: number;
   /** How long a routing job sleeps between looks at its project's turn (a finishing job wakes the next one at once). */
   routingTurnCheckMs: number;
-  /** Lease of a routing job on its project; renewed while it runs. */
-  routingLeaseMs: number;
   /** Timeout of one health check / OpenAPI fetch against an instance. */
   instanceHttpTimeoutMs: number;
   openapiMaxBytes: number;
   /** BullMQ lock of an active job, and how often stalled jobs (their worker died) are looked for. */
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /**
+   * The same for the routing queue, much shorter: a routing job holds its project's turn, and every later switch of the
+   * project waits behind it. If its worker dies (kill -9), the turn passes on once BullMQ sees the lock gone and runs
+   * the job again elsewhere: within lock + interval, not 30 s. A false stall (an event loop blocked for longer than the
+   * lock) is safe: the second run takes a newer fencing token, so only one of the two can commit.
+   */
+  routingLockDurationMs: number;
+  routingStalledIntervalMs: number;
   /** How often a job may stall (its worker died) before BullMQ fails it; every step is idempotent, so several. */
   maxStalledCount: number;
   /** How long a step waits out an unreachable database, without spending attempts, before counting failures again. */
@@ -35,12 +41,13 @@ export function defaultEngineSettings(config: AppContext['config']): EngineSetti
     stepAttempts: 5,
     backoffMs: 500,
     routingTurnCheckMs: 500,
-    routingLeaseMs: 30_000,
     instanceHttpTimeoutMs: 5_000,
     openapiMaxBytes: 5 * 1024 * 1024,
     traceRouting: false,
     lockDurationMs: 30_000,
     stalledIntervalMs: 30_000,
+    routingLockDurationMs: 2_000,
+    routingStalledIntervalMs: 500,
     maxStalledCount: 5,
     outageToleranceMs: 10 * 60_000,
   };

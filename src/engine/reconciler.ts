@@ -5,6 +5,7 @@ import { enqueueOperation } from './enqueue-operation';
 import { handleFinalFailure } from './final-failure';
 import { completeOperation } from './operation-completion';
 import { kraneSpecOf } from './krane-spec';
+import { withRedisLease } from './redis-lease';
 import type { OperationJobData } from './job-data';
 import { operationJobId, stepJobId } from './queue-names';
 import { COMPENSATE_STEP } from './step-names';
@@ -18,12 +19,20 @@ export interface ReconcileReport {
   compensations: string[];
   instancesRefreshed: number;
   recreatedInKrane: string[];
+  /** Set when another pass (in this or another process) was running: this one did nothing. */
+  skipped?: string;
 }
 
 /** Operations younger than this are left alone: their flow may simply not have been enqueued yet. */
 const GRACE_MS = 10_000;
 const BATCH = 100;
 const MAX_OPERATIONS_PER_PASS = 5_000;
+/** A pass holds this lease; one whose process died blocks the next passes for at most this long. */
+const PASS_LEASE_MS = 30_000;
+
+export function reconcilerLeaseKey(prefix: string): string {
+  return `${prefix}:reconciler:lease`;
+}
 
 /**
  * One pass of the reconciler (SPEC §5): heals what a crash or a lost Redis write can leave behind.
@@ -34,6 +43,14 @@ const MAX_OPERATIONS_PER_PASS = 5_000;
  *   Krane restarted) is created again, so what the routes point at keeps running.
  */
 export async function reconcileOnce(deps: EngineDeps, now = Date.now()): Promise<ReconcileReport> {
+  // Single-flight across processes: two overlapping passes would both find the same lost flow and heal it twice
+  // (the scheduler's job and a pass started by hand, or a pass that outlived its interval).
+  const outcome = await withRedisLease(deps.redis, reconcilerLeaseKey(deps.queues.prefix), PASS_LEASE_MS, () => reconcilePass(deps, now));
+  if (outcome.ran) return outcome.value;
+  return { reenqueued: [], failedLostFlows: [], compensations: [], instancesRefreshed: 0, recreatedInKrane: [], skipped: `another reconciler pass is running (${outcome.heldBy ?? 'just finished'})` };
+}
+
+async function reconcilePass(deps: EngineDeps, now: number): Promise<ReconcileReport> {
   const report: ReconcileReport = { reenqueued: [], failedLostFlows: [], compensations: [], instancesRefreshed: 0, recreatedInKrane: [] };
   const { prisma, queues } = deps;
   const cutoff = new Date(now - GRACE_MS);

@@ -40,7 +40,13 @@ export function startEngineWorkers(deps: EngineDeps, options: WorkerOptions): En
   };
   const common = { prefix: deps.queues.prefix, autorun: true, lockDuration: deps.settings.lockDurationMs, stalledInterval: deps.settings.stalledIntervalMs, maxStalledCount: deps.settings.maxStalledCount };
   const steps = new Worker(QueueName.steps, dispatchStep(deps), { ...common, connection: connection(), concurrency: options.concurrency });
-  const routing = new Worker(QueueName.routing, dispatchStep(deps), { ...common, connection: connection(), concurrency: options.concurrency });
+  const routing = new Worker(QueueName.routing, dispatchStep(deps), {
+    ...common,
+    lockDuration: deps.settings.routingLockDurationMs,
+    stalledInterval: deps.settings.routingStalledIntervalMs,
+    connection: connection(),
+    concurrency: options.concurrency,
+  });
   const operations = new Worker(
     QueueName.operations,
     async (job: Job) => {

@@ -19,7 +19,8 @@ describe('POST /v1/projects/:id/rollback/:deploymentId (happy path)', () => {
   it('accepts a rollback without a body with 202, and the operation pins the project to the target', async () => {
     const res = await h.call('POST', `/v1/projects/shop/rollback/${v1}`, { key: acme.admin });
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ operationId: expect.stringMatching(/^op_/), state: 'queued', links: { operation: `/v1/operations/${res.body.operationId}` } });
+    // The state as the answer was written: the workers may already have taken the operation up.
+    expect(res.body).toEqual({ operationId: expect.stringMatching(/^op_/), state: expect.stringMatching(/^(queued|running|succeeded)$/), links: { operation: `/v1/operations/${res.body.operationId}` } });
     const op = await waitOverHttp(h, acme.admin, res.body.operationId);
     expect(op).toMatchObject({ kind: 'rollback', state: 'succeeded', deploymentId: v1, projectId, reason: null });
     expect(op.result).toMatchObject({ liveDeploymentId: v1, pinned: true });

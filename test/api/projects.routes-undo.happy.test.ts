@@ -29,7 +29,8 @@ describe('POST /v1/projects/:id/routes/undo (happy path)', () => {
   it('accepts an undo without a body with 202; undoing the undo redoes it', async () => {
     const res = await h.call('POST', '/v1/projects/shop/routes/undo', { key: acme.admin });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ operationId: expect.stringMatching(/^op_/), state: 'queued' });
+    // The state as the answer was written: the workers may already have taken the operation up.
+    expect(res.body).toMatchObject({ operationId: expect.stringMatching(/^op_/), state: expect.stringMatching(/^(queued|running|succeeded)$/) });
     expect((await waitOverHttp(h, acme.admin, res.body.operationId)).state).toBe('succeeded');
     expect((await h.call('GET', '/v1/projects/shop', { key: acme.viewer })).body.liveDeploymentId).toBe(v2);
     expect(await liveRoute()).toBe(v2);

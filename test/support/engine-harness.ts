@@ -71,7 +71,12 @@ export async function startEngineHarness(options: { settings?: Partial<EngineSet
       for (;;) {
         const op = await db.prisma.operation.findUniqueOrThrow({ where: { id: operationId } });
         if (!['queued', 'running'].includes(op.state)) return op;
-        if (Date.now() > deadline) throw new Error(`operation ${operationId} still ${op.state} after ${timeoutMs} ms`);
+        if (Date.now() > deadline) {
+          // Say where it is stuck: a slow machine and a lost wake-up look alike from the outside.
+          const steps = await db.prisma.deploymentStep.findMany({ where: { operationId }, orderBy: { position: 'asc' } });
+          const timeline = steps.map((s) => `${s.name}=${s.status}${s.output ? ` (${s.output})` : ''}`).join(', ');
+          throw new Error(`operation ${operationId} still ${op.state} after ${timeoutMs} ms: ${timeline}`);
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
     },
