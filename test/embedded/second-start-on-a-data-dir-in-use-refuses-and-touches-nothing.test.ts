@@ -1,8 +1,10 @@
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { ControlPlane, embeddedRedisPid, freePorts, isRunning, newDataDir, ProcessRef } from './support/control-plane';
 
 describe('a second npm start on the same DATA_DIR', () => {
   const dataDir = newDataDir();
+  const lockFile = path.join(dataDir, 'deployflow.lock');
   const started: ControlPlane[] = [];
   const remembered: ProcessRef[] = [];
   afterAll(async () => {
@@ -51,6 +53,7 @@ describe('a second npm start on the same DATA_DIR', () => {
     killed.child.kill('SIGKILL'); // no shutdown: the lock file stays, naming a dead process; redis-server is orphaned
     await killed.exited;
     expect(isRunning(oldRedis)).toBe(true);
+    expect(JSON.parse(readFileSync(lockFile, 'utf8')).pid).toBe(killed.pid);
 
     const next = await start();
     await next.waitUntilReady();
@@ -58,7 +61,10 @@ describe('a second npm start on the same DATA_DIR', () => {
     expect(isRunning(oldRedis)).toBe(false);
     expect(embeddedRedisPid(dataDir)).not.toBe(oldRedis.pid);
     expect(next.rootKey()).toBeUndefined(); // same data: the root key was made by the first start
+    // The lock now names the new owner, and goes with it.
+    expect(JSON.parse(readFileSync(lockFile, 'utf8')).pid).toBe(next.pid);
     next.signal('SIGTERM');
     expect((await next.exited).code).toBe(0);
+    expect(existsSync(lockFile)).toBe(false);
   }, 300_000);
 });
