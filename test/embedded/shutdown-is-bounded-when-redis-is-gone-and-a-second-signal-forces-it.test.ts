@@ -67,7 +67,8 @@ describe('shutdown of npm start when Redis is already gone', () => {
     const left = await waitUntilGone(processes, 2_000);
     console.log(`redis-server frozen, SIGTERM then SIGINT 1.5 s later: node exited ${forcedMs} ms after the second signal, code ${exit.code}`);
     expect(left.map((p) => p.command)).toEqual([]);
-    expect(forcedMs).toBeLessThan(3_000);
+    // At once, but measured across two loaded processes; the orderly path would run until the 10 s deadline.
+    expect(forcedMs).toBeLessThan(5_000);
     expect(exit.code).toBe(1);
     expect(app.output).toContain('"msg":"forced exit"');
   }, 300_000);
