@@ -14,13 +14,16 @@ WORKDIR /app
 RUN chown node:node /app
 USER node
 
-COPY --chown=node:node package.json package-lock.json ./
+# npm ci's postinstall generates code (offline: the Prisma client into src/generated/prisma, ts-proto/nice-grpc code
+# for proto/**/*.proto into src/generated/proto), so its inputs come in with package.json.
+COPY --chown=node:node package.json package-lock.json prisma.config.ts ./
+COPY --chown=node:node scripts/generate.mjs scripts/
+COPY --chown=node:node prisma prisma
+COPY --chown=node:node proto proto
 # devDependencies included: code generation needs prisma, protoc and ts-proto.
 RUN npm ci --include=dev --no-audit --no-fund
 
 COPY --chown=node:node . .
-# Offline: Prisma client into src/generated/prisma, ts-proto/nice-grpc code for proto/**/*.proto into src/generated/proto.
-RUN npm run generate
 
 # The process driver runs `file:` images from inside this container: relative paths resolve against /app, so
 # `file:examples/hello-api` is the copy of examples/ above. Instances listen on 127.0.0.1 inside the container and
@@ -33,7 +36,6 @@ ENV NODE_ENV=production \
 
 EXPOSE 3000 8080 50051
 
-# What `npm start` runs, minus its prestart hook (code generation already ran above). Node must be the process that
-# receives SIGTERM: npm exits at once on a signal without waiting for its child, so `docker stop` would cut the
-# graceful shutdown (jobs in flight, deployed instances) short. main.ts applies pending migrations before it serves.
+# What `npm start` runs, minus its prestart hook (code generation already ran above) and minus npm itself: node is
+# PID 1's only process and gets `docker stop`'s SIGTERM directly. main.ts applies pending migrations before it serves.
 CMD ["node", "--import", "tsx", "src/main.ts"]

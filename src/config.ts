@@ -48,6 +48,12 @@ export const ConfigSchema = z.object({
   POLL_DEADLINE_MS: z.coerce.number().int().min(100).default(300_000),
   GATEWAY_RESYNC_MS: z.coerce.number().int().min(100).default(10_000),
   RECONCILE_EVERY_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** How long `npm start` waits for a REDIS_URL / DATABASE_URL server to answer before it gives up (exit 1). */
+  STARTUP_DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(8_000),
+  /** Bound of the start-up pass that brings back the instances of routed deployments (/readyz is 503 until then). */
+  STARTUP_RESTORE_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  /** Bound of a shutdown: whatever is still stopping then is abandoned, child processes are killed, exit 1. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

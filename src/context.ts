@@ -4,6 +4,8 @@ import type { Database } from './db/database';
 import type { Db } from './db/prisma';
 import type { Engine } from './engine/engine';
 import type { Logger } from './logger';
+import type { DependencyHealth } from './services/dependency-health';
+import type { StartupState } from './services/startup-state';
 
 /** What every part of the control plane (API, gRPC, workers) is handed: no globals. */
 export interface AppContext {
@@ -13,6 +15,10 @@ export interface AppContext {
   /** A shared connection for commands (not for blocking reads or subscriptions). */
   redis: Redis;
   logger: Logger;
+  /** Where connection errors go (logged once per change of state); absent in tests that build a bare context. */
+  health?: DependencyHealth;
+  /** Set by `npm start`: /readyz answers 503 until start-up is done. */
+  startup?: StartupState;
 }
 
 /** The API and gRPC servers also enqueue operations. */

@@ -87,7 +87,8 @@ const ROOT_KEY_LOCK = 0x64660001;
 /**
  * Makes sure a root key exists at start.
  * - ROOT_API_KEY configured: that key is recorded as the root key (only its hash); `created` says whether it was new.
- * - Not configured: when no usable root key exists one is generated and its plaintext returned, once, for `npm start` to print.
+ * - Not configured: when no unrevoked root-role key (no workspace, role admin) exists one is generated and its plaintext
+ *   returned, once, for `npm start` to print.
  */
 export async function ensureRootKey(prisma: Db, configuredKey?: string): Promise<{ created: boolean; key?: string }> {
   return prisma.$transaction(async (tx) => {
@@ -114,7 +115,9 @@ export async function ensureRootKey(prisma: Db, configuredKey?: string): Promise
       });
       return { created: true };
     }
-    const root = await tx.apiKey.findFirst({ where: { workspaceId: null, revokedAt: null } });
+    // Only a key with the root role counts (no workspace, role admin: what require-auth treats as root). A platform
+    // viewer key (`npm run platform-key`) has no workspace either, but cannot create workspaces.
+    const root = await tx.apiKey.findFirst({ where: { workspaceId: null, role: 'admin', revokedAt: null } });
     if (root) return { created: false };
     const { key } = await createApiKey(tx, { workspaceId: null, role: 'admin', name: 'root' });
     return { created: true, key };

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
 import type { KraneClient } from '../krane/client';
+import { DependencyHealth } from '../services/dependency-health';
 import { defaultEngineSettings, EngineDeps, EngineSettings } from './engine-deps';
 import { enqueueOperation } from './enqueue-operation';
 import { createEngineQueues } from './queues';
@@ -13,13 +14,21 @@ export interface Engine {
   startWorkers(options?: { concurrency?: number }): EngineWorkers;
   /** Registers the periodic reconciler (idempotent; the schedule lives in Redis). */
   scheduleReconciler(everyMs?: number): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Stops the workers (waiting for jobs in flight) and the queues. `force`: do not wait for jobs in flight, for when
+   * Redis is gone and nothing would ever finish; their jobs stall and run again elsewhere (steps are idempotent).
+   */
+  close(options?: { force?: boolean }): Promise<void>;
 }
 
 /** The façade over queues, flows, steps and workers. */
 export function createEngine(ctx: AppContext, krane: KraneClient, overrides: Partial<EngineSettings> = {}, redisUrl?: string): Engine {
   const queues = createEngineQueues(ctx.redis, ctx.config.QUEUE_PREFIX);
-  const deps: EngineDeps = { ...ctx, krane, queues, settings: { ...defaultEngineSettings(ctx.config), ...overrides } };
+  // Every BullMQ client gets an error listener: without one, each reconnect attempt during a Redis outage is printed
+  // as a bare stack trace. Connection errors become one log line per outage.
+  const health = ctx.health ?? new DependencyHealth(ctx.logger);
+  for (const client of [...queues.all(), queues.flows]) health.watchQueueClient(client, 'queue client', ctx.logger);
+  const deps: EngineDeps = { ...ctx, health, krane, queues, settings: { ...defaultEngineSettings(ctx.config), ...overrides } };
   const running: EngineWorkers[] = [];
   const url = redisUrl ?? ctx.config.REDIS_URL;
   return {
@@ -32,8 +41,8 @@ export function createEngine(ctx: AppContext, krane: KraneClient, overrides: Par
       return workers;
     },
     scheduleReconciler: (everyMs = ctx.config.RECONCILE_EVERY_MS) => scheduleReconciler(deps, everyMs),
-    async close() {
-      await Promise.all(running.map((w) => w.close()));
+    async close(options = {}) {
+      await Promise.all(running.map((w) => w.close(options.force)));
       await queues.close();
     },
   };

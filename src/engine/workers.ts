@@ -9,11 +9,12 @@ import { QueueName } from './queue-names';
 import { reconcileOnce, RECONCILE_JOB } from './reconciler';
 import { COMPENSATE_STEP } from './step-names';
 import { runStep } from './step-runner';
-
+import { quitRedis } from '../services/quit-redis';
 
 export interface EngineWorkers {
   workers: Worker[];
-  close(): Promise<void>;
+  /** `force`: end the connections first and do not wait for jobs in flight (Redis is gone: they could not finish). */
+  close(force?: boolean): Promise<void>;
 }
 
 export interface WorkerOptions {
@@ -35,6 +36,7 @@ export function startEngineWorkers(deps: EngineDeps, options: WorkerOptions): En
   const connections: IORedis[] = [];
   const connection = () => {
     const c = new IORedis(options.redisUrl, { maxRetriesPerRequest: null });
+    deps.health?.watchRedisConnection(c);
     connections.push(c);
     return c;
   };
@@ -57,14 +59,17 @@ export function startEngineWorkers(deps: EngineDeps, options: WorkerOptions): En
   );
   const workers = [steps, routing, operations];
   for (const worker of workers) {
-    worker.on('error', (err) => deps.logger.error('worker error', { queue: worker.name, error: err.message }));
+    if (deps.health) deps.health.watchQueueClient(worker, 'worker', deps.logger.child({ queue: worker.name }));
+    else worker.on('error', (err) => deps.logger.error('worker error', { queue: worker.name, error: err.message }));
   }
   return {
     workers,
-    async close() {
-      await Promise.all(workers.map((w) => w.close()));
+    async close(force = false) {
+      // A job fetch waiting for an absent Redis would hold close() until Redis came back.
+      if (force) for (const c of connections) c.disconnect();
+      await Promise.all(workers.map((w) => w.close(force)));
       // Connections we handed in are ours to end: BullMQ only closes the ones it created.
-      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+      await Promise.all(connections.map((c) => quitRedis(c)));
     },
   };
 }

@@ -1,6 +1,7 @@
 import IORedis from 'ioredis';
 import type { Db } from '../db/prisma';
 import { Logger, silentLogger } from '../logger';
+import type { DependencyHealth } from '../services/dependency-health';
 import { startGateway } from './gateway-server';
 import { prismaRouteSource } from './route-source';
 import { startRouteSync, RouteSync } from './route-sync';
@@ -29,6 +30,8 @@ export interface GatewayServiceOptions {
   /** Full route reload period, default 10 s. */
   resyncMs?: number;
   logger?: Logger;
+  /** Where the gateway's Redis connection errors go (one log line per outage); without it each error is logged. */
+  health?: DependencyHealth;
 }
 
 export interface GatewayService {
@@ -44,17 +47,27 @@ export async function startGatewayService(options: GatewayServiceOptions): Promi
   const table = new RouteTable();
   // Bounded retries: a reload during a Redis outage should fail and keep the old table, not hang the sync.
   const redis = new IORedis(options.redisUrl, { maxRetriesPerRequest: 2 });
-  redis.on('error', (err: Error) => logger.warn('gateway redis connection error', { error: err.message }));
+  // With a health tracker the subscriber connection is ours too, so its errors go to the same place.
+  const subscriber = options.health
+    ? new IORedis(options.redisUrl, { maxRetriesPerRequest: null, connectionName: `${options.prefix}:route-subscriber` })
+    : undefined;
+  if (options.health) {
+    options.health.watchRedisConnection(redis);
+    options.health.watchRedisConnection(subscriber!);
+  } else {
+    redis.on('error', (err: Error) => logger.warn('gateway redis connection error', { error: err.message }));
+  }
   let sync: RouteSync | undefined;
   try {
     sync = await startRouteSync({
       table,
       source: prismaRouteSource(options.prisma),
       redis,
-      subscriber: options.redisUrl,
+      subscriber: subscriber ?? options.redisUrl,
       prefix: options.prefix,
       resyncMs: options.resyncMs,
       logger,
+      inOutage: options.health ? () => options.health!.isDown('redis') || options.health!.isDown('database') : undefined,
     });
     const server = await startGateway({ host: options.host, port: options.port, table, logger });
     const started = sync;
@@ -67,13 +80,17 @@ export async function startGatewayService(options: GatewayServiceOptions): Promi
       close() {
         closing ??= (async () => {
           await server.close();
-          await started.stop();
+          // Connections end before the sync stops: a reload or an unsubscribe waiting for an absent Redis would
+          // otherwise hold the stop until Redis came back.
+          subscriber?.disconnect();
           redis.disconnect();
+          await started.stop();
         })();
         return closing;
       },
     };
   } catch (err) {
+    subscriber?.disconnect();
     await sync?.stop();
     redis.disconnect();
     throw err;

@@ -17,6 +17,11 @@ export interface RouteSyncOptions {
   /** A resync that takes longer is abandoned (the old table stays). Default 15 s. */
   resyncTimeoutMs?: number;
   logger?: Logger;
+  /**
+   * True while Redis or the database is known to be down (and that is logged elsewhere, once): a failed reload is then
+   * expected and logged at debug level, instead of as an error every `resyncMs` for the length of the outage.
+   */
+  inOutage?: () => boolean;
 }
 
 export interface RouteSyncStats {
@@ -93,7 +98,8 @@ export async function startRouteSync(options: RouteSyncOptions): Promise<RouteSy
       return true;
     } catch (err) {
       stats.failedResyncs++;
-      logger.error('route table reload failed; keeping the current table', { reason, error: (err as Error).message });
+      const log = options.inOutage?.() ? logger.debug : logger.error;
+      log('route table reload failed; keeping the current table', { reason, error: (err as Error).message });
       return false;
     }
   }

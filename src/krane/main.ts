@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { createLogger } from '../logger';
+import { Shutdown } from '../services/shutdown';
 import { ProcessDriver } from './drivers/process-driver';
 import { startKraneServer } from './server';
 
@@ -6,7 +8,7 @@ import { startKraneServer } from './server';
  * `npm run krane`: a standalone Krane with the process driver. KRANE_HOST (default 127.0.0.1), KRANE_PORT
  * (default 50052), KRANE_ROOT_DIR (where relative `file:` images resolve; default the working directory),
  * KRANE_IMAGES_DIR (the only directory images may come from; default `examples` under KRANE_ROOT_DIR).
- * SIGTERM / SIGINT stop every instance, then the process exits.
+ * SIGTERM / SIGINT / SIGHUP stop every instance, then the process exits (within 10 s; a second signal: at once).
  */
 async function main(): Promise<void> {
   const host = process.env.KRANE_HOST || '127.0.0.1';
@@ -16,28 +18,15 @@ async function main(): Promise<void> {
   const server = await startKraneServer({ driver, host, port });
   console.log(`krane listening on ${server.url} (process driver)`);
 
-  let stopping = false;
-  const stop = async (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`krane: ${signal}, stopping every instance`);
-    let exitCode = 0;
-    try {
-      await server.stop();
-    } catch (err) {
-      console.error(`krane: stopping the server failed: ${err instanceof Error ? err.message : String(err)}`);
-      exitCode = 1;
-    }
-    try {
-      await driver.shutdown();
-    } catch (err) {
-      console.error(`krane: stopping instances failed: ${err instanceof Error ? err.message : String(err)}`);
-      exitCode = 1;
-    }
-    process.exit(exitCode);
-  };
-  process.on('SIGTERM', (signal) => void stop(signal));
-  process.on('SIGINT', (signal) => void stop(signal));
+  // Bounded: a call that never finishes must not keep the instances running; a second signal stops at once, and
+  // instances still alive at exit are SIGKILLed (with whatever they started).
+  const shutdown = new Shutdown({ logger: createLogger('info', { service: 'krane' }), deadlineMs: 10_000 });
+  shutdown.add('instances', async () => {
+    console.log('krane: stopping every instance');
+    await driver.shutdown();
+  });
+  shutdown.add('grpc server', () => server.stop(), 3_000);
+  shutdown.install();
 }
 
 function parsePort(value: string | undefined, fallback: number): number {

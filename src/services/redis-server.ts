@@ -14,6 +14,8 @@ export interface RedisServerOptions {
   durable?: boolean;
   /** redis-server writes its PID here (to find it again after our own process was killed). */
   pidFile?: string;
+  /** In a process group of its own: signals sent to our terminal's group (Ctrl-C) do not reach it. */
+  detached?: boolean;
 }
 
 export interface RunningRedis {
@@ -39,7 +41,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Run
     '--protected-mode', 'yes',
     ...persistence,
     ...(options.pidFile ? ['--pidfile', options.pidFile] : []),
-  ]);
+  ], { detached: options.detached ?? false });
   try {
     await waitForPort(port);
   } catch (err) {

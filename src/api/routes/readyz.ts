@@ -29,10 +29,10 @@ const route = createRoute({
   method: 'get',
   path: '/readyz',
   tags: ['system'],
-  summary: 'Readiness: Redis and the database answer',
+  summary: 'Readiness: Redis and the database answer and start-up is done',
   responses: {
     200: { description: 'Ready', content: { 'application/json': { schema: z.object({ status: z.literal('ready'), checks: Checks }) } } },
-    503: { description: 'Not ready; `error.details.checks` names the failing dependency', content: { 'application/json': { schema: ErrorResponse } } },
+    503: { description: 'Not ready; `error.details.checks` names the failing dependency, `error.details.startup` what start-up is still doing', content: { 'application/json': { schema: ErrorResponse } } },
   },
 });
 
@@ -42,10 +42,18 @@ export const registerReadyz: RegisterRoute = (app, ctx) => {
     const checks = { redis: redis.result, database: database.result };
     const failed = (Object.keys(checks) as (keyof typeof checks)[]).filter((name) => checks[name] !== 'ok');
     if (failed.length > 0) {
-      // The probe is public: the reason goes to the log, not to the caller.
-      ctx.logger.warn('not ready', { checks, redisError: redis.error, databaseError: database.error });
+      // The probe is public: the reason goes to the log, not to the caller. With a health tracker the log line is
+      // written once per outage, not once per probe (a load balancer probes every few seconds).
+      if (ctx.health) {
+        if (checks.redis !== 'ok') ctx.health.reportDown('redis', new Error(redis.error ?? 'no answer in time'));
+        if (checks.database !== 'ok') ctx.health.reportDown('database', new Error(database.error ?? 'no answer in time'));
+      } else {
+        ctx.logger.warn('not ready', { checks, redisError: redis.error, databaseError: database.error });
+      }
       throw new ApiError(503, 'not_ready', `not ready: ${failed.join(' and ')} unavailable`, { checks });
     }
+    const starting = ctx.startup?.pendingStep;
+    if (starting) throw new ApiError(503, 'starting', `not ready: still starting (${starting})`, { checks, startup: starting });
     return c.json({ status: 'ready' as const, checks }, 200);
   });
 };
