@@ -51,11 +51,12 @@ export interface ApiHarness {
 
 let counter = 0;
 
-export async function startApiHarness(): Promise<ApiHarness> {
+/** `env`: extra configuration variables (e.g. KRANE_DRIVER), as the process environment would give them. */
+export async function startApiHarness(options: { env?: Record<string, string> } = {}): Promise<ApiHarness> {
   const db = await createTestDatabase();
   const testRedisInfo = testRedis();
   const redis = testRedisInfo.connect();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', QUEUE_PREFIX: `{${testRedisInfo.prefix}}`, REDIS_URL: testRedisInfo.url });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', QUEUE_PREFIX: `{${testRedisInfo.prefix}}`, REDIS_URL: testRedisInfo.url, ...options.env });
   const base = { config, db, prisma: db.prisma, redis, logger: silentLogger };
   const ctx: ControlPlaneContext = { ...base, engine: createIdleEngine(base) };
   return buildHarness(ctx, db, async () => {
