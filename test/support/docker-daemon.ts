@@ -60,8 +60,14 @@ export async function startDockerd(): Promise<DockerdInfo> {
     binary,
     ['--data-root', `${root}/data`, '--exec-root', `${root}/x`, '--pidfile', `${root}/d.pid`, '-H', `unix://${socketPath}`,
       '--bridge', 'none', '--shutdown-timeout', '5', '--log-level', 'warn'],
-    // Its own session and a log file rather than pipes: it must not die with the test worker that started it.
-    { stdio: ['ignore', log, log], detached: true },
+    {
+      // Its own session and a log file rather than pipes: it must not die with the test worker that started it.
+      stdio: ['ignore', log, log],
+      detached: true,
+      // Tests build their images locally and must never reach a registry outside this machine: any pull other than
+      // from a registry on loopback goes to a proxy address where nothing listens, and fails at once.
+      env: { ...process.env, HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1,localhost' },
+    },
   );
   closeSync(log);
   child.unref();
