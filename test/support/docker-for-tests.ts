@@ -17,8 +17,8 @@ export const TEST_IMAGES = {
   helloV2: 'deployflow-test/hello-api:2',
   /** Prints two lines and exits with code 3 at once. */
   crasher: 'deployflow-test/crasher:1',
-  /** Prints 3,000 numbered lines of 100 characters, then exits with code 4: its failure must stay bounded. */
-  noisyCrasher: 'deployflow-test/noisy-crasher:1',
+  /** Prints 3,000 numbered lines of 100 characters, then exits with code 4 (once its output is flushed): its failure must stay bounded. */
+  noisyCrasher: 'deployflow-test/noisy-crasher:2',
   /** Answers /healthz, and GET /probe?host=&port= tries a TCP connection from inside the container. */
   tcpProbe: 'deployflow-test/tcp-probe:1',
 } as const;
@@ -163,7 +163,7 @@ async function ensureTestImages(docker: Docker): Promise<void> {
     [TEST_IMAGES.noisyCrasher]: {
       appDir: hello,
       tag: TEST_IMAGES.noisyCrasher,
-      cmd: [NODE_PATH, '-e', "for (let i = 1; i <= 3000; i++) console.log('line ' + String(i).padStart(4, '0') + ' ' + 'x'.repeat(90)); process.exit(4)"],
+      cmd: [NODE_PATH, '-e', "for (let i = 1; i <= 3000; i++) console.log('line ' + String(i).padStart(4, '0') + ' ' + 'x'.repeat(90)); process.exitCode = 4"],
     },
     [TEST_IMAGES.tcpProbe]: { appDir: path.join(REPO_ROOT, 'test', 'krane', 'fixtures', 'tcp-probe'), tag: TEST_IMAGES.tcpProbe },
   };

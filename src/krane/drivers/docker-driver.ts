@@ -46,6 +46,8 @@ export interface DockerDriverOptions {
 
 const LOG_KEEP_BYTES = 64 * 1024;
 const LOG_KEEP_LINES = 1_000;
+/** After a container exits, how long its log may still be catching up with what it wrote. */
+const LOG_SETTLE_MS = 500;
 
 function keyOf(namespace: string, deploymentId: string): string {
   return `${namespace}/${deploymentId}`;
@@ -370,13 +372,31 @@ export class DockerDriver implements KraneDriver {
       let ending = `exited with code ${state.ExitCode}`;
       if (state.OOMKilled) ending += ' (killed: out of memory)';
       if (state.Error) ending += ` (${state.Error})`;
-      const failure = failureReason(ending, await this.outputOf(c.Id, FAILURE_TAIL_LINES, FAILURE_TAIL_BYTES));
+      const failure = failureReason(ending, await this.settledOutputOf(c.Id, Date.parse(state.FinishedAt)));
       this.failures.set(c.Id, { key: keyOf(c.Labels[LABEL.workspace] ?? '', c.Labels[LABEL.deployment] ?? ''), text: failure });
       return failure;
     } catch (err) {
       if (isDockerNotFound(err)) return undefined; // removed meanwhile
       throw driverErrorOf(err, `inspecting container ${c.Id.slice(0, 12)}`, this.daemon);
     }
+  }
+
+  /**
+   * The tail of an exited container's output once Docker has finished copying it: the container is `exited` as soon as
+   * its process ends, while the daemon may still be writing the last lines to the log. Read after a short settle time,
+   * then again until two reads agree (bounded), so the failure quotes the real last lines.
+   */
+  private async settledOutputOf(id: string, finishedAt: number): Promise<string> {
+    const settleUntil = (Number.isFinite(finishedAt) ? finishedAt : Date.now()) + LOG_SETTLE_MS;
+    if (settleUntil > Date.now()) await new Promise((resolve) => setTimeout(resolve, Math.min(LOG_SETTLE_MS, settleUntil - Date.now())));
+    let previous = await this.outputOf(id, FAILURE_TAIL_LINES, FAILURE_TAIL_BYTES);
+    for (let read = 0; read < 5; read++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const now = await this.outputOf(id, FAILURE_TAIL_LINES, FAILURE_TAIL_BYTES);
+      if (now === previous) break;
+      previous = now;
+    }
+    return previous;
   }
 
   private async outputOf(id: string, lines: number, maxBytes: number): Promise<string> {
