@@ -61,6 +61,13 @@ export const pollInstances: StepModule<PollResult> = {
     const wanted = Math.max(1, d.replicas);
     if (healthyAddresses.length >= wanted) return { running: healthyAddresses.length, replicas: wanted, addresses: healthyAddresses, polls };
 
+    // An instance that ended by itself does not come back (no driver restarts it): waiting for the deadline would
+    // only hide why. Its exit code and the tail of its output become the step's reason.
+    const ended = instances.find((i) => i.failure);
+    if (ended) {
+      throw new TerminalError('instance_exited', `${running.length} of ${wanted} instance(s) running: instance ${ended.id} ${ended.failure}`);
+    }
+
     const elapsed = Date.now() - startedAt;
     if (elapsed >= deps.settings.pollDeadlineMs) {
       throw new TerminalError(

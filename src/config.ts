@@ -29,6 +29,25 @@ export const ConfigSchema = z.object({
   GRPC_PORT: port(50051),
   /** Unset: the embedded Krane server with the `process` driver. */
   KRANE_URL: optionalUrl(['http://', 'https://', 'dns:', '127.', 'localhost']),
+  /**
+   * Driver of the embedded Krane: `process` (local child processes, `file:` images) or `docker` (container images on
+   * the Docker Engine at DOCKER_HOST). With `docker`, the API refuses `file:` images with a 400.
+   */
+  KRANE_DRIVER: z.enum(['process', 'docker']).default('process'),
+  /**
+   * Who owns the containers of the docker driver (their `deployflow.krane` label): it re-adopts and removes only
+   * those. Unset: derived from DATA_DIR, so one installation keeps its id across restarts and two do not collide.
+   */
+  KRANE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, _ . - only, at most 63, starting with a letter or digit')
+    .optional(),
+  /** The user-defined bridge network the docker driver puts containers on (created when missing; never `host`). */
+  KRANE_DOCKER_NETWORK: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'a docker network name')
+    .refine((v) => !['host', 'none'].includes(v), { message: 'must be a bridge network, never host or none' })
+    .default('deployflow-tenants'),
   /** The embedded Krane runs `file:` images from this directory only (they are code run on this machine). */
   KRANE_IMAGES_DIR: z.string().default(path.resolve(process.cwd(), 'examples')),
   APEX_DOMAIN: z

@@ -11,6 +11,8 @@ import { restoreRoutedInstances } from './engine/restore-instances';
 import { startGatewayService } from './gateway';
 import { startGrpcServer } from './grpc';
 import { createKraneClient } from './krane/client';
+import { DriverUnavailableError } from './krane/driver';
+import { createKraneDriver } from './krane/drivers/create-driver';
 import { startEmbeddedKrane } from './krane/embedded';
 import type { Logger } from './logger';
 import { DependencyHealth } from './services/dependency-health';
@@ -60,16 +62,29 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
     });
     const ctx: AppContext = { config: { ...config, REDIS_URL: redisUrl }, db, prisma: db.prisma, redis, logger, health, startup };
 
-    const embeddedKrane = config.KRANE_URL ? undefined : await startEmbeddedKrane({ rootDir: process.cwd(), imagesDir: config.KRANE_IMAGES_DIR });
+    // KRANE_DRIVER picks the embedded Krane's driver; the docker driver re-adopts the containers it already runs.
+    const selected = config.KRANE_URL
+      ? undefined
+      : await createKraneDriver({
+          driver: config.KRANE_DRIVER,
+          rootDir: process.cwd(),
+          imagesDir: config.KRANE_IMAGES_DIR,
+          kraneId: config.KRANE_ID,
+          dataDir: config.DATA_DIR,
+          dockerNetwork: config.KRANE_DOCKER_NETWORK,
+        });
+    const embeddedKrane = selected ? await startEmbeddedKrane({ driver: selected.driver }) : undefined;
     const krane = embeddedKrane ?? { client: createKraneClient(config.KRANE_URL!), stop: async () => undefined };
     shutdown.add('krane and its instances', async () => {
       krane.client.close();
       // The driver first: the instances must stop even if the Krane server still waits for a call in flight.
       await Promise.all([embeddedKrane?.driver.shutdown(), krane.stop()]);
     });
-    if (embeddedKrane) {
+    if (selected && !selected.readopts) {
       // A fresh embedded Krane runs nothing yet: Instance rows left by the previous run name processes that are gone
       // (or orphans whose ports may since belong to another deployment). The gateway must not route to them.
+      // (The docker driver's containers outlived the previous run and were re-adopted: their rows stay, and the
+      // gateway keeps serving them through the restart.)
       await db.prisma.instance.updateMany({ where: { status: { not: 'stopped' } }, data: { status: 'stopped' } });
     }
 
@@ -121,7 +136,7 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
       api: `http://${config.HOST}:${config.API_PORT}`,
       gateway: `http://${config.HOST}:${gateway.port}`,
       grpc: `${config.HOST}:${grpc.port}`,
-      krane: config.KRANE_URL ?? 'embedded (process driver)',
+      krane: config.KRANE_URL ?? `embedded (${selected?.description})`,
       database: db.kind,
     });
 
@@ -141,7 +156,7 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
     });
   } catch (err) {
     if (shutdown.inProgress) return;
-    if (err instanceof MissingBinaryError) console.error(`deployflow: cannot start: ${err.message}`);
+    if (err instanceof MissingBinaryError || err instanceof DriverUnavailableError) console.error(`deployflow: cannot start: ${err.message}`);
     else logger.error('start failed', { error: (err as Error).stack ?? String(err) });
     await shutdown.run('start failed', 1);
   }

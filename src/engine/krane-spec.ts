@@ -13,5 +13,6 @@ export function kraneSpecOf(deployment: Deployment, namespace: string): KraneDep
     port: deployment.port,
     env: (deployment.envVars ?? {}) as Record<string, string>,
     healthCheckPath: deployment.healthCheckPath,
+    projectId: deployment.projectId,
   };
 }

@@ -4,6 +4,7 @@ import { enqueueCompensation } from './compensation';
 import { enqueueOperation } from './enqueue-operation';
 import { handleFinalFailure } from './final-failure';
 import { completeOperation } from './operation-completion';
+import { removeKraneOrphans } from './krane-orphans';
 import { kraneSpecOf } from './krane-spec';
 import { withRedisLease } from './redis-lease';
 import type { OperationJobData } from './job-data';
@@ -19,6 +20,8 @@ export interface ReconcileReport {
   compensations: string[];
   instancesRefreshed: number;
   recreatedInKrane: string[];
+  /** `namespace/deploymentId` of Krane deployments removed because the database says they are gone. */
+  orphansRemoved: string[];
   /** Set when another pass (in this or another process) was running: this one did nothing. */
   skipped?: string;
 }
@@ -40,18 +43,27 @@ export function reconcilerLeaseKey(prefix: string): string {
  * - an unfinished operation whose root job failed → the operation is resolved as failed (with compensation);
  * - a failed or cancelled deploy not compensated yet → its compensation is (re)queued;
  * - Instance rows of routed, ready deployments are refreshed from Krane; one that Krane no longer knows (e.g. the embedded
- *   Krane restarted) is created again, so what the routes point at keeps running.
+ *   Krane restarted) is created again, so what the routes point at keeps running;
+ * - Krane deployments the database says are gone are removed (Krane drivers that can list what they run: docker).
  */
 export async function reconcileOnce(deps: EngineDeps, now = Date.now()): Promise<ReconcileReport> {
   // Single-flight across processes: two overlapping passes would both find the same lost flow and heal it twice
   // (the scheduler's job and a pass started by hand, or a pass that outlived its interval).
   const outcome = await withRedisLease(deps.redis, reconcilerLeaseKey(deps.queues.prefix), PASS_LEASE_MS, () => reconcilePass(deps, now));
   if (outcome.ran) return outcome.value;
-  return { reenqueued: [], failedLostFlows: [], compensations: [], instancesRefreshed: 0, recreatedInKrane: [], skipped: `another reconciler pass is running (${outcome.heldBy ?? 'just finished'})` };
+  return {
+    reenqueued: [],
+    failedLostFlows: [],
+    compensations: [],
+    instancesRefreshed: 0,
+    recreatedInKrane: [],
+    orphansRemoved: [],
+    skipped: `another reconciler pass is running (${outcome.heldBy ?? 'just finished'})`,
+  };
 }
 
 async function reconcilePass(deps: EngineDeps, now: number): Promise<ReconcileReport> {
-  const report: ReconcileReport = { reenqueued: [], failedLostFlows: [], compensations: [], instancesRefreshed: 0, recreatedInKrane: [] };
+  const report: ReconcileReport = { reenqueued: [], failedLostFlows: [], compensations: [], instancesRefreshed: 0, recreatedInKrane: [], orphansRemoved: [] };
   const { prisma, queues } = deps;
   const cutoff = new Date(now - GRACE_MS);
 
@@ -116,7 +128,12 @@ async function reconcilePass(deps: EngineDeps, now: number): Promise<ReconcileRe
       deps.logger.warn('reconciler could not refresh instances', { deploymentId: d.id, error: (err as Error).message });
     }
   }
-  if (report.reenqueued.length || report.failedLostFlows.length || report.compensations.length || report.recreatedInKrane.length) {
+  try {
+    report.orphansRemoved = await removeKraneOrphans(deps);
+  } catch (err) {
+    deps.logger.warn('reconciler could not look for orphaned Krane deployments', { error: (err as Error).message });
+  }
+  if (report.reenqueued.length || report.failedLostFlows.length || report.compensations.length || report.recreatedInKrane.length || report.orphansRemoved.length) {
     deps.logger.info('reconciled', { ...report });
   }
   return report;

@@ -1,7 +1,8 @@
 import { ClientError, createChannel, createClient, Status } from 'nice-grpc';
 import { DeploymentServiceClient, DeploymentServiceDefinition } from '../generated/proto/krane/v1/deployment';
+import { InventoryServiceClient, InventoryServiceDefinition } from '../generated/proto/deployflow/krane/v1/inventory';
 import { KraneCall, kraneCallError } from './errors';
-import { KraneDeploymentSpec, KraneInstance } from './types';
+import { KraneDeploymentRef, KraneDeploymentSpec, KraneInstance } from './types';
 import { instanceFromWire, specToWire } from './wire-mapping';
 
 /** deployflow's view of a Krane: the three calls, with their "already done" answers folded into success. */
@@ -12,6 +13,11 @@ export interface KraneClient {
   get(namespace: string, deploymentId: string): Promise<KraneInstance[]>;
   /** NOT_FOUND counts as success: the deployment is gone either way. */
   delete(namespace: string, deploymentId: string): Promise<void>;
+  /**
+   * Every deployment the Krane runs (deployflow's InventoryService); `undefined` when that Krane does not offer it
+   * (UNIMPLEMENTED: Unkey's Krane, or a driver whose instances end with it). Optional so test doubles may omit it.
+   */
+  list?(): Promise<KraneDeploymentRef[] | undefined>;
   close(): void;
 }
 
@@ -30,6 +36,7 @@ export function createKraneClient(url: string, options: KraneClientOptions = {})
   const deadlineMs = options.deadlineMs ?? DEFAULT_KRANE_DEADLINE_MS;
   const channel = createChannel(url);
   const grpc: DeploymentServiceClient = createClient(DeploymentServiceDefinition, channel);
+  const inventory: InventoryServiceClient = createClient(InventoryServiceDefinition, channel);
   let closed = false;
 
   async function call<T>(name: KraneCall, target: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -77,6 +84,15 @@ export function createKraneClient(url: string, options: KraneClientOptions = {})
         );
       } catch (err) {
         if (isGrpcCode(err, Status.NOT_FOUND)) return;
+        throw err;
+      }
+    },
+    async list() {
+      try {
+        const response = await call('ListDeployments', '*', (signal) => inventory.listDeployments({}, { signal }));
+        return response.deployments.map((d) => ({ namespace: d.namespace, deploymentId: d.deploymentId }));
+      } catch (err) {
+        if (isGrpcCode(err, Status.UNIMPLEMENTED)) return undefined;
         throw err;
       }
     },

@@ -1,4 +1,4 @@
-import { KraneDeploymentSpec, KraneInstance } from './types';
+import { KraneDeploymentRef, KraneDeploymentSpec, KraneInstance } from './types';
 
 /**
  * Runs deployments on some substrate (local processes, docker, kubernetes). The gRPC server only ever talks to
@@ -17,7 +17,16 @@ export interface KraneDriver {
   delete(namespace: string, deploymentId: string): Promise<void>;
   /** Recent output of each instance, keyed by instance id, where the driver keeps it. */
   logs?(namespace: string, deploymentId: string): Promise<Record<string, string>>;
-  /** Stops everything this driver started. Calls after it fail with DriverUnavailableError. */
+  /**
+   * Every deployment this driver runs, for drivers whose instances outlive the driver (docker): the control plane
+   * removes the ones its database says are gone. Drivers whose instances end with them need not offer it.
+   */
+  list?(): Promise<KraneDeploymentRef[]>;
+  /**
+   * Releases the driver; calls after it fail with DriverUnavailableError. What happens to the instances is the
+   * driver's nature: the process driver stops them (they are its children), the docker driver leaves the
+   * containers running so the next start re-adopts them without a gap in serving.
+   */
   shutdown(): Promise<void>;
 }
 

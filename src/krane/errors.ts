@@ -1,7 +1,7 @@
 import { Status } from 'nice-grpc-common';
 import { RetryableError, TerminalError } from '../errors';
 
-export type KraneCall = 'CreateDeployment' | 'GetDeployment' | 'DeleteDeployment';
+export type KraneCall = 'CreateDeployment' | 'GetDeployment' | 'DeleteDeployment' | 'ListDeployments';
 
 /**
  * Codes a later attempt of the same call can succeed on: Krane restarting or overloaded, a deadline hit, a

@@ -4,7 +4,9 @@ import {
   DeploymentServiceImplementation,
   DeploymentStatus,
 } from '../generated/proto/krane/v1/deployment';
+import { InventoryServiceDefinition, InventoryServiceImplementation } from '../generated/proto/deployflow/krane/v1/inventory';
 import { DriverErrorKind, KraneDriver, KraneDriverError } from './driver';
+import { KraneDeploymentRef } from './types';
 import { validateDeploymentRequest, validateIds } from './validate-request';
 import { instanceToWire } from './wire-mapping';
 
@@ -75,11 +77,23 @@ export function kraneServiceImplementation(driver: KraneDriver): DeploymentServi
   };
 }
 
-/** Serves `krane.v1.DeploymentService` over gRPC in front of a driver. */
+/** `ListDeployments` for a driver that can list what it runs. */
+export function inventoryServiceImplementation(list: () => Promise<KraneDeploymentRef[]>): InventoryServiceImplementation {
+  return {
+    listDeployments: () => mapped(async () => ({ deployments: await list() })),
+  };
+}
+
+/**
+ * Serves `krane.v1.DeploymentService` over gRPC in front of a driver, and deployflow's `InventoryService` when the
+ * driver can list what it runs (without it, calls to that service answer UNIMPLEMENTED).
+ */
 export async function startKraneServer(options: KraneServerOptions): Promise<RunningKraneServer> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer();
   server.add(DeploymentServiceDefinition, kraneServiceImplementation(options.driver));
+  const { driver } = options;
+  if (driver.list) server.add(InventoryServiceDefinition, inventoryServiceImplementation(() => driver.list!()));
   const hostPart = host.includes(':') ? `[${host}]` : host;
   const port = await server.listen(`${hostPart}:${options.port ?? 0}`);
   let stopped: Promise<void> | undefined;

@@ -3,7 +3,7 @@ export interface KraneDeploymentSpec {
   /** Groups deployments (deployflow uses the workspace); a deployment id is unique within its namespace. */
   namespace: string;
   deploymentId: string;
-  /** What to run. The process driver understands `file:<dir>`; a docker driver would take an image reference. */
+  /** What to run. The process driver understands `file:<dir>`; the docker driver takes an image reference (`name:tag`, `name@sha256:…`). */
   image: string;
   replicas: number;
   cpuMillicores: number;
@@ -13,6 +13,14 @@ export interface KraneDeploymentSpec {
   env?: Record<string, string>;
   /** Path that answers 2xx once an instance is healthy; default `/healthz`. */
   healthCheckPath?: string;
+  /** The project the deployment belongs to, for drivers that label what they run. */
+  projectId?: string;
+}
+
+/** One deployment a Krane runs, as `ListDeployments` reports it. */
+export interface KraneDeploymentRef {
+  namespace: string;
+  deploymentId: string;
 }
 
 export type KraneInstanceStatus = 'pending' | 'running' | 'terminating';
@@ -27,6 +35,11 @@ export interface KraneInstance {
    * (a crashed instance is never reported running).
    */
   status: KraneInstanceStatus;
+  /**
+   * Set once the instance has ended by itself and will not come back (it exited or crashed): how it ended and the
+   * tail of its output, bounded. Absent while it starts, runs, or is being stopped on request.
+   */
+  failure?: string;
 }
 
 export const DEFAULT_HEALTH_CHECK_PATH = '/healthz';

@@ -31,6 +31,9 @@ export function validateDeploymentRequest(request: DeploymentRequest | undefined
     throw new InvalidSpecError(`replicas must be between 1 and ${MAX_REPLICAS}, got ${request.replicas}`);
   }
   if (request.port > 65535) throw new InvalidSpecError(`port must be at most 65535, got ${request.port}`);
+  if (request.projectId && !ID_PATTERN.test(request.projectId)) {
+    throw new InvalidSpecError(`project_id ${JSON.stringify(request.projectId)} must be 1-128 letters, digits, '_', '.' or '-', starting with a letter or digit`);
+  }
   const healthCheckPath = request.healthCheckPath;
   if (healthCheckPath && (!healthCheckPath.startsWith('/') || healthCheckPath.startsWith('//') || /[\s#]/.test(healthCheckPath))) {
     throw new InvalidSpecError(`health_check_path ${JSON.stringify(healthCheckPath)} must be a path starting with a single '/'`);
@@ -56,5 +59,6 @@ export function validateDeploymentRequest(request: DeploymentRequest | undefined
     ...(request.port ? { port: request.port } : {}),
     ...(names.length ? { env: { ...env } } : {}),
     ...(healthCheckPath ? { healthCheckPath } : {}),
+    ...(request.projectId ? { projectId: request.projectId } : {}),
   };
 }

@@ -17,6 +17,7 @@ export function specToWire(spec: KraneDeploymentSpec): DeploymentRequest {
     port: spec.port ?? 0,
     env: { ...(spec.env ?? {}) },
     healthCheckPath: spec.healthCheckPath ?? '',
+    projectId: spec.projectId ?? '',
   };
 }
 
@@ -27,7 +28,7 @@ const STATUS_TO_WIRE: Record<KraneInstanceStatus, DeploymentStatus> = {
 };
 
 export function instanceToWire(instance: KraneInstance): WireInstance {
-  return { id: instance.id, address: instance.address, status: STATUS_TO_WIRE[instance.status] };
+  return { id: instance.id, address: instance.address, status: STATUS_TO_WIRE[instance.status], failure: instance.failure ?? '' };
 }
 
 /**
@@ -41,5 +42,5 @@ export function instanceFromWire(instance: WireInstance): KraneInstance {
       : instance.status === DeploymentStatus.DEPLOYMENT_STATUS_TERMINATING
         ? 'terminating'
         : 'pending';
-  return { id: instance.id, address: instance.address, status };
+  return { id: instance.id, address: instance.address, status, ...(instance.failure ? { failure: instance.failure } : {}) };
 }

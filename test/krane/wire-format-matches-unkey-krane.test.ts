@@ -140,9 +140,9 @@ describe('the krane.v1 wire format', () => {
     ]);
     expect(GetDeploymentResponse.decode(bytes)).toEqual({
       instances: [
-        { id: 'i-1', address: '10.0.0.1:8080', status: DeploymentStatus.DEPLOYMENT_STATUS_RUNNING },
-        { id: 'i-2', address: '10.0.0.2:8080', status: DeploymentStatus.DEPLOYMENT_STATUS_PENDING },
-        { id: 'i-3', address: '10.0.0.3:8080', status: DeploymentStatus.DEPLOYMENT_STATUS_TERMINATING },
+        { id: 'i-1', address: '10.0.0.1:8080', status: DeploymentStatus.DEPLOYMENT_STATUS_RUNNING, failure: '' },
+        { id: 'i-2', address: '10.0.0.2:8080', status: DeploymentStatus.DEPLOYMENT_STATUS_PENDING, failure: '' },
+        { id: 'i-3', address: '10.0.0.3:8080', status: DeploymentStatus.DEPLOYMENT_STATUS_TERMINATING, failure: '' },
       ],
     });
   });

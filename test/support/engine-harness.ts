@@ -5,6 +5,8 @@ import type { AppContext } from '../../src/context';
 import type { EngineSettings } from '../../src/engine/engine-deps';
 import { createEngine, Engine } from '../../src/engine/engine';
 import { GatewayService, startGatewayService } from '../../src/gateway';
+import type { KraneDriver } from '../../src/krane/driver';
+import type { ProcessDriver } from '../../src/krane/drivers/process-driver';
 import { EmbeddedKrane, startEmbeddedKrane } from '../../src/krane/embedded';
 import { silentLogger } from '../../src/logger';
 import { createDeploy } from '../../src/operations/create-deploy';
@@ -24,13 +26,13 @@ export const TEST_ENGINE_SETTINGS: Partial<EngineSettings> = {
   instanceHttpTimeoutMs: 2_000,
 };
 
-export interface EngineHarness {
+export interface EngineHarness<D extends KraneDriver = ProcessDriver> {
   ctx: AppContext;
   db: TestDatabase;
   redis: Redis;
   redisUrl: string;
   prefix: string;
-  krane: EmbeddedKrane;
+  krane: EmbeddedKrane<D>;
   engine: Engine;
   /** Started on demand by `startGateway()`. */
   gateway?: GatewayService;
@@ -41,17 +43,30 @@ export interface EngineHarness {
   close(): Promise<void>;
 }
 
-/** Real PostgreSQL database, real Redis prefix, embedded Krane over gRPC, and the engine with workers in this process. */
-export async function startEngineHarness(options: { settings?: Partial<EngineSettings>; workers?: boolean; env?: Record<string, string> } = {}): Promise<EngineHarness> {
+export interface EngineHarnessOptions {
+  settings?: Partial<EngineSettings>;
+  workers?: boolean;
+  env?: Record<string, string>;
+}
+
+/**
+ * Real PostgreSQL database, real Redis prefix, embedded Krane over gRPC, and the engine with workers in this process.
+ * The Krane runs the process driver, or `kraneDriver` when given (e.g. a docker driver).
+ */
+export async function startEngineHarness(options?: EngineHarnessOptions): Promise<EngineHarness>;
+export async function startEngineHarness<D extends KraneDriver>(options: EngineHarnessOptions & { kraneDriver: D }): Promise<EngineHarness<D>>;
+export async function startEngineHarness(options: EngineHarnessOptions & { kraneDriver?: KraneDriver } = {}): Promise<EngineHarness<KraneDriver>> {
   const db = await createTestDatabase();
   const redisInfo = testRedis();
   const redis = redisInfo.connect();
   const config = loadConfig({ QUEUE_PREFIX: `{${redisInfo.prefix}}`, REDIS_URL: redisInfo.url, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...options.env });
   const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: silentLogger };
-  const krane = await startEmbeddedKrane({ rootDir: REPO_ROOT, gracePeriodMs: 2_000, healthIntervalMs: 50 });
+  const krane: EmbeddedKrane<KraneDriver> = options.kraneDriver
+    ? await startEmbeddedKrane({ driver: options.kraneDriver })
+    : await startEmbeddedKrane({ rootDir: REPO_ROOT, gracePeriodMs: 2_000, healthIntervalMs: 50 });
   const engine = createEngine(ctx, krane.client, { ...TEST_ENGINE_SETTINGS, ...options.settings }, redisInfo.url);
   if (options.workers !== false) engine.startWorkers({ concurrency: 5 });
-  const harness: EngineHarness = {
+  const harness: EngineHarness<KraneDriver> = {
     ctx,
     db,
     redis,

@@ -37,6 +37,7 @@ export default async function globalSetup(): Promise<void> {
     postgresPort: postgres.port,
     redisPid: redis.service.pid!,
     postgresPid: postgres.service.pid!,
+    runnerPid: process.pid,
   };
   const file = path.join(root, 'services.json');
   writeFileSync(file, JSON.stringify(services));

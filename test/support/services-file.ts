@@ -10,6 +10,8 @@ export interface TestServices {
   postgresPort: number;
   redisPid: number;
   postgresPid: number;
+  /** The Jest process that ran the global setup: services started later by a test worker watch it (see docker-for-tests.ts). */
+  runnerPid?: number;
 }
 
 export function readTestServices(): TestServices {

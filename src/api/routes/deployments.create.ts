@@ -1,7 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { allow, workspaceCaller } from '../../auth/permissions';
+import { imageProblemFor } from '../../krane/image-support';
 import { createDeploy } from '../../operations/create-deploy';
 import { DeployRequest } from '../../operations/deploy-request';
+import { validationError } from '../errors';
 import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS } from '../schemas/common';
 import { DeploymentStatusSchema } from '../schemas/deployment';
 import { operationLink } from '../schemas/operation';
@@ -43,6 +45,8 @@ const route = createRoute({
 export const registerCreateDeployment: RegisterRoute = (app, ctx) => {
   app.openapi(route, async (c) => {
     const auth = workspaceCaller(c);
+    const imageProblem = imageProblemFor(ctx.config.KRANE_DRIVER, c.req.valid('json').image);
+    if (imageProblem) throw validationError([{ location: 'body', field: 'image', message: imageProblem }]);
     const created = await createDeploy(
       { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx) },
       { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId },

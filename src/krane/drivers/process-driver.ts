@@ -93,7 +93,10 @@ export class ProcessDriver implements KraneDriver {
 
   async get(namespace: string, deploymentId: string): Promise<KraneInstance[]> {
     const record = await this.startedRecord(namespace, deploymentId);
-    return record.instances.map((instance) => ({ id: instance.id, address: instance.address, status: instance.status }));
+    return record.instances.map((instance) => {
+      const failure = instance.failure;
+      return { id: instance.id, address: instance.address, status: instance.status, ...(failure ? { failure } : {}) };
+    });
   }
 
   async delete(namespace: string, deploymentId: string): Promise<void> {

@@ -3,6 +3,7 @@ import { KraneInstanceStatus } from '../types';
 import { BoundedLog } from './bounded-log';
 import { LaunchCommand } from './file-image';
 import { httpHealthCheck } from './http-health-check';
+import { failureReason } from './log-tail';
 
 export interface ProcessInstanceOptions {
   id: string;
@@ -37,6 +38,8 @@ export class ProcessInstance {
   private readonly log: BoundedLog;
   private state: State = 'pending';
   private failedChecks = 0;
+  /** How the process ended when it ended by itself (not stopped by us), and the failure reported for it. */
+  private ending: string | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
   private readonly exited: Promise<void>;
   /**
@@ -62,6 +65,8 @@ export class ProcessInstance {
     this.exited = new Promise((resolve) => {
       const onGone = (description: string) => {
         if (this.state === 'exited') return;
+        // Taken before our own note below goes into the log: the failure quotes the app's output, not ours.
+        if (this.state !== 'stopping') this.ending = failureReason(description, this.log.text());
         this.state = 'exited';
         // Said in the instance's own log, where whoever reads why it is not running will look.
         this.log.append(Buffer.from(`krane: instance ${this.id} ${description}\n`));
@@ -100,6 +105,11 @@ export class ProcessInstance {
 
   logs(): string {
     return this.log.text();
+  }
+
+  /** Set once the process ended by itself: how (exit code or signal) and the tail of its output. */
+  get failure(): string | undefined {
+    return this.ending;
   }
 
   /**

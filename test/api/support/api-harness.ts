@@ -8,7 +8,7 @@ import type { ControlPlaneContext } from '../../../src/context';
 import { newId } from '../../../src/ids';
 import { silentLogger } from '../../../src/logger';
 import { createTestDatabase, TestDatabase } from '../../support/test-database';
-import { EngineHarness, startEngineHarness } from '../../support/engine-harness';
+import { EngineHarness, EngineHarnessOptions, startEngineHarness } from '../../support/engine-harness';
 import { testRedis } from '../../support/test-redis';
 import { createIdleEngine } from './idle-engine';
 
@@ -51,11 +51,12 @@ export interface ApiHarness {
 
 let counter = 0;
 
-export async function startApiHarness(): Promise<ApiHarness> {
+/** `env`: extra configuration variables (e.g. KRANE_DRIVER), as the process environment would give them. */
+export async function startApiHarness(options: { env?: Record<string, string> } = {}): Promise<ApiHarness> {
   const db = await createTestDatabase();
   const testRedisInfo = testRedis();
   const redis = testRedisInfo.connect();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', QUEUE_PREFIX: `{${testRedisInfo.prefix}}`, REDIS_URL: testRedisInfo.url });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', QUEUE_PREFIX: `{${testRedisInfo.prefix}}`, REDIS_URL: testRedisInfo.url, ...options.env });
   const base = { config, db, prisma: db.prisma, redis, logger: silentLogger };
   const ctx: ControlPlaneContext = { ...base, engine: createIdleEngine(base) };
   return buildHarness(ctx, db, async () => {
@@ -69,7 +70,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
  * The API over the engine harness: real workers, embedded Krane, real deploys of `file:examples/hello-api`.
  * `engine` is the engine harness (gateway, Krane, waitForOperation).
  */
-export async function startApiHarnessWithEngine(options: Parameters<typeof startEngineHarness>[0] = {}): Promise<ApiHarness & { engine: EngineHarness }> {
+export async function startApiHarnessWithEngine(options: EngineHarnessOptions = {}): Promise<ApiHarness & { engine: EngineHarness }> {
   const engine = await startEngineHarness(options);
   const ctx: ControlPlaneContext = { ...engine.ctx, engine: engine.engine };
   const harness = await buildHarness(ctx, engine.db, () => engine.close());
