@@ -1,12 +1,16 @@
 import { DeploymentRequest } from '../generated/proto/krane/v1/deployment';
 import { InvalidSpecError } from './driver';
+import { envNameProblem } from './env-policy';
 import { KraneDeploymentSpec, MAX_REPLICAS } from './types';
+
+/*
+ * The checks every Krane request passes before any driver sees it, whichever driver serves it. Stable entry points:
+ * validateDeploymentRequest (CreateDeployment) and validateIds (Get/DeleteDeployment); both throw InvalidSpecError
+ * (INVALID_ARGUMENT) naming the field. Env names follow the one policy in env-policy.ts, shared with the API.
+ */
 
 // Ids end up in process names, container names and label values of other drivers: keep them to a safe alphabet.
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-import { isReservedEnvName, RESERVED_ENV_HINT } from './reserved-env';
-
-const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_ENV_VARS = 200;
 const MAX_ENV_VALUE_BYTES = 32 * 1024;
 
@@ -42,8 +46,8 @@ export function validateDeploymentRequest(request: DeploymentRequest | undefined
   const names = Object.keys(env);
   if (names.length > MAX_ENV_VARS) throw new InvalidSpecError(`env has ${names.length} variables, at most ${MAX_ENV_VARS} allowed`);
   for (const name of names) {
-    if (!ENV_NAME_PATTERN.test(name)) throw new InvalidSpecError(`env variable name ${JSON.stringify(name)} is not a valid name`);
-    if (isReservedEnvName(name)) throw new InvalidSpecError(`env variable ${name} may not be set: ${RESERVED_ENV_HINT}`);
+    const problem = envNameProblem(name);
+    if (problem) throw new InvalidSpecError(problem);
     if (Buffer.byteLength(env[name]) > MAX_ENV_VALUE_BYTES) {
       throw new InvalidSpecError(`env variable ${name} is longer than ${MAX_ENV_VALUE_BYTES} bytes`);
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isReservedEnvName, RESERVED_ENV_HINT } from '../krane/reserved-env';
+import { ALLOWED_ENV_NAME_PATTERN, envNameProblem, MAX_ENV_NAME_LENGTH } from '../krane/env-policy';
 import { freeText, lineText } from './text';
 
 const httpPath = z
@@ -34,15 +34,19 @@ export const RuntimeSettings = z.strictObject({
   port: z.number().int().min(1).max(65_535).default(8080),
   healthCheckPath: httpPath.default('/healthz'),
   openapiPath: httpPath.default('/openapi.json'),
+  // Names are checked by the one env policy (also Krane's), each refusal a separate issue on runtime.env.<name>.
   env: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'names are letters, digits and _'), freeText(8192))
-    .refine((env) => Object.keys(env).length <= 100, 'at most 100 variables')
+    .record(z.string(), freeText(8192))
     .superRefine((env, ctx) => {
-      for (const name of Object.keys(env)) {
-        if (isReservedEnvName(name)) ctx.addIssue({ code: 'custom', path: [name], message: `${name} may not be set: ${RESERVED_ENV_HINT}` });
+      const names = Object.keys(env);
+      if (names.length > 100) ctx.addIssue({ code: 'custom', message: 'at most 100 variables' });
+      for (const name of names) {
+        const problem = envNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
       }
     })
-    .default({}),
+    .default({})
+    .meta({ maxProperties: 100, propertyNames: { type: 'string', maxLength: MAX_ENV_NAME_LENGTH, pattern: ALLOWED_ENV_NAME_PATTERN.source } }),
 });
 
 /** What a deploy asks for: shared by the HTTP API, gRPC and the enqueue script. */
