@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { KRANE_TOKEN_PATTERN, KRANE_TOKEN_RULE } from './krane/auth';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const optionalUrl = (protocols: string[]) =>
@@ -48,6 +49,15 @@ export const ConfigSchema = z.object({
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'a docker network name')
     .refine((v) => !['host', 'none'].includes(v), { message: 'must be a bridge network, never host or none' })
     .default('deployflow-tenants'),
+  /**
+   * The shared secret of the Krane at KRANE_URL (sent as `authorization: Bearer <token>`); required with KRANE_URL.
+   * Ignored without it: the embedded Krane draws its own token at every start.
+   */
+  KRANE_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || KRANE_TOKEN_PATTERN.test(v), { message: `must be ${KRANE_TOKEN_RULE}` }),
   /** The embedded Krane runs `file:` images from this directory only (they are code run on this machine). */
   KRANE_IMAGES_DIR: z.string().default(path.resolve(process.cwd(), 'examples')),
   APEX_DOMAIN: z
@@ -73,6 +83,11 @@ export const ConfigSchema = z.object({
   STARTUP_RESTORE_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   /** Bound of a shutdown: whatever is still stopping then is abandoned, child processes are killed, exit 1. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
+}).superRefine((config, ctx) => {
+  // A remote Krane refuses calls without its token: better to say so at start than to fail every deploy.
+  if (config.KRANE_URL && !config.KRANE_TOKEN) {
+    ctx.addIssue({ code: 'custom', path: ['KRANE_TOKEN'], message: 'is required when KRANE_URL is set: the token of that Krane (its KRANE_TOKEN)' });
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -74,7 +74,7 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
           dockerNetwork: config.KRANE_DOCKER_NETWORK,
         });
     const embeddedKrane = selected ? await startEmbeddedKrane({ driver: selected.driver }) : undefined;
-    const krane = embeddedKrane ?? { client: createKraneClient(config.KRANE_URL!), stop: async () => undefined };
+    const krane = embeddedKrane ?? { client: createKraneClient(config.KRANE_URL!, { token: config.KRANE_TOKEN! }), stop: async () => undefined };
     shutdown.add('krane and its instances', async () => {
       krane.client.close();
       // The driver first: the instances must stop even if the Krane server still waits for a call in flight.

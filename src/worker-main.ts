@@ -12,16 +12,16 @@ import { redactUrl } from './services/redact-url';
 import { Shutdown } from './services/shutdown';
 
 /**
- * `npm run worker`: workers only, for scaling out. Needs REDIS_URL, DATABASE_URL (PostgreSQL) and KRANE_URL —
- * shared services, since several worker processes must see the same state.
+ * `npm run worker`: workers only, for scaling out. Needs REDIS_URL, DATABASE_URL (PostgreSQL), KRANE_URL and
+ * KRANE_TOKEN — shared services, since several worker processes must see the same state.
  * ENGINE_SETTINGS (JSON) overrides engine tunables, e.g. '{"pollIntervalMs":100}'.
  * SIGTERM/SIGINT stop it within SHUTDOWN_TIMEOUT_MS (jobs in flight get that long); a second signal stops it at once.
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const missing = (['REDIS_URL', 'DATABASE_URL', 'KRANE_URL'] as const).filter((name) => !config[name]);
+  const missing = (['REDIS_URL', 'DATABASE_URL', 'KRANE_URL', 'KRANE_TOKEN'] as const).filter((name) => !config[name]);
   if (missing.length) {
-    console.error(`npm run worker needs ${missing.join(', ')}: workers share Redis, PostgreSQL and Krane with the API process`);
+    console.error(`npm run worker needs ${missing.join(', ')}: workers share Redis, PostgreSQL and Krane (with its token) with the API process`);
     process.exit(2);
   }
   const logger = createLogger(config.LOG_LEVEL, { service: 'deployflow-worker', pid: process.pid });
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const stopProbes = health.startProbes({ database: () => db.ping() });
   shutdown.add('health probes', stopProbes);
   const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger, health };
-  const krane = createKraneClient(config.KRANE_URL!);
+  const krane = createKraneClient(config.KRANE_URL!, { token: config.KRANE_TOKEN! });
   shutdown.add('krane client', () => krane.close());
   const overrides = process.env.ENGINE_SETTINGS ? JSON.parse(process.env.ENGINE_SETTINGS) : {};
   const engine = createEngine(ctx, krane, overrides, config.REDIS_URL);

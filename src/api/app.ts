@@ -1,14 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
-import { bodyLimit } from 'hono/body-limit';
 import { rejectWritesFromViewers } from '../auth/permissions';
 import { requireAuth } from '../auth/require-auth';
 import type { ControlPlaneContext } from '../context';
 import { mountDashboard } from './dashboard/mount-dashboard';
-import { ApiError, createErrorHandler, handleNotFound, validationHook } from './errors';
+import { createErrorHandler, handleNotFound, validationHook } from './errors';
 import { idempotency } from './idempotency';
 import { rejectMalformedJson } from './json-body';
 import { HttpMetrics } from './metrics';
+import { readRequestBody } from './request-body';
 import { requestId } from './request-id';
 import { ROUTES } from './routes';
 import type { ApiApp, ApiEnv } from './types';
@@ -54,15 +54,7 @@ export function createApiApp(ctx: ControlPlaneContext): ApiApp {
       ms: Math.round(performance.now() - started),
     });
   });
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', `request body exceeds the limit of ${MAX_BODY_BYTES} bytes (1 MiB)`);
-      },
-    }),
-  );
+  app.use('*', readRequestBody(MAX_BODY_BYTES));
   // Order matters: who is calling, then what they may do, then a parsed body, then the idempotency claim (which needs all three).
   app.use('/v1/*', requireAuth(ctx));
   app.use('/v1/*', rejectWritesFromViewers());

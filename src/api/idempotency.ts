@@ -4,6 +4,7 @@ import { bearerToken } from '../auth/require-auth';
 import type { AppContext } from '../context';
 import type { Prisma } from '../generated/prisma/client';
 import { ApiError } from './errors';
+import { IDEMPOTENCY_KEY_PATTERN } from './idempotency-key';
 import { isUniqueViolation } from './prisma-errors';
 import type { ApiEnv } from './types';
 
@@ -18,7 +19,6 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 export const IN_FLIGHT_TTL_MS = 2 * 60 * 1000;
 /** Status of a placeholder row: the first request with this key has not answered yet. */
 const IN_FLIGHT = 0;
-const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
 
 /** A response body sealed with a key derived from the caller's API key, which is never stored. */
 interface SealedResponse {
@@ -73,7 +73,7 @@ export function idempotency(ctx: AppContext): MiddlewareHandler<ApiEnv> {
     if (c.req.method !== 'POST') return next();
     const key = c.req.header(IDEMPOTENCY_HEADER);
     if (key === undefined) return next();
-    if (!VALID_KEY.test(key)) {
+    if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
       throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters', {
         issues: [{ location: 'header', field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }],
       });

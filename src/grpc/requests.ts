@@ -1,5 +1,6 @@
 import { ServerError, Status } from 'nice-grpc';
 import { z } from 'zod';
+import { lineText } from '../operations/text';
 
 const DEPLOYMENT_ID = /^dep_[0-9a-z]{26}$/;
 const DEPLOYMENT_ID_OR_EMPTY = /^(?:dep_[0-9a-z]{26})?$/;
@@ -9,9 +10,7 @@ const deploymentId = z.string().min(1, 'is required').regex(DEPLOYMENT_ID, `must
 
 /** proto3 optional strings: absent and "" both mean "not given" (some clients cannot tell them apart). */
 const optionalText = (max: number) =>
-  z
-    .string()
-    .max(max, `must be at most ${max} characters`)
+  lineText(max)
     .optional()
     .transform((v) => (v ? v : undefined));
 

@@ -1,6 +1,7 @@
 import { ClientError, createChannel, createClient, Status } from 'nice-grpc';
 import { DeploymentServiceClient, DeploymentServiceDefinition } from '../generated/proto/krane/v1/deployment';
 import { InventoryServiceClient, InventoryServiceDefinition } from '../generated/proto/deployflow/krane/v1/inventory';
+import { kraneAuthMetadata } from './auth';
 import { KraneCall, kraneCallError } from './errors';
 import { KraneDeploymentRef, KraneDeploymentSpec, KraneInstance } from './types';
 import { instanceFromWire, specToWire } from './wire-mapping';
@@ -22,6 +23,8 @@ export interface KraneClient {
 }
 
 export interface KraneClientOptions {
+  /** The Krane's shared secret (KRANE_TOKEN), sent with every call as `authorization: Bearer <token>`. */
+  token: string;
   /** Deadline of every call; default 10 s. */
   deadlineMs?: number;
 }
@@ -32,19 +35,20 @@ export const DEFAULT_KRANE_DEADLINE_MS = 10_000;
  * A client for any `krane.v1.DeploymentService` (ours or Unkey's) at `url` (`http://host:port` or `host:port`).
  * Failures arrive as KraneRetryableError / KraneTerminalError carrying the gRPC code.
  */
-export function createKraneClient(url: string, options: KraneClientOptions = {}): KraneClient {
+export function createKraneClient(url: string, options: KraneClientOptions): KraneClient {
   const deadlineMs = options.deadlineMs ?? DEFAULT_KRANE_DEADLINE_MS;
+  const metadata = kraneAuthMetadata(options.token);
   const channel = createChannel(url);
   const grpc: DeploymentServiceClient = createClient(DeploymentServiceDefinition, channel);
   const inventory: InventoryServiceClient = createClient(InventoryServiceDefinition, channel);
   let closed = false;
 
-  async function call<T>(name: KraneCall, target: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async function call<T>(name: KraneCall, target: string, run: (options: { signal: AbortSignal; metadata: typeof metadata }) => Promise<T>): Promise<T> {
     // nice-grpc has no deadline of its own: aborting the call cancels it on the wire as a deadline would.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), deadlineMs);
     try {
-      return await run(controller.signal);
+      return await run({ signal: controller.signal, metadata });
     } catch (err) {
       if (err instanceof ClientError) throw kraneCallError(name, target, err.code, err.details);
       if (controller.signal.aborted) throw kraneCallError(name, target, Status.DEADLINE_EXCEEDED, `no answer within ${deadlineMs} ms`);
@@ -59,7 +63,7 @@ export function createKraneClient(url: string, options: KraneClientOptions = {})
     async create(spec) {
       const target = `${spec.namespace}/${spec.deploymentId}`;
       try {
-        await call('CreateDeployment', target, (signal) => grpc.createDeployment({ deployment: specToWire(spec) }, { signal }));
+        await call('CreateDeployment', target, (options) => grpc.createDeployment({ deployment: specToWire(spec) }, options));
         return { alreadyExisted: false };
       } catch (err) {
         if (isGrpcCode(err, Status.ALREADY_EXISTS)) return { alreadyExisted: true };
@@ -68,8 +72,8 @@ export function createKraneClient(url: string, options: KraneClientOptions = {})
     },
     async get(namespace, deploymentId) {
       try {
-        const response = await call('GetDeployment', `${namespace}/${deploymentId}`, (signal) =>
-          grpc.getDeployment({ namespace, deploymentId }, { signal }),
+        const response = await call('GetDeployment', `${namespace}/${deploymentId}`, (options) =>
+          grpc.getDeployment({ namespace, deploymentId }, options),
         );
         return response.instances.map(instanceFromWire);
       } catch (err) {
@@ -79,8 +83,8 @@ export function createKraneClient(url: string, options: KraneClientOptions = {})
     },
     async delete(namespace, deploymentId) {
       try {
-        await call('DeleteDeployment', `${namespace}/${deploymentId}`, (signal) =>
-          grpc.deleteDeployment({ namespace, deploymentId }, { signal }),
+        await call('DeleteDeployment', `${namespace}/${deploymentId}`, (options) =>
+          grpc.deleteDeployment({ namespace, deploymentId }, options),
         );
       } catch (err) {
         if (isGrpcCode(err, Status.NOT_FOUND)) return;
@@ -89,7 +93,7 @@ export function createKraneClient(url: string, options: KraneClientOptions = {})
     },
     async list() {
       try {
-        const response = await call('ListDeployments', '*', (signal) => inventory.listDeployments({}, { signal }));
+        const response = await call('ListDeployments', '*', (options) => inventory.listDeployments({}, options));
         return response.deployments.map((d) => ({ namespace: d.namespace, deploymentId: d.deploymentId }));
       } catch (err) {
         if (isGrpcCode(err, Status.UNIMPLEMENTED)) return undefined;

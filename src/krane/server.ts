@@ -5,6 +5,7 @@ import {
   DeploymentStatus,
 } from '../generated/proto/krane/v1/deployment';
 import { InventoryServiceDefinition, InventoryServiceImplementation } from '../generated/proto/deployflow/krane/v1/inventory';
+import { requireKraneToken } from './auth';
 import { DriverErrorKind, KraneDriver, KraneDriverError } from './driver';
 import { KraneDeploymentRef } from './types';
 import { validateDeploymentRequest, validateIds } from './validate-request';
@@ -16,6 +17,8 @@ export interface KraneServerOptions {
   host?: string;
   /** Default 0: a free port. */
   port?: number;
+  /** The shared secret every call must carry as `authorization: Bearer <token>` (auth.ts); required. */
+  token: string;
 }
 
 export interface RunningKraneServer {
@@ -86,11 +89,12 @@ export function inventoryServiceImplementation(list: () => Promise<KraneDeployme
 
 /**
  * Serves `krane.v1.DeploymentService` over gRPC in front of a driver, and deployflow's `InventoryService` when the
- * driver can list what it runs (without it, calls to that service answer UNIMPLEMENTED).
+ * driver can list what it runs (without it, calls to that service answer UNIMPLEMENTED). Every call of either
+ * service must present the token (auth.ts); others are answered UNAUTHENTICATED.
  */
 export async function startKraneServer(options: KraneServerOptions): Promise<RunningKraneServer> {
   const host = options.host ?? '127.0.0.1';
-  const server = createServer();
+  const server = createServer().use(requireKraneToken(options.token));
   server.add(DeploymentServiceDefinition, kraneServiceImplementation(options.driver));
   const { driver } = options;
   if (driver.list) server.add(InventoryServiceDefinition, inventoryServiceImplementation(() => driver.list!()));

@@ -1,23 +1,30 @@
 import { z } from 'zod';
-import { isReservedEnvName, RESERVED_ENV_HINT } from '../krane/reserved-env';
-import { freeText, lineText } from './text';
+import { ALLOWED_ENV_NAME_PATTERN, envNameProblem, MAX_ENV_NAME_LENGTH } from '../krane/env-policy';
+import { HTTP_PATH_PATTERN, HTTP_PATH_RULE, MAX_HTTP_PATH_LENGTH } from '../krane/http-path';
+import { describeText, freeText, lineText, nonBlankLineText, textCharacter } from './text';
 
 const httpPath = z
-  .string()
-  .max(512)
-  .regex(/^\/(?!\/)[^\s?#]*$/, 'must be an absolute path such as /healthz (no scheme, host, query or whitespace)');
+  .string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be a string') })
+  .max(MAX_HTTP_PATH_LENGTH, `must be at most ${MAX_HTTP_PATH_LENGTH} characters`)
+  .regex(HTTP_PATH_PATTERN, { error: describeText('line', `must be ${HTTP_PATH_RULE}`) });
 
-/** `file:<dir>` for the process driver, or an OCI image reference for container drivers. */
+const MAX_IMAGE_LENGTH = 512;
+
+/**
+ * `file:<dir>` for the process driver (any one-line text without white space after `file:`), or an OCI image
+ * reference for container drivers, at most 512 characters. One pattern, so the OpenAPI document says exactly what is
+ * accepted; not trimmed, so that holds for surrounding white space too.
+ */
+const IMAGE_PATTERN = new RegExp(`^(?:file:${textCharacter('line', '\\s')}+|[a-z0-9][a-z0-9._\\-/:@]*)$`);
+
 const image = z
-  .string()
-  .trim()
-  .min(1)
-  .max(512)
-  .regex(/^(file:[^\0\s]+|[a-z0-9][a-z0-9._\-/:@]*)$/, 'must be file:<dir> or an image reference like registry/app:tag')
-  .pipe(lineText(512));
+  .string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be a string') })
+  .min(1, 'must not be empty')
+  .max(MAX_IMAGE_LENGTH, `must be at most ${MAX_IMAGE_LENGTH} characters`)
+  .regex(IMAGE_PATTERN, { error: describeText('line', 'must be file:<dir> or an image reference like registry/app:tag') });
 
 export const GitInfo = z.strictObject({
-  branch: lineText(255).trim().min(1).optional(),
+  branch: nonBlankLineText(255).optional(),
   commitSha: z
     .string()
     .regex(/^[0-9a-fA-F]{7,64}$/, 'must be 7 to 64 hexadecimal characters')
@@ -34,21 +41,25 @@ export const RuntimeSettings = z.strictObject({
   port: z.number().int().min(1).max(65_535).default(8080),
   healthCheckPath: httpPath.default('/healthz'),
   openapiPath: httpPath.default('/openapi.json'),
+  // Names are checked by the one env policy (also Krane's), each refusal a separate issue on runtime.env.<name>.
   env: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'names are letters, digits and _'), freeText(8192))
-    .refine((env) => Object.keys(env).length <= 100, 'at most 100 variables')
+    .record(z.string(), freeText(8192))
     .superRefine((env, ctx) => {
-      for (const name of Object.keys(env)) {
-        if (isReservedEnvName(name)) ctx.addIssue({ code: 'custom', path: [name], message: `${name} may not be set: ${RESERVED_ENV_HINT}` });
+      const names = Object.keys(env);
+      if (names.length > 100) ctx.addIssue({ code: 'custom', message: 'at most 100 variables' });
+      for (const name of names) {
+        const problem = envNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
       }
     })
-    .default({}),
+    .default({})
+    .meta({ maxProperties: 100, propertyNames: { type: 'string', maxLength: MAX_ENV_NAME_LENGTH, pattern: ALLOWED_ENV_NAME_PATTERN.source } }),
 });
 
 /** What a deploy asks for: shared by the HTTP API, gRPC and the enqueue script. */
 export const DeployRequest = z.strictObject({
-  projectId: lineText(128).trim().min(1),
-  environment: lineText(63).trim().min(1).default('production'),
+  projectId: nonBlankLineText(128),
+  environment: nonBlankLineText(63).default('production'),
   image,
   git: GitInfo.default({}),
   runtime: RuntimeSettings.default(() => RuntimeSettings.parse({})),

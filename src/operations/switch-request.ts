@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { freeText, lineText } from './text';
+import { freeText, nonBlankLineText } from './text';
 
 /** Body of POST /v1/projects/:id/rollback/:deploymentId (and the fields gRPC and the script fill in). */
 export const RollbackBody = z.strictObject({
-  expectedSourceDeploymentId: lineText(128).trim().min(1).optional(),
+  expectedSourceDeploymentId: nonBlankLineText(128).optional(),
   reason: freeText(1000).trim().optional(),
 });
 

@@ -112,13 +112,13 @@ export async function startDurabilityBed(options: { settings: Partial<EngineSett
     await services.stop();
     throw err;
   }
-  const kraneClient = createKraneClient(krane.url);
+  const kraneClient = createKraneClient(krane.url, { token: krane.token });
   const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: silentLogger };
   const engine = createEngine(ctx, kraneClient, options.settings, services.redisUrl);
   for (const queue of engine.deps.queues.all()) queue.on('error', () => undefined);
   engine.deps.queues.flows.on('error', () => undefined);
   const pool = new WorkerPool(
-    { redisUrl: services.redisUrl, databaseUrl: services.databaseUrl, kraneUrl: krane.url, prefix, settings: options.settings, concurrency: options.concurrency },
+    { redisUrl: services.redisUrl, databaseUrl: services.databaseUrl, kraneUrl: krane.url, kraneToken: krane.token, prefix, settings: options.settings, concurrency: options.concurrency },
     options.workers,
   );
   pool.start();

@@ -1,5 +1,6 @@
 import { DeploymentNotFoundError, KraneDriver } from '../../src/krane/driver';
 import { ProcessDriver } from '../../src/krane/drivers/process-driver';
+import { generateKraneToken } from '../../src/krane/auth';
 import { startKraneServer } from '../../src/krane/server';
 import { REPO_ROOT } from '../support/engine-harness';
 
@@ -32,9 +33,11 @@ export async function startKraneLedger() {
     logs: driver.logs?.bind(driver),
     shutdown: () => driver.shutdown(),
   };
-  const server = await startKraneServer({ driver: ledger });
+  const token = generateKraneToken();
+  const server = await startKraneServer({ driver: ledger, token });
   return {
     url: server.url,
+    token,
     driver,
     calls,
     createCalls: (id: string) => createCalls.get(id) ?? 0,

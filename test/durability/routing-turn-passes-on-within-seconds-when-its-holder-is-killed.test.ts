@@ -47,7 +47,7 @@ describe('a worker killed while it holds a project routing turn', () => {
 
     // The engine's default routing lock settings: they are what this test pins.
     const worker = (settings: object = {}) =>
-      startWorkerProcess({ redisUrl: h.redisUrl, databaseUrl: h.db.url, kraneUrl: h.krane.url, prefix: h.prefix, settings: { traceRouting: true, pollIntervalMs: 100, ...settings } });
+      startWorkerProcess({ redisUrl: h.redisUrl, databaseUrl: h.db.url, kraneUrl: h.krane.url, kraneToken: h.krane.token, prefix: h.prefix, settings: { traceRouting: true, pollIntervalMs: 100, ...settings } });
     const holder = worker();
     workers.push(holder);
 

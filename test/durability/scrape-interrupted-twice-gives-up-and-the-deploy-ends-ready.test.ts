@@ -32,9 +32,9 @@ describe('a scrape whose worker process dies under it, twice', () => {
     const krane = await startCountingKrane();
     const prefix = `{${r.prefix}}`;
     const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: r.url, DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
-    const kraneClient = createKraneClient(krane.url);
+    const kraneClient = createKraneClient(krane.url, { token: krane.token });
     const engine = createEngine({ config, db, prisma: db.prisma, redis, logger: silentLogger }, kraneClient, SETTINGS, r.url);
-    const workerEnv = { redisUrl: r.url, databaseUrl: db.url, kraneUrl: krane.url, prefix, settings: SETTINGS };
+    const workerEnv = { redisUrl: r.url, databaseUrl: db.url, kraneUrl: krane.url, kraneToken: krane.token, prefix, settings: SETTINGS };
     const workers: ChildService[] = [];
     try {
       const { workspace } = await seedProject(db.prisma, { workspace: 'acme', project: 'shop' });

@@ -23,9 +23,9 @@ describe('a worker process killed with SIGKILL while a deploy polls', () => {
     const krane = await startCountingKrane();
     const prefix = `{${r.prefix}}`;
     const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: r.url, DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
-    const kraneClient = createKraneClient(krane.url);
+    const kraneClient = createKraneClient(krane.url, { token: krane.token });
     const engine = createEngine({ config, db, prisma: db.prisma, redis, logger: silentLogger }, kraneClient, SETTINGS, r.url);
-    const workerEnv = { redisUrl: r.url, databaseUrl: db.url, kraneUrl: krane.url, prefix, settings: SETTINGS };
+    const workerEnv = { redisUrl: r.url, databaseUrl: db.url, kraneUrl: krane.url, kraneToken: krane.token, prefix, settings: SETTINGS };
     const first = startWorkerProcess(workerEnv);
     let second: ReturnType<typeof startWorkerProcess> | undefined;
     try {

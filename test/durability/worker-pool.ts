@@ -6,6 +6,7 @@ export interface WorkerPoolEnv {
   redisUrl: string;
   databaseUrl: string;
   kraneUrl: string;
+  kraneToken: string;
   prefix: string;
   settings: Partial<EngineSettings>;
   concurrency?: number;

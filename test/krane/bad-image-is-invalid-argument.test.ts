@@ -1,9 +1,8 @@
-import path from 'node:path';
 import { Status } from 'nice-grpc';
 import { TerminalError } from '../../src/errors';
 import { EmbeddedKrane, startEmbeddedKrane } from '../../src/krane/embedded';
 import { KraneTerminalError } from '../../src/krane/errors';
-import { FAST_DRIVER, helloSpec, REPO_ROOT } from './krane-test-kit';
+import { FAST_DRIVER, helloSpec } from './krane-test-kit';
 
 describe('an image the process driver cannot run', () => {
   let krane: EmbeddedKrane;
@@ -16,7 +15,7 @@ describe('an image the process driver cannot run', () => {
     await krane.stop();
   });
 
-  it('fails create with a terminal INVALID_ARGUMENT naming the missing path, and creates nothing', async () => {
+  it('fails create with a terminal INVALID_ARGUMENT naming the missing image as sent, and creates nothing', async () => {
     const error = await krane.client.create(helloSpec('dep_bad_path', { image: 'file:examples/no-such-app' })).catch((err: unknown) => err);
 
     expect(error).toBeInstanceOf(KraneTerminalError);
@@ -29,7 +28,7 @@ describe('an image the process driver cannot run', () => {
       retryable: false,
     });
     expect((error as Error).message).toBe(
-      `krane CreateDeployment acme/dep_bad_path failed: INVALID_ARGUMENT image path ${path.join(REPO_ROOT, 'examples/no-such-app')} not found or not a directory`,
+      'krane CreateDeployment acme/dep_bad_path failed: INVALID_ARGUMENT image "file:examples/no-such-app" not found or not a directory in the images directory',
     );
     expect(await krane.client.get('acme', 'dep_bad_path')).toEqual([]);
   });

@@ -10,7 +10,7 @@ import {
 } from '../../src/krane/driver';
 import { RunningKraneServer, startKraneServer } from '../../src/krane/server';
 import { KraneDeploymentSpec, KraneInstance } from '../../src/krane/types';
-import { helloSpec } from './krane-test-kit';
+import { helloSpec, TEST_KRANE_TOKEN } from './krane-test-kit';
 
 /**
  * A second driver, written here against the interface only: the server serves it unchanged, which is what a
@@ -44,8 +44,8 @@ describe('errors a driver throws', () => {
   let client: KraneClient;
 
   beforeAll(async () => {
-    server = await startKraneServer({ driver });
-    client = createKraneClient(server.url);
+    server = await startKraneServer({ driver, token: TEST_KRANE_TOKEN });
+    client = createKraneClient(server.url, { token: TEST_KRANE_TOKEN });
   });
 
   afterAll(async () => {

@@ -32,9 +32,9 @@ describe('resolving a file: image to the command that runs it', () => {
 
   it('rejects a directory without an entry, a missing directory and another scheme, naming what is wrong', () => {
     expect(() => resolveFileImage('file:test/krane/fixtures/no-entry', REPO_ROOT)).toThrow(
-      new InvalidSpecError(`image path ${fixture('no-entry')} has neither a package.json start script nor an index.js`),
+      new InvalidSpecError('image "file:test/krane/fixtures/no-entry" has neither a package.json start script nor an index.js'),
     );
-    expect(() => resolveFileImage('file:does/not/exist', REPO_ROOT)).toThrow(`image path ${path.join(REPO_ROOT, 'does/not/exist')} not found`);
+    expect(() => resolveFileImage('file:does/not/exist', REPO_ROOT)).toThrow(new InvalidSpecError('image "file:does/not/exist" not found or not a directory in the images directory'));
     expect(() => resolveFileImage('docker.io/library/nginx:latest', REPO_ROOT)).toThrow(/not supported by the process driver/);
   });
 });

@@ -1,4 +1,4 @@
-import { createChannel, createClient, Status } from 'nice-grpc';
+import { createChannel, createClient, Metadata, Status } from 'nice-grpc';
 import { DeploymentServiceDefinition } from '../../src/generated/proto/krane/v1/deployment';
 import { EmbeddedKrane, startEmbeddedKrane } from '../../src/krane/embedded';
 import { KraneTerminalError } from '../../src/krane/errors';
@@ -45,7 +45,7 @@ describe('a malformed request', () => {
     const channel = createChannel(krane.url);
     try {
       const raw = createClient(DeploymentServiceDefinition, channel);
-      await expect(raw.createDeployment({})).rejects.toMatchObject({ code: Status.INVALID_ARGUMENT, details: 'deployment is required' });
+      await expect(raw.createDeployment({}, { metadata: Metadata({ authorization: `Bearer ${krane.token}` }) })).rejects.toMatchObject({ code: Status.INVALID_ARGUMENT, details: 'deployment is required' });
     } finally {
       channel.close();
     }

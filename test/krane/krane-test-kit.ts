@@ -1,9 +1,13 @@
 import http from 'node:http';
 import path from 'node:path';
+import { generateKraneToken } from '../../src/krane/auth';
 import { KraneDeploymentSpec } from '../../src/krane/types';
 
 /** The repository root: `file:examples/hello-api` resolves against it. */
 export const REPO_ROOT = path.resolve(__dirname, '../..');
+
+/** The shared secret for Krane servers a test starts itself (the embedded Krane draws its own). */
+export const TEST_KRANE_TOKEN = generateKraneToken();
 
 /** Fast health checks so tests reach `running` quickly; a short grace so deletes of stuck apps end soon. */
 export const FAST_DRIVER = { rootDir: REPO_ROOT, healthIntervalMs: 50, runningHealthIntervalMs: 200, gracePeriodMs: 2_000 };

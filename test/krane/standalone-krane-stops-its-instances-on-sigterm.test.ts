@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createKraneClient } from '../../src/krane/client';
-import { eventually, helloSpec, httpGet, isProcessAlive, REPO_ROOT } from './krane-test-kit';
+import { eventually, helloSpec, httpGet, isProcessAlive, REPO_ROOT, TEST_KRANE_TOKEN } from './krane-test-kit';
 
 describe('npm run krane (src/krane/main.ts)', () => {
   let krane: ChildProcess | undefined;
@@ -16,7 +16,7 @@ describe('npm run krane (src/krane/main.ts)', () => {
   it('serves gRPC on KRANE_PORT and, on SIGTERM, stops every instance it started and exits 0', async () => {
     krane = spawn(process.execPath, ['--import', 'tsx', 'src/krane/main.ts'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, KRANE_PORT: '0', KRANE_HOST: '127.0.0.1' },
+      env: { ...process.env, KRANE_PORT: '0', KRANE_HOST: '127.0.0.1', KRANE_TOKEN: TEST_KRANE_TOKEN },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -25,7 +25,7 @@ describe('npm run krane (src/krane/main.ts)', () => {
     const exit = new Promise<number | null>((resolve) => krane!.once('exit', (code) => resolve(code)));
 
     const url = await eventually('krane to print its address', async () => /krane listening on (\S+)/.exec(output)?.[1], 400);
-    const client = createKraneClient(url);
+    const client = createKraneClient(url, { token: TEST_KRANE_TOKEN });
     let appPids: number[];
     try {
       await client.create(helloSpec('dep_standalone', { replicas: 2 }));

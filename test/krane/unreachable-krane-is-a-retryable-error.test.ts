@@ -6,11 +6,11 @@ import { ProcessDriver } from '../../src/krane/drivers/process-driver';
 import { KraneRetryableError } from '../../src/krane/errors';
 import { startKraneServer } from '../../src/krane/server';
 import { freePort } from '../../src/services/free-port';
-import { helloSpec, REPO_ROOT } from './krane-test-kit';
+import { helloSpec, REPO_ROOT, TEST_KRANE_TOKEN } from './krane-test-kit';
 
 describe('a Krane that does not answer', () => {
   it('nothing listening: every call fails with a retryable UNAVAILABLE', async () => {
-    const client = createKraneClient(`http://127.0.0.1:${await freePort()}`);
+    const client = createKraneClient(`http://127.0.0.1:${await freePort()}`, { token: TEST_KRANE_TOKEN });
     try {
       for (const call of [
         () => client.create(helloSpec('dep_x')),
@@ -29,8 +29,8 @@ describe('a Krane that does not answer', () => {
 
   it('a server that was stopped: calls that worked before fail with a retryable UNAVAILABLE', async () => {
     const driver = new ProcessDriver({ rootDir: REPO_ROOT });
-    const server = await startKraneServer({ driver });
-    const client = createKraneClient(server.url);
+    const server = await startKraneServer({ driver, token: TEST_KRANE_TOKEN });
+    const client = createKraneClient(server.url, { token: TEST_KRANE_TOKEN });
     try {
       expect(await client.get('acme', 'dep_y')).toEqual([]);
       await server.stop();
@@ -51,7 +51,7 @@ describe('a Krane that does not answer', () => {
     const silent = net.createServer((socket) => sockets.add(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as net.AddressInfo;
-    const client = createKraneClient(`127.0.0.1:${port}`, { deadlineMs: 300 });
+    const client = createKraneClient(`127.0.0.1:${port}`, { token: TEST_KRANE_TOKEN, deadlineMs: 300 });
     try {
       await expect(client.get('acme', 'dep_z')).rejects.toMatchObject({
         grpcCode: Status.DEADLINE_EXCEEDED,
@@ -67,8 +67,8 @@ describe('a Krane that does not answer', () => {
 
   it('a driver that has shut down answers UNAVAILABLE', async () => {
     const driver = new ProcessDriver({ rootDir: REPO_ROOT });
-    const server = await startKraneServer({ driver });
-    const client = createKraneClient(server.url);
+    const server = await startKraneServer({ driver, token: TEST_KRANE_TOKEN });
+    const client = createKraneClient(server.url, { token: TEST_KRANE_TOKEN });
     try {
       await driver.shutdown();
       await expect(client.create(helloSpec('dep_after_shutdown'))).rejects.toMatchObject({ grpcCode: Status.UNAVAILABLE, retryable: true });

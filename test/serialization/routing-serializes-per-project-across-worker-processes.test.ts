@@ -55,6 +55,7 @@ describe('the routing queue under a storm of rollbacks, promotes and deploys fro
           redisUrl: h.redisUrl,
           databaseUrl: h.db.url,
           kraneUrl: h.krane.url,
+          kraneToken: h.krane.token,
           prefix: h.prefix,
           concurrency: 10,
           settings: { traceRouting: true, pollIntervalMs: 100, backoffMs: 100 },

@@ -1,5 +1,6 @@
 import type { KraneDriver } from '../../src/krane/driver';
 import { ProcessDriver } from '../../src/krane/drivers/process-driver';
+import { generateKraneToken } from '../../src/krane/auth';
 import { startKraneServer } from '../../src/krane/server';
 import { REPO_ROOT } from './engine-harness';
 
@@ -14,9 +15,11 @@ export async function startCountingKrane() {
     logs: driver.logs?.bind(driver),
     shutdown: () => driver.shutdown(),
   };
-  const server = await startKraneServer({ driver: counting });
+  const token = generateKraneToken();
+  const server = await startKraneServer({ driver: counting, token });
   return {
     url: server.url,
+    token,
     driver,
     calls,
     async stop() {

@@ -4,7 +4,7 @@ import type { EngineSettings } from '../../src/engine/engine-deps';
 import { REPO_ROOT } from './engine-harness';
 
 /** `npm run worker` as a real OS process (one PID: node --import tsx), to be killed with SIGKILL by fault-injection tests. */
-export function startWorkerProcess(env: { redisUrl: string; databaseUrl: string; kraneUrl: string; prefix: string; settings?: Partial<EngineSettings>; concurrency?: number }): ChildService {
+export function startWorkerProcess(env: { redisUrl: string; databaseUrl: string; kraneUrl: string; kraneToken: string; prefix: string; settings?: Partial<EngineSettings>; concurrency?: number }): ChildService {
   return ChildService.start('worker', process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'worker-main.ts')], {
     cwd: REPO_ROOT,
     env: {
@@ -13,6 +13,7 @@ export function startWorkerProcess(env: { redisUrl: string; databaseUrl: string;
       REDIS_URL: env.redisUrl,
       DATABASE_URL: env.databaseUrl,
       KRANE_URL: env.kraneUrl,
+      KRANE_TOKEN: env.kraneToken,
       QUEUE_PREFIX: env.prefix,
       LOG_LEVEL: 'warn',
       WORKER_CONCURRENCY: String(env.concurrency ?? 5),

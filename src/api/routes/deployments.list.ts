@@ -5,14 +5,13 @@ import { DeploymentStatus } from '../../generated/prisma/enums';
 import type { Prisma } from '../../generated/prisma/client';
 import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, IdOrSlugParam, page, PaginationQuery } from '../schemas/common';
 import { DEPLOYMENT_ROW_QUERY, DeploymentSummarySchema, deploymentSummaryView } from '../schemas/deployment';
+import { lineText } from '../../operations/text';
 import type { RegisterRoute } from '../types';
 
 const ListDeploymentsQuery = PaginationQuery.extend({
   projectId: IdOrSlugParam.optional().openapi({ description: 'Only this project (id or slug).', example: 'api' }),
-  environment: z
-    .string()
+  environment: lineText(63)
     .min(1, 'must not be empty')
-    .max(63, 'must be at most 63 characters')
     .optional()
     .openapi({ description: 'Only this environment (slug).', example: 'production' }),
   status: z.enum(DeploymentStatus, { error: `must be one of ${Object.values(DeploymentStatus).join(', ')}` }).optional().openapi({ description: 'Only deployments in this status.' }),

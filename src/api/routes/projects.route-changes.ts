@@ -1,7 +1,8 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { loadProjectForCaller } from '../../auth/load-project-for-caller';
 import { allow, workspaceCaller } from '../../auth/permissions';
 import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, page, PaginationQuery } from '../schemas/common';
+import { optionalQueryInteger } from '../schemas/query-integer';
 import { RouteChangeSchema, routeChangeView } from '../schemas/route';
 import type { RegisterRoute } from '../types';
 import { ProjectIdParams } from './project-params';
@@ -11,12 +12,9 @@ const MAX_SEQUENCE = 2_147_483_647;
 
 // Route changes are ordered by their per-project sequence number, so that is the cursor (not an id).
 const RouteChangesQuery = PaginationQuery.extend({
-  cursor: z
-    .string()
-    .regex(/^[1-9][0-9]{0,9}$/, 'must be a nextCursor value from a previous page')
-    .refine((v) => Number(v) <= MAX_SEQUENCE, 'must be a nextCursor value from a previous page')
-    .optional()
-    .openapi({ description: 'The `nextCursor` of the previous page; omit for the first page.' }),
+  cursor: optionalQueryInteger({ min: 1, max: MAX_SEQUENCE, message: 'must be a nextCursor value from a previous page' }).openapi({
+    description: 'The `nextCursor` of the previous page; omit for the first page.',
+  }),
 });
 
 const route = createRoute({
@@ -40,7 +38,7 @@ export const registerListProjectRouteChanges: RegisterRoute = (app, ctx) => {
     const project = await loadProjectForCaller(ctx, auth, c.req.valid('param').id);
     const { limit, cursor } = c.req.valid('query');
     const rows = await ctx.prisma.routeChange.findMany({
-      where: { projectId: project.id, ...(cursor ? { sequence: { lt: Number(cursor) } } : {}) },
+      where: { projectId: project.id, ...(cursor !== undefined ? { sequence: { lt: cursor } } : {}) },
       orderBy: { sequence: 'desc' },
       take: limit + 1,
     });

@@ -1,5 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { ID_PATTERN } from '../../ids';
+import { lineText, nonBlankLineText } from '../../operations/text';
+import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency-key';
+import { queryInteger } from './query-integer';
 
 /** DNS-safe label: it becomes part of hostnames (SPEC §4.1). */
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -10,16 +13,8 @@ export const Slug = z
   .regex(SLUG_PATTERN, 'must be 1-63 lower case letters, digits or "-", starting and ending with a letter or digit')
   .openapi({ example: 'acme' });
 
-// Control characters (NUL above all, which PostgreSQL refuses in text) have no place in a display name.
-const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
-
-export const DisplayName = z
-  .string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be a string') })
-  .trim()
-  .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters')
-  .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters')
-  .openapi({ example: 'Acme Inc.' });
+// One line of well-formed text: no NUL (PostgreSQL refuses it), no other control character, no unpaired surrogate.
+export const DisplayName = nonBlankLineText(200).openapi({ example: 'Acme Inc.' });
 
 /** A git branch name, restricted to the characters git itself allows in practice. */
 export const BranchName = z
@@ -31,21 +26,11 @@ export const BranchName = z
 
 export const Timestamp = z.iso.datetime().openapi({ example: '2026-01-01T12:00:00.000Z' });
 
-/** A path parameter naming a resource by id or slug. Bounded and free of control characters; never interpolated into SQL. */
-export const IdOrSlugParam = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(255, 'must be at most 255 characters')
-  .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
+/** A path or query parameter naming a resource by id or slug. Bounded, one line of well-formed text; never interpolated into SQL. */
+export const IdOrSlugParam = lineText(255).min(1, 'must not be empty');
 
 export const PaginationQuery = z.object({
-  limit: z.coerce
-    .number({ error: 'must be a whole number from 1 to 100' })
-    .int('must be a whole number from 1 to 100')
-    .min(1, 'must be a whole number from 1 to 100')
-    .max(100, 'must be a whole number from 1 to 100')
-    .default(20)
-    .openapi({ description: 'Page size, 1 to 100 (default 20).', example: 20 }),
+  limit: queryInteger({ min: 1, max: 100, default: 20 }).openapi({ description: 'Page size, 1 to 100 (default 20).', example: 20 }),
   cursor: z
     .string()
     .regex(ID_PATTERN, 'must be a nextCursor value from a previous page')
@@ -101,8 +86,10 @@ export const AUTHENTICATED_ERRORS = [400, 401, 403] as const;
 export const JSON_POST_ERRORS = [400, 401, 403, 409, 413, 415, 422] as const;
 
 export const IdempotencyKeyHeader = z.object({
+  // Checked by the idempotency middleware before any route runs; declared here so the document shows the rule.
   'idempotency-key': z
     .string()
+    .regex(IDEMPOTENCY_KEY_PATTERN, 'must be 1 to 255 printable ASCII characters')
     .optional()
     .openapi({ description: 'Makes the POST safe to retry: same key and body within 24 h replays the first answer.', example: 'c0ffee-2026-01-01' }),
 });
