@@ -1,7 +1,8 @@
 import type { Db } from '../db/prisma';
 import { RetryableError } from '../errors';
 import { newId } from '../ids';
-import type { AppliedRoute, RouteChangeRequest, RoutingTx, StoredRouteChange } from './route-change-types';
+import { assertLiveRouteMatches, liveRouteTarget } from './live-route-invariant';
+import type { AppliedRoute, RouteChangeRequest, RouteDecision, RoutingTx, StoredRouteChange } from './route-change-types';
 
 export interface RouteChangeRecord {
   id: string;
@@ -41,10 +42,19 @@ async function applyOne(tx: RoutingTx, projectId: string, change: AppliedRoute):
   return count === 1;
 }
 
+/** The live pointer once the changes are applied (see RouteDecision.live). */
+async function liveAfter(tx: RoutingTx, projectId: string, current: string | null, wanted: RouteDecision['live']): Promise<string | null> {
+  if (wanted === undefined) return current;
+  if (wanted === null || typeof wanted === 'string') return wanted;
+  return (await liveRouteTarget(tx, projectId)) === wanted.ifLiveRouteOn ? wanted.ifLiveRouteOn : current;
+}
+
 /**
  * Commits one routing job in a single transaction (SPEC §4.3): fencing check and project row lock, idempotency by
  * operation, the route changes (each re-checked against the current owner: a changed route is skipped and reported),
  * the live pointer, the pin, and the RouteChange row with the project's next sequence number.
+ * Before anything commits, the live pointer and the live route must agree (assertLiveRouteMatches): a change that
+ * would part them fails with LiveRouteMismatchError and the whole transaction rolls back.
  * A crash before commit changes nothing; a retry after commit finds the RouteChange and writes nothing.
  */
 export async function applyRouteChange(prisma: Db, request: RouteChangeRequest): Promise<RouteChangeRecord> {
@@ -67,7 +77,8 @@ export async function applyRouteChange(prisma: Db, request: RouteChangeRequest):
         else notes.push(`${change.hostname}: changed by someone else meanwhile, left alone`);
       }
 
-      const liveTo = decision.live === undefined ? project.liveDeploymentId : decision.live;
+      const liveTo = await liveAfter(tx, request.projectId, project.liveDeploymentId, decision.live);
+      await assertLiveRouteMatches(tx, request.projectId, liveTo, request.operationKind);
       await tx.project.update({ where: { id: request.projectId }, data: { liveDeploymentId: liveTo, ...(decision.pin ?? {}) } });
       const pinBefore = {
         isRolledBack: project.isRolledBack,
