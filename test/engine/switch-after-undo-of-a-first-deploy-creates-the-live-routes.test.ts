@@ -101,3 +101,44 @@ describe('rollback or promote after an undo of a first deploy', () => {
     await t.serves(t.live, t.v1);
   });
 });
+
+/**
+ * A project that older code left with a live pointer and no live route (exactly what the reproduction above produced)
+ * is not made worse: a deploy while it is pinned would keep it so and is refused; a promote of the live deployment (the
+ * confirm of the pin) creates the missing routes, after which deploys route as usual.
+ */
+describe('a project left with a live pointer and no live route by older code', () => {
+  let h: EngineHarness;
+  beforeAll(async () => {
+    h = await startEngineHarness();
+  });
+  afterAll(async () => h.close());
+
+  it('refuses a pinned deploy that would keep it so, and a promote of the live deployment repairs it', async () => {
+    const { workspace, project } = await seedProject(h.db.prisma, { workspace: 'legacy', project: 'shop' });
+    const caller = { workspaceId: workspace.id, requestedBy: 'key_test' };
+    const deps = { prisma: h.db.prisma, enqueue: h.engine.enqueue };
+    const deploy = async () => {
+      const r = await h.deploy({ projectId: 'shop', image: HELLO_API }, workspace.id);
+      return { ...r, done: await h.waitForOperation(r.operationId) };
+    };
+    const v1 = await deploy();
+    expect(v1.done.state).toBe('succeeded');
+    // What older code committed: routes gone, v1 live and pinned.
+    await h.db.prisma.ingressRoute.deleteMany({ where: { projectId: project.id } });
+    await h.db.prisma.project.update({ where: { id: project.id }, data: { liveDeploymentId: v1.deploymentId, isRolledBack: true, rolledBackAt: new Date() } });
+
+    const v2 = await deploy();
+    expect({ state: v2.done.state, code: v2.done.errorCode }).toEqual({ state: 'failed', code: 'live_route_mismatch' });
+    expect(v2.done.errorMessage).toContain('no live route');
+
+    const promote = await requestSwitch(deps, caller, { kind: 'promote', projectId: 'shop', targetDeploymentId: v1.deploymentId });
+    expect((await h.waitForOperation(promote.operationId)).state).toBe('succeeded');
+    const live = await h.db.prisma.ingressRoute.findMany({ where: { projectId: project.id, sticky: 'live' } });
+    expect(live.map((r) => [r.hostname, r.deploymentId])).toEqual([['shop-legacy.deploy.localhost', v1.deploymentId]]);
+
+    const v3 = await deploy();
+    expect(v3.done.state).toBe('succeeded');
+    expect((await h.db.prisma.project.findUniqueOrThrow({ where: { id: project.id } })).liveDeploymentId).toBe(v3.deploymentId);
+  });
+});
