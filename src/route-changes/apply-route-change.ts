@@ -1,8 +1,8 @@
 import type { Db } from '../db/prisma';
 import { RetryableError } from '../errors';
 import { newId } from '../ids';
-import { assertLiveRouteMatches, liveRouteTarget } from './live-route-invariant';
-import type { AppliedRoute, RouteChangeRequest, RouteDecision, RoutingTx, StoredRouteChange } from './route-change-types';
+import { assertLiveRouteMatches, liveRoutesOf, resolveLivePointer } from './live-route-invariant';
+import type { AppliedRoute, RouteChangeRequest, RoutingTx, StoredRouteChange } from './route-change-types';
 
 export interface RouteChangeRecord {
   id: string;
@@ -42,13 +42,6 @@ async function applyOne(tx: RoutingTx, projectId: string, change: AppliedRoute):
   return count === 1;
 }
 
-/** The live pointer once the changes are applied (see RouteDecision.live). */
-async function liveAfter(tx: RoutingTx, projectId: string, current: string | null, wanted: RouteDecision['live']): Promise<string | null> {
-  if (wanted === undefined) return current;
-  if (wanted === null || typeof wanted === 'string') return wanted;
-  return (await liveRouteTarget(tx, projectId)) === wanted.ifLiveRouteOn ? wanted.ifLiveRouteOn : current;
-}
-
 /**
  * Commits one routing job in a single transaction (SPEC §4.3): fencing check and project row lock, idempotency by
  * operation, the route changes (each re-checked against the current owner: a changed route is skipped and reported),
@@ -77,8 +70,9 @@ export async function applyRouteChange(prisma: Db, request: RouteChangeRequest):
         else notes.push(`${change.hostname}: changed by someone else meanwhile, left alone`);
       }
 
-      const liveTo = await liveAfter(tx, request.projectId, project.liveDeploymentId, decision.live);
-      await assertLiveRouteMatches(tx, request.projectId, liveTo, request.operationKind);
+      const liveRoutes = await liveRoutesOf(tx, request.projectId);
+      const liveTo = resolveLivePointer(project.liveDeploymentId, decision.live, liveRoutes);
+      assertLiveRouteMatches(request.projectId, liveTo, liveRoutes, request.operationKind);
       await tx.project.update({ where: { id: request.projectId }, data: { liveDeploymentId: liveTo, ...(decision.pin ?? {}) } });
       const pinBefore = {
         isRolledBack: project.isRolledBack,

@@ -46,7 +46,7 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
 export const sequenceArbitrary: fc.Arbitrary<Sequence> = fc.record({
   // One project half of the time: its operations then follow each other closely, which is where undo meets switches.
   projects: fc.oneof(fc.constant(1), fc.integer({ min: 2, max: 3 })),
-  ops: fc.array(opArbitrary, { minLength: 2, maxLength: 10, size: 'max' }),
+  ops: fc.array(opArbitrary, { minLength: 2, maxLength: 8, size: 'max' }),
 });
 
 export interface SequenceStats {

@@ -91,7 +91,7 @@ export async function startRoutingBed(options: { concurrency?: number; poolSize?
         const op = await db.prisma.operation.findUniqueOrThrow({ where: { id: operationId }, select: { id: true, kind: true, state: true, errorCode: true } });
         if (op.state !== 'queued' && op.state !== 'running') return op;
         if (Date.now() > deadline) throw new Error(`operation ${operationId} (${op.kind}) still ${op.state} after ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 15));
+        await new Promise((r) => setTimeout(r, 40));
       }
     },
     async close() {
