@@ -4,7 +4,7 @@ import { CLEARED_PIN, type AppliedRoute } from '../src/route-changes/route-chang
 import { checkSwitchPreconditions } from '../src/operations/switch-preconditions';
 import { loadDeployPlanInput } from '../src/route-changes/deploy-plan-input';
 import { LiveHostnameUnavailableError } from '../src/routing/live-hostname-unavailable-error';
-import { planSwitchRoutes } from '../src/routing/plan-switch-routes';
+import { missingProductionRoutes, planSwitchRoutes } from '../src/routing/plan-switch-routes';
 
 export interface SwitchResult {
   sequence: number;
@@ -31,13 +31,13 @@ export const switchRoutes = routingStep<SwitchResult>({
       false,
     );
     const routes = await tx.ingressRoute.findMany({ where: { projectId: data.projectId, environmentId: target.productionEnvironmentId } });
+    const where = { projectId: data.projectId, productionEnvironmentId: target.productionEnvironmentId, routes };
+    // The target's deploy-plan input only where production lacks routes the switch must create (after an undo of a first deploy).
     const plan = planSwitchRoutes({
+      ...where,
       kind,
-      projectId: data.projectId,
-      productionEnvironmentId: target.productionEnvironmentId,
       targetDeploymentId: data.deploymentId!,
-      routes,
-      target: await loadDeployPlanInput(tx, data.deploymentId!, deps.config.APEX_DOMAIN),
+      target: missingProductionRoutes(where).length ? await loadDeployPlanInput(tx, data.deploymentId!, deps.config.APEX_DOMAIN) : undefined,
     });
     const liveSkipped = plan.find((c) => c.sticky === 'live' && c.action === 'skip');
     if (liveSkipped) throw new LiveHostnameUnavailableError(kind, data.deploymentId!, liveSkipped.reason ?? liveSkipped.hostname);

@@ -10,9 +10,10 @@ export interface PlanSwitchRoutesInput {
   routes: ExistingRoute[];
   /**
    * What a deploy of the target would plan from (loadDeployPlanInput): where production has no environment or live
-   * route, the switch creates it exactly where a deploy would, with the same hostname and collision rules.
+   * route, the switch creates it exactly where a deploy would, with the same hostname and collision rules. Needed only
+   * then (see missingProductionRoutes), so the usual switch does not load it.
    */
-  target: PlanDeployRoutesInput;
+  target?: PlanDeployRoutesInput;
 }
 
 // The routes that say "this is what production serves"; deployment, commit and branch routes name one build and never switch.
@@ -22,6 +23,23 @@ const ENSURED: readonly RouteSticky[] = ['environment', 'live'];
 
 const byStickyThenHostname = (a: { sticky: RouteSticky; hostname: string }, b: { sticky: RouteSticky; hostname: string }) =>
   SWITCHED.indexOf(a.sticky) - SWITCHED.indexOf(b.sticky) || (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0);
+
+/** Production's live, environment and custom routes of the project, by hostname. */
+function switchedRoutes(input: Pick<PlanSwitchRoutesInput, 'projectId' | 'productionEnvironmentId' | 'routes'>): Map<string, ExistingRoute> {
+  const relevant = new Map<string, ExistingRoute>();
+  for (const route of input.routes) {
+    if (route.projectId !== input.projectId || route.environmentId !== input.productionEnvironmentId) continue;
+    if (!SWITCHED.includes(route.sticky)) continue;
+    relevant.set(route.hostname, route);
+  }
+  return relevant;
+}
+
+/** The environment and live routes production lacks: the ones a switch must create (and needs `target` for). */
+export function missingProductionRoutes(input: Pick<PlanSwitchRoutesInput, 'projectId' | 'productionEnvironmentId' | 'routes'>): RouteSticky[] {
+  const present = [...switchedRoutes(input).values()].map((r) => r.sticky);
+  return ENSURED.filter((sticky) => !present.includes(sticky));
+}
 
 /**
  * The route changes of a rollback or promote (SPEC §3.2, §3.3): every live, environment and custom route of the
@@ -36,12 +54,7 @@ const byStickyThenHostname = (a: { sticky: RouteSticky; hostname: string }, b: {
  */
 export function planSwitchRoutes(input: PlanSwitchRoutesInput): RouteChangePlan[] {
   const target = input.targetDeploymentId;
-  const relevant = new Map<string, ExistingRoute>();
-  for (const route of input.routes) {
-    if (route.projectId !== input.projectId || route.environmentId !== input.productionEnvironmentId) continue;
-    if (!SWITCHED.includes(route.sticky)) continue;
-    relevant.set(route.hostname, route);
-  }
+  const relevant = switchedRoutes(input);
   const moves: RouteChangePlan[] = [...relevant.values()].map((route) => ({
     hostname: route.hostname,
     sticky: route.sticky,
@@ -52,8 +65,9 @@ export function planSwitchRoutes(input: PlanSwitchRoutesInput): RouteChangePlan[
     ...(route.deploymentId === target ? {} : { reason: `${input.kind} to ${target}` }),
   }));
 
-  const missing = ENSURED.filter((sticky) => !moves.some((c) => c.sticky === sticky));
+  const missing = missingProductionRoutes(input);
   if (missing.length === 0) return moves.sort(byStickyThenHostname);
+  if (!input.target) throw new Error(`planSwitchRoutes: production has no ${missing.join(' or ')} route and no target input was given to create it`);
   // The deploy planner decides the hostnames; the pin does not hold a switch back (the switch is what sets or clears it).
   const asDeployed = planDeployRoutes({ ...input.target, pinned: false });
   const creates = missing.flatMap((sticky) =>
