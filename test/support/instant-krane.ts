@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { generateKraneToken } from '../../src/krane/auth';
 import { createKraneClient, KraneClient } from '../../src/krane/client';
 import { DeploymentNotFoundError, DriverUnavailableError, KraneDriver } from '../../src/krane/driver';
 import { startKraneServer } from '../../src/krane/server';
@@ -98,8 +99,9 @@ function close(server: http.Server): Promise<void> {
 /** The instant driver behind the real Krane gRPC server, and a client for it: the engine reaches it as any Krane. */
 export async function startInstantKrane(): Promise<{ driver: InstantKraneDriver; client: KraneClient; url: string; stop(): Promise<void> }> {
   const driver = new InstantKraneDriver();
-  const server = await startKraneServer({ driver });
-  const client = createKraneClient(server.url);
+  const token = generateKraneToken();
+  const server = await startKraneServer({ driver, token });
+  const client = createKraneClient(server.url, { token });
   return {
     driver,
     client,
