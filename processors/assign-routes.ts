@@ -52,7 +52,8 @@ export const assignRoutes = routingStep<AssignResult>({
         toDeploymentId: data.deploymentId!,
       });
     }
-    return { changes, live: stored.setLive && current.setLive ? data.deploymentId! : undefined, notes };
+    // Live only where the live route really ends on this deployment once applied: never a live pointer without its route.
+    return { changes, live: stored.setLive && current.setLive ? { ifLiveRouteOn: data.deploymentId! } : undefined, notes };
   },
   output: (_step, record) => ({ sequence: record.sequence, applied: record.changes.length, live: record.liveTo !== record.liveFrom || false, notes: record.notes }),
   summarize: (o) => `${o.applied} route(s) changed (change #${o.sequence})${o.live ? '; now live' : ''}${o.notes.length ? `; ${o.notes.join('; ')}` : ''}`,

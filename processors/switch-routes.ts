@@ -2,19 +2,23 @@ import { routingStep } from '../src/engine/routing-step';
 import { SwitchStep } from '../src/engine/step-names';
 import { CLEARED_PIN, type AppliedRoute } from '../src/route-changes/route-change-types';
 import { checkSwitchPreconditions } from '../src/operations/switch-preconditions';
-import { planSwitchRoutes } from '../src/routing/plan-switch-routes';
+import { loadDeployPlanInput } from '../src/route-changes/deploy-plan-input';
+import { LiveHostnameUnavailableError } from '../src/routing/live-hostname-unavailable-error';
+import { missingProductionRoutes, planSwitchRoutes } from '../src/routing/plan-switch-routes';
 
 export interface SwitchResult {
   sequence: number;
   moved: number;
+  created: number;
   liveDeploymentId: string | null;
   pinned: boolean;
 }
 
 /**
  * Rollback/promote step 3, in the routing queue: re-validates against the state at its turn, then in one transaction
- * moves every live, environment and custom route of production to the target, sets the live pointer, and sets the
- * pin (rollback) or clears it (promote). Promoting the live deployment of a pinned project moves nothing: a confirm.
+ * moves every live, environment and custom route of production to the target (creating the environment and live routes
+ * where production has none, as a deploy would), sets the live pointer, and sets the pin (rollback) or clears it
+ * (promote). Promoting the live deployment of a pinned project moves nothing: a confirm.
  */
 export const switchRoutes = routingStep<SwitchResult>({
   name: SwitchStep.switchRoutes,
@@ -27,11 +31,20 @@ export const switchRoutes = routingStep<SwitchResult>({
       false,
     );
     const routes = await tx.ingressRoute.findMany({ where: { projectId: data.projectId, environmentId: target.productionEnvironmentId } });
-    const plan = planSwitchRoutes({ kind, projectId: data.projectId, productionEnvironmentId: target.productionEnvironmentId, targetDeploymentId: data.deploymentId!, routes });
+    const where = { projectId: data.projectId, productionEnvironmentId: target.productionEnvironmentId, routes };
+    // The target's deploy-plan input only where production lacks routes the switch must create (after an undo of a first deploy).
+    const plan = planSwitchRoutes({
+      ...where,
+      kind,
+      targetDeploymentId: data.deploymentId!,
+      target: missingProductionRoutes(where).length ? await loadDeployPlanInput(tx, data.deploymentId!, deps.config.APEX_DOMAIN) : undefined,
+    });
+    const liveSkipped = plan.find((c) => c.sticky === 'live' && c.action === 'skip');
+    if (liveSkipped) throw new LiveHostnameUnavailableError(kind, data.deploymentId!, liveSkipped.reason ?? liveSkipped.hostname);
     const changes: AppliedRoute[] = plan
-      .filter((c) => c.action === 'move')
+      .filter((c) => c.action === 'move' || c.action === 'create')
       .map((c) => ({ hostname: c.hostname, sticky: c.sticky, branch: c.branch ?? null, environmentId: target.productionEnvironmentId, fromDeploymentId: c.fromDeploymentId, toDeploymentId: c.toDeploymentId }));
-    const notes: string[] = [];
+    const notes: string[] = plan.filter((c) => c.action === 'create' || c.action === 'skip').map((c) => `${c.sticky} route ${c.hostname}: ${c.action === 'create' ? 'created' : 'skipped'} (${c.reason})`);
     if (kind === 'promote' && target.liveDeploymentId === data.deploymentId) notes.push('confirmed the rollback: the live deployment stays, the pin is cleared');
     const pin =
       kind === 'promote'
@@ -46,6 +59,12 @@ export const switchRoutes = routingStep<SwitchResult>({
           };
     return { changes, live: data.deploymentId!, pin, notes };
   },
-  output: ({ data }, record) => ({ sequence: record.sequence, moved: record.changes.length, liveDeploymentId: record.liveTo, pinned: data.kind === 'rollback' }),
-  summarize: (o) => `${o.moved} route(s) moved (change #${o.sequence}); live ${o.liveDeploymentId}`,
+  output: ({ data }, record) => ({
+    sequence: record.sequence,
+    moved: record.changes.filter((c) => c.fromDeploymentId !== null).length,
+    created: record.changes.filter((c) => c.fromDeploymentId === null).length,
+    liveDeploymentId: record.liveTo,
+    pinned: data.kind === 'rollback',
+  }),
+  summarize: (o) => `${o.moved} route(s) moved${o.created ? `, ${o.created} created` : ''} (change #${o.sequence}); live ${o.liveDeploymentId}`,
 });

@@ -23,7 +23,9 @@ export const updateLive: StepModule<UpdateLiveResult> = {
         ? `${d.environment.slug} is not production`
         : d.project.isRolledBack
           ? 'project is rolled back (pinned): promote to make it live'
-          : `deployment ${d.project.liveDeploymentId} is live`;
+          : d.project.liveDeploymentId
+            ? `deployment ${d.project.liveDeploymentId} is live`
+            : 'no deployment is live: it got no live route (its live hostname is taken, see assign-routes)';
     return { live, liveDeploymentId: d.project.liveDeploymentId, reason };
   },
   summarize: (o) => (o.live ? 'live' : `not live: ${o.reason}`),

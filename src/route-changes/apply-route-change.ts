@@ -1,6 +1,7 @@
 import type { Db } from '../db/prisma';
 import { RetryableError } from '../errors';
 import { newId } from '../ids';
+import { assertLiveRouteMatches, liveRoutesOf, resolveLivePointer } from './live-route-invariant';
 import type { AppliedRoute, RouteChangeRequest, RoutingTx, StoredRouteChange } from './route-change-types';
 
 export interface RouteChangeRecord {
@@ -45,6 +46,8 @@ async function applyOne(tx: RoutingTx, projectId: string, change: AppliedRoute):
  * Commits one routing job in a single transaction (SPEC §4.3): fencing check and project row lock, idempotency by
  * operation, the route changes (each re-checked against the current owner: a changed route is skipped and reported),
  * the live pointer, the pin, and the RouteChange row with the project's next sequence number.
+ * Before anything commits, the live pointer and the live route must agree (assertLiveRouteMatches): a change that
+ * would part them fails with LiveRouteMismatchError and the whole transaction rolls back.
  * A crash before commit changes nothing; a retry after commit finds the RouteChange and writes nothing.
  */
 export async function applyRouteChange(prisma: Db, request: RouteChangeRequest): Promise<RouteChangeRecord> {
@@ -67,7 +70,9 @@ export async function applyRouteChange(prisma: Db, request: RouteChangeRequest):
         else notes.push(`${change.hostname}: changed by someone else meanwhile, left alone`);
       }
 
-      const liveTo = decision.live === undefined ? project.liveDeploymentId : decision.live;
+      const liveRoutes = await liveRoutesOf(tx, request.projectId);
+      const liveTo = resolveLivePointer(project.liveDeploymentId, decision.live, liveRoutes);
+      assertLiveRouteMatches(request.projectId, liveTo, liveRoutes, request.operationKind);
       await tx.project.update({ where: { id: request.projectId }, data: { liveDeploymentId: liveTo, ...(decision.pin ?? {}) } });
       const pinBefore = {
         isRolledBack: project.isRolledBack,

@@ -23,11 +23,21 @@ export interface RouteChangeRequest {
 
 export interface RouteDecision {
   changes: AppliedRoute[];
-  /** The live pointer after the change; undefined leaves it. */
-  live?: string | null;
+  /**
+   * The live pointer after the change: a deployment id or null sets it; undefined leaves it; `{ ifLiveRouteOn: id }`
+   * sets it to `id` only if, once the changes are applied, the project's live route points at `id`, and otherwise
+   * leaves it (a deploy: its live hostname may have been skipped, or its change dropped as changed meanwhile).
+   * Whatever is asked, the result must agree with the live route, or the change is refused (live-route-invariant.ts).
+   */
+  live?: string | null | LiveIfRouted;
   /** The pin after the change; undefined leaves it. */
   pin?: PinState;
   notes: string[];
+}
+
+/** Live only where the live route actually ended: see RouteDecision.live. */
+export interface LiveIfRouted {
+  ifLiveRouteOn: string;
 }
 
 export type RoutingTx = Parameters<Parameters<import('../db/prisma').Db['$transaction']>[0]>[0];

@@ -37,7 +37,11 @@ const PINNED_REASON = 'project is rolled back (pinned)';
  * - a generated hostname held by another project or environment (or by another kind of route, or already used by an
  *   earlier route of this plan) is never taken over: the stable collision alternative is used instead and a note says so;
  *   if that one is taken too, the route is skipped.
- * - setLive: production, not pinned, and the live route was not skipped for being older.
+ * - a route this project and environment already has at the alternative stays there, even once the generated hostname is
+ *   free again: one route per kind, at a hostname that does not change under its users.
+ * - setLive: production, not pinned, and the live route ends on this deployment (created, moved or already there). A live
+ *   route skipped for any reason (a newer deployment is live, its hostname and the alternative are both taken) means the
+ *   deployment does not become live: the live pointer and the live route never part.
  */
 export function planDeployRoutes(input: PlanDeployRoutesInput): RoutePlan {
   const { projectId, environmentId } = input;
@@ -52,7 +56,8 @@ export function planDeployRoutes(input: PlanDeployRoutesInput): RoutePlan {
   const claimed = new Map<string, RouteSticky>();
   const changes: RouteChangePlan[] = [];
   const notes: string[] = [];
-  let liveSkippedAsOlder = false;
+  // What happens to the live route; the deployment becomes live only where its live route ends on it.
+  let liveRouteAction: RouteChangePlan['action'] = 'skip';
 
   const takenBecause = (hostname: string, wanted: GeneratedHostname): string | null => {
     const claimedBy = claimed.get(hostname);
@@ -67,6 +72,10 @@ export function planDeployRoutes(input: PlanDeployRoutesInput): RoutePlan {
     }
     return null;
   };
+
+  // Our own route of this kind sits at the alternative hostname (and no earlier route of this plan claimed it).
+  const ownsAlternative = (alternative: string, wanted: GeneratedHostname): boolean =>
+    routesByHostname.has(alternative) && takenBecause(alternative, wanted) === null;
 
   const decide = (
     base: Pick<RouteChangePlan, 'hostname' | 'sticky' | 'branch'>,
@@ -95,9 +104,14 @@ export function planDeployRoutes(input: PlanDeployRoutesInput): RoutePlan {
     const base = { sticky: wanted.sticky, ...(wanted.branch === undefined ? {} : { branch: wanted.branch }) };
     let hostname = wanted.hostname;
     let alternativeReason: string | undefined;
+    const alternative = collisionHostname(hostname, owner);
     const taken = takenBecause(hostname, wanted);
-    if (taken !== null) {
-      const alternative = collisionHostname(hostname, owner);
+    if (taken === null && !routesByHostname.has(hostname) && ownsAlternative(alternative, wanted)) {
+      // The route already lives at the alternative (its hostname was taken when it was made, and has been freed since):
+      // it stays there. Creating it at the freed hostname would leave a second route of this kind on an older deployment.
+      hostname = alternative;
+      alternativeReason = `keeps ${alternative}, where this ${wanted.sticky} route already is`;
+    } else if (taken !== null) {
       const alternativeTaken = takenBecause(alternative, wanted);
       if (alternativeTaken !== null) {
         changes.push({
@@ -124,7 +138,7 @@ export function planDeployRoutes(input: PlanDeployRoutesInput): RoutePlan {
       pinned: followsEnvironment && holdsLiveRoutes,
       newerReason: followsEnvironment ? live : routed,
     });
-    if (wanted.sticky === 'live' && planned.action === 'skip' && !holdsLiveRoutes) liveSkippedAsOlder = true;
+    if (wanted.sticky === 'live') liveRouteAction = planned.action;
     if (alternativeReason !== undefined && planned.reason === undefined) planned.reason = alternativeReason;
     if (
       wanted.sticky === 'branch' &&
@@ -166,7 +180,7 @@ export function planDeployRoutes(input: PlanDeployRoutesInput): RoutePlan {
     environmentId,
     deploymentId,
     changes,
-    setLive: isProduction && !input.pinned && !liveSkippedAsOlder,
+    setLive: isProduction && !input.pinned && liveRouteAction !== 'skip',
     notes,
   };
 }

@@ -8,12 +8,12 @@ import type { EngineSettings } from '../../src/engine/engine-deps';
 import { createEngine, Engine } from '../../src/engine/engine';
 import { operationJobId, stepJobId } from '../../src/engine/queue-names';
 import { reconcileOnce, ReconcileReport } from '../../src/engine/reconciler';
-import { COMPENSATE_STEP, DEPLOY_STEPS, ROUTING_STEPS, SWITCH_STEPS } from '../../src/engine/step-names';
+import { COMPENSATE_STEP, DEPLOY_STEPS, ROUTING_STEPS, SWITCH_STEPS, UndoStep } from '../../src/engine/step-names';
 import { createKraneClient, KraneClient } from '../../src/krane/client';
 import { silentLogger } from '../../src/logger';
 import { createDeploy } from '../../src/operations/create-deploy';
 import { DeployRequest } from '../../src/operations/deploy-request';
-import { requestSwitch } from '../../src/operations/request-switch';
+import { requestSwitch, requestUndo } from '../../src/operations/request-switch';
 import { HELLO_API } from '../support/engine-harness';
 import { OwnServices, startOwnServices } from '../support/own-services';
 import { seedProject } from '../support/seed';
@@ -40,6 +40,8 @@ export interface DurabilityBed {
   deploy(project: SeededProject, env?: Record<string, string>): Promise<{ deploymentId: string; operationId: string }>;
   /** A rollback or promote through the same request path as the API; returns the operation id. */
   switchTo(kind: 'rollback' | 'promote', project: SeededProject, targetDeploymentId: string): Promise<string>;
+  /** An undo of the project's last route change, through the same request path as the API; returns the operation id. */
+  undo(project: SeededProject): Promise<string>;
   /**
    * Waits (bounded) until none of the operations is queued or running, replacing worker processes that exited.
    * Database errors while PostgreSQL is down only mean "look again". With `reconcileEveryMs`, runs a reconciler pass that
@@ -84,7 +86,7 @@ export interface SettleOutcome {
 /** Every job an operation's flow can have (root, steps, compensation), by step name; absent ones are undefined. */
 async function jobsOf(engine: Engine, op: { id: string; kind: string }): Promise<{ name: string; job: Job | undefined }[]> {
   const { queues } = engine.deps;
-  const steps = op.kind === 'deploy' ? [...DEPLOY_STEPS, COMPENSATE_STEP] : [...SWITCH_STEPS];
+  const steps = op.kind === 'deploy' ? [...DEPLOY_STEPS, COMPENSATE_STEP] : op.kind === 'undo' ? [UndoStep.undoRoutes] : [...SWITCH_STEPS];
   return Promise.all([
     Job.fromId(queues.operations, operationJobId(op.id)).then((job) => ({ name: 'root', job })),
     ...steps.map((step) => Job.fromId(ROUTING_STEPS.has(step) ? queues.routing : queues.steps, stepJobId(op.id, step)).then((job) => ({ name: step, job }))),
@@ -148,6 +150,10 @@ export async function startDurabilityBed(options: { settings: Partial<EngineSett
         { workspaceId: project.workspace.id, requestedBy: 'durability-test' },
         { kind, projectId: project.project.id, targetDeploymentId },
       );
+      return operationId;
+    },
+    async undo(project) {
+      const { operationId } = await requestUndo(enqueueDeps, { workspaceId: project.workspace.id, requestedBy: 'durability-test' }, project.project.id);
       return operationId;
     },
     async reconcile(now) {

@@ -19,7 +19,8 @@ const tally = (values: string[]) => values.reduce<Record<string, number>>((acc, 
  * - a ready deployment was created in Krane exactly once and every step of its timeline succeeded;
  * - a failed or cancelled deployment is compensated and Krane no longer runs it (unless routes serve it);
  * - no deployment was ever created twice; no route points at a deployment that is not ready;
- * - each project's live pointer is the last route change's, points at a ready deployment and has routes.
+ * - each project's live pointer is the last route change's and points at a ready deployment;
+ * - each project has exactly one live route and it points at the live deployment, or no live route when nothing is live.
  */
 export async function inspectFinalState(bed: DurabilityBed, projectIds: string[]): Promise<FinalState> {
   const { prisma } = bed.db;
@@ -60,10 +61,17 @@ export async function inspectFinalState(bed: DurabilityBed, projectIds: string[]
     if ((last?.liveTo ?? null) !== project.liveDeploymentId) {
       violations.push(`project ${project.slug}: live pointer ${project.liveDeploymentId} but the last route change left ${last?.liveTo ?? null} live`);
     }
-    if (!project.liveDeploymentId) continue;
+    const liveRoutes = routes.filter((r) => r.projectId === projectId && r.sticky === 'live');
+    const describe = liveRoutes.map((r) => `${r.hostname} -> ${r.deploymentId}`).join(', ') || 'none';
+    if (!project.liveDeploymentId) {
+      if (liveRoutes.length) violations.push(`project ${project.slug}: nothing is live, but it has live routes: ${describe}`);
+      continue;
+    }
     const live = deployments.find((d) => d.id === project.liveDeploymentId);
     if (live?.status !== 'ready') violations.push(`project ${project.slug}: live deployment ${project.liveDeploymentId} is ${live?.status ?? 'unknown'}`);
-    if (!routes.some((r) => r.deploymentId === project.liveDeploymentId)) violations.push(`project ${project.slug}: no route points at its live deployment ${project.liveDeploymentId}`);
+    if (liveRoutes.length !== 1 || liveRoutes[0].deploymentId !== project.liveDeploymentId) {
+      violations.push(`project ${project.slug}: live deployment ${project.liveDeploymentId} needs exactly one live route on it; live routes: ${describe}`);
+    }
   }
 
   return {

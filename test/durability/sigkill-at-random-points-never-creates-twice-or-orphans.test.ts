@@ -1,4 +1,5 @@
 import type { EngineSettings } from '../../src/engine/engine-deps';
+import { TerminalError } from '../../src/errors';
 import { DurabilityBed, startDurabilityBed, until } from './durability-bed';
 import { inspectFinalState } from './final-state';
 
@@ -21,7 +22,7 @@ function random(seed: number) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('worker processes SIGKILLed at random points while deploys run', () => {
+describe('worker processes SIGKILLed at random points while deploys, undos, rollbacks and promotes run', () => {
   let bed: DurabilityBed | undefined;
   beforeAll(async () => {
     bed = await startDurabilityBed({ settings: SETTINGS, workers: 2, concurrency: 5 });
@@ -30,13 +31,42 @@ describe('worker processes SIGKILLed at random points while deploys run', () => 
     await bed?.close();
   }, 120_000);
 
-  it('never creates a deployment twice in Krane, compensates every failed deploy, and ends every operation', async () => {
+  it('never creates a deployment twice in Krane, compensates every failed deploy, ends every operation and keeps one live route per live pointer', async () => {
     const b = bed!;
     const { prisma } = b.db;
     const projects = await b.seedProjects(PROJECTS);
     const rnd = random(7);
 
-    // Deploys go in one after another while a random worker is SIGKILLed (and replaced) every 700 ms.
+    // Before any kill, two ready deployments per project, so the undos, rollbacks and promotes mixed in below always have
+    // a route change to undo and a ready deployment to switch to.
+    const before: { deploymentId: string; operationId: string }[] = [];
+    for (const p of projects) for (let i = 0; i < 2; i++) before.push(await b.deploy(p));
+    expect((await b.settle(before.map((d) => d.operationId), { timeoutMs: 90_000 })).unfinished).toEqual([]);
+    const others: { kind: string; operationId: string }[] = [];
+    const refusedAtRequest: string[] = [];
+    const mixIn = async (i: number) => {
+      const project = projects[i % PROJECTS];
+      if (i % 4 === 1) others.push({ kind: 'undo', operationId: await b.undo(project) });
+      if (i % 4 !== 3) return;
+      // Rollback to the oldest ready deployment that is not live, or promote the newest one.
+      const kind = i % 8 === 3 ? 'rollback' : 'promote';
+      const p = await prisma.project.findUniqueOrThrow({ where: { id: project.project.id } });
+      const target = await prisma.deployment.findFirst({
+        where: { projectId: project.project.id, environmentId: project.production.id, status: 'ready', ...(p.liveDeploymentId ? { id: { not: p.liveDeploymentId } } : {}) },
+        orderBy: { id: kind === 'rollback' ? 'asc' : 'desc' },
+      });
+      if (!target) return;
+      try {
+        others.push({ kind, operationId: await b.switchTo(kind, project, target.id) });
+      } catch (err) {
+        // The state moved between the look and the request (e.g. the target went live meanwhile): refused at once, as it should be.
+        if (!(err instanceof TerminalError)) throw err;
+        refusedAtRequest.push(`${kind}: ${err.code}`);
+      }
+    };
+
+    // Deploys go in one after another, with an undo or a rollback/promote after some, while a random worker is SIGKILLed
+    // (and replaced) every 700 ms.
     const started: { deploymentId: string; operationId: string; failing: boolean }[] = [];
     const killer = (async () => {
       for (let k = 0; k < KILLS; k++) {
@@ -48,14 +78,15 @@ describe('worker processes SIGKILLed at random points while deploys run', () => 
       const failing = FAILING.has(i);
       const created = await b.deploy(projects[i % PROJECTS], failing ? { FAIL_HEALTH: '1' } : {});
       started.push({ ...created, failing });
+      await mixIn(i);
       await sleep(400);
     }
     await killer;
     const killsEndedAt = Date.now();
-    const atLastKill = await prisma.operation.groupBy({ by: ['state'], _count: true, where: { id: { in: started.map((s) => s.operationId) } } });
+    const atLastKill = await prisma.operation.groupBy({ by: ['state'], _count: true, where: { id: { in: [...started, ...others].map((s) => s.operationId) } } });
 
     // Then the surviving workers and the reconciler (every 2 s) bring every operation to an end…
-    const operationIds = started.map((s) => s.operationId);
+    const operationIds = [...started.map((s) => s.operationId), ...others.map((o) => o.operationId)];
     const settled = await b.settle(operationIds, { timeoutMs: 120_000, reconcileEveryMs: 2_000 });
     if (!settled.settled) console.log(`unfinished operations:\n${(await Promise.all(settled.unfinished.map((id) => b.explain(id)))).join('\n')}\n${b.pool.output()}`);
     expect(settled.unfinished).toEqual([]);
@@ -86,6 +117,8 @@ describe('worker processes SIGKILLed at random points while deploys run', () => 
       `sigkill figures: ${JSON.stringify({
         deploys: DEPLOYS,
         failingByDesign: FAILING.size,
+        mixedIn: others.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.kind]: (acc[o.kind] ?? 0) + 1 }), {}),
+        refusedAtRequest,
         kills: b.pool.stats.killed,
         workerProcessesStarted: b.pool.stats.started,
         workerProcessesThatExitedOnTheirOwn: b.pool.stats.exitedOnTheirOwn.length,

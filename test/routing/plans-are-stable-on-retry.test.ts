@@ -1,6 +1,6 @@
 import { planDeployRoutes, type PlanDeployRoutesInput } from '../../src/routing/plan-deploy-routes';
 import { planSwitchRoutes } from '../../src/routing/plan-switch-routes';
-import { applyPlan, depId, OTHER_PROJECT, PREVIEW, PRODUCTION, PROJECT, previewHostnames, productionHostnames, route } from './route-fixtures';
+import { applyPlan, depId, OTHER_PROJECT, PREVIEW, PRODUCTION, PROJECT, previewHostnames, productionHostnames, route, switchTarget } from './route-fixtures';
 
 const scenarios: Array<[string, PlanDeployRoutesInput]> = [
   ['first production deploy', {
@@ -65,7 +65,7 @@ describe('a switch plan', () => {
       route('shop-production-acme.deploy.localhost', depId(7), 'environment'),
       route('www.shop.example', depId(7), 'custom'),
     ];
-    const input = { kind: 'rollback' as const, projectId: PROJECT, productionEnvironmentId: PRODUCTION, targetDeploymentId: depId(3), routes };
+    const input = { kind: 'rollback' as const, projectId: PROJECT, productionEnvironmentId: PRODUCTION, targetDeploymentId: depId(3), routes, target: switchTarget(depId(3), routes) };
     const first = planSwitchRoutes(input);
     expect(planSwitchRoutes(structuredClone(input))).toEqual(first);
     const afterApply = routes.map((r) => ({ ...r, deploymentId: first.find((c) => c.hostname === r.hostname)!.toDeploymentId }));

@@ -1,4 +1,5 @@
 import type { HostnameInput } from '../../src/routing/hostnames';
+import type { PlanDeployRoutesInput } from '../../src/routing/plan-deploy-routes';
 import type { ExistingRoute, RoutePlan } from '../../src/routing/route-types';
 
 export const PROJECT = 'prj_01hzzzzzzzpppppppppppppppp';
@@ -65,4 +66,9 @@ export function applyPlan(routes: ExistingRoute[], plan: RoutePlan): ExistingRou
 
 export function actions(plan: RoutePlan): Array<[string, string, string]> {
   return plan.changes.map((c) => [c.sticky, c.hostname, c.action]);
+}
+
+/** What planSwitchRoutes gets as `target`: the deploy-plan input of a production deployment, given the routes that exist. */
+export function switchTarget(deploymentId: string, existing: ExistingRoute[] = [], extra: Partial<HostnameInput> = {}): PlanDeployRoutesInput {
+  return { hostnames: productionHostnames(deploymentId, extra), projectId: PROJECT, environmentId: PRODUCTION, pinned: false, existing, customRoutes: [] };
 }
