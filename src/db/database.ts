@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { Client } from 'pg';
 import { applyMigrations } from './migrator';
-import { createPgPrisma, Db, PrismaClient } from './prisma';
+import { createPgPrisma, Db, PrismaClient, TRANSACTION_OPTIONS } from './prisma';
 import { pgliteRunner, pgRunner } from './sql-runner';
 
 /** An open database: the Prisma client plus what it takes to migrate and close it. */
@@ -45,7 +45,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
   const { PrismaPGlite } = await import('pglite-prisma-adapter');
   const pglite = new PGlite(dataDir);
   await pglite.waitReady;
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS });
   return {
     prisma,
     kind: 'pglite',
