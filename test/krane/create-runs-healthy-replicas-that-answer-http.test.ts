@@ -5,8 +5,6 @@ describe('creating a deployment of file:examples/hello-api with 2 replicas', () 
   let krane: EmbeddedKrane;
 
   beforeAll(async () => {
-    // Default health-check interval (200 ms): the first get, a loopback round trip after create, comes long before
-    // a second check could have passed, so `pending` is what it must see.
     krane = await startEmbeddedKrane({ rootDir: REPO_ROOT });
   });
 
@@ -15,7 +13,9 @@ describe('creating a deployment of file:examples/hello-api with 2 replicas', () 
   });
 
   it('reports the instances pending, then running at distinct addresses that answer as that deployment', async () => {
-    const spec = helloSpec('dep_two_replicas', { replicas: 2, env: { VERSION: '2.3.4' } });
+    // The app fails its health check for its first 3 s, so the first get sees the instances before they are healthy
+    // however slow the machine is (a timing guess here failed under load).
+    const spec = helloSpec('dep_two_replicas', { replicas: 2, env: { VERSION: '2.3.4', HEALTHY_AFTER_MS: '3000' } });
 
     expect(await krane.client.create(spec)).toEqual({ alreadyExisted: false });
 
