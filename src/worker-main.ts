@@ -46,8 +46,14 @@ async function main(): Promise<void> {
   const redis = new IORedis(config.REDIS_URL!, { maxRetriesPerRequest: null });
   health.watchRedisConnection(redis);
   shutdown.add('redis connection', () => quitRedis(redis), 1_000);
-  const stopProbes = health.startProbes({ database: () => db.ping() });
-  shutdown.add('health probes', stopProbes);
+  // Probes on a connection of their own that never queues: a command waiting for Redis would hide the outage.
+  const probe = new IORedis(config.REDIS_URL!, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectionName: 'deployflow:health-probe' });
+  health.watchRedisConnection(probe);
+  const stopProbes = health.startProbes({ redis: () => probe.ping(), database: () => db.ping() });
+  shutdown.add('health probes', () => {
+    stopProbes();
+    probe.disconnect();
+  });
   const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger, health };
   const krane = createKraneClient(config.KRANE_URL!, { token: config.KRANE_TOKEN! });
   shutdown.add('krane client', () => krane.close());

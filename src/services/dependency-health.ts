@@ -33,9 +33,15 @@ function firstLine(err: unknown): string {
  * The one place that says whether Redis and the database are reachable. Every connection reports to it, and it logs
  * only changes of state: one structured line when a dependency goes down and one when it is back, however many
  * connections fail and however often they retry in between (ioredis reconnects every few hundred ms).
+ *
+ * Where a probe is registered (`startProbes`), the probe decides: a report from a connection (an error, a `ready`)
+ * only makes it look now. Connections disagree around every change (one is `ready` again while another still reports
+ * the refusal it met a moment before), and a state taken from whichever spoke last flapped down/up/down/up.
  */
 export class DependencyHealth {
   private readonly states = new Map<Dependency, DependencyState>();
+  private readonly probes = new Map<Dependency, () => void>();
+  private readonly lastError = new Map<Dependency, string>();
 
   /** `targets`: what each dependency is, for the log lines (URLs already redacted). */
   constructor(
@@ -43,23 +49,19 @@ export class DependencyHealth {
     private readonly targets: Partial<Record<Dependency, string>> = {},
   ) {}
 
+  /** A client met a failure talking to the dependency. */
   reportDown(dependency: Dependency, err: unknown): void {
-    const state = this.stateOf(dependency);
-    if (state.up === false) return;
-    state.up = false;
-    state.since = Date.now();
-    this.logger.warn('dependency unreachable', { dependency, target: this.targets[dependency], error: firstLine(err) });
+    this.lastError.set(dependency, firstLine(err));
+    const confirm = this.probes.get(dependency);
+    if (confirm) confirm();
+    else this.markDown(dependency, err);
   }
 
+  /** A client reached the dependency again. */
   reportUp(dependency: Dependency): void {
-    const state = this.stateOf(dependency);
-    if (state.up === true) return;
-    const wasDown = state.up === false;
-    state.up = true;
-    if (wasDown) {
-      this.logger.info('dependency reachable again', { dependency, target: this.targets[dependency], downForMs: Date.now() - state.since });
-    }
-    state.since = Date.now();
+    const confirm = this.probes.get(dependency);
+    if (confirm) confirm();
+    else this.markUp(dependency);
   }
 
   isDown(dependency: Dependency): boolean {
@@ -84,21 +86,22 @@ export class DependencyHealth {
   }
 
   /**
-   * Probes each dependency every `everyMs` (a probe slower than `timeoutMs` counts as down): the way an outage that
-   * no connection notices (an idle pool, a quiet database) is still logged, and the way recovery is noticed.
+   * Probes each dependency every `everyMs`, and at once when a client reports a change (a probe slower than `timeoutMs`
+   * counts as down): the probe's answer is the state. It is also how an outage that no connection notices (an idle
+   * pool, a quiet database) is still logged, and how recovery is noticed.
    */
-  startProbes(probes: Partial<Record<Dependency, () => Promise<unknown>>>, everyMs = 2_000, timeoutMs = 2_000): () => void {
+  startProbes(probes: Partial<Record<Dependency, () => Promise<unknown>>>, everyMs = 2_000, timeoutMs = 5_000): () => void {
     const inFlight = new Set<Dependency>();
     const probeOnce = (dependency: Dependency, probe: () => Promise<unknown>) => {
       if (inFlight.has(dependency)) return;
       inFlight.add(dependency);
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => reject(new Error(this.lastError.get(dependency) ?? `no answer within ${timeoutMs} ms`)), timeoutMs);
       });
       const work = probe();
       Promise.race([work, timeout])
-        .then(() => this.reportUp(dependency), (err: unknown) => this.reportDown(dependency, err))
+        .then(() => this.markUp(dependency), (err: unknown) => this.markDown(dependency, err))
         .finally(() => clearTimeout(timer));
       // A probe that hangs (a black-holed host) is not stacked with more of the same: the next one waits for it.
       work.then(
@@ -106,12 +109,37 @@ export class DependencyHealth {
         () => inFlight.delete(dependency),
       );
     };
-    const tick = () => {
-      for (const [dependency, probe] of Object.entries(probes) as [Dependency, () => Promise<unknown>][]) probeOnce(dependency, probe);
-    };
-    const interval = setInterval(tick, everyMs);
+    const entries = Object.entries(probes) as [Dependency, () => Promise<unknown>][];
+    for (const [dependency, probe] of entries) this.probes.set(dependency, () => probeOnce(dependency, probe));
+    const interval = setInterval(() => {
+      for (const [dependency, probe] of entries) probeOnce(dependency, probe);
+    }, everyMs);
     interval.unref();
-    return () => clearInterval(interval);
+    return () => {
+      clearInterval(interval);
+      for (const [dependency] of entries) this.probes.delete(dependency);
+    };
+  }
+
+  private markDown(dependency: Dependency, err: unknown): void {
+    const state = this.stateOf(dependency);
+    if (state.up === false) return;
+    state.up = false;
+    state.since = Date.now();
+    // What a client met (e.g. ECONNREFUSED) says more than the probe's own failure.
+    this.logger.warn('dependency unreachable', { dependency, target: this.targets[dependency], error: this.lastError.get(dependency) ?? firstLine(err) });
+  }
+
+  private markUp(dependency: Dependency): void {
+    const state = this.stateOf(dependency);
+    if (state.up === true) return;
+    const wasDown = state.up === false;
+    state.up = true;
+    this.lastError.delete(dependency);
+    if (wasDown) {
+      this.logger.info('dependency reachable again', { dependency, target: this.targets[dependency], downForMs: Date.now() - state.since });
+    }
+    state.since = Date.now();
   }
 
   private stateOf(dependency: Dependency): DependencyState {
