@@ -1,9 +1,9 @@
 import { CancelledError } from '../src/engine/step-errors';
-import { routingStep } from '../src/engine/routing-step';
+import { routingStep } from '../src/routing/routing-step';
 import { DeployStep } from '../src/engine/step-names';
-import { planDeployment } from '../src/route-changes/deploy-plan-input';
-import type { AppliedRoute } from '../src/route-changes/route-change-types';
-import type { RoutePlan } from '../src/routing/route-types';
+import { planDeployment } from '../src/routing/plans/deploy-plan-input';
+import type { AppliedRoute } from '../src/routing/changes/route-change-types';
+import type { RoutePlan } from '../src/routing/plans/route-types';
 
 export interface AssignResult {
   sequence: number;

@@ -1,7 +1,7 @@
 import type { StepModule } from '../src/engine/step-module';
 import { DeployStep } from '../src/engine/step-names';
-import { planDeployment } from '../src/route-changes/deploy-plan-input';
-import type { RoutePlan } from '../src/routing/route-types';
+import { planDeployment } from '../src/routing/plans/deploy-plan-input';
+import type { RoutePlan } from '../src/routing/plans/route-types';
 
 /**
  * Computes the deployment's hostnames and which routes move to it (SPEC §4.1, §4.2). Pure computation over the

@@ -1,10 +1,10 @@
-import { routingStep } from '../src/engine/routing-step';
+import { routingStep } from '../src/routing/routing-step';
 import { SwitchStep } from '../src/engine/step-names';
-import { CLEARED_PIN, type AppliedRoute } from '../src/route-changes/route-change-types';
+import { CLEARED_PIN, type AppliedRoute } from '../src/routing/changes/route-change-types';
 import { checkSwitchPreconditions } from '../src/operations/switch-preconditions';
-import { loadDeployPlanInput } from '../src/route-changes/deploy-plan-input';
-import { LiveHostnameUnavailableError } from '../src/routing/live-hostname-unavailable-error';
-import { missingProductionRoutes, planSwitchRoutes } from '../src/routing/plan-switch-routes';
+import { loadDeployPlanInput } from '../src/routing/plans/deploy-plan-input';
+import { LiveHostnameUnavailableError } from '../src/routing/plans/live-hostname-unavailable-error';
+import { missingProductionRoutes, planSwitchRoutes } from '../src/routing/plans/plan-switch-routes';
 
 export interface SwitchResult {
   sequence: number;

@@ -1,7 +1,7 @@
 import { TerminalError } from '../src/errors';
-import { routingStep } from '../src/engine/routing-step';
+import { routingStep } from '../src/routing/routing-step';
 import { UndoStep } from '../src/engine/step-names';
-import type { AppliedRoute, StoredRouteChange } from '../src/route-changes/route-change-types';
+import type { AppliedRoute, StoredRouteChange } from '../src/routing/changes/route-change-types';
 
 export interface UndoResult {
   sequence: number;

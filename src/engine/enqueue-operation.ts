@@ -4,7 +4,7 @@ import { buildRollbackFlow } from '../../flows/rollback';
 import { buildUndoFlow } from '../../flows/undo';
 import type { Operation } from '../generated/prisma/client';
 import type { EngineDeps } from './engine-deps';
-import { ProjectTurns } from '../route-changes/project-turn';
+import { ProjectTurns } from '../routing/turns/project-turns';
 import { stepJobId } from './queue-names';
 import { DEPLOY_STEPS, routingStepOf, SWITCH_STEPS, UndoStep } from './step-names';
 import { stepRecords } from './step-records';

@@ -4,7 +4,7 @@ import { ACTIVE_STATUSES, transitionDeployment } from './deployment-status';
 import type { OperationJobData } from './job-data';
 import { operationOutcome } from './operation-completion';
 import { finishOperation } from './operation-state';
-import { releaseRoutingTurn } from './routing-turn';
+import { releaseRoutingTurn } from '../routing/turns/routing-turn';
 import { stepRecords } from './step-records';
 import { CancelledError } from './step-errors';
 import { enqueueCompensation } from './compensation';

@@ -1,5 +1,5 @@
 import type { GatewayService } from '../../src/gateway';
-import { routesVersionKey } from '../../src/gateway/route-events';
+import { routesVersionKey } from '../../src/routing/publication/route-publication';
 import { BlueGreen, eventually, openBlueGreenWorld, RoutingWorld, send, Upstream } from './gateway-fixture';
 
 describe('gateway: a lost route message heals', () => {

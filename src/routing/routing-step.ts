@@ -1,10 +1,10 @@
 import { Job } from 'bullmq';
-import { publishRouteChange } from '../gateway/route-events';
-import { applyRouteChange, RouteChangeRecord, StaleFenceError } from '../route-changes/apply-route-change';
-import type { RouteDecision, RoutingTx } from '../route-changes/route-change-types';
-import { ProjectTurns } from '../route-changes/project-turn';
-import { wakeRoutingJob } from './routing-turn';
-import type { StepModule, StepRun } from './step-module';
+import { publishRouteChange } from './publication/route-publication';
+import { applyRouteChange, RouteChangeRecord, StaleFenceError } from './changes/apply-route-change';
+import type { RouteDecision, RoutingTx } from './changes/route-change-types';
+import { ProjectTurns } from './turns/project-turns';
+import { wakeRoutingJob } from './turns/routing-turn';
+import type { StepModule, StepRun } from '../engine/step-module';
 import { traceRouting } from './routing-trace';
 
 export interface RoutingStepDefinition<Output> {

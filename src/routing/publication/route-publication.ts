@@ -1,6 +1,8 @@
+import path from 'node:path';
 import IORedis, { Redis } from 'ioredis';
 import { z } from 'zod';
-import { Logger, silentLogger } from '../logger';
+import { LuaScript } from '../../redis/lua-script';
+import { Logger, silentLogger } from '../../logger';
 
 /** One hostname's new owner; `deploymentId: null` means the route was removed. */
 export interface RouteAssignment {
@@ -27,14 +29,8 @@ export function routesVersionKey(prefix: string): string {
   return `${prefix}:routes:version`;
 }
 
-// INCR and PUBLISH in one script: two publishers can never send their versions out of order, so a subscriber
-// only ever sees a gap when a message was really lost. The version is spliced into the payload as text
-// (cjson would turn an empty `routes` array into an object).
-const PUBLISH_SCRIPT = `
-local version = redis.call('INCR', KEYS[1])
-redis.call('PUBLISH', ARGV[1], '{"version":' .. version .. ',' .. string.sub(ARGV[2], 2))
-return version
-`;
+// INCR and PUBLISH in one step (see the script): versions reach subscribers in order.
+const PUBLISH = new LuaScript<number>('deployflowPublishRouteChange', path.join(__dirname, 'publish-route-change.lua'), 1);
 
 /**
  * Takes the next global route version and publishes the change with it. Call it only after the change committed:
@@ -45,8 +41,7 @@ export async function publishRouteChange(redis: Redis, prefix: string, change: R
     projectId: change.projectId,
     routes: change.routes.map((r) => ({ hostname: r.hostname, deploymentId: r.deploymentId })),
   });
-  const version = await redis.eval(PUBLISH_SCRIPT, 1, routesVersionKey(prefix), routesChannel(prefix), payload);
-  return Number(version);
+  return Number(await PUBLISH.run(redis, [routesVersionKey(prefix)], [routesChannel(prefix), payload]));
 }
 
 /** The version of the last published change; 0 when nothing was ever published. */

@@ -1,4 +1,4 @@
-import { UnprocessableError } from '../errors';
+import { UnprocessableError } from '../../errors';
 
 /**
  * A rollback or promote whose target would need a new live route (production has none) that cannot be made: its

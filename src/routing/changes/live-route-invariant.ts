@@ -1,4 +1,4 @@
-import { TerminalError } from '../errors';
+import { TerminalError } from '../../errors';
 import type { LiveIfRouted, RoutingTx } from './route-change-types';
 
 export interface LiveRoute {

@@ -1,7 +1,7 @@
-import type { Db } from '../db/prisma';
-import { planDeployRoutes, routeLookupHostnames, type PlanDeployRoutesInput } from '../routing/plan-deploy-routes';
-import type { ExistingRoute, RoutePlan } from '../routing/route-types';
-import type { RoutingTx } from './route-change-types';
+import type { Db } from '../../db/prisma';
+import { planDeployRoutes, routeLookupHostnames, type PlanDeployRoutesInput } from './plan-deploy-routes';
+import type { ExistingRoute, RoutePlan } from './route-types';
+import type { RoutingTx } from '../changes/route-change-types';
 
 type Reader = Db | RoutingTx;
 

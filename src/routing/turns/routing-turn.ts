@@ -1,9 +1,9 @@
 import { Job } from 'bullmq';
-import { ProjectTurns } from '../route-changes/project-turn';
-import type { EngineDeps } from './engine-deps';
-import type { OperationJobData } from './job-data';
-import { stepJobId } from './queue-names';
-import { routingStepOf } from './step-names';
+import { ProjectTurns } from './project-turns';
+import type { EngineDeps } from '../../engine/engine-deps';
+import type { OperationJobData } from '../../engine/job-data';
+import { stepJobId } from '../../engine/queue-names';
+import { routingStepOf } from '../../engine/step-names';
 
 /** The next job of the project is probably sleeping between looks at its turn: wake it now. */
 export async function wakeRoutingJob(deps: EngineDeps, jobId: string): Promise<void> {

@@ -1,6 +1,6 @@
-import type { Db } from '../db/prisma';
-import { RetryableError } from '../errors';
-import { newId } from '../ids';
+import type { Db } from '../../db/prisma';
+import { RetryableError } from '../../errors';
+import { newId } from '../../ids';
 import { assertLiveRouteMatches, liveRoutesOf, resolveLivePointer } from './live-route-invariant';
 import type { AppliedRoute, RouteChangeRequest, RoutingTx, StoredRouteChange } from './route-change-types';
 

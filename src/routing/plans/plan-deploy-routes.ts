@@ -1,4 +1,4 @@
-import { collisionHostname, generatedHostnames, type GeneratedHostname, type HostnameInput } from './hostnames';
+import { collisionHostname, generatedHostnames, type GeneratedHostname, type HostnameInput } from '../hostnames/hostnames';
 import type { ExistingRoute, RouteChangePlan, RoutePlan, RouteSticky } from './route-types';
 
 export interface PlanDeployRoutesInput {

@@ -1,5 +1,5 @@
-import { TerminalError } from '../errors';
-import type { RouteSticky } from './route-types';
+import { TerminalError } from '../../errors';
+import type { RouteSticky } from '../plans/route-types';
 import { fitLabel, MAX_LABEL_LENGTH, slugify, stableHash } from './slug';
 
 export interface HostnameInput {

@@ -1,4 +1,4 @@
-import type { RouteSticky } from '../routing/route-types';
+import type { RouteSticky } from '../plans/route-types';
 
 /** One route change as recorded in RouteChange.changes — what an undo reads. */
 export interface AppliedRoute {
@@ -40,7 +40,7 @@ export interface LiveIfRouted {
   ifLiveRouteOn: string;
 }
 
-export type RoutingTx = Parameters<Parameters<import('../db/prisma').Db['$transaction']>[0]>[0];
+export type RoutingTx = Parameters<Parameters<import('../../db/prisma').Db['$transaction']>[0]>[0];
 
 /** The rollback pin of a project (SPEC §2); stored before each change so an undo can restore it. */
 export interface PinState {
