@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { FlowProducer, Job, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { buildOperationFlow } from '../flows/operation-flow';
-import type { EngineSettings } from '../src/engine/engine-deps';
+import type { Settings } from '../src/app/settings';
 import type { OperationJobData, StepResult } from '../src/engine/job-data';
 import { QueueName } from '../src/engine/queue-names';
 import { CompletionWatch } from './completion-watch';
@@ -22,7 +22,7 @@ export interface BareFlows {
   close(): Promise<void>;
 }
 
-export type BareFlowSettings = Pick<EngineSettings, 'stepAttempts' | 'backoffMs' | 'lockDurationMs' | 'stalledIntervalMs'>;
+export type BareFlowSettings = Pick<Settings, 'stepAttempts' | 'backoffMs' | 'lockDurationMs' | 'stalledIntervalMs'>;
 
 /**
  * The baseline: the very same FlowJob the engine enqueues (`buildOperationFlow`: root in `operations`, a nested

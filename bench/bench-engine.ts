@@ -1,5 +1,5 @@
 import type { Db } from '../src/db/prisma';
-import type { Engine } from '../src/engine/engine';
+import type { DeployflowEngine } from '../src/app/deployflow-engine';
 import type { EmbeddedKrane } from '../src/krane/embedded';
 import type { Caller } from '../src/operations/caller';
 import type { CompletionWatch, WaitOptions } from './completion-watch';
@@ -8,7 +8,7 @@ import type { BenchWorkspace } from './seed';
 /** The real control plane under test: engine with workers in this process, embedded Krane, one workspace. */
 export interface BenchEngine {
   prisma: Db;
-  engine: Engine;
+  engine: DeployflowEngine;
   krane: EmbeddedKrane;
   /** On the engine's `operations` worker: the root job completes right after the operation row became `succeeded`. */
   watch: CompletionWatch;

@@ -10,7 +10,7 @@ import { ConfigError, loadConfig } from '../src/config';
 import type { AppContext } from '../src/context';
 import { openPostgres } from '../src/db/database';
 import { defaultEngineSettings } from '../src/engine/engine-deps';
-import { createEngine } from '../src/engine/engine';
+import { createDeployflowEngine } from '../src/app/deployflow-engine';
 import { createLogger } from '../src/logger';
 
 /** Exit statuses: every line accepted / some line rejected / nothing run (usage, configuration, connection). */
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   }
 
   const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger };
-  const engine = createEngine(ctx, kraneNotUsedByScript, {}, config.REDIS_URL);
+  const engine = createDeployflowEngine(ctx, kraneNotUsedByScript, {}, config.REDIS_URL);
   const settings = defaultEngineSettings(config);
   const lines = readBulkLines(content);
   const report = await runBulk({ prisma: db.prisma, enqueue: engine.enqueue, openapiLimits: { timeoutMs: settings.instanceHttpTimeoutMs, maxBytes: settings.openapiMaxBytes } }, lines, {

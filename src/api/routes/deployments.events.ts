@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { allow, workspaceCaller } from '../../auth/permissions';
-import { TERMINAL_STATUSES } from '../../engine/deployment-status';
+import { TERMINAL_STATUSES } from '../../deployments/deployment-status';
 import { UNFINISHED_STATES } from '../../operations/wait-for-operation';
 import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
 import { STEP_ORDER, stepView } from '../schemas/step';

@@ -8,7 +8,7 @@ import type { ControlPlaneContext } from '../../context';
 export function enqueueLaterIfDown(ctx: ControlPlaneContext): (operationId: string) => Promise<void> {
   return async (operationId) => {
     try {
-      await ctx.engine.enqueue(operationId);
+      await ctx.operations.enqueue(operationId);
     } catch (err) {
       ctx.logger.warn('could not enqueue an operation now; the reconciler will', { operationId, error: err instanceof Error ? err.message : String(err) });
     }

@@ -3,6 +3,7 @@ import { RetryableError } from '../../errors';
 import { newId } from '../../ids';
 import { assertLiveRouteMatches, liveRoutesOf, resolveLivePointer } from './live-route-invariant';
 import type { AppliedRoute, RouteChangeRequest, RoutingTx, StoredRouteChange } from './route-change-types';
+import { readStoredRouteChange } from './stored-route-change';
 
 export interface RouteChangeRecord {
   id: string;
@@ -56,7 +57,7 @@ export async function applyRouteChange(prisma: Db, request: RouteChangeRequest):
       const fenced = await tx.$executeRaw`UPDATE "Project" SET "routingFence" = ${request.fence} WHERE "id" = ${request.projectId} AND "routingFence" <= ${request.fence}`;
       const existing = await tx.routeChange.findUnique({ where: { operationId: request.operationId } });
       if (existing) {
-        const stored = existing.changes as unknown as StoredRouteChange;
+        const stored = readStoredRouteChange(existing.changes, existing.sequence);
         return { id: existing.id, sequence: existing.sequence, changes: stored.applied, notes: stored.notes, liveFrom: existing.liveFrom, liveTo: existing.liveTo, replayed: true };
       }
       if (fenced === 0) throw new StaleFenceError(request.projectId, request.fence);

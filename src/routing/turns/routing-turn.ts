@@ -1,14 +1,11 @@
-import { Job } from 'bullmq';
+import type { EngineContext } from '../../engine/engine-context';
+import type { EngineQueues } from '../../engine/queues';
 import { ProjectTurns } from './project-turns';
-import type { EngineDeps } from '../../engine/engine-deps';
-import type { OperationJobData } from '../../engine/job-data';
-import { stepJobId } from '../../engine/queue-names';
-import { routingStepOf } from '../../engine/step-names';
 
 /** The next job of the project is probably sleeping between looks at its turn: wake it now. */
-export async function wakeRoutingJob(deps: EngineDeps, jobId: string): Promise<void> {
+export async function wakeRoutingJob(queues: EngineQueues, jobId: string): Promise<void> {
   try {
-    const job = await Job.fromId(deps.queues.routing, jobId);
+    const job = await queues.routing.getJob(jobId);
     if (job && (await job.isDelayed())) await job.promote();
   } catch {
     // It woke up by itself meanwhile: nothing to do.
@@ -19,13 +16,10 @@ export async function wakeRoutingJob(deps: EngineDeps, jobId: string): Promise<v
  * An operation that ends for good gives up its place in the project's routing order, whether its routing step held the
  * turn (it failed during its run) or was still waiting (an earlier step failed), and wakes whoever is served next.
  */
-export async function releaseRoutingTurn(deps: EngineDeps, data: OperationJobData): Promise<void> {
-  const routing = routingStepOf(data.kind);
-  if (!routing) return;
-  const turns = new ProjectTurns(deps.redis, deps.queues.prefix);
-  const jobId = stepJobId(data.operationId, routing);
-  const ticket = await turns.peek(data.projectId, jobId);
+export async function releaseRoutingTurn(engine: Pick<EngineContext, 'redis' | 'queues'>, projectId: string, jobId: string): Promise<void> {
+  const turns = new ProjectTurns(engine.redis, engine.queues.prefix);
+  const ticket = await turns.peek(projectId, jobId);
   if (ticket === undefined) return;
-  const next = await turns.finish(data.projectId, jobId, ticket);
-  if (next) await wakeRoutingJob(deps, next);
+  const next = await turns.finish(projectId, jobId, ticket);
+  if (next) await wakeRoutingJob(engine.queues, next);
 }

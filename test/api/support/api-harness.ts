@@ -11,6 +11,7 @@ import { createTestDatabase, TestDatabase } from '../../support/test-database';
 import { EngineHarness, EngineHarnessOptions, startEngineHarness } from '../../support/engine-harness';
 import { testRedis } from '../../support/test-redis';
 import { createIdleEngine } from './idle-engine';
+import type { EngineQueues } from '../../../src/engine/queues';
 
 export interface CallOptions {
   key?: string;
@@ -40,6 +41,8 @@ export interface WorkspaceKeys {
 export interface ApiHarness {
   app: ApiApp;
   ctx: ControlPlaneContext;
+  /** The engine's queues (the dashboard shows them). */
+  queues: EngineQueues;
   db: TestDatabase;
   redis: Redis;
   rootKey: string;
@@ -58,9 +61,10 @@ export async function startApiHarness(options: { env?: Record<string, string> } 
   const redis = testRedisInfo.connect();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', QUEUE_PREFIX: `{${testRedisInfo.prefix}}`, REDIS_URL: testRedisInfo.url, ...options.env });
   const base = { config, db, prisma: db.prisma, redis, logger: silentLogger };
-  const ctx: ControlPlaneContext = { ...base, engine: createIdleEngine(base) };
-  return buildHarness(ctx, db, async () => {
-    await ctx.engine.close();
+  const idle = createIdleEngine(base);
+  const ctx: ControlPlaneContext = { ...base, operations: idle.producer };
+  return buildHarness(ctx, idle.context.queues, db, async () => {
+    await idle.close();
     redis.disconnect();
     await db.drop();
   });
@@ -72,12 +76,12 @@ export async function startApiHarness(options: { env?: Record<string, string> } 
  */
 export async function startApiHarnessWithEngine(options: EngineHarnessOptions = {}): Promise<ApiHarness & { engine: EngineHarness }> {
   const engine = await startEngineHarness(options);
-  const ctx: ControlPlaneContext = { ...engine.ctx, engine: engine.engine };
-  const harness = await buildHarness(ctx, engine.db, () => engine.close());
+  const ctx: ControlPlaneContext = { ...engine.ctx, operations: engine.engine.producer };
+  const harness = await buildHarness(ctx, engine.engine.deps.queues, engine.db, () => engine.close());
   return { ...harness, engine };
 }
 
-async function buildHarness(ctx: ControlPlaneContext, db: TestDatabase, close: () => Promise<void>): Promise<ApiHarness> {
+async function buildHarness(ctx: ControlPlaneContext, queues: EngineQueues, db: TestDatabase, close: () => Promise<void>): Promise<ApiHarness> {
   const app = createApiApp(ctx);
   const root = await ensureRootKey(db.prisma);
   if (!root.key) throw new Error('expected a fresh database to mint a root key');
@@ -109,7 +113,7 @@ async function buildHarness(ctx: ControlPlaneContext, db: TestDatabase, close: (
     return { workspaceId: ws.id, slug: s, admin: await make('admin'), deployer: await make('deployer'), viewer: await make('viewer') };
   };
 
-  return { app, ctx, db, redis: ctx.redis, rootKey: root.key, call, workspace, close };
+  return { app, ctx, queues, db, redis: ctx.redis, rootKey: root.key, call, workspace, close };
 }
 
 /** Every string value anywhere in the database's tables, for "no plaintext key is stored" checks. */

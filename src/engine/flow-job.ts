@@ -1,8 +1,8 @@
 import type { FlowJob, JobsOptions } from 'bullmq';
-import type { EngineSettings } from '../src/engine/engine-deps';
-import type { OperationJobData, StepJobData } from '../src/engine/job-data';
-import { operationJobId, QueueName, stepJobId } from '../src/engine/queue-names';
-import { ROUTING_STEPS } from '../src/engine/step-names';
+import type { AnyFlow } from './define-flow';
+import type { OperationJobData, StepJobFields } from './job-data';
+import { operationJobId, QueueName, stepJobId } from './queue-names';
+import type { EngineSettings } from './settings';
 
 const KEEP = { removeOnComplete: { age: 7 * 24 * 3600, count: 50_000 }, removeOnFail: { age: 30 * 24 * 3600 } };
 
@@ -19,17 +19,18 @@ function stepOptions(operationId: string, step: string, settings: Pick<EngineSet
 
 /**
  * One operation as one BullMQ flow (SPEC §5): a root job in `operations` whose children are the steps as a nested
- * chain — the first step is the deepest child and runs first; each step's parent is the step after it.
- * Job ids are `<operation>.<step>`: enqueuing the same operation again is a no-op.
+ * chain — the first step is the deepest child and runs first; each step's parent is the step after it; each step on
+ * the queue its flow places it on. Job ids are `<operation>.<step>`: enqueuing the same operation again is a no-op.
  */
-export function buildOperationFlow(data: OperationJobData, steps: readonly string[], settings: Pick<EngineSettings, 'stepAttempts' | 'backoffMs'>): FlowJob {
+export function buildFlowJob(flow: AnyFlow, data: OperationJobData, settings: Pick<EngineSettings, 'stepAttempts' | 'backoffMs'>): FlowJob {
   let chain: FlowJob | undefined;
-  steps.forEach((step, position) => {
+  flow.steps.forEach(({ step, queue }, position) => {
+    const fields: StepJobFields = { step: step.name, position };
     const job: FlowJob = {
-      name: step,
-      queueName: ROUTING_STEPS.has(step) ? QueueName.routing : QueueName.steps,
-      data: { ...data, step, position } satisfies StepJobData,
-      opts: stepOptions(data.operationId, step, settings),
+      name: step.name,
+      queueName: queue,
+      data: { ...data, ...fields },
+      opts: stepOptions(data.operationId, step.name, settings),
       children: chain ? [chain] : undefined,
     };
     chain = job;

@@ -1,5 +1,9 @@
+import type { Db } from '../db/prisma';
+import type { KraneClient } from '../krane/client';
 import type { KraneDeploymentRef } from '../krane/types';
-import type { EngineDeps } from './engine-deps';
+import type { Logger } from '../logger';
+
+type OrphanDeps = { prisma: Db; krane: KraneClient; logger: Logger };
 
 const BATCH = 500;
 
@@ -10,7 +14,7 @@ const BATCH = 500;
  * whose instances outlive them can list what they run (docker); for others (`list` absent or UNIMPLEMENTED) this
  * does nothing. Returns `namespace/deploymentId` of each deployment removed.
  */
-export async function removeKraneOrphans(deps: EngineDeps): Promise<string[]> {
+export async function removeKraneOrphans(deps: OrphanDeps): Promise<string[]> {
   const listed = deps.krane.list ? await deps.krane.list() : undefined;
   if (!listed?.length) return [];
   const removed: string[] = [];
@@ -21,7 +25,7 @@ export async function removeKraneOrphans(deps: EngineDeps): Promise<string[]> {
         await deps.krane.delete(orphan.namespace, orphan.deploymentId);
         removed.push(`${orphan.namespace}/${orphan.deploymentId}`);
       } catch (err) {
-        deps.logger.warn('reconciler could not remove an orphaned Krane deployment', { ...orphan, error: (err as Error).message });
+        deps.logger.warn('reconciler could not remove an orphaned Krane deployment', { ...orphan, error: err instanceof Error ? err.message : String(err) });
       }
     }
   }
@@ -29,7 +33,7 @@ export async function removeKraneOrphans(deps: EngineDeps): Promise<string[]> {
   return removed;
 }
 
-async function orphansAmong(deps: EngineDeps, listed: KraneDeploymentRef[]): Promise<KraneDeploymentRef[]> {
+async function orphansAmong(deps: OrphanDeps, listed: KraneDeploymentRef[]): Promise<KraneDeploymentRef[]> {
   const ids = [...new Set(listed.map((d) => d.deploymentId))];
   const rows = await deps.prisma.deployment.findMany({
     where: { id: { in: ids } },

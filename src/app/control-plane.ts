@@ -1,27 +1,27 @@
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import IORedis from 'ioredis';
-import { createApiApp } from './api/app';
-import { ensureRootKey } from './auth/api-key';
-import type { Config } from './config';
-import type { AppContext, ControlPlaneContext } from './context';
-import { Database, openPglite, openPostgres } from './db/database';
-import { createEngine } from './engine/engine';
-import { restoreRoutedInstances } from './engine/restore-instances';
-import { startGatewayService } from './gateway';
-import { startGrpcServer } from './grpc';
-import { createKraneClient } from './krane/client';
-import { DriverUnavailableError } from './krane/driver';
-import { createKraneDriver } from './krane/drivers/create-driver';
-import { startEmbeddedKrane } from './krane/embedded';
-import type { Logger } from './logger';
-import { DependencyHealth } from './services/dependency-health';
-import { startEmbeddedRedis } from './services/embedded-redis';
-import { MissingBinaryError } from './services/find-binary';
-import { quitRedis } from './services/quit-redis';
-import { redactUrl } from './services/redact-url';
-import type { Shutdown } from './services/shutdown';
-import { StartupState } from './services/startup-state';
+import { createApiApp } from '../api/app';
+import { ensureRootKey } from '../auth/api-key';
+import type { Config } from '../config';
+import type { AppContext, ControlPlaneContext } from '../context';
+import { Database, openPglite, openPostgres } from '../db/database';
+import { createDeployflowEngine } from './deployflow-engine';
+import { restoreRoutedInstances } from '../deployments/restore-instances';
+import { startGatewayService } from '../gateway';
+import { startGrpcServer } from '../grpc';
+import { createKraneClient } from '../krane/client';
+import { DriverUnavailableError } from '../krane/driver';
+import { createKraneDriver } from '../krane/drivers/create-driver';
+import { startEmbeddedKrane } from '../krane/embedded';
+import type { Logger } from '../logger';
+import { DependencyHealth } from '../services/dependency-health';
+import { startEmbeddedRedis } from '../services/embedded-redis';
+import { MissingBinaryError } from '../services/find-binary';
+import { quitRedis } from '../services/quit-redis';
+import { redactUrl } from '../services/redact-url';
+import type { Shutdown } from '../services/shutdown';
+import { StartupState } from '../services/startup-state';
 
 /**
  * Everything `npm start` runs, once the entry point (`main.ts`) holds DATA_DIR and has seen Redis and PostgreSQL
@@ -88,7 +88,7 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
       await db.prisma.instance.updateMany({ where: { status: { not: 'stopped' } }, data: { status: 'stopped' } });
     }
 
-    const engine = createEngine(ctx, krane.client, {}, redisUrl);
+    const engine = createDeployflowEngine(ctx, krane.client, {}, redisUrl);
     // With Redis gone, jobs in flight can neither finish nor be waited for: do not wait (they stall and run again).
     shutdown.add('workers', () => engine.close({ force: health.isDown('redis') || redis.status !== 'ready' }), 4_000);
     engine.startWorkers();
@@ -106,7 +106,7 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
     });
     shutdown.add('gateway', () => gateway.close(), 2_000);
 
-    const controlPlane: ControlPlaneContext = { ...ctx, engine };
+    const controlPlane: ControlPlaneContext = { ...ctx, operations: engine.producer };
     const grpc = await startGrpcServer(controlPlane, { host: config.HOST, port: config.GRPC_PORT });
     shutdown.add('grpc', () => grpc.stop(), 2_000);
 
