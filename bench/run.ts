@@ -14,7 +14,7 @@ import { Config, loadConfig } from '../src/config';
 import type { AppContext } from '../src/context';
 import { defaultEngineSettings } from '../src/engine/engine-deps';
 import { DEPLOY_STEPS, SWITCH_STEPS } from '../src/engine/step-names';
-import { startGatewayService } from '../src/gateway';
+import { startGatewayProcesses } from '../src/gateway';
 import { startEmbeddedKrane } from '../src/krane/embedded';
 import { createLogger, Logger, LogLevel } from '../src/logger';
 import { BareFlows, startBareFlows } from './bare-flow';
@@ -114,8 +114,17 @@ async function realSections(shared: Shared): Promise<{ deploy: RealDeployResults
   const switchProject = await seedProject(prisma, workspace.id, 'switch');
   const blue = await measureDeploy(bench, switchProject.id, 'blue');
   const green = await measureDeploy(bench, switchProject.id, 'green');
-  // In this process, as `npm start` runs it with GATEWAY_PROCESSES=1: the figure to compare with earlier runs.
-  const gateway = await startGatewayService({ redisUrl: services.redisUrl, prefix: ctx.config.QUEUE_PREFIX, prisma, port: 0, resyncMs: ctx.config.GATEWAY_RESYNC_MS, logger: shared.logger });
+  // As `npm start` runs it: GATEWAY_PROCESSES workers (--gateway-processes, default the CPU count; 1 = in this process).
+  const gateway = await startGatewayProcesses({
+    redisUrl: services.redisUrl,
+    prefix: ctx.config.QUEUE_PREFIX,
+    prisma,
+    port: 0,
+    resyncMs: ctx.config.GATEWAY_RESYNC_MS,
+    processes: options.gatewayProcesses,
+    logger: shared.logger,
+    logLevel: 'error',
+  });
   cleanup.add('gateway', () => gateway.close());
   const liveHost = (await prisma.ingressRoute.findFirstOrThrow({ where: { projectId: switchProject.id, sticky: 'live' } })).hostname;
   await waitUntilServed(gateway.port, liveHost, green.deploymentId);
