@@ -29,7 +29,7 @@ describe('gateway with several processes sharing the port', () => {
     bg = await openBlueGreenWorld();
     await bg.world.setRoute(HOST, 'blue');
     gateway = await startGatewayProcesses({ redisUrl: bg.world.redisUrl, prefix: bg.world.prefix, prisma: bg.world.prisma, port: 0, processes: 2, resyncMs: NO_PERIODIC_RESYNC });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await gateway?.close();
     await bg.close();
@@ -78,6 +78,19 @@ describe('gateway with several processes sharing the port', () => {
       expect(reply.body).toBe('blue');
     }
   });
+
+  it('forks a new process when one dies, and the new one serves the current routes', async () => {
+    const [victim, survivor] = (await gateway.stats()).map((s) => s.pid);
+    process.kill(victim, 'SIGKILL');
+    await eventually('a new process replaced the killed one', async () => {
+      const pids = (await gateway.stats()).map((s) => s.pid);
+      return pids.length === 2 && pids.includes(survivor) && !pids.includes(victim);
+    }, 90_000);
+    const fresh = (await gateway.stats()).find((s) => s.pid !== survivor)!;
+    expect(fresh).toMatchObject({ loaded: true, routes: 2 });
+    expect(await askMany(gateway.port)).toEqual(Array(REQUESTS).fill('green'));
+    expect((await servedByPid(gateway)).get(fresh.pid)).toBeGreaterThan(0);
+  }, 120_000);
 
   it('stops every worker process on close', async () => {
     const pids = (await gateway.stats()).map((s) => s.pid);
