@@ -1,6 +1,6 @@
 import IORedis from 'ioredis';
 import { Logger, silentLogger } from '../logger';
-import type { DependencyHealth } from '../services/dependency-health';
+import type { Dependency } from '../services/dependency-health';
 import type { GatewayProcessStats } from './cluster/messages';
 import { RunningGateway, startGateway } from './gateway-server';
 import type { RouteSource } from './route-source';
@@ -21,8 +21,17 @@ export interface GatewayProcessOptions {
   connectTimeoutMs?: number;
   upstreamTimeoutMs?: number;
   logger?: Logger;
-  /** Where the Redis connection errors go (one log line per outage); without it each error is logged. */
-  health?: DependencyHealth;
+  /**
+   * Where the Redis connection errors go (one log line per outage); without it each error is logged. The control
+   * plane's DependencyHealth, or in a worker process a relay to the primary's.
+   */
+  health?: GatewayHealth;
+}
+
+/** What the gateway needs of a dependency health tracker (DependencyHealth has it). */
+export interface GatewayHealth {
+  watchRedisConnection(connection: IORedis): void;
+  isDown(dependency: Dependency): boolean;
 }
 
 export interface GatewayProcess {

@@ -35,7 +35,7 @@ export interface GatewayServiceOptions {
   logger?: Logger;
   /**
    * Where the gateway's Redis connection errors go (one log line per outage); without it each error is logged.
-   * In this process only: worker processes log their own.
+   * Worker processes report theirs to it too.
    */
   health?: DependencyHealth;
 }
@@ -107,5 +107,6 @@ export async function startGatewayProcesses(options: GatewayProcessesOptions): P
     resyncMs: options.resyncMs,
     logger,
     logLevel: options.logLevel,
+    health: options.health,
   });
 }

@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Logger, LogLevel } from '../../logger';
 import { silentLogger } from '../../logger';
 import { freePort } from '../../services/free-port';
+import { isInfrastructureOutage } from '../../engine/infrastructure-outage';
+import type { DependencyHealth } from '../../services/dependency-health';
 import type { RouteSource } from '../route-source';
 import { GatewayProcessStats, GatewayWorkerConfig, isMessage, PrimaryMessage, WORKER_CONFIG_ENV, WorkerMessage } from './messages';
 
@@ -21,6 +23,8 @@ export interface GatewayClusterOptions {
   logger?: Logger;
   /** The workers' own log level (their lines go to this process's stderr). Default warn. */
   logLevel?: LogLevel;
+  /** The control plane's dependency health: workers report their Redis connection failures to it. */
+  health?: DependencyHealth;
   /** How long a worker may take to load its routes and listen. Default 30 s. */
   startTimeoutMs?: number;
 }
@@ -70,6 +74,7 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
     connectTimeoutMs: options.connectTimeoutMs,
     upstreamTimeoutMs: options.upstreamTimeoutMs,
     logLevel: options.logLevel ?? 'warn',
+    relayHealth: options.health !== undefined,
   };
   const entry = workerEntry();
   const workers = new Set<Worker>();
@@ -84,7 +89,12 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
       const data = deploymentIds ? await options.source.loadInstances(deploymentIds) : await options.source.loadAll();
       reply = { type: 'gateway:loaded', id, ok: true, data };
     } catch (err) {
-      reply = { type: 'gateway:loaded', id, ok: false, error: (err as Error).message };
+      // A database that is not there is an outage the health tracker logs once (now, rather than at its next probe);
+      // the worker then keeps its reload failure to debug level instead of logging an error per worker and reload.
+      const { health } = options;
+      if (health && isInfrastructureOutage(err)) health.reportDown('database', err);
+      const outage = health ? health.isDown('database') || health.isDown('redis') : false;
+      reply = { type: 'gateway:loaded', id, ok: false, error: (err as Error).message, outage };
     }
     if (worker.isConnected()) worker.send(reply);
   };
@@ -105,6 +115,7 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
         if (isMessage<Extract<WorkerMessage, { type: 'gateway:load' }>>(message, 'gateway:load')) void answerLoad(worker, message.id, message.deploymentIds);
         else if (isMessage<Extract<WorkerMessage, { type: 'gateway:stats' }>>(message, 'gateway:stats')) statsWaiters.get(message.id)?.(message.stats);
         else if (isMessage<Extract<WorkerMessage, { type: 'gateway:resynced' }>>(message, 'gateway:resynced')) resyncWaiters.get(message.id)?.(message.replaced);
+        else if (isMessage<Extract<WorkerMessage, { type: 'gateway:redis-down' }>>(message, 'gateway:redis-down')) options.health?.reportDown('redis', new Error(message.error));
         else if (isMessage<Extract<WorkerMessage, { type: 'gateway:ready' }>>(message, 'gateway:ready')) {
           ready = true;
           clearTimeout(timer);

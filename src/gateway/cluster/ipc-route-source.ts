@@ -6,8 +6,10 @@ import { isMessage, PrimaryMessage, WorkerMessage } from './messages';
  * PGlite only it can open) and answers the loads over IPC. Route changes do not come this way: each worker has its
  * own Redis subscription, so a switch reaches every process without waiting on the primary.
  */
-export function ipcRouteSource(timeoutMs = 15_000): RouteSource & { close(): void } {
+export function ipcRouteSource(timeoutMs = 15_000): RouteSource & { close(): void; inOutage(): boolean } {
   let next = 0;
+  // Whether the primary said its last failed load came during an outage it already reported (and logged).
+  let outage = false;
   const pending = new Map<number, { resolve(data: unknown): void; reject(err: Error): void; timer: NodeJS.Timeout }>();
   const onMessage = (message: unknown) => {
     if (!isMessage<Extract<PrimaryMessage, { type: 'gateway:loaded' }>>(message, 'gateway:loaded')) return;
@@ -15,8 +17,9 @@ export function ipcRouteSource(timeoutMs = 15_000): RouteSource & { close(): voi
     if (!call) return;
     pending.delete(message.id);
     clearTimeout(call.timer);
+    outage = !message.ok && message.outage;
     if (message.ok) call.resolve(message.data);
-    else call.reject(new Error(`route load in the primary failed: ${message.error}`));
+    else call.reject(new Error(`route load in the primary failed: ${message.error.split('\n').find((line) => line.trim() !== '') ?? ''}`));
   };
   process.on('message', onMessage);
 
@@ -39,6 +42,7 @@ export function ipcRouteSource(timeoutMs = 15_000): RouteSource & { close(): voi
 
   return {
     loadAll: () => load<RouteSnapshot>(),
+    inOutage: () => outage,
     loadInstances: (deploymentIds) => (deploymentIds.length === 0 ? Promise.resolve({}) : load<Record<string, string[]>>(deploymentIds)),
     close() {
       process.off('message', onMessage);

@@ -11,6 +11,11 @@ export interface GatewayWorkerConfig {
   connectTimeoutMs?: number;
   upstreamTimeoutMs?: number;
   logLevel: LogLevel;
+  /**
+   * The primary tracks dependency health: report Redis connection failures to it (it logs one line per outage for
+   * all processes) instead of logging each one here.
+   */
+  relayHealth: boolean;
 }
 
 export const WORKER_CONFIG_ENV = 'DEPLOYFLOW_GATEWAY_WORKER';
@@ -33,6 +38,7 @@ export type WorkerMessage =
   | { type: 'gateway:failed'; error: string }
   | { type: 'gateway:stats'; id: number; stats: GatewayProcessStats }
   | { type: 'gateway:resynced'; id: number; replaced: boolean }
+  | { type: 'gateway:redis-down'; error: string }
   | { type: 'gateway:load'; id: number; deploymentIds?: string[] };
 
 // Primary -> worker.
@@ -40,7 +46,7 @@ export type PrimaryMessage =
   | { type: 'gateway:stats?'; id: number }
   | { type: 'gateway:resync'; id: number }
   | { type: 'gateway:loaded'; id: number; ok: true; data: unknown }
-  | { type: 'gateway:loaded'; id: number; ok: false; error: string }
+  | { type: 'gateway:loaded'; id: number; ok: false; error: string; outage: boolean }
   | { type: 'gateway:shutdown' };
 
 export function isMessage<T extends { type: string }>(value: unknown, type: T['type']): value is T {

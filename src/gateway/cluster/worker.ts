@@ -5,6 +5,7 @@
  */
 import { createLogger } from '../../logger';
 import { runGatewayProcess, GatewayProcess } from '../gateway-process';
+import { healthRelay } from './health-relay';
 import { ipcRouteSource } from './ipc-route-source';
 import { GatewayWorkerConfig, isMessage, PrimaryMessage, WORKER_CONFIG_ENV, WorkerMessage } from './messages';
 
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
       connectTimeoutMs: config.connectTimeoutMs,
       upstreamTimeoutMs: config.upstreamTimeoutMs,
       logger,
+      health: config.relayHealth ? healthRelay((error) => send({ type: 'gateway:redis-down', error }), source.inOutage) : undefined,
     });
   } catch (err) {
     send({ type: 'gateway:failed', error: (err as Error).message });
