@@ -89,11 +89,13 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
       const data = deploymentIds ? await options.source.loadInstances(deploymentIds) : await options.source.loadAll();
       reply = { type: 'gateway:loaded', id, ok: true, data };
     } catch (err) {
-      // A database that is not there is an outage the health tracker logs once (now, rather than at its next probe);
+      // A database that is not there is an outage the health tracker logs once (its probe confirms it at once);
       // the worker then keeps its reload failure to debug level instead of logging an error per worker and reload.
       const { health } = options;
-      if (health && isInfrastructureOutage(err)) health.reportDown('database', err);
-      const outage = health ? health.isDown('database') || health.isDown('redis') : false;
+      const infrastructure = isInfrastructureOutage(err);
+      if (health && infrastructure) health.reportDown('database', err);
+      // Its probe confirms the outage a moment later; the failure is already known to be one.
+      const outage = health ? infrastructure || health.isDown('database') || health.isDown('redis') : false;
       reply = { type: 'gateway:loaded', id, ok: false, error: (err as Error).message, outage };
     }
     if (worker.isConnected()) worker.send(reply);
