@@ -2,15 +2,14 @@ import { readFile, stat } from 'node:fs/promises';
 import IORedis from 'ioredis';
 import { ENQUEUE_USAGE, parseEnqueueArgs } from '../src/bulk/cli-args';
 import { formatReportJsonl, formatReportText } from '../src/bulk/format-report';
-import { kraneNotUsedByScript } from '../src/bulk/no-krane';
 import { createProgress } from '../src/bulk/progress';
 import { readBulkLines } from '../src/bulk/read-lines';
 import { runBulk } from '../src/bulk/run-bulk';
 import { ConfigError, loadConfig } from '../src/config';
 import type { AppContext } from '../src/context';
 import { openPostgres } from '../src/db/database';
-import { defaultEngineSettings } from '../src/engine/engine-deps';
-import { createDeployflowEngine } from '../src/app/deployflow-engine';
+import { createDeployflowProducer } from '../src/app/deployflow-engine';
+import { defaultSettings } from '../src/app/settings';
 import { createLogger } from '../src/logger';
 
 /** Exit statuses: every line accepted / some line rejected / nothing run (usage, configuration, connection). */
@@ -85,10 +84,11 @@ async function main(): Promise<void> {
   }
 
   const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger };
-  const engine = createDeployflowEngine(ctx, kraneNotUsedByScript, {}, config.REDIS_URL);
-  const settings = defaultEngineSettings(config);
+  // Only the producer: the flows run on the workers of `npm start` / `npm run worker`.
+  const engine = createDeployflowProducer(ctx);
+  const settings = defaultSettings(config);
   const lines = readBulkLines(content);
-  const report = await runBulk({ prisma: db.prisma, enqueue: engine.enqueue, openapiLimits: { timeoutMs: settings.instanceHttpTimeoutMs, maxBytes: settings.openapiMaxBytes } }, lines, {
+  const report = await runBulk({ prisma: db.prisma, enqueue: (operationId) => engine.producer.enqueue(operationId), openapiLimits: { timeoutMs: settings.instanceHttpTimeoutMs, maxBytes: settings.openapiMaxBytes } }, lines, {
     fileName: args.file,
     dryRun: args.dryRun,
     rate: args.rate,

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { KRANE_TOKEN_PATTERN, KRANE_TOKEN_RULE } from './krane/auth';
@@ -76,6 +77,8 @@ export const ConfigSchema = z.object({
   POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
   POLL_DEADLINE_MS: z.coerce.number().int().min(100).default(300_000),
   GATEWAY_RESYNC_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Gateway processes sharing GATEWAY_PORT (node:cluster workers); 1 serves from the control plane's own process. */
+  GATEWAY_PROCESSES: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
   RECONCILE_EVERY_MS: z.coerce.number().int().min(1000).default(30_000),
   /** How long `npm start` waits for a REDIS_URL / DATABASE_URL server to answer before it gives up (exit 1). */
   STARTUP_DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(8_000),

@@ -8,7 +8,7 @@ import type { AppContext, ControlPlaneContext } from '../context';
 import { Database, openPglite, openPostgres } from '../db/database';
 import { createDeployflowEngine } from './deployflow-engine';
 import { restoreRoutedInstances } from '../deployments/restore-instances';
-import { startGatewayService } from '../gateway';
+import { startGatewayProcesses } from '../gateway';
 import { startGrpcServer } from '../grpc';
 import { createKraneClient } from '../krane/client';
 import { DriverUnavailableError } from '../krane/driver';
@@ -94,14 +94,16 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
     engine.startWorkers();
     await engine.scheduleReconciler();
 
-    const gateway = await startGatewayService({
+    const gateway = await startGatewayProcesses({
       redisUrl,
       prefix: config.QUEUE_PREFIX,
       prisma: db.prisma,
       port: config.GATEWAY_PORT,
       host: config.HOST,
       resyncMs: config.GATEWAY_RESYNC_MS,
+      processes: config.GATEWAY_PROCESSES,
       logger,
+      logLevel: config.LOG_LEVEL,
       health,
     });
     shutdown.add('gateway', () => gateway.close(), 2_000);
@@ -135,6 +137,7 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
     logger.info('deployflow is up; restoring instances before reporting ready', {
       api: `http://${config.HOST}:${config.API_PORT}`,
       gateway: `http://${config.HOST}:${gateway.port}`,
+      gatewayProcesses: gateway.processes,
       grpc: `${config.HOST}:${grpc.port}`,
       krane: config.KRANE_URL ?? `embedded (${selected?.description})`,
       database: db.kind,
@@ -142,8 +145,8 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
 
     startup.step('restoring the instances of routed deployments');
     const restored = await restoreRoutedInstances({ prisma: db.prisma, krane: krane.client, logger }, { timeoutMs: config.STARTUP_RESTORE_TIMEOUT_MS });
-    // The gateway loaded its table before the instances had addresses: load it again now.
-    await gateway.sync.resync();
+    // The gateway loaded its table before the instances had addresses: load it again now (in every process).
+    await gateway.resync();
     if (shutdown.inProgress) return;
     startup.done();
     logger.info('deployflow is ready', {

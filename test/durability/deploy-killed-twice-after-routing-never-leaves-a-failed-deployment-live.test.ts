@@ -2,7 +2,7 @@ import { Job } from 'bullmq';
 import { Client } from 'pg';
 import type { Settings } from '../../src/app/settings';
 import { stepJobId } from '../../src/engine/queue-names';
-import { DeployStep } from '../support/flow-steps';
+import { DeployStep } from '../../flows/step-names';
 import { DurabilityBed, SeededProject, startDurabilityBed, until } from './durability-bed';
 import { inspectFinalState } from './final-state';
 

@@ -8,7 +8,7 @@ import type { Settings } from '../../src/app/settings';
 import { createDeployflowEngine, DeployflowEngine } from '../../src/app/deployflow-engine';
 import { operationJobId, stepJobId } from '../../src/engine/queue-names';
 import { reconcileOnce, ReconcileReport } from '../../src/app/reconciler';
-import { COMPENSATE_STEP, DEPLOY_STEPS, ROUTING_STEPS, SWITCH_STEPS, UndoStep } from '../support/flow-steps';
+import { COMPENSATE_STEP, DEPLOY_STEPS, ROUTING_STEPS, SWITCH_STEPS, UndoStep } from '../../flows/step-names';
 import { createKraneClient, KraneClient } from '../../src/krane/client';
 import { silentLogger } from '../../src/logger';
 import { createDeploy } from '../../src/operations/create-deploy';

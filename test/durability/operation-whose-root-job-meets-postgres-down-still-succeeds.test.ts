@@ -1,7 +1,7 @@
 import { Job } from 'bullmq';
 import type { Settings } from '../../src/app/settings';
 import { operationJobId } from '../../src/engine/queue-names';
-import { DeployStep } from '../support/flow-steps';
+import { DeployStep } from '../../flows/step-names';
 import { DurabilityBed, SeededProject, startDurabilityBed, until } from './durability-bed';
 
 const SETTINGS: Partial<Settings> = { pollIntervalMs: 100, pollDeadlineMs: 30_000, backoffMs: 200, lockDurationMs: 3_000, stalledIntervalMs: 1_000 };

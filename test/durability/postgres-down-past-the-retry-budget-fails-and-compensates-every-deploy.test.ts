@@ -1,7 +1,7 @@
 import { Job } from 'bullmq';
 import type { Settings } from '../../src/app/settings';
 import { stepJobId } from '../../src/engine/queue-names';
-import { DeployStep } from '../support/flow-steps';
+import { DeployStep } from '../../flows/step-names';
 import { DurabilityBed, startDurabilityBed, until } from './durability-bed';
 import { inspectFinalState } from './final-state';
 

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config';
 import { createDeployflowEngine } from '../../src/app/deployflow-engine';
 import { stepJobId } from '../../src/engine/queue-names';
-import { DeployStep } from '../support/flow-steps';
+import { DeployStep } from '../../flows/step-names';
 import { createKraneClient } from '../../src/krane/client';
 import { silentLogger } from '../../src/logger';
 import { createDeploy } from '../../src/operations/create-deploy';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createApiApp } from '../../src/api/app';
 import type { ControlPlaneContext } from '../../src/context';
-import { DeployStep } from '../support/flow-steps';
+import { DeployStep } from '../../flows/step-names';
 import type { GatewayService } from '../../src/gateway';
 import { EngineHarness, HELLO_API, REPO_ROOT, startEngineHarness } from '../support/engine-harness';
 import { getViaHost } from '../support/http-get';
