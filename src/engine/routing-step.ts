@@ -78,6 +78,7 @@ export function routingStep<Output>(definition: RoutingStepDefinition<Output>): 
       const txMs = Date.now() - txStarted;
       await publishRouteChange(deps.redis, deps.queues.prefix, {
         projectId: data.projectId,
+        sequence: record.sequence,
         routes: record.changes.map((c) => ({ hostname: c.hostname, deploymentId: c.toDeploymentId })),
       });
       if (trace) {
