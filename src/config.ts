@@ -18,6 +18,8 @@ const hostnameLabel = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** `auto`: pino-pretty when standard error is a terminal (never in tests or CI), JSON lines otherwise. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** Unset: `npm start` runs its own redis-server under DATA_DIR/redis. */
   REDIS_URL: optionalUrl(['redis://', 'rediss://']),
   /** Unset: embedded PostgreSQL (PGlite) under DATA_DIR/pg. */

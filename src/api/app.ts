@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import { rejectWritesFromViewers } from '../auth/permissions';
 import { requireAuth } from '../auth/require-auth';
 import type { ControlPlaneContext } from '../context';
 import { mountDashboard } from './dashboard/mount-dashboard';
+import { mountSwaggerUi } from './docs/swagger-ui';
 import { createErrorHandler, handleNotFound, validationHook } from './errors';
 import { idempotency } from './idempotency';
 import { rejectMalformedJson } from './json-body';
@@ -79,7 +79,7 @@ export function createApiApp(ctx: ControlPlaneContext): ApiApp {
     });
     return c.json(document as object);
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'deployflow API' }));
+  mountSwaggerUi(app, '/openapi.json');
   app.openapi(metricsRoute, (c) => c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
 
   return app;
