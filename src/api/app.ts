@@ -10,6 +10,7 @@ import { rejectMalformedJson } from './json-body';
 import { HttpMetrics } from './metrics';
 import { readRequestBody } from './request-body';
 import { requestId } from './request-id';
+import { requestLogger } from './request-logger';
 import { ROUTES } from './routes';
 import type { ApiApp, ApiEnv } from './types';
 
@@ -42,18 +43,8 @@ export function createApiApp(ctx: ControlPlaneContext): ApiApp {
   app.notFound(handleNotFound);
 
   app.use('*', requestId());
+  app.use('*', requestLogger(ctx.logger));
   app.use('*', metrics.middleware());
-  app.use('*', async (c, next) => {
-    const started = performance.now();
-    await next();
-    ctx.logger.debug('request', {
-      requestId: c.get('requestId'),
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round(performance.now() - started),
-    });
-  });
   app.use('*', readRequestBody(MAX_BODY_BYTES));
   // Order matters: who is calling, then what they may do, then a parsed body, then the idempotency claim (which needs all three).
   app.use('/v1/*', requireAuth(ctx));

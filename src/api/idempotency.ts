@@ -143,7 +143,7 @@ export function idempotency(ctx: AppContext): MiddlewareHandler<ApiEnv> {
           stored = count === 1;
         } catch (err) {
           // The request itself succeeded: answer it, and let a retry with this key run again rather than fail now.
-          ctx.logger.warn('could not store an idempotent response', { requestId: c.get('requestId'), error: err instanceof Error ? err.message : String(err) });
+          c.get('logger').warn('could not store an idempotent response', { error: err instanceof Error ? err.message : String(err) });
         }
       }
     } finally {

@@ -46,8 +46,8 @@ export const registerCancelDeployment: RegisterRoute = (app, ctx) => {
   app.openapi(route, async (c) => {
     const auth = workspaceCaller(c);
     const { wait } = c.req.valid('query');
-    const outcome = await cancelDeployment(ctx.prisma, { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId }, c.req.valid('param').id);
-    if (!outcome.alreadyRequested) ctx.logger.info('cancel requested', { deploymentId: outcome.deploymentId, by: auth.apiKeyId });
+    const outcome = await cancelDeployment(ctx.prisma, { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId, requestId: c.get('requestId') }, c.req.valid('param').id);
+    if (!outcome.alreadyRequested) c.get('logger').info('cancel requested', { deploymentId: outcome.deploymentId, by: auth.apiKeyId });
     let operation: OperationView | undefined;
     if (wait > 0 && outcome.operationId) {
       const op = await waitForOperation(ctx.prisma, outcome.operationId, wait * 1000);

@@ -48,8 +48,8 @@ export const registerCreateDeployment: RegisterRoute = (app, ctx) => {
     const imageProblem = imageProblemFor(ctx.config.KRANE_DRIVER, c.req.valid('json').image);
     if (imageProblem) throw validationError([{ location: 'body', field: 'image', message: imageProblem }]);
     const created = await createDeploy(
-      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx) },
-      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId },
+      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx, c.get('logger')) },
+      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId, requestId: c.get('requestId') },
       c.req.valid('json'),
       c.req.valid('header')['idempotency-key'],
     );
@@ -58,7 +58,7 @@ export const registerCreateDeployment: RegisterRoute = (app, ctx) => {
       const row = await ctx.prisma.deployment.findUniqueOrThrow({ where: { id: created.deploymentId }, select: { status: true } });
       status = row.status;
     } else {
-      ctx.logger.info('deploy requested', { deploymentId: created.deploymentId, operationId: created.operationId, by: auth.apiKeyId });
+      c.get('logger').info('deploy requested', { deploymentId: created.deploymentId, operationId: created.operationId, by: auth.apiKeyId });
     }
     return c.json(
       {

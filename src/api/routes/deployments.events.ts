@@ -95,7 +95,7 @@ export const registerDeploymentEvents: RegisterRoute = (app, ctx) => {
         }
       },
       async (err, stream) => {
-        ctx.logger.error('deployment event stream failed', { requestId, deploymentId, error: err.stack ?? err.message });
+        c.get('logger').error('deployment event stream failed', { deploymentId, error: err.stack ?? err.message });
         await stream.writeSSE({ event: 'error', data: JSON.stringify({ code: 'internal', message: 'the event stream failed; reconnect', requestId }) });
       },
     );

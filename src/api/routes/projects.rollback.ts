@@ -38,12 +38,12 @@ export const registerRollbackProject: RegisterRoute = (app, ctx) => {
     const { id, deploymentId } = c.req.valid('param');
     const body = c.req.valid('json');
     const { operationId, existing } = await requestSwitch(
-      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx) },
-      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId },
+      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx, c.get('logger')) },
+      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId, requestId: c.get('requestId') },
       { kind: 'rollback', projectId: id, targetDeploymentId: deploymentId, expectedSourceDeploymentId: body.expectedSourceDeploymentId, reason: body.reason },
       c.req.valid('header')['idempotency-key'],
     );
-    if (!existing) ctx.logger.info('rollback requested', { operationId, projectId: id, targetDeploymentId: deploymentId, by: auth.apiKeyId });
+    if (!existing) c.get('logger').info('rollback requested', { operationId, projectId: id, targetDeploymentId: deploymentId, by: auth.apiKeyId });
     const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
     return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202);
   });

@@ -36,13 +36,13 @@ export const registerUndoProjectRoutes: RegisterRoute = (app, ctx) => {
     const auth = workspaceCaller(c);
     const { id } = c.req.valid('param');
     const { operationId } = await requestUndo(
-      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx) },
-      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId },
+      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx, c.get('logger')) },
+      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId, requestId: c.get('requestId') },
       id,
       c.req.valid('json').reason,
       c.req.valid('header')['idempotency-key'],
     );
-    ctx.logger.info('route undo requested', { operationId, projectId: id, by: auth.apiKeyId });
+    c.get('logger').info('route undo requested', { operationId, projectId: id, by: auth.apiKeyId });
     const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
     return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202);
   });

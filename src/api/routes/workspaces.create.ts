@@ -37,7 +37,7 @@ export const registerCreateWorkspace: RegisterRoute = (app, ctx) => {
         const { key, record } = await createApiKey(tx, { workspaceId: workspace.id, role: 'admin', name: 'first admin key' });
         return { workspace, key, record };
       });
-      ctx.logger.info('workspace created', { workspaceId: workspace.id, slug: workspace.slug, by: c.get('auth').apiKeyId });
+      c.get('logger').info('workspace created', { workspaceId: workspace.id, slug: workspace.slug, by: c.get('auth').apiKeyId });
       return c.json({ workspace: workspaceView(workspace), apiKey: { id: record.id, key, prefix: record.prefix, role: 'admin' as const } }, 201);
     } catch (err) {
       if (isUniqueViolation(err)) throw new ApiError(409, 'slug_taken', `workspace slug "${body.slug}" is already taken`, { field: 'slug' });
