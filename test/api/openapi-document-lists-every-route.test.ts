@@ -29,6 +29,10 @@ describe('GET /openapi.json', () => {
     expect(documented.sort()).toEqual(
       [
         'POST /v1/workspaces',
+        'POST /v1/keys',
+        'GET /v1/keys',
+        'GET /v1/keys/{id}',
+        'DELETE /v1/keys/{id}',
         'POST /v1/projects',
         'GET /v1/projects',
         'GET /v1/projects/{id}',

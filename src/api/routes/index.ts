@@ -6,6 +6,10 @@ import { registerGetDeployment } from './deployments.get';
 import { registerListDeployments } from './deployments.list';
 import { registerGetDeploymentOpenapi } from './deployments.openapi';
 import { registerHealthz } from './healthz';
+import { registerCreateApiKey } from './keys.create';
+import { registerGetApiKey } from './keys.get';
+import { registerListApiKeys } from './keys.list';
+import { registerRevokeApiKey } from './keys.revoke';
 import { registerGetOperation } from './operations.get';
 import { registerCreateProject } from './projects.create';
 import { registerGetProject } from './projects.get';
@@ -28,6 +32,10 @@ export const ROUTES: readonly RegisterRoute[] = [
   registerHealthz,
   registerReadyz,
   registerCreateWorkspace,
+  registerCreateApiKey,
+  registerListApiKeys,
+  registerGetApiKey,
+  registerRevokeApiKey,
   registerCreateProject,
   registerListProjects,
   registerGetProject,
