@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { rejectWritesFromViewers } from '../auth/permissions';
 import { requireAuth } from '../auth/require-auth';
 import type { ControlPlaneContext } from '../context';
+import { corsFor } from './cors';
 import { mountDashboard } from './dashboard/mount-dashboard';
 import { mountSwaggerUi } from './docs/swagger-ui';
 import { createErrorHandler, handleNotFound, validationHook } from './errors';
@@ -9,6 +10,8 @@ import { idempotency } from './idempotency';
 import { rejectMalformedJson } from './json-body';
 import { HttpMetrics } from './metrics';
 import { readRequestBody } from './request-body';
+import { methodNotAllowed } from './method-not-allowed';
+import { rateLimit } from './rate-limit';
 import { requestId } from './request-id';
 import { requestLogger } from './request-logger';
 import { ROUTES } from './routes';
@@ -45,9 +48,18 @@ export function createApiApp(ctx: ControlPlaneContext): ApiApp {
   app.use('*', requestId());
   app.use('*', requestLogger(ctx.logger));
   app.use('*', metrics.middleware());
+  // Browsers' preflights are answered before anything asks for a key; off unless origins are configured.
+  const corsMiddleware = corsFor(ctx.config.CORS_ALLOWED_ORIGINS);
+  if (corsMiddleware) {
+    app.use('/v1/*', corsMiddleware);
+    app.use('/openapi.json', corsMiddleware);
+  }
+  app.use('*', methodNotAllowed(app));
   app.use('*', readRequestBody(MAX_BODY_BYTES));
-  // Order matters: who is calling, then what they may do, then a parsed body, then the idempotency claim (which needs all three).
+  // Order matters: who is calling, how much they may still ask, what they may do, then a parsed body, then the
+  // idempotency claim (which needs all of them).
   app.use('/v1/*', requireAuth(ctx));
+  app.use('/v1/*', rateLimit(ctx, { requests: ctx.config.RATE_LIMIT_REQUESTS, windowSeconds: ctx.config.RATE_LIMIT_WINDOW_SECONDS }));
   app.use('/v1/*', rejectWritesFromViewers());
   app.use('/v1/*', rejectMalformedJson());
   app.use('/v1/*', idempotency(ctx));

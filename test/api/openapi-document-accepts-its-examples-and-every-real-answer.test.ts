@@ -97,6 +97,7 @@ describe('the published OpenAPI document', () => {
     const workspace = await call('POST', '/v1/workspaces', { key: h.rootKey, body: { slug: 'acme', name: 'Acme Inc.' } });
     expect(workspace.status).toBe(201);
     const key: string = workspace.body.apiKey.key;
+    await call('GET', '/v1/workspaces/{id}', { key, params: { id: 'acme' } });
 
     const project = await call('POST', '/v1/projects', { key, body: { slug: 'shop', name: 'Shop 🚀', defaultBranch: 'main' } });
     expect(project.status).toBe(201);

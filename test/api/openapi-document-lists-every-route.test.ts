@@ -29,6 +29,7 @@ describe('GET /openapi.json', () => {
     expect(documented.sort()).toEqual(
       [
         'POST /v1/workspaces',
+        'GET /v1/workspaces/{id}',
         'POST /v1/keys',
         'GET /v1/keys',
         'GET /v1/keys/{id}',

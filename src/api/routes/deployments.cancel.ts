@@ -4,7 +4,7 @@ import { cancelDeployment } from '../../operations/cancel-deployment';
 import { waitForOperation } from '../../operations/wait-for-operation';
 import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS, Timestamp } from '../schemas/common';
 import { DeploymentStatusSchema } from '../schemas/deployment';
-import { OperationSchema, OperationView } from '../schemas/operation';
+import { operationLink, OperationSchema, OperationView } from '../schemas/operation';
 import { WaitQuery } from '../schemas/wait';
 import type { RegisterRoute } from '../types';
 import { DeploymentIdParams } from './deployment-param';
@@ -62,6 +62,8 @@ export const registerCancelDeployment: RegisterRoute = (app, ctx) => {
       status,
       ...(operation ? { operation } : {}),
     };
-    return operation ? c.json(body, 200) : c.json(body, 202);
+    // The 202's Location is what to watch: the deploy operation (or, without one, the deployment).
+    const watch = outcome.operationId ? operationLink(outcome.operationId) : `/v1/deployments/${outcome.deploymentId}`;
+    return operation ? c.json(body, 200) : c.json(body, 202, { Location: watch });
   });
 };

@@ -68,6 +68,8 @@ export const registerCreateDeployment: RegisterRoute = (app, ctx) => {
         links: { deployment: `/v1/deployments/${created.deploymentId}`, operation: operationLink(created.operationId) },
       },
       202,
+      // The operation is what to watch until the deploy is done; the deployment is in the body's links.
+      { Location: operationLink(created.operationId) },
     );
   });
 };

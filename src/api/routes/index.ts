@@ -21,6 +21,7 @@ import { registerGetProjectRoutes } from './projects.routes';
 import { registerUndoProjectRoutes } from './projects.routes-undo';
 import { registerReadyz } from './readyz';
 import { registerCreateWorkspace } from './workspaces.create';
+import { registerGetWorkspace } from './workspaces.get';
 
 /**
  * Every route of the API. To add one: write `routes/<resource>.<action>.ts` exporting a RegisterRoute
@@ -32,6 +33,7 @@ export const ROUTES: readonly RegisterRoute[] = [
   registerHealthz,
   registerReadyz,
   registerCreateWorkspace,
+  registerGetWorkspace,
   registerCreateApiKey,
   registerListApiKeys,
   registerGetApiKey,

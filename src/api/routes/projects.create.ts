@@ -48,7 +48,7 @@ export const registerCreateProject: RegisterRoute = (app, ctx) => {
         include: { environments: true },
       });
       c.get('logger').info('project created', { projectId: project.id, workspaceId: auth.workspaceId, by: auth.apiKeyId });
-      return c.json(projectView(project), 201);
+      return c.json(projectView(project), 201, { Location: `/v1/projects/${project.id}` });
     } catch (err) {
       if (isUniqueViolation(err)) throw new ApiError(409, 'slug_taken', `project slug "${body.slug}" is already used in this workspace`, { field: 'slug' });
       throw err;

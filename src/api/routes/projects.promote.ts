@@ -44,6 +44,6 @@ export const registerPromoteProject: RegisterRoute = (app, ctx) => {
     );
     if (!existing) c.get('logger').info('promote requested', { operationId, projectId: id, targetDeploymentId: deploymentId, by: auth.apiKeyId });
     const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
-    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202);
+    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202, { Location: settled.body.links.operation });
   });
 };

@@ -44,6 +44,6 @@ export const registerUndoProjectRoutes: RegisterRoute = (app, ctx) => {
     );
     c.get('logger').info('route undo requested', { operationId, projectId: id, by: auth.apiKeyId });
     const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
-    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202);
+    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202, { Location: settled.body.links.operation });
   });
 };

@@ -38,7 +38,11 @@ export const registerCreateWorkspace: RegisterRoute = (app, ctx) => {
         return { workspace, key, record };
       });
       c.get('logger').info('workspace created', { workspaceId: workspace.id, slug: workspace.slug, by: c.get('auth').apiKeyId });
-      return c.json({ workspace: workspaceView(workspace), apiKey: { id: record.id, key, prefix: record.prefix, role: 'admin' as const } }, 201);
+      return c.json(
+        { workspace: workspaceView(workspace), apiKey: { id: record.id, key, prefix: record.prefix, role: 'admin' as const } },
+        201,
+        { Location: `/v1/workspaces/${workspace.id}` },
+      );
     } catch (err) {
       if (isUniqueViolation(err)) throw new ApiError(409, 'slug_taken', `workspace slug "${body.slug}" is already taken`, { field: 'slug' });
       throw err;
