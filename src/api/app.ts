@@ -4,6 +4,7 @@ import { requireAuth } from '../auth/require-auth';
 import type { ControlPlaneContext } from '../context';
 import { corsFor } from './cors';
 import { mountDashboard } from './dashboard/mount-dashboard';
+import { buildOpenApiDocument } from './docs/openapi-document';
 import { mountSwaggerUi } from './docs/swagger-ui';
 import { createErrorHandler, handleNotFound, validationHook } from './errors';
 import { idempotency } from './idempotency';
@@ -20,18 +21,10 @@ import type { ApiApp, ApiEnv } from './types';
 /** Largest request body accepted on any route. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-const API_DESCRIPTION = [
-  'Deploy, roll back and promote. Authenticate with `Authorization: Bearer <api key>`.',
-  '',
-  'Keys: the root key (printed once at first start, or ROOT_API_KEY) only manages workspaces; every project',
-  'and deployment request needs a key of the workspace (role admin, deployer or viewer; viewers only read).',
-  "Resources of another workspace answer 404. Every POST accepts an `Idempotency-Key`. Errors are",
-  '`{"error":{"code","message","details?","requestId"}}`.',
-].join('\n');
-
 const metricsRoute = createRoute({
   method: 'get',
   path: '/metrics',
+  operationId: 'getMetrics',
   tags: ['system'],
   summary: 'Prometheus metrics: request counts by route and status, uptime',
   responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
@@ -73,14 +66,12 @@ export function createApiApp(ctx: ControlPlaneContext): ApiApp {
   for (const register of ROUTES) register(app, ctx);
   mountDashboard(app, ctx);
 
-  let document: unknown;
+  let document: object | undefined;
+  const serverUrl = ctx.config.PUBLIC_API_URL ?? `http://127.0.0.1:${ctx.config.API_PORT || 3000}`;
   app.get('/openapi.json', (c) => {
     // Routes are fixed once the app is built, so the document is generated once.
-    document ??= app.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: { title: 'deployflow', version: '1', description: API_DESCRIPTION },
-    });
-    return c.json(document as object);
+    document ??= buildOpenApiDocument(app, { serverUrl });
+    return c.json(document);
   });
   mountSwaggerUi(app, '/openapi.json');
   app.openapi(metricsRoute, (c) => c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));

@@ -25,6 +25,7 @@ const CancelOutcomeSchema = z
 const route = createRoute({
   method: 'post',
   path: '/v1/deployments/{id}/cancel',
+  operationId: 'cancelDeployment',
   tags: ['deployments'],
   summary: 'Cancel a deploy that has not started routing yet',
   description:

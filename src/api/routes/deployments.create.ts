@@ -22,9 +22,19 @@ const DeployAcceptedSchema = z
   })
   .openapi('DeployAccepted');
 
+/** A request that works as is against `npm start`'s defaults (the example app ships in examples/hello-api). */
+const DEPLOY_EXAMPLE = {
+  projectId: 'shop',
+  environment: 'production',
+  image: 'file:examples/hello-api',
+  git: { branch: 'main', commitSha: '3f9c2ab', message: 'checkout: retry card payments', author: 'Ada Lovelace' },
+  runtime: { replicas: 1, env: { VERSION: 'v1' } },
+};
+
 const route = createRoute({
   method: 'post',
   path: '/v1/deployments',
+  operationId: 'createDeployment',
   tags: ['deployments'],
   summary: 'Deploy an image to an environment of a project',
   description:
@@ -34,7 +44,7 @@ const route = createRoute({
   middleware: [allow('admin', 'deployer')] as const,
   request: {
     headers: IdempotencyKeyHeader,
-    body: { required: true, content: { 'application/json': { schema: DeployRequest.openapi('DeployRequest') } } },
+    body: { required: true, content: { 'application/json': { schema: DeployRequest.openapi('DeployRequest', { example: DEPLOY_EXAMPLE }) } } },
   },
   responses: {
     202: { description: 'Accepted: the deploy runs in the background', content: { 'application/json': { schema: DeployAcceptedSchema } } },

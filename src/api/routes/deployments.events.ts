@@ -22,6 +22,7 @@ const SETTLE_MS = 5_000;
 const route = createRoute({
   method: 'get',
   path: '/v1/deployments/{id}/events',
+  operationId: 'streamDeploymentEvents',
   tags: ['deployments'],
   summary: "Server-sent events: the deployment's steps as they change, then its final status",
   description:

@@ -16,6 +16,7 @@ const INITIAL_ENVIRONMENTS = [
 const route = createRoute({
   method: 'post',
   path: '/v1/projects',
+  operationId: 'createProject',
   tags: ['projects'],
   summary: 'Create a project with its production and preview environments',
   security: BEARER_SECURITY,

@@ -13,6 +13,7 @@ import { SWITCH_RESPONSES, WAIT_DESCRIPTION } from './switch-responses';
 const route = createRoute({
   method: 'post',
   path: '/v1/projects/{id}/promote/{deploymentId}',
+  operationId: 'promoteDeployment',
   tags: ['routing'],
   summary: 'Make a production deployment live, and clear the rollback pin',
   description:

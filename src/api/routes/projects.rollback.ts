@@ -13,6 +13,7 @@ import { SWITCH_RESPONSES, WAIT_DESCRIPTION } from './switch-responses';
 const route = createRoute({
   method: 'post',
   path: '/v1/projects/{id}/rollback/{deploymentId}',
+  operationId: 'rollbackProject',
   tags: ['routing'],
   summary: 'Roll the project back to an earlier production deployment, and pin it there',
   description:
@@ -27,7 +28,7 @@ const route = createRoute({
     params: ProjectTargetParams,
     query: WaitQuery,
     headers: IdempotencyKeyHeader,
-    body: { required: false, content: { 'application/json': { schema: RollbackBody.openapi('RollbackRequest') } } },
+    body: { required: false, content: { 'application/json': { schema: RollbackBody.openapi('RollbackRequest', { example: { expectedSourceDeploymentId: 'dep_01jx4q8m2k7d3w9r5t6y0z1a2c', reason: 'v2 breaks checkout' } }) } } },
   },
   responses: SWITCH_RESPONSES,
 });

@@ -13,6 +13,7 @@ import { SWITCH_RESPONSES, WAIT_DESCRIPTION } from './switch-responses';
 const route = createRoute({
   method: 'post',
   path: '/v1/projects/{id}/routes/undo',
+  operationId: 'undoRouteChange',
   tags: ['routing'],
   summary: "Undo the project's last route change",
   description:

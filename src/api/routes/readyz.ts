@@ -28,6 +28,7 @@ const Checks = z.object({ redis: z.enum(['ok', 'failed', 'timeout']), database: 
 const route = createRoute({
   method: 'get',
   path: '/readyz',
+  operationId: 'getReadiness',
   tags: ['system'],
   summary: 'Readiness: Redis and the database answer and start-up is done',
   responses: {

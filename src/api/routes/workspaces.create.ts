@@ -11,6 +11,7 @@ import type { RegisterRoute } from '../types';
 const route = createRoute({
   method: 'post',
   path: '/v1/workspaces',
+  operationId: 'createWorkspace',
   tags: ['workspaces'],
   summary: 'Create a workspace (root key only) and its first admin API key',
   security: BEARER_SECURITY,
