@@ -1,7 +1,7 @@
 import { createApiKey, revokeApiKey } from '../../src/auth/api-key';
 import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 
-describe('GET /v1/keys (happy)', () => {
+describe('GET /v1/keys and GET /v1/keys/{id} (happy)', () => {
   let h: ApiHarness;
   let acme: WorkspaceKeys;
   beforeAll(async () => {
@@ -60,5 +60,18 @@ describe('GET /v1/keys (happy)', () => {
     const usedAt = Date.parse(shown.body.lastUsedAt);
     expect(usedAt).toBeGreaterThanOrEqual(before - 1000);
     expect(usedAt).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('shows one key by id exactly as the list shows it, never the key or its hash', async () => {
+    const made = await h.call('POST', '/v1/keys', { key: acme.admin, body: { name: 'one', role: 'deployer' } });
+    const shown = await h.call('GET', `/v1/keys/${made.body.id}`, { key: acme.admin });
+    expect(shown.status).toBe(200);
+    const listed = (await h.call('GET', '/v1/keys', { key: acme.admin })).body.data.find((k: { id: string }) => k.id === made.body.id);
+    expect(shown.body).toEqual(listed);
+    const { key: _secret, ...view } = made.body;
+    expect(shown.body).toEqual(view);
+    const stored = await h.db.prisma.apiKey.findUniqueOrThrow({ where: { id: made.body.id } });
+    expect(shown.text).not.toContain(made.body.key);
+    expect(shown.text).not.toContain(stored.hash);
   });
 });
