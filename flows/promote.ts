@@ -1,9 +1,9 @@
 import type { FlowJob } from 'bullmq';
 import type { EngineSettings } from '../src/engine/engine-deps';
 import { SWITCH_STEPS } from '../src/engine/step-names';
-import { buildOperationFlow } from './operation-flow';
+import { buildOperationFlow, requestIdOf } from './operation-flow';
 
 /** The Promote flow (SPEC §3.3): validate, check-instances (Krane asked now), switch-routes (routing queue). */
-export function buildPromoteFlow(input: { operationId: string; projectId: string; targetDeploymentId: string }, settings: Pick<EngineSettings, 'stepAttempts' | 'backoffMs'>): FlowJob {
-  return buildOperationFlow({ operationId: input.operationId, projectId: input.projectId, deploymentId: input.targetDeploymentId, kind: 'promote', ownerId: input.operationId }, SWITCH_STEPS, settings);
+export function buildPromoteFlow(input: { operationId: string; projectId: string; targetDeploymentId: string; requestId?: string }, settings: Pick<EngineSettings, 'stepAttempts' | 'backoffMs'>): FlowJob {
+  return buildOperationFlow({ operationId: input.operationId, projectId: input.projectId, deploymentId: input.targetDeploymentId, kind: 'promote', ownerId: input.operationId, ...requestIdOf(input) }, SWITCH_STEPS, settings);
 }

@@ -27,22 +27,24 @@ export async function enqueueOperation(deps: EngineDeps, operationId: string): P
 }
 
 async function addFlow(deps: EngineDeps, op: Operation): Promise<void> {
+  // Carried in every job's data so each step's log lines name the request (the reconciler re-enqueues with it too).
+  const requestId = op.requestId ?? undefined;
   switch (op.kind) {
     case 'deploy': {
       await stepRecords.plan(deps.prisma, op.deploymentId!, op.id, DEPLOY_STEPS);
-      await deps.queues.flows.add(buildDeployFlow({ operationId: op.id, projectId: op.projectId, deploymentId: op.deploymentId! }, deps.settings));
+      await deps.queues.flows.add(buildDeployFlow({ operationId: op.id, projectId: op.projectId, deploymentId: op.deploymentId!, requestId }, deps.settings));
       return;
     }
     case 'rollback':
     case 'promote': {
       await stepRecords.plan(deps.prisma, op.id, op.id, SWITCH_STEPS);
       const build = op.kind === 'rollback' ? buildRollbackFlow : buildPromoteFlow;
-      await deps.queues.flows.add(build({ operationId: op.id, projectId: op.projectId, targetDeploymentId: op.deploymentId! }, deps.settings));
+      await deps.queues.flows.add(build({ operationId: op.id, projectId: op.projectId, targetDeploymentId: op.deploymentId!, requestId }, deps.settings));
       return;
     }
     case 'undo': {
       await stepRecords.plan(deps.prisma, op.id, op.id, [UndoStep.undoRoutes]);
-      await deps.queues.flows.add(buildUndoFlow({ operationId: op.id, projectId: op.projectId }, deps.settings));
+      await deps.queues.flows.add(buildUndoFlow({ operationId: op.id, projectId: op.projectId, requestId }, deps.settings));
       return;
     }
     default:

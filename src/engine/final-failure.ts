@@ -3,7 +3,7 @@ import type { EngineDeps } from './engine-deps';
 import { ACTIVE_STATUSES, transitionDeployment } from './deployment-status';
 import type { OperationJobData } from './job-data';
 import { operationOutcome } from './operation-completion';
-import { finishOperation } from './operation-state';
+import { finishOperation, operationDurationMs } from './operation-state';
 import { releaseRoutingTurn } from './routing-turn';
 import { stepRecords } from './step-records';
 import { CancelledError } from './step-errors';
@@ -39,7 +39,8 @@ export async function handleFinalFailure(deps: EngineDeps, data: OperationJobDat
     await stepRecords.skipRemaining(prisma, data.ownerId);
   }
   await finishOperation(prisma, data.operationId, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
-  deps.logger.warn('operation failed', { operationId: data.operationId, step, code, error: message });
+  const durationMs = await operationDurationMs(prisma, data.operationId);
+  deps.logger.warn('operation failed', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, code, error: message, durationMs });
 }
 
 async function rollForward(deps: EngineDeps, data: OperationJobData, step: string, message: string): Promise<void> {
@@ -53,5 +54,6 @@ async function rollForward(deps: EngineDeps, data: OperationJobData, step: strin
   await finishOperation(prisma, data.operationId, 'succeeded', {
     result: { ...outcome, rolledForward: `${step} failed after the route change was committed (${message}); the operation is complete` },
   });
-  deps.logger.warn('operation rolled forward after its route change', { operationId: data.operationId, step, error: message });
+  const durationMs = await operationDurationMs(prisma, data.operationId);
+  deps.logger.warn('operation rolled forward after its route change', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, error: message, durationMs });
 }

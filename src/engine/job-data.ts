@@ -7,6 +7,8 @@ export interface OperationJobData {
   deploymentId?: string;
   /** Owner of the step rows: the deployment for a deploy, the operation otherwise. */
   ownerId: string;
+  /** The HTTP request that asked for the operation (its x-request-id): on every log line of its jobs. */
+  requestId?: string;
 }
 
 export interface StepJobData extends OperationJobData {

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { EngineDeps } from './engine-deps';
 import type { OperationJobData } from './job-data';
-import { finishOperation } from './operation-state';
+import { finishOperation, operationDurationMs } from './operation-state';
 
 /** What a succeeded operation records as its result: where the deployment and the project stand now. */
 export async function operationOutcome(deps: EngineDeps, data: OperationJobData): Promise<Record<string, unknown>> {
@@ -20,6 +20,7 @@ export async function operationOutcome(deps: EngineDeps, data: OperationJobData)
 export async function completeOperation(deps: EngineDeps, job: Job<OperationJobData>): Promise<Record<string, unknown>> {
   const result = await operationOutcome(deps, job.data);
   await finishOperation(deps.prisma, job.data.operationId, 'succeeded', { result });
-  deps.logger.info('operation succeeded', { operationId: job.data.operationId, kind: job.data.kind });
+  const durationMs = await operationDurationMs(deps.prisma, job.data.operationId);
+  deps.logger.info('operation succeeded', { operationId: job.data.operationId, kind: job.data.kind, requestId: job.data.requestId, durationMs });
   return result;
 }

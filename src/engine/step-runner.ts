@@ -27,7 +27,7 @@ function describe(err: unknown): string {
  */
 export async function runStep(deps: EngineDeps, module: StepModule, job: Job<StepJobData>, token: string): Promise<StepResult> {
   const data = job.data;
-  const logger = deps.logger.child({ step: module.name, operationId: data.operationId, deploymentId: data.deploymentId, jobId: job.id });
+  const logger = deps.logger.child({ step: module.name, operationId: data.operationId, deploymentId: data.deploymentId, jobId: job.id, requestId: data.requestId });
   const attempt = job.attemptsMade + 1;
   const maxAttempts = job.opts.attempts ?? 1;
   const { prisma } = deps;
@@ -66,8 +66,8 @@ export async function runStep(deps: EngineDeps, module: StepModule, job: Job<Ste
     if (module.cancellable) await assertNotCancelled();
     const output = await module.run(run);
     const summary = module.summarize ? module.summarize(output) : undefined;
-    await stepRecords.succeeded(prisma, data.ownerId, module.name, summary);
-    logger.info('step succeeded', { summary });
+    const durationMs = await stepRecords.succeeded(prisma, data.ownerId, module.name, summary);
+    logger.info('step succeeded', { summary, durationMs });
     return { outputs: { ...run.outputs, [module.name]: output ?? null } };
   } catch (err) {
     if (err instanceof DelayedError) throw err;
@@ -85,7 +85,7 @@ export async function runStep(deps: EngineDeps, module: StepModule, job: Job<Ste
       logger.warn('step attempt failed, will retry', { attempt, maxAttempts, error: message });
       throw err;
     }
-    logger.warn('step failed', { attempt, error: message });
+    logger.warn('step failed', { attempt, error: message, durationMs: await stepRecords.durationMs(prisma, data.ownerId, module.name) });
     await handleFinalFailure(deps, data, module.name, err);
     throw new UnrecoverableError(`${module.name}: ${message}`);
   }
