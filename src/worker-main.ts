@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     console.error(`npm run worker needs ${missing.join(', ')}: workers share Redis, PostgreSQL and Krane (with its token) with the API process`);
     process.exit(2);
   }
-  const logger = createLogger(config.LOG_LEVEL, { service: 'deployflow-worker', pid: process.pid });
+  const logger = createLogger(config.LOG_LEVEL, { service: 'deployflow-worker', pid: process.pid }, { format: config.LOG_FORMAT });
   const shutdown = new Shutdown({ logger, deadlineMs: config.SHUTDOWN_TIMEOUT_MS });
   shutdown.install();
   try {

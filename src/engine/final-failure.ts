@@ -5,7 +5,7 @@ import { CancelledError } from './errors';
 import { enqueueCompensation } from './compensation';
 import type { OperationJobData } from './job-data';
 import { operationOutcome } from './operation-completion';
-import { finishOperation } from './operation-state';
+import { finishOperation, operationDurationMs } from './operation-state';
 import { stepJobId } from './queue-names';
 import { stepRecords } from './step-records';
 
@@ -34,7 +34,8 @@ export async function handleFinalFailure<Services>(engine: EngineContext, servic
   // Compensation is a job of its own so that an outage of what it talks to retries it without holding up anything else.
   if (flow.compensation) await enqueueCompensation(engine, flow.compensation.name, data);
   await finishOperation(prisma, data.operationId, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
-  engine.logger.warn('operation failed', { operationId: data.operationId, step, code, error: message });
+  const durationMs = await operationDurationMs(prisma, data.operationId);
+  engine.logger.warn('operation failed', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, code, error: message, durationMs });
 }
 
 async function rollForward<Services>(engine: EngineContext, services: Services, flow: AnyFlow, data: OperationJobData, step: string, message: string): Promise<void> {
@@ -46,7 +47,8 @@ async function rollForward<Services>(engine: EngineContext, services: Services, 
   await finishOperation(prisma, data.operationId, 'succeeded', {
     result: { ...outcome, rolledForward: `${step} failed after the route change was committed (${message}); the operation is complete` },
   });
-  engine.logger.warn('operation rolled forward after its route change', { operationId: data.operationId, step, error: message });
+  const durationMs = await operationDurationMs(prisma, data.operationId);
+  engine.logger.warn('operation rolled forward after its route change', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, error: message, durationMs });
 }
 
 /**

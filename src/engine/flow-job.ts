@@ -17,6 +17,11 @@ function stepOptions(operationId: string, step: string, settings: Pick<EngineSet
   };
 }
 
+/** `{ requestId }` when the operation came from a request with an id, else nothing (no `requestId: null` in job data). */
+export function requestIdOf(input: { requestId?: string | null }): { requestId?: string } {
+  return input.requestId ? { requestId: input.requestId } : {};
+}
+
 /**
  * One operation as one BullMQ flow (SPEC §5): a root job in `operations` whose children are the steps as a nested
  * chain — the first step is the deepest child and runs first; each step's parent is the step after it; each step on

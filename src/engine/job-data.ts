@@ -10,6 +10,8 @@ export const OperationJobData = z.object({
   projectId: z.string().min(1),
   /** Owner of the step rows: whose timeline they belong to. */
   ownerId: z.string().min(1),
+  /** The HTTP request that asked for the operation (its x-request-id): on every log line of its jobs. */
+  requestId: z.string().min(1).optional(),
 });
 export type OperationJobData = z.infer<typeof OperationJobData>;
 

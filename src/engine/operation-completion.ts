@@ -1,7 +1,7 @@
 import type { AnyFlow } from './define-flow';
 import type { EngineContext } from './engine-context';
 import type { OperationJobData } from './job-data';
-import { finishOperation } from './operation-state';
+import { finishOperation, operationDurationMs } from './operation-state';
 
 /** What a succeeded operation records as its result: the flow's outcome, or just what it was. */
 export async function operationOutcome<Services>(services: Services, flow: AnyFlow, data: OperationJobData): Promise<Record<string, unknown>> {
@@ -12,6 +12,7 @@ export async function operationOutcome<Services>(services: Services, flow: AnyFl
 export async function completeOperation<Services>(engine: EngineContext, services: Services, flow: AnyFlow, data: OperationJobData): Promise<Record<string, unknown>> {
   const result = await operationOutcome(services, flow, data);
   await finishOperation(engine.prisma, data.operationId, 'succeeded', { result });
-  engine.logger.info('operation succeeded', { operationId: data.operationId, kind: data.kind });
+  const durationMs = await operationDurationMs(engine.prisma, data.operationId);
+  engine.logger.info('operation succeeded', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, durationMs });
   return result;
 }

@@ -8,6 +8,15 @@ export async function markOperationRunning(prisma: Db, operationId: string): Pro
   await prisma.operation.updateMany({ where: { id: operationId, state: 'queued' }, data: { state: 'running', startedAt: new Date() } });
 }
 
+/**
+ * How long a finished operation took, from its request being accepted (queue time included: what the requester
+ * waited) to its end; undefined while it runs.
+ */
+export async function operationDurationMs(prisma: Db, operationId: string): Promise<number | undefined> {
+  const op = await prisma.operation.findUnique({ where: { id: operationId }, select: { createdAt: true, finishedAt: true } });
+  return op?.finishedAt ? Math.max(0, op.finishedAt.getTime() - op.createdAt.getTime()) : undefined;
+}
+
 /** Ends an operation once: a finished operation is never rewritten. */
 export async function finishOperation(
   prisma: Db,

@@ -22,7 +22,9 @@ export interface OperationProducer {
 export async function operationJobData(engine: EngineContext, flows: FlowRegistry, operationId: string): Promise<OperationJobData> {
   const op = await engine.prisma.operation.findUniqueOrThrow({ where: { id: operationId } });
   const flow = flows.of(op.kind);
-  const parsed = flow.data.safeParse({ operationId: op.id, kind: op.kind, projectId: op.projectId, ...(flow.fromOperation(op) as object) });
+  // The request id rides along in every job's data, so each step's log lines name the request (re-enqueues keep it).
+  const requestId = op.requestId ? { requestId: op.requestId } : {};
+  const parsed = flow.data.safeParse({ operationId: op.id, kind: op.kind, projectId: op.projectId, ...requestId, ...(flow.fromOperation(op) as object) });
   if (!parsed.success) throw new MalformedJobError(op.id, firstIssue(parsed.error));
   return parsed.data;
 }

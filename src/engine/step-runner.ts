@@ -54,7 +54,7 @@ export function validateStepJob(flow: AnyFlow, step: AnyStep, job: Job): Validat
  */
 export async function runStep<Services>(engine: EngineContext, services: Services, validated: ValidatedStepJob, job: Job, token: string): Promise<StepResult> {
   const { flow, step, data, fields } = validated;
-  const logger = engine.logger.child({ step: step.name, operationId: data.operationId, ownerId: data.ownerId, jobId: job.id });
+  const logger = engine.logger.child({ step: step.name, operationId: data.operationId, ownerId: data.ownerId, jobId: job.id, requestId: data.requestId });
   const attempt = job.attemptsMade + 1;
   const maxAttempts = job.opts.attempts ?? 1;
   const { prisma } = engine;
@@ -98,8 +98,8 @@ export async function runStep<Services>(engine: EngineContext, services: Service
     };
     const output: unknown = await step.run(context);
     const summary = step.summarize ? step.summarize(output) : undefined;
-    await stepRecords.succeeded(prisma, data.ownerId, step.name, summary);
-    logger.info('step succeeded', { summary });
+    const durationMs = await stepRecords.succeeded(prisma, data.ownerId, step.name, summary);
+    logger.info('step succeeded', { summary, durationMs });
     return { outputs: { ...outputs, [step.name]: output ?? null } };
   } catch (err) {
     if (err instanceof DelayedError) throw err;
@@ -117,7 +117,7 @@ export async function runStep<Services>(engine: EngineContext, services: Service
       logger.warn('step attempt failed, will retry', { attempt, maxAttempts, error: message });
       throw err;
     }
-    logger.warn('step failed', { attempt, error: message });
+    logger.warn('step failed', { attempt, error: message, durationMs: await stepRecords.durationMs(prisma, data.ownerId, step.name) });
     await handleFinalFailure(engine, services, flow, data, step.name, err);
     throw new UnrecoverableError(`${step.name}: ${message}`);
   }

@@ -119,6 +119,7 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
       const txMs = Date.now() - txStarted;
       await publishRouteChange(services.redis, services.prefix, {
         projectId: data.projectId,
+        sequence: record.sequence,
         routes: record.changes.map((c) => ({ hostname: c.hostname, deploymentId: c.toDeploymentId })),
       });
       if (trace) {

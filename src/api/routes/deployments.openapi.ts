@@ -10,6 +10,7 @@ import { loadDeploymentForCaller } from './load-deployment';
 const route = createRoute({
   method: 'get',
   path: '/v1/deployments/{id}/openapi',
+  operationId: 'getDeploymentOpenapi',
   tags: ['deployments'],
   summary: "The OpenAPI document scraped from the deployment's instances",
   description: 'Scraped once the instances are healthy (JSON or YAML, served here as JSON). 404 `openapi_not_found` when the app served none.',

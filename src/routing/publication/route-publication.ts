@@ -13,6 +13,13 @@ export interface RouteAssignment {
 /** What the routing engine publishes after it committed the route changes of one job. */
 export interface RouteChange {
   projectId: string;
+  /**
+   * The RouteChange row's per-project sequence. A routing job that runs again after its commit (a crash between
+   * commit and publish, or a false stall) publishes its old change once more with a new global version; the
+   * gateway applies a project's change only when its sequence is newer than the last one it holds, so such a
+   * replay can never undo a newer change. Absent in messages from before it existed: those always apply.
+   */
+  sequence?: number;
   routes: RouteAssignment[];
 }
 
@@ -39,6 +46,7 @@ const PUBLISH = new LuaScript<number>('deployflowPublishRouteChange', path.join(
 export async function publishRouteChange(redis: Redis, prefix: string, change: RouteChange): Promise<number> {
   const payload = JSON.stringify({
     projectId: change.projectId,
+    ...(change.sequence === undefined ? {} : { sequence: change.sequence }),
     routes: change.routes.map((r) => ({ hostname: r.hostname, deploymentId: r.deploymentId })),
   });
   return Number(await PUBLISH.run(redis, [routesVersionKey(prefix)], [routesChannel(prefix), payload]));
@@ -53,6 +61,7 @@ export async function readRouteVersion(redis: Redis, prefix: string): Promise<nu
 const routeChangeEventSchema = z.object({
   version: z.number().int().positive(),
   projectId: z.string(),
+  sequence: z.number().int().positive().optional(),
   routes: z.array(z.object({ hostname: z.string().min(1), deploymentId: z.string().min(1).nullable() })),
 });
 
