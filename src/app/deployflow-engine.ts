@@ -35,8 +35,8 @@ export function createDeployflowEngine(ctx: AppContext, krane: KraneClient, over
     settings,
     logger: ctx.logger,
   };
-  // The reconciler runs as a scheduled job of the engine's own workers; it needs the deps built just below.
-  let deps: DeployflowDeps | undefined;
+  // The reconciler runs as a scheduled job of the engine's own workers; it needs the deps built just below (a
+  // scheduled job only runs once workers start, after this function returned).
   const engine = createEngine({
     prisma: ctx.prisma,
     redis: ctx.redis,
@@ -47,12 +47,11 @@ export function createDeployflowEngine(ctx: AppContext, krane: KraneClient, over
     settings,
     flows: DEPLOYFLOW_FLOWS,
     services,
-    scheduled: { [RECONCILE_JOB]: async () => (deps ? reconcileOnce(deps) : undefined) },
+    scheduled: { [RECONCILE_JOB]: () => reconcileOnce(deps) },
   });
-  deps = { ...services, settings, queues: engine.context.queues, engine };
-  const ready = deps;
+  const deps: DeployflowDeps = { ...services, settings, queues: engine.context.queues, engine };
   return {
-    deps: ready,
+    deps,
     producer: engine.producer,
     enqueue: (operationId) => engine.producer.enqueue(operationId),
     startWorkers: (options = {}) => engine.startWorkers({ concurrency: options.concurrency ?? ctx.config.WORKER_CONCURRENCY }),
