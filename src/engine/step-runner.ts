@@ -10,7 +10,7 @@ import { firstIssue, StepJobFields, type OperationJobData, type StepResult } fro
 import { markOperationRunning } from './operation-state';
 import { stepRecords } from './step-records';
 
-/** Merges the accumulated outputs that the child step returned (keys are `bull:<queue>:<id>`, prefix included). */
+/** Merges the accumulated outputs that the child step returned (the map's keys name the child job; only values count). */
 async function previousOutputs(job: Job): Promise<Record<string, unknown>> {
   const values: Record<string, Partial<StepResult> | undefined> = await job.getChildrenValues();
   const merged: Record<string, unknown> = {};

@@ -83,9 +83,8 @@ describe('a worker SIGKILLed twice while running a deploy step after its routes 
     expect(kills).toBeGreaterThanOrEqual(1);
   }, 180_000);
 
-  // Fails today: see the report. The stalled-out step fails the flow; the reconciler resolves the failed root with
-  // handleFinalFailure, which moves the deployment from `network` to `failed` although routes and the live pointer
-  // already point at it (and compensation keeps it running because it is routed).
+  // The stalled-out step fails the flow after the route change committed: the failure must roll the operation forward
+  // (deployment ready, operation succeeded), never move a routed, live deployment to `failed`.
   it('ends with the deployment ready (or at least never failed while live) and every invariant holding', async () => {
     const b = bed!;
     const settled = await b.settle([deploy.operationId], { timeoutMs: 60_000, reconcileEveryMs: 2_000 });
