@@ -54,7 +54,9 @@ export function validateStepJob(flow: AnyFlow, step: AnyStep, job: Job): Validat
  */
 export async function runStep<Services>(engine: EngineContext, services: Services, validated: ValidatedStepJob, job: Job, token: string): Promise<StepResult> {
   const { flow, step, data, fields } = validated;
-  const logger = engine.logger.child({ step: step.name, operationId: data.operationId, ownerId: data.ownerId, jobId: job.id, requestId: data.requestId });
+  // Every field of the operation's job data (operation, kind, project, owner, request, and what the flow adds, e.g. a
+  // deploy's deploymentId) names what the step's lines are about: `grep <id>` finds them.
+  const logger = engine.logger.child({ step: step.name, ...data, jobId: job.id });
   const attempt = job.attemptsMade + 1;
   const maxAttempts = job.opts.attempts ?? 1;
   const { prisma } = engine;
