@@ -101,11 +101,17 @@ describe('no input causes a 5xx', () => {
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
   });
 
-  it('answers 404 not_found in the error shape for unknown routes, authenticated or not', async () => {
-    for (const [method, path] of [['GET', '/nope'], ['PUT', '/healthz'], ['PATCH', '/v1/projects']] as const) {
+  it('answers 404 not_found for unknown paths and 405 method_not_allowed for a known path, in the error shape', async () => {
+    for (const [method, path] of [['GET', '/nope'], ['DELETE', '/v1/nope/deeper']] as const) {
       const res = await h.call(method, path, { key: acme.admin });
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('not_found');
+    }
+    // A method a known path does not take (issue 13: 405 with Allow, not 404).
+    for (const [method, path] of [['PUT', '/healthz'], ['PATCH', '/v1/projects']] as const) {
+      const res = await h.call(method, path, { key: acme.admin });
+      expect(res.status).toBe(405);
+      expect(res.body.error.code).toBe('method_not_allowed');
     }
   });
 });
