@@ -14,7 +14,7 @@ export const createInKrane: StepModule<{ alreadyExisted: boolean }> = {
     const meta = outputs[DeployStep.fetchMetadata] as DeployMetadata;
     const moved = await transitionDeployment(deps.prisma, data.deploymentId!, ['building'], 'deploying');
     const d = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! } });
-    if (!moved && d.status !== 'deploying') throw new PreconditionFailedError('deployment_not_active', `deployment is ${d.status}`);
+    if (!moved && d.status !== 'deploying') throw new PreconditionFailedError('deployment_not_active', { status: d.status, wanted: 'deploying' });
     return deps.krane.create(kraneSpecOf(d, meta.namespace));
   },
   summarize: (o) => (o.alreadyExisted ? 'already existed in Krane' : 'created in Krane'),

@@ -1,4 +1,4 @@
-import { isRetryable, TerminalError } from '../src/errors';
+import { isRetryable, logFieldsOf, publicMessageOf, TerminalError } from '../src/errors';
 import type { KraneInstance } from '../src/krane/types';
 import { getFromInstance } from '../src/engine/instance-http';
 import type { StepModule } from '../src/engine/step-module';
@@ -53,7 +53,9 @@ export const pollInstances: StepModule<PollResult> = {
       // A Krane that is briefly unreachable is a poll that saw nothing: keep polling until the deadline decides.
       if (!isRetryable(err)) throw err;
       instances = [];
-      kraneError = (err as Error).message;
+      // The progress line is the tenant's to read: the public message there, Krane's own words in the log.
+      kraneError = publicMessageOf(err);
+      step.logger.warn('krane did not answer this poll; it counts as a poll that saw nothing', logFieldsOf(err));
     }
     const running = instances.filter((i) => i.status === 'running');
     const checks = await Promise.all(running.map((i) => healthy(i.address, d.healthCheckPath, Math.min(2000, deps.settings.instanceHttpTimeoutMs))));
@@ -64,16 +66,19 @@ export const pollInstances: StepModule<PollResult> = {
     // An instance that ended by itself does not come back (no driver restarts it): waiting for the deadline would
     // only hide why. Its exit code and the tail of its output become the step's reason.
     const ended = instances.find((i) => i.failure);
-    if (ended) {
-      throw new TerminalError('instance_exited', `${running.length} of ${wanted} instance(s) running: instance ${ended.id} ${ended.failure}`);
+    if (ended?.failure) {
+      throw new TerminalError('instance_exited', { running: running.length, wanted, instanceId: ended.id, failure: ended.failure });
     }
 
     const elapsed = Date.now() - startedAt;
     if (elapsed >= deps.settings.pollDeadlineMs) {
-      throw new TerminalError(
-        'instances_not_ready',
-        `${running.length} of ${wanted} instance(s) running and ${healthyAddresses.length} healthy after ${Math.round(elapsed / 1000)} s (deadline ${Math.round(deps.settings.pollDeadlineMs / 1000)} s)`,
-      );
+      throw new TerminalError('instances_not_ready', {
+        running: running.length,
+        wanted,
+        healthy: healthyAddresses.length,
+        elapsedMs: elapsed,
+        deadlineMs: deps.settings.pollDeadlineMs,
+      });
     }
     await step.progress(`poll ${polls}: ${running.length}/${wanted} running, ${healthyAddresses.length} healthy${kraneError ? ` (krane: ${kraneError})` : ''}`);
     return step.delay(pollDelay(polls, deps.settings.pollIntervalMs), { polls, pollStartedAt: startedAt });

@@ -1,5 +1,6 @@
 import { transitionDeployment } from '../src/engine/deployment-status';
 import { PreconditionFailedError } from '../src/engine/step-errors';
+import { isActiveStatus } from '../src/statuses';
 import type { StepModule } from '../src/engine/step-module';
 import { DeployStep } from '../src/engine/step-names';
 
@@ -11,8 +12,8 @@ export const setBuilding: StepModule<{ status: string }> = {
   async run({ deps, data }) {
     if (await transitionDeployment(deps.prisma, data.deploymentId!, ['pending'], 'building')) return { status: 'building' };
     const row = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! }, select: { status: true } });
-    if (['building', 'deploying', 'network'].includes(row.status)) return { status: row.status };
-    throw new PreconditionFailedError('deployment_not_active', `deployment is ${row.status}, not pending`);
+    if (isActiveStatus(row.status)) return { status: row.status };
+    throw new PreconditionFailedError('deployment_not_active', { status: row.status, wanted: 'building' });
   },
   summarize: (o) => `status ${o.status}`,
 };

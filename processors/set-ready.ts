@@ -11,7 +11,7 @@ export const setReady: StepModule<{ status: string }> = {
     if (await transitionDeployment(deps.prisma, data.deploymentId!, ['network'], 'ready', { statusReason: null })) return { status: 'ready' };
     const row = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! }, select: { status: true } });
     if (row.status === 'ready') return { status: 'ready' };
-    throw new PreconditionFailedError('deployment_not_active', `deployment is ${row.status}, cannot become ready`);
+    throw new PreconditionFailedError('deployment_not_active', { status: row.status, wanted: 'ready' });
   },
   summarize: () => 'status ready',
 };

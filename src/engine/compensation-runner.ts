@@ -1,4 +1,5 @@
 import type { Job } from 'bullmq';
+import { logFieldsOf, publicMessageOf } from '../errors';
 import { compensate, CompensationJobData } from './compensation';
 import type { EngineDeps } from './engine-deps';
 import { COMPENSATE_STEP } from './step-names';
@@ -16,8 +17,8 @@ export async function runCompensation(deps: EngineDeps, job: Job<CompensationJob
     return outcome;
   } catch (err) {
     const final = attempt >= (job.opts.attempts ?? 1);
-    await stepRecords.failed(deps.prisma, deploymentId, COMPENSATE_STEP, (err as Error).message, final);
-    deps.logger.warn('compensation attempt failed', { step: COMPENSATE_STEP, deploymentId, attempt, error: (err as Error).message });
+    await stepRecords.failed(deps.prisma, deploymentId, COMPENSATE_STEP, publicMessageOf(err), final);
+    deps.logger.warn('compensation attempt failed', { step: COMPENSATE_STEP, deploymentId, attempt, ...logFieldsOf(err) });
     throw err;
   }
 }

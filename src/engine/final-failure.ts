@@ -1,6 +1,7 @@
-import { DeployflowError } from '../errors';
+import { errorCodeOf, logFieldsOf, publicMessageOf } from '../errors';
 import type { EngineDeps } from './engine-deps';
-import { ACTIVE_STATUSES, transitionDeployment } from './deployment-status';
+import { ACTIVE_STATUSES } from '../statuses';
+import { transitionDeployment } from './deployment-status';
 import type { OperationJobData } from './job-data';
 import { operationOutcome } from './operation-completion';
 import { finishOperation } from './operation-state';
@@ -15,8 +16,9 @@ import { enqueueCompensation } from './compensation';
  */
 export async function handleFinalFailure(deps: EngineDeps, data: OperationJobData, step: string, err: unknown): Promise<void> {
   const cancelled = err instanceof CancelledError;
-  const code = err instanceof DeployflowError ? err.code : 'step_failed';
-  const message = err instanceof Error ? err.message : String(err);
+  // What the tenant reads (statusReason, the operation's error, a roll-forward note): the catalogue's message only.
+  const code = errorCodeOf(err);
+  const message = publicMessageOf(err);
   const { prisma } = deps;
   await releaseRoutingTurn(deps, data);
 
@@ -24,6 +26,7 @@ export async function handleFinalFailure(deps: EngineDeps, data: OperationJobDat
   // deployment live. What is left (set-ready, update-live, the root) only records that outcome, so roll forward.
   if (await prisma.routeChange.findUnique({ where: { operationId: data.operationId }, select: { id: true } })) {
     await rollForward(deps, data, step, message);
+    deps.logger.warn('operation rolled forward after its route change', { operationId: data.operationId, step, ...logFieldsOf(err), code });
     return;
   }
 
@@ -39,7 +42,7 @@ export async function handleFinalFailure(deps: EngineDeps, data: OperationJobDat
     await stepRecords.skipRemaining(prisma, data.ownerId);
   }
   await finishOperation(prisma, data.operationId, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
-  deps.logger.warn('operation failed', { operationId: data.operationId, step, code, error: message });
+  deps.logger.warn('operation failed', { operationId: data.operationId, step, ...logFieldsOf(err), code });
 }
 
 async function rollForward(deps: EngineDeps, data: OperationJobData, step: string, message: string): Promise<void> {
@@ -53,5 +56,4 @@ async function rollForward(deps: EngineDeps, data: OperationJobData, step: strin
   await finishOperation(prisma, data.operationId, 'succeeded', {
     result: { ...outcome, rolledForward: `${step} failed after the route change was committed (${message}); the operation is complete` },
   });
-  deps.logger.warn('operation rolled forward after its route change', { operationId: data.operationId, step, error: message });
 }

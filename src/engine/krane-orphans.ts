@@ -1,4 +1,5 @@
 import type { KraneDeploymentRef } from '../krane/types';
+import { isCompensableStatus } from '../statuses';
 import type { EngineDeps } from './engine-deps';
 
 const BATCH = 500;
@@ -44,6 +45,6 @@ async function orphansAmong(deps: EngineDeps, listed: KraneDeploymentRef[]): Pro
   return listed.filter(({ namespace, deploymentId }) => {
     const row = byId.get(deploymentId);
     if (!row || row.project.workspace.slug !== namespace) return true;
-    return (row.status === 'failed' || row.status === 'cancelled') && row.compensatedAt !== null && !routed.has(deploymentId);
+    return isCompensableStatus(row.status) && row.compensatedAt !== null && !routed.has(deploymentId);
   });
 }

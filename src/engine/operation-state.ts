@@ -1,7 +1,5 @@
 import type { Db } from '../db/prisma';
-import type { OperationState } from '../generated/prisma/client';
-
-export const FINISHED_OPERATION_STATES: OperationState[] = ['succeeded', 'failed', 'cancelled', 'superseded'];
+import { UNFINISHED_STATES } from '../statuses';
 
 /** queued → running, once; a no-op afterwards. */
 export async function markOperationRunning(prisma: Db, operationId: string): Promise<void> {
@@ -16,7 +14,7 @@ export async function finishOperation(
   details: { errorCode?: string; errorMessage?: string; result?: object } = {},
 ): Promise<boolean> {
   const { count } = await prisma.operation.updateMany({
-    where: { id: operationId, state: { in: ['queued', 'running'] } },
+    where: { id: operationId, state: { in: UNFINISHED_STATES } },
     data: { state, finishedAt: new Date(), errorCode: details.errorCode, errorMessage: details.errorMessage, result: details.result },
   });
   return count === 1;

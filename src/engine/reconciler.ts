@@ -1,4 +1,5 @@
 import { Job } from 'bullmq';
+import { COMPENSABLE_STATUSES, UNFINISHED_STATES } from '../statuses';
 import type { EngineDeps } from './engine-deps';
 import { enqueueCompensation } from './compensation';
 import { enqueueOperation } from './enqueue-operation';
@@ -72,7 +73,7 @@ async function reconcilePass(deps: EngineDeps, now: number): Promise<ReconcileRe
   let after: string | undefined;
   for (let looked = 0; looked < MAX_OPERATIONS_PER_PASS; ) {
     const page = await prisma.operation.findMany({
-      where: { state: { in: ['queued', 'running'] }, createdAt: { lt: cutoff }, ...(after ? { id: { gt: after } } : {}) },
+      where: { state: { in: UNFINISHED_STATES }, createdAt: { lt: cutoff }, ...(after ? { id: { gt: after } } : {}) },
       orderBy: { id: 'asc' },
       take: BATCH,
       select: { id: true },
@@ -91,7 +92,7 @@ async function reconcilePass(deps: EngineDeps, now: number): Promise<ReconcileRe
   }
 
   const uncompensated = await prisma.deployment.findMany({
-    where: { status: { in: ['failed', 'cancelled'] }, compensatedAt: null, updatedAt: { lt: cutoff } },
+    where: { status: { in: COMPENSABLE_STATUSES }, compensatedAt: null, updatedAt: { lt: cutoff } },
     take: BATCH,
     select: { id: true },
   });
@@ -154,7 +155,7 @@ async function healOperation(deps: EngineDeps, operationId: string, report: Reco
   } else if (state === 'completed') {
     // The root job ran but the process died before the operation row was updated.
     await deps.prisma.operation.updateMany({
-      where: { id: operationId, state: { in: ['queued', 'running'] } },
+      where: { id: operationId, state: { in: UNFINISHED_STATES } },
       data: { state: 'succeeded', finishedAt: new Date(), result: (root!.returnvalue ?? {}) as object },
     });
   }

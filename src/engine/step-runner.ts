@@ -1,5 +1,5 @@
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
-import { isRetryable } from '../errors';
+import { isRetryable, logFieldsOf, publicMessageOf } from '../errors';
 import { isInfrastructureOutage } from './infrastructure-outage';
 import type { EngineDeps } from './engine-deps';
 import { handleFinalFailure } from './final-failure';
@@ -15,10 +15,6 @@ async function previousOutputs(job: Job): Promise<Record<string, unknown>> {
   const merged: Record<string, unknown> = {};
   for (const value of Object.values(values)) Object.assign(merged, value?.outputs ?? {});
   return merged;
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /**
@@ -74,18 +70,19 @@ export async function runStep(deps: EngineDeps, module: StepModule, job: Job<Ste
     if (isInfrastructureOutage(err)) {
       const since = data.outageSince ?? Date.now();
       if (Date.now() - since < deps.settings.outageToleranceMs) {
-        logger.warn('database unreachable: waiting it out without spending an attempt', { error: describe(err) });
+        logger.warn('database unreachable: waiting it out without spending an attempt', logFieldsOf(err));
         await run.delay(Math.min(5_000, deps.settings.backoffMs * 2), { outageSince: since });
       }
     }
     const final = !isRetryable(err) || err instanceof UnrecoverableError || attempt >= maxAttempts;
-    const message = describe(err);
+    // The step row (and below, the deployment and the operation) shows the tenant the catalogue's message only.
+    const message = publicMessageOf(err);
     await stepRecords.failed(prisma, data.ownerId, module.name, message, final, err instanceof CancelledError ? 'cancelled' : 'failed');
     if (!final) {
-      logger.warn('step attempt failed, will retry', { attempt, maxAttempts, error: message });
+      logger.warn('step attempt failed, will retry', { attempt, maxAttempts, ...logFieldsOf(err) });
       throw err;
     }
-    logger.warn('step failed', { attempt, error: message });
+    logger.warn('step failed', { attempt, ...logFieldsOf(err) });
     await handleFinalFailure(deps, data, module.name, err);
     throw new UnrecoverableError(`${module.name}: ${message}`);
   }
