@@ -8,7 +8,7 @@ import { GatewayService, startGatewayService } from '../../src/gateway';
 import type { KraneDriver } from '../../src/krane/driver';
 import type { ProcessDriver } from '../../src/krane/drivers/process-driver';
 import { EmbeddedKrane, startEmbeddedKrane } from '../../src/krane/embedded';
-import { silentLogger } from '../../src/logger';
+import { Logger, silentLogger } from '../../src/logger';
 import { createDeploy } from '../../src/operations/create-deploy';
 import { DeployRequest, DeployRequestInput } from '../../src/operations/deploy-request';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -47,6 +47,8 @@ export interface EngineHarnessOptions {
   settings?: Partial<EngineSettings>;
   workers?: boolean;
   env?: Record<string, string>;
+  /** Where the engine logs (default: nowhere). */
+  logger?: Logger;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function startEngineHarness(options: EngineHarnessOptions & { krane
   const redisInfo = testRedis();
   const redis = redisInfo.connect();
   const config = loadConfig({ QUEUE_PREFIX: `{${redisInfo.prefix}}`, REDIS_URL: redisInfo.url, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...options.env });
-  const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: silentLogger };
+  const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: options.logger ?? silentLogger };
   const krane: EmbeddedKrane<KraneDriver> = options.kraneDriver
     ? await startEmbeddedKrane({ driver: options.kraneDriver })
     : await startEmbeddedKrane({ rootDir: REPO_ROOT, gracePeriodMs: 2_000, healthIntervalMs: 50 });
