@@ -1,5 +1,5 @@
 import { Job } from 'bullmq';
-import { COMPENSABLE_STATUSES, UNFINISHED_STATES } from '../statuses';
+import { COMPENSABLE_STATUSES, ROUTABLE_STATUSES, UNFINISHED_STATES } from '../statuses';
 import type { EngineDeps } from './engine-deps';
 import { enqueueCompensation } from './compensation';
 import { enqueueOperation } from './enqueue-operation';
@@ -107,7 +107,7 @@ async function reconcilePass(deps: EngineDeps, now: number): Promise<ReconcileRe
   }
 
   const routed = await prisma.deployment.findMany({
-    where: { status: 'ready', id: { in: (await prisma.ingressRoute.findMany({ distinct: ['deploymentId'], select: { deploymentId: true } })).map((r) => r.deploymentId) } },
+    where: { status: { in: ROUTABLE_STATUSES }, id: { in: (await prisma.ingressRoute.findMany({ distinct: ['deploymentId'], select: { deploymentId: true } })).map((r) => r.deploymentId) } },
     include: { project: { include: { workspace: true } } },
     // Least recently refreshed first, so every routed deployment gets its turn however many there are.
     orderBy: { updatedAt: 'asc' },
