@@ -1,15 +1,20 @@
+import type { Config } from '../src/config';
+import type { AppContext } from '../src/context';
 import type { Db } from '../src/db/prisma';
-import type { Engine } from '../src/engine/engine';
-import type { EmbeddedKrane } from '../src/krane/embedded';
+import { createDeployflowEngine, type DeployflowEngine } from '../src/app/deployflow-engine';
+import type { Settings } from '../src/app/settings';
+import { QueueName } from '../src/engine/queue-names';
+import type { KraneClient } from '../src/krane/client';
 import type { Caller } from '../src/operations/caller';
-import type { CompletionWatch, WaitOptions } from './completion-watch';
+import type { Cleanup } from './cleanup';
+import { CompletionWatch, WaitOptions } from './completion-watch';
 import type { BenchWorkspace } from './seed';
 
-/** The real control plane under test: engine with workers in this process, embedded Krane, one workspace. */
+/** The real control plane under test: engine with workers in this process, a Krane reached over gRPC, one workspace. */
 export interface BenchEngine {
   prisma: Db;
-  engine: Engine;
-  krane: EmbeddedKrane;
+  engine: DeployflowEngine;
+  krane: { client: KraneClient };
   /** On the engine's `operations` worker: the root job completes right after the operation row became `succeeded`. */
   watch: CompletionWatch;
   workspace: BenchWorkspace;
@@ -17,6 +22,31 @@ export interface BenchEngine {
 }
 
 export const FLOW_TIMEOUT_MS = 120_000;
+
+/**
+ * An engine with its workers in this process under its own queue prefix (so one section's jobs never meet
+ * another's), driving the given Krane. Registered with `cleanup`; `close` stops it earlier.
+ */
+export function openBenchEngine(
+  ctx: AppContext,
+  krane: KraneClient,
+  workspace: BenchWorkspace,
+  redisUrl: string,
+  cleanup: Cleanup,
+  overrides: Partial<Settings> = {},
+): BenchEngine & { close(): Promise<void>; config: Config } {
+  const engine = createDeployflowEngine(ctx, krane, overrides, redisUrl);
+  const workers = engine.startWorkers({ concurrency: ctx.config.WORKER_CONCURRENCY });
+  const watch = new CompletionWatch(workers.workers.find((w) => w.name === QueueName.operations)!);
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      watch.close();
+      await engine.close();
+    })());
+  cleanup.add(`engine workers (${ctx.config.QUEUE_PREFIX})`, close);
+  return { prisma: ctx.prisma, engine, krane: { client: krane }, watch, workspace, caller: { workspaceId: workspace.id, requestedBy: 'script:bench' }, close, config: ctx.config };
+}
 
 /** Ends a wait early when the operation finished without succeeding (its root job never completes then). */
 export function untilOperationFails(prisma: Db, operationId: string): WaitOptions {

@@ -1,7 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { GatewayBenchResult } from './gateway-bench';
+import type { InstantKraneResult } from './instant-bench';
 import type { BenchOptions } from './options';
+import type { UnderPollLoadResult } from './poll-load-bench';
 import type { StartedProcess } from './services';
 import type { LatencyRatio, LatencySummary } from './stats';
 
@@ -44,6 +47,35 @@ export interface ModeComparison {
   ratio: LatencyRatio & { throughput: number };
 }
 
+/** Real deploys of examples/hello-api (the `deploy` section). */
+export interface RealDeployResults {
+  sequential: ModeComparison;
+  concurrent: ModeComparison;
+  /** Sequential deploys with the app's own wait (poll-instances) taken out, against the bare 9-step flow. */
+  engineOnly: {
+    stepSumMinusPoll: LatencySummary;
+    latencyMinusPoll: LatencySummary;
+    pollInstances: LatencySummary;
+    bare: LatencySummary;
+    ratio: { stepSumMinusPoll: LatencyRatio; latencyMinusPoll: LatencyRatio };
+  };
+  steps: Record<string, LatencySummary>;
+}
+
+/** Switches between two real deploys (the `deploy` section). */
+export interface RealSwitchResults {
+  count: number;
+  toTraffic: LatencySummary;
+  toSucceeded: LatencySummary;
+  bare: ModeResult;
+  /** deployflow / bare 3-step flow. */
+  ratio: { toTraffic: LatencyRatio; toSucceeded: LatencyRatio };
+}
+
+/**
+ * Stable keys (issue 12): rollback.toTraffic.p99Ms, deploy.instantKrane.ratio.throughput,
+ * rollback.underPollLoad.p99Ms, gateway.rps.{direct,gateway,caddy,nginx}. A section left out with --only is absent.
+ */
 export interface BenchResults {
   generatedAt: string;
   machine: Machine;
@@ -58,27 +90,14 @@ export interface BenchResults {
     gatewayPollIntervalMs: number;
     concurrentDeploys: string;
   };
-  deploy: {
-    sequential: ModeComparison;
-    concurrent: ModeComparison;
-    /** Sequential deploys with the app's own wait (poll-instances) taken out, against the bare 9-step flow. */
-    engineOnly: {
-      stepSumMinusPoll: LatencySummary;
-      latencyMinusPoll: LatencySummary;
-      pollInstances: LatencySummary;
-      bare: LatencySummary;
-      ratio: { stepSumMinusPoll: LatencyRatio; latencyMinusPoll: LatencyRatio };
-    };
-    steps: Record<string, LatencySummary>;
+  deploy: Partial<RealDeployResults> & {
+    /** The deploy flow against the instant Krane; `ratio.throughput` is the concurrent mode's. */
+    instantKrane?: InstantKraneResult & { ratio: ModeComparison['ratio'] };
   };
-  rollback: {
-    count: number;
-    toTraffic: LatencySummary;
-    toSucceeded: LatencySummary;
-    bare: ModeResult;
-    /** deployflow / bare 3-step flow. */
-    ratio: { toTraffic: LatencyRatio; toSucceeded: LatencyRatio };
-  };
+  rollback: Partial<RealSwitchResults> & { underPollLoad?: UnderPollLoadResult };
+  gateway?: GatewayBenchResult;
+  /** 1-minute load average at the start and at the end of the run. */
+  loadAverage: { start: number; end: number };
   startedProcesses: StartedProcess[];
 }
 
@@ -112,57 +131,136 @@ function summaryRow(label: string, s: LatencySummary, extra: string[] = []): (st
 
 const ratioText = (r: LatencyRatio) => `${x(r.p50)} / ${x(r.p95)} / ${x(r.mean)}`;
 
+function renderRealSections(r: BenchResults, out: string[]): void {
+  const d = r.deploy;
+  if (d.sequential && d.concurrent && d.engineOnly && d.steps) {
+    out.push('');
+    out.push('1. Orchestration overhead: deploy of file:examples/hello-api (9 steps, request -> operation succeeded)');
+    out.push('   vs a bare BullMQ flow of the same shape (root + 8 steps + 1 routing child, no-op processors), same Redis');
+    out.push(`   concurrent mode: ${r.setup.concurrentDeploys}`);
+    out.push(
+      table(
+        ['mode / flow', 'n', 'p50 ms', 'p95 ms', 'mean ms', 'flows/s'],
+        [...modeRows('sequential', d.sequential), ...modeRows(`concurrency ${d.concurrent.deployflow.concurrency}`, d.concurrent)],
+      ),
+    );
+    out.push('   ratio = deployflow / bare (flows/s ratio < 1 means fewer flows per second)');
+    out.push('');
+    out.push("2. Deploy flow with the app's own wait factored out (sequential deploys; poll-instances = app start + polling)");
+    const e = d.engineOnly;
+    out.push(
+      table(
+        ['series', 'n', 'p50 ms', 'p95 ms', 'mean ms', 'vs bare p50 / p95 / mean'],
+        [
+          summaryRow('sum of step durations - poll-instances', e.stepSumMinusPoll, [ratioText(e.ratio.stepSumMinusPoll)]),
+          summaryRow('request->succeeded - poll-instances', e.latencyMinusPoll, [ratioText(e.ratio.latencyMinusPoll)]),
+          summaryRow('poll-instances', e.pollInstances),
+          summaryRow('bare 9-step flow (sequential)', e.bare),
+        ],
+      ),
+    );
+    out.push('');
+    out.push('   per step (DeploymentStep endedAt - startedAt, sequential deploys)');
+    out.push(table(['step', 'n', 'p50 ms', 'p95 ms', 'mean ms'], Object.entries(d.steps).map(([name, s]) => summaryRow(name, s))));
+  }
+  const rb = r.rollback;
+  if (rb.toTraffic && rb.toSucceeded && rb.bare && rb.ratio) {
+    out.push('');
+    out.push(`3. Rollback-to-traffic: ${rb.count} switches alternating rollback/promote between two ready deployments,`);
+    out.push(`   gateway polled every ~${r.setup.gatewayPollIntervalMs} ms on the live hostname; bare = 3-step flow (validate/check/switch shape)`);
+    out.push(
+      table(
+        ['series', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'vs bare p50 / p95 / mean'],
+        [
+          summaryRow99('requestSwitch -> target served by gateway', rb.toTraffic, [ratioText(rb.ratio.toTraffic)]),
+          summaryRow99('requestSwitch -> operation succeeded', rb.toSucceeded, [ratioText(rb.ratio.toSucceeded)]),
+          summaryRow99('bare 3-step flow (sequential)', rb.bare.latency),
+        ],
+      ),
+    );
+  }
+}
+
+function summaryRow99(label: string, s: LatencySummary, extra: string[] = []): (string | number)[] {
+  return [label, s.count, s.p50Ms, s.p95Ms, s.p99Ms, s.meanMs, ...extra];
+}
+
+function renderInstant(r: BenchResults, out: string[]): void {
+  const i = r.deploy.instantKrane;
+  if (!i) return;
+  out.push('');
+  out.push(`4. Deploy flow against the instant Krane (instances RUNNING at once, a trivial HTTP app each): ${i.n} deploys per mode`);
+  out.push('   vs the bare 9-step BullMQ flow, same Redis; flows/s ratio = deployflow / bare (goal >= 0.5 concurrent)');
+  out.push(
+    table(
+      ['mode / flow', 'n', 'p50 ms', 'p95 ms', 'mean ms', 'flows/s'],
+      [...modeRows('sequential', i.sequential), ...modeRows(`concurrency ${i.concurrent.deployflow.concurrency}`, i.concurrent)],
+    ),
+  );
+  out.push('');
+  out.push('   per step (sequential deploys, instant Krane)');
+  out.push(table(['step', 'n', 'p50 ms', 'p95 ms', 'mean ms'], Object.entries(i.steps).map(([name, s]) => summaryRow(name, s))));
+}
+
+function renderPollLoad(r: BenchResults, out: string[]): void {
+  const p = r.rollback.underPollLoad;
+  if (!p) return;
+  out.push('');
+  out.push(`5. Rollback-to-traffic while ${p.pollingDeploys} deploys poll never-ready instances every ${p.pollIntervalMs} ms (instant Krane,`);
+  out.push(`   gateway of ${p.gatewayProcesses} process(es); ${p.stillPollingAfter} still polling after the last switch; setup ${p.setupMs} ms)`);
+  out.push(
+    table(
+      ['series', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms'],
+      [
+        summaryRow99('unloaded: requestSwitch -> target served', p.unloaded.toTraffic),
+        summaryRow99('unloaded: requestSwitch -> succeeded', p.unloaded.toSucceeded),
+        summaryRow99('under poll load: -> target served', p.loaded.toTraffic),
+        summaryRow99('under poll load: -> succeeded', p.loaded.toSucceeded),
+      ],
+    ),
+  );
+  out.push(`   loaded / unloaded to traffic: p50 ${x(p.ratio.p50)}, p99 ${x(p.ratio.p99)} (goal p99 <= 2x)`);
+}
+
+function renderGateway(r: BenchResults, out: string[]): void {
+  const g = r.gateway;
+  if (!g) return;
+  out.push('');
+  out.push(`6. Gateway throughput: ${g.upstream}, ${g.connections} keep-alive connections, ${g.rounds} interleaved round(s) of ${g.secondsPerTarget} s`);
+  out.push(`   per target (median round shown); gateway = ${g.gatewayProcesses} process(es); load average ${g.loadAverage.before} -> ${g.loadAverage.after}`);
+  const rows = (['direct', 'gateway', 'caddy', 'nginx'] as const).map((target) => {
+    const latency = g.latency[target];
+    if (!latency) return [target, 'skipped', g.skipped[target] ?? '', '', '', '', ''];
+    const failures = g.failures[target];
+    return [
+      target,
+      g.rps[target] ?? 0,
+      latency.p50Ms,
+      latency.p95Ms,
+      latency.p99Ms,
+      g.cpuMsPer1kRequests[target] ?? '',
+      failures ? `${failures.non2xx} non-2xx, ${failures.errors} errors` : '0',
+    ];
+  });
+  out.push(table(['target', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'CPU ms/1k req', 'failures'], rows));
+  const ratioOf = (v: number | null) => (v === null ? 'n/a' : x(v));
+  out.push(`   gateway / direct ${ratioOf(g.ratio.gatewayToDirect)}, / caddy ${ratioOf(g.ratio.gatewayToCaddy)}, / nginx ${ratioOf(g.ratio.gatewayToNginx)}; added p99 over direct ${g.addedP99Ms} ms`);
+  out.push('   (CPU ms/1k req: the proxy processes\' own CPU time; for direct, the app\'s)');
+}
+
 export function renderReport(r: BenchResults): string {
   const m = r.machine;
   const out: string[] = [];
   out.push(`deployflow benchmark  ${r.generatedAt}`);
-  out.push(`machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.totalMemoryMb} MiB, node ${m.node}, ${m.platform}/${m.arch}, load ${m.loadAverage1m}`);
+  out.push(`machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.totalMemoryMb} MiB, node ${m.node}, ${m.platform}/${m.arch}, load ${r.loadAverage.start} at start, ${r.loadAverage.end} at end`);
   out.push(
-    `setup: ${r.setup.redis}, ${r.setup.database}, workers in process (concurrency ${r.setup.workerConcurrency} per queue), embedded Krane, ` +
+    `setup: ${r.setup.redis}, ${r.setup.database}, workers in process (concurrency ${r.setup.workerConcurrency} per queue), ` +
       `poll interval ${r.setup.pollIntervalMs} ms, ${r.setup.stepAttempts} attempts, backoff ${r.setup.backoffMs} ms`,
   );
-  out.push('');
-  out.push('1. Orchestration overhead: deploy of file:examples/hello-api (9 steps, request -> operation succeeded)');
-  out.push('   vs a bare BullMQ flow of the same shape (root + 8 steps + 1 routing child, no-op processors), same Redis');
-  out.push(`   concurrent mode: ${r.setup.concurrentDeploys}`);
-  out.push(
-    table(
-      ['mode / flow', 'n', 'p50 ms', 'p95 ms', 'mean ms', 'flows/s'],
-      [...modeRows('sequential', r.deploy.sequential), ...modeRows(`concurrency ${r.deploy.concurrent.deployflow.concurrency}`, r.deploy.concurrent)],
-    ),
-  );
-  out.push('   ratio = deployflow / bare (flows/s ratio < 1 means fewer flows per second)');
-  out.push('');
-  out.push("2. Deploy flow with the app's own wait factored out (sequential deploys; poll-instances = app start + polling)");
-  const e = r.deploy.engineOnly;
-  out.push(
-    table(
-      ['series', 'n', 'p50 ms', 'p95 ms', 'mean ms', 'vs bare p50 / p95 / mean'],
-      [
-        summaryRow('sum of step durations - poll-instances', e.stepSumMinusPoll, [ratioText(e.ratio.stepSumMinusPoll)]),
-        summaryRow('request->succeeded - poll-instances', e.latencyMinusPoll, [ratioText(e.ratio.latencyMinusPoll)]),
-        summaryRow('poll-instances', e.pollInstances),
-        summaryRow('bare 9-step flow (sequential)', e.bare),
-      ],
-    ),
-  );
-  out.push('');
-  out.push('   per step (DeploymentStep endedAt - startedAt, sequential deploys)');
-  out.push(table(['step', 'n', 'p50 ms', 'p95 ms', 'mean ms'], Object.entries(r.deploy.steps).map(([name, s]) => summaryRow(name, s))));
-  out.push('');
-  const rb = r.rollback;
-  out.push(`3. Rollback-to-traffic: ${rb.count} switches alternating rollback/promote between two ready deployments,`);
-  out.push(`   gateway polled every ~${r.setup.gatewayPollIntervalMs} ms on the live hostname; bare = 3-step flow (validate/check/switch shape)`);
-  out.push(
-    table(
-      ['series', 'n', 'p50 ms', 'p95 ms', 'mean ms', 'vs bare p50 / p95 / mean'],
-      [
-        summaryRow('requestSwitch -> target served by gateway', rb.toTraffic, [ratioText(rb.ratio.toTraffic)]),
-        summaryRow('requestSwitch -> operation succeeded', rb.toSucceeded, [ratioText(rb.ratio.toSucceeded)]),
-        summaryRow('bare 3-step flow (sequential)', rb.bare.latency),
-      ],
-    ),
-  );
+  renderRealSections(r, out);
+  renderInstant(r, out);
+  renderPollLoad(r, out);
+  renderGateway(r, out);
   return out.join('\n');
 }
 

@@ -1,38 +1,48 @@
 /**
- * `npm run bench` (SPEC §8 "Speed"): the engine's orchestration overhead and rollback-to-traffic latency, each
- * against a bare BullMQ flow of the same shape on the same Redis, printed as ratios and written to
- * bench/results/latest.json. Everything it starts (servers, Krane instances, workers, gateway) is stopped at the end,
- * on error and on SIGINT/SIGTERM too.
+ * `npm run bench` (SPEC §8 "Speed", issue 12): the engine's orchestration overhead with real deploys and with an
+ * instant Krane, rollback-to-traffic latency (unloaded, and while deploys poll by the thousand), each against a bare
+ * BullMQ flow of the same shape on the same Redis, and the gateway's throughput against the app direct, Caddy and
+ * nginx. Printed as tables and written to bench/results/latest.json. Everything it starts (servers, Krane instances,
+ * workers, gateways, peer proxies) is stopped at the end, on error and on SIGINT/SIGTERM too.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import IORedis from 'ioredis';
-import { loadConfig } from '../src/config';
+import { Config, loadConfig } from '../src/config';
 import type { AppContext } from '../src/context';
-import { createEngine } from '../src/engine/engine';
-import { QueueName } from '../src/engine/queue-names';
-import { DEPLOY_STEPS, SWITCH_STEPS } from '../src/engine/step-names';
-import { startGatewayService } from '../src/gateway';
+import { deployFlow } from '../flows/deploy';
+import { rollbackFlow } from '../flows/rollback';
+import { DEPLOY_STEPS } from '../flows/step-names';
+import { defaultSettings } from '../src/app/settings';
+import { startGatewayProcesses } from '../src/gateway';
 import { startEmbeddedKrane } from '../src/krane/embedded';
-import { createLogger, LogLevel } from '../src/logger';
-import { startBareFlows } from './bare-flow';
-import type { BenchEngine } from './bench-engine';
+import { createLogger, Logger, LogLevel } from '../src/logger';
+import { BareFlows, startBareFlows } from './bare-flow';
+import { openBenchEngine } from './bench-engine';
 import { Cleanup } from './cleanup';
-import { CompletionWatch } from './completion-watch';
 import { DeployMeasurement, measureDeploy, removeFromKrane } from './deploy-bench';
+import { benchGateway } from './gateway-bench';
+import { benchInstantDeploys } from './instant-bench';
+import { startInstantKrane } from './instant-krane';
 import { runInLanes } from './lanes';
 import { BenchOptions, BenchUsageError, parseBenchOptions } from './options';
-import { BenchResults, describeMachine, ModeComparison, modeResult, renderReport, writeResults } from './report';
-import { seedProject, seedWorkspace } from './seed';
-import { removeKeysUnder, startBenchServices } from './services';
+import { benchRollbackUnderPollLoad } from './poll-load-bench';
+import { BenchResults, describeMachine, ModeComparison, modeResult, RealDeployResults, RealSwitchResults, renderReport, writeResults } from './report';
+import { BenchWorkspace, seedProject, seedWorkspace } from './seed';
+import { BenchServices, removeKeysUnder, startBenchServices } from './services';
 import { latencyRatio, ratio, summarize } from './stats';
 import { measureSwitch, startGatewayPoller, SwitchMeasurement, waitUntilServed } from './switch-bench';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const GATEWAY_POLL_INTERVAL_MS = 1;
 const BARE_WARMUP_PER_DEPLOY = 20;
+/** The poll interval of the poll-load section (issue 12 measures with 1 s). */
+const POLL_LOAD_INTERVAL_MS = 1_000;
 
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+const load1 = () => Math.round(os.loadavg()[0] * 100) / 100;
 
 function compare(deployflow: { latencies: number[]; wallMs: number }, bare: { latencies: number[]; wallMs: number }, concurrency: number): ModeComparison {
   const ours = modeResult(deployflow.latencies, deployflow.wallMs, concurrency, summarize(deployflow.latencies));
@@ -40,43 +50,46 @@ function compare(deployflow: { latencies: number[]; wallMs: number }, bare: { la
   return { deployflow: ours, bare: theirs, ratio: { ...latencyRatio(ours.latency, theirs.latency), throughput: ratio(ours.throughputPerSec, theirs.throughputPerSec) } };
 }
 
-async function runBenchmark(options: BenchOptions, cleanup: Cleanup): Promise<BenchResults> {
-  const logLevel = (process.env.LOG_LEVEL ?? 'error') as LogLevel;
-  const poolSize = loadConfig({ ...process.env, LOG_LEVEL: logLevel }).DATABASE_POOL_SIZE;
-  progress(`starting services (n=${options.n}, concurrency=${options.concurrency}, switches=${options.switches}, bare-n=${options.bareN})`);
-  const services = await startBenchServices(cleanup, process.env, poolSize);
-  const runId = randomBytes(3).toString('hex');
-  const prefix = `{bench-${runId}}`;
-  const barePrefix = `{bench-bare-${runId}}`;
-  const config = loadConfig({ ...process.env, LOG_LEVEL: logLevel, REDIS_URL: services.redisUrl, DATABASE_URL: services.databaseUrl, QUEUE_PREFIX: prefix });
-  const logger = createLogger(config.LOG_LEVEL, { service: 'deployflow-bench' });
+interface Shared {
+  options: BenchOptions;
+  cleanup: Cleanup;
+  services: BenchServices;
+  redis: IORedis;
+  workspace: BenchWorkspace;
+  bare: BareFlows;
+  runId: string;
+  logLevel: LogLevel;
+  logger: Logger;
+  /** Every queue prefix a section used, for the key clean-up on a Redis we did not start. */
+  prefixes: string[];
+}
 
-  const redis = new IORedis(services.redisUrl, { maxRetriesPerRequest: null });
-  cleanup.add('redis client', () => redis.quit());
-  if (services.redisSource === 'REDIS_URL') {
-    cleanup.add('benchmark keys', async () => {
-      await removeKeysUnder(redis, prefix);
-      await removeKeysUnder(redis, barePrefix);
-    });
-  }
-  const ctx: AppContext = { config, db: services.db, prisma: services.db.prisma, redis, logger };
+/** A context of its own per section: its queues, routes and gateway events live under `prefix`. */
+function sectionContext(shared: Shared, name: string): AppContext {
+  const prefix = `{bench-${name}-${shared.runId}}`;
+  shared.prefixes.push(prefix);
+  const config: Config = loadConfig({
+    ...process.env,
+    LOG_LEVEL: shared.logLevel,
+    REDIS_URL: shared.services.redisUrl,
+    DATABASE_URL: shared.services.databaseUrl,
+    QUEUE_PREFIX: prefix,
+  });
+  return { config, db: shared.services.db, prisma: shared.services.db.prisma, redis: shared.redis, logger: shared.logger };
+}
+
+/** Real deploys of examples/hello-api through the process driver, and switches between two of them. */
+async function realSections(shared: Shared): Promise<{ deploy: RealDeployResults; rollback: RealSwitchResults }> {
+  const { options, cleanup, services, workspace, bare } = shared;
+  const ctx = sectionContext(shared, 'real');
   const krane = await startEmbeddedKrane({ rootDir: REPO_ROOT });
   cleanup.add('embedded Krane and its instances', () => krane.stop());
-  const engine = createEngine(ctx, krane.client, {}, services.redisUrl);
-  cleanup.add('engine workers', () => engine.close());
-  const workers = engine.startWorkers({ concurrency: config.WORKER_CONCURRENCY });
-  const watch = new CompletionWatch(workers.workers.find((w) => w.name === QueueName.operations)!);
-  cleanup.add('completion watch', () => watch.close());
-  const bare = startBareFlows(services.redisUrl, barePrefix, engine.deps.settings, config.WORKER_CONCURRENCY);
-  cleanup.add('bare flow workers', () => bare.close());
-
-  const prisma = services.db.prisma;
-  const workspace = await seedWorkspace(prisma);
-  const bench: BenchEngine = { prisma, engine, krane, watch, workspace, caller: { workspaceId: workspace.id, requestedBy: 'script:bench' } };
+  const bench = openBenchEngine(ctx, krane.client, workspace, services.redisUrl, cleanup);
+  const prisma = bench.prisma;
   const sequentialProject = await seedProject(prisma, workspace.id, 'sequential');
   const laneProjects = await Promise.all(Array.from({ length: options.concurrency }, (_, lane) => seedProject(prisma, workspace.id, `lane${lane}`)));
-  const bareDeploy = () => bare.run(DEPLOY_STEPS, 'deploy');
-  const bareSwitch = () => bare.run(SWITCH_STEPS, 'rollback');
+  const bareDeploy = () => bare.run(deployFlow);
+  const bareSwitch = () => bare.run(rollbackFlow);
 
   progress(`warming up (${options.warmup} deploy(s), ${options.warmup * BARE_WARMUP_PER_DEPLOY} bare flows of each shape)`);
   const warm: DeployMeasurement[] = [];
@@ -103,7 +116,17 @@ async function runBenchmark(options: BenchOptions, cleanup: Cleanup): Promise<Be
   const switchProject = await seedProject(prisma, workspace.id, 'switch');
   const blue = await measureDeploy(bench, switchProject.id, 'blue');
   const green = await measureDeploy(bench, switchProject.id, 'green');
-  const gateway = await startGatewayService({ redisUrl: services.redisUrl, prefix, prisma, port: 0, resyncMs: config.GATEWAY_RESYNC_MS, logger });
+  // As `npm start` runs it: GATEWAY_PROCESSES workers (--gateway-processes, default the CPU count; 1 = in this process).
+  const gateway = await startGatewayProcesses({
+    redisUrl: services.redisUrl,
+    prefix: ctx.config.QUEUE_PREFIX,
+    prisma,
+    port: 0,
+    resyncMs: ctx.config.GATEWAY_RESYNC_MS,
+    processes: options.gatewayProcesses,
+    logger: shared.logger,
+    logLevel: 'error',
+  });
   cleanup.add('gateway', () => gateway.close());
   const liveHost = (await prisma.ingressRoute.findFirstOrThrow({ where: { projectId: switchProject.id, sticky: 'live' } })).hostname;
   await waitUntilServed(gateway.port, liveHost, green.deploymentId);
@@ -120,6 +143,10 @@ async function runBenchmark(options: BenchOptions, cleanup: Cleanup): Promise<Be
   for (let i = 0; i < options.switches; i++) switches.push(await switchOnce(i));
   progress(`bare 3-step flow, sequential: ${options.bareN} flows`);
   const bareSwitches = await runInLanes(options.bareN, 1, bareSwitch);
+  await poller.close();
+  await gateway.close();
+  await removeFromKrane(bench, [blue.deploymentId, green.deploymentId]);
+  await bench.close();
 
   const latencies = (runs: DeployMeasurement[]) => runs.map((d) => d.latencyMs);
   const seqRuns = sequential.results;
@@ -129,22 +156,7 @@ async function runBenchmark(options: BenchOptions, cleanup: Cleanup): Promise<Be
   const toTraffic = summarize(switches.map((s) => s.toTrafficMs));
   const toSucceeded = summarize(switches.map((s) => s.toSucceededMs));
   const bareSwitchResult = modeResult(bareSwitches.results, bareSwitches.wallMs, 1, summarize(bareSwitches.results));
-  const { out: _out, ...shownOptions } = options;
-
   return {
-    generatedAt: new Date().toISOString(),
-    machine: describeMachine(),
-    options: shownOptions,
-    setup: {
-      redis: services.redisSource,
-      database: services.databaseSource,
-      workerConcurrency: config.WORKER_CONCURRENCY,
-      pollIntervalMs: engine.deps.settings.pollIntervalMs,
-      stepAttempts: engine.deps.settings.stepAttempts,
-      backoffMs: engine.deps.settings.backoffMs,
-      gatewayPollIntervalMs: GATEWAY_POLL_INTERVAL_MS,
-      concurrentDeploys: `${options.concurrency} lanes, one project per lane (a project's route changes are serialized by design)`,
-    },
     deploy: {
       sequential: compare({ latencies: latencies(seqRuns), wallMs: sequential.wallMs }, { latencies: bareSequential.results, wallMs: bareSequential.wallMs }, 1),
       concurrent: compare(
@@ -168,8 +180,102 @@ async function runBenchmark(options: BenchOptions, cleanup: Cleanup): Promise<Be
       bare: bareSwitchResult,
       ratio: { toTraffic: latencyRatio(toTraffic, bareSwitchResult.latency), toSucceeded: latencyRatio(toSucceeded, bareSwitchResult.latency) },
     },
+  };
+}
+
+async function runBenchmark(options: BenchOptions, cleanup: Cleanup): Promise<BenchResults> {
+  const loadAtStart = load1();
+  const logLevel = (process.env.LOG_LEVEL ?? 'error') as LogLevel;
+  const poolSize = loadConfig({ ...process.env, LOG_LEVEL: logLevel }).DATABASE_POOL_SIZE;
+  progress(`starting services (sections ${options.sections.join(', ')}; load average ${loadAtStart})`);
+  const services = await startBenchServices(cleanup, process.env, poolSize);
+  const runId = randomBytes(3).toString('hex');
+  const barePrefix = `{bench-bare-${runId}}`;
+  const baseConfig = loadConfig({ ...process.env, LOG_LEVEL: logLevel, REDIS_URL: services.redisUrl, DATABASE_URL: services.databaseUrl });
+  const logger = createLogger(baseConfig.LOG_LEVEL, { service: 'deployflow-bench' });
+
+  const redis = new IORedis(services.redisUrl, { maxRetriesPerRequest: null });
+  cleanup.add('redis client', () => redis.quit());
+  const prefixes: string[] = [barePrefix];
+  if (services.redisSource === 'REDIS_URL') {
+    cleanup.add('benchmark keys', async () => {
+      for (const prefix of prefixes) await removeKeysUnder(redis, prefix);
+    });
+  }
+  const tempDir = mkdtempSync(path.join(os.tmpdir(), 'deployflow-bench-peers-'));
+  cleanup.add('peer proxy directory', () => rmSync(tempDir, { recursive: true, force: true }));
+  const workspace = await seedWorkspace(services.db.prisma);
+  // The bare flows take the engine's default settings: the same attempts, backoff, lock and stall timing.
+  const settings = defaultSettings(baseConfig);
+  const bare = startBareFlows(services.redisUrl, barePrefix, settings, baseConfig.WORKER_CONCURRENCY);
+  cleanup.add('bare flow workers', () => bare.close());
+  const shared: Shared = { options, cleanup, services, redis, workspace, bare, runId, logLevel, logger, prefixes };
+
+  const results: BenchResults = {
+    generatedAt: new Date().toISOString(),
+    machine: describeMachine(),
+    options: (({ out: _out, ...shown }) => shown)(options),
+    setup: {
+      redis: services.redisSource,
+      database: services.databaseSource,
+      workerConcurrency: baseConfig.WORKER_CONCURRENCY,
+      pollIntervalMs: baseConfig.POLL_INTERVAL_MS,
+      stepAttempts: settings.stepAttempts,
+      backoffMs: settings.backoffMs,
+      gatewayPollIntervalMs: GATEWAY_POLL_INTERVAL_MS,
+      concurrentDeploys: `${options.concurrency} lanes, one project per lane (a project's route changes are serialized by design)`,
+    },
+    deploy: {},
+    rollback: {},
+    loadAverage: { start: loadAtStart, end: 0 },
     startedProcesses: services.started,
   };
+  const run = (section: BenchOptions['sections'][number]) => options.sections.includes(section);
+
+  if (run('deploy')) {
+    const real = await realSections(shared);
+    Object.assign(results.deploy, real.deploy);
+    Object.assign(results.rollback, real.rollback);
+  }
+
+  if (run('instant') || run('poll-load')) {
+    const instantKrane = await startInstantKrane(cleanup);
+    if (run('instant')) {
+      progress(`instant Krane: ${options.instantN} deploys per mode`);
+      const bench = openBenchEngine(sectionContext(shared, 'instant'), instantKrane.client, workspace, services.redisUrl, cleanup);
+      const instant = await benchInstantDeploys(bench, bare, { n: options.instantN, concurrency: options.concurrency, warmup: options.warmup, compare, progress });
+      await bench.close();
+      results.deploy.instantKrane = { ...instant, ratio: instant.concurrent.ratio };
+    }
+    if (run('poll-load')) {
+      const ctx = sectionContext(shared, 'poll');
+      const bench = openBenchEngine(ctx, instantKrane.client, workspace, services.redisUrl, cleanup, { pollIntervalMs: POLL_LOAD_INTERVAL_MS });
+      results.rollback.underPollLoad = await benchRollbackUnderPollLoad(bench, {
+        pollingDeploys: options.pollingDeploys,
+        switches: options.switches,
+        warmup: options.warmup,
+        pollIntervalMs: POLL_LOAD_INTERVAL_MS,
+        gatewayProcesses: options.gatewayProcesses,
+        redisUrl: services.redisUrl,
+        prefix: ctx.config.QUEUE_PREFIX,
+        cleanup,
+        logger,
+        progress,
+      });
+      // The polling deploys have nothing more to tell: stop their workers now rather than let them poll on.
+      await bench.close();
+    }
+  }
+
+  if (run('gateway')) {
+    const ctx = sectionContext(shared, 'gateway');
+    results.gateway = await benchGateway(
+      { prisma: services.db.prisma, redisUrl: services.redisUrl, prefix: ctx.config.QUEUE_PREFIX, workspaceId: workspace.id, tempDir, cleanup, logger, progress, started: services.started },
+      { connections: options.gatewayConnections, seconds: options.gatewaySeconds, warmupSeconds: options.quick ? 0.5 : 1, rounds: options.gatewayRounds, processes: options.gatewayProcesses },
+    );
+  }
+  results.loadAverage.end = load1();
+  return results;
 }
 
 async function main(): Promise<number> {

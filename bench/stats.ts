@@ -3,6 +3,7 @@ export interface LatencySummary {
   count: number;
   p50Ms: number;
   p95Ms: number;
+  p99Ms: number;
   meanMs: number;
   minMs: number;
   maxMs: number;
@@ -24,6 +25,7 @@ export function summarize(samples: number[]): LatencySummary {
     count: sorted.length,
     p50Ms: round(percentile(sorted, 50)),
     p95Ms: round(percentile(sorted, 95)),
+    p99Ms: round(percentile(sorted, 99)),
     meanMs: round(mean),
     minMs: round(sorted[0]),
     maxMs: round(sorted[sorted.length - 1]),

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Db } from './db/prisma';
-import type { Engine } from './engine/engine';
+import type { OperationProducer } from './engine/producer';
 import type { Logger } from './logger';
 import type { DependencyHealth } from './services/dependency-health';
 import type { StartupState } from './services/startup-state';
@@ -21,7 +21,7 @@ export interface AppContext {
   startup?: StartupState;
 }
 
-/** The API and gRPC servers also enqueue operations. */
+/** The API and gRPC servers also start operations: the engine's producer side (no workers needed). */
 export interface ControlPlaneContext extends AppContext {
-  engine: Engine;
+  operations: OperationProducer;
 }

@@ -1,8 +1,9 @@
-import type { DeploymentStatus, OperationState } from './generated/prisma/client';
+import type { DeploymentStatus } from './generated/prisma/client';
 
 /**
  * The one place that says what a deployment status or an operation state means; every list and predicate below is
- * read off these two tables. A status added to the schema fails the type-check here until it is placed.
+ * read off the table below (deployments) or the engine's (operations). A status added to the schema fails the
+ * type-check until it is placed.
  */
 const DEPLOYMENT_STATUS = {
   // In flight: the deploy's steps are still moving it; a cancel is accepted (until assign-routes starts, which is a
@@ -19,15 +20,6 @@ const DEPLOYMENT_STATUS = {
   cancelled: { terminal: true, cancellable: false, routable: false, compensable: true },
   superseded: { terminal: true, cancellable: false, routable: false, compensable: false },
 } as const satisfies Record<DeploymentStatus, { terminal: boolean; cancellable: boolean; routable: boolean; compensable: boolean }>;
-
-const OPERATION_STATE = {
-  queued: { finished: false },
-  running: { finished: false },
-  succeeded: { finished: true },
-  failed: { finished: true },
-  cancelled: { finished: true },
-  superseded: { finished: true },
-} as const satisfies Record<OperationState, { finished: boolean }>;
 
 type DeploymentTrait = keyof (typeof DEPLOYMENT_STATUS)[DeploymentStatus];
 
@@ -56,11 +48,6 @@ export const isCompensableStatus = (status: DeploymentStatus): boolean => DEPLOY
 
 // ---- operations -------------------------------------------------------------------------------------------------
 
-/** queued, running: the operation's flow has yet to end it. */
-export const UNFINISHED_STATES: OperationState[] = (Object.keys(OPERATION_STATE) as OperationState[]).filter((s) => !OPERATION_STATE[s].finished);
-/** succeeded, failed, cancelled, superseded: ended once, never rewritten. */
-export const FINISHED_STATES: OperationState[] = (Object.keys(OPERATION_STATE) as OperationState[]).filter((s) => OPERATION_STATE[s].finished);
-
-export function isFinished(op: { state: OperationState }): boolean {
-  return OPERATION_STATE[op.state].finished;
-}
+// An operation's states are the engine's (it queues, runs and ends operations), so their table lives there; they are
+// offered here too, so that every status and state predicate is imported from this one module.
+export { FINISHED_STATES, isFinished, UNFINISHED_STATES } from './engine/operation-state';

@@ -1,7 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
-import { ApiError, DeployflowError, ErrorCode, HttpErrorStatus, httpStatusOf, logFieldsOf, RetryableError } from '../errors';
+import { ApiError, type CodedError, ErrorCode, HttpErrorStatus, httpStatusOf, isCatalogued, logFieldsOf, RetryableError } from '../errors';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
 import { prismaRefusal } from './prisma-errors';
@@ -77,8 +77,8 @@ function render(c: Context<ApiEnv>, status: HttpErrorStatus, code: ErrorCode, me
   return c.json(body, status);
 }
 
-/** Renders one of our errors with its catalogue status. */
-export function renderError(c: Context<ApiEnv>, err: DeployflowError): Response {
+/** Renders an error with a catalogue code with its catalogue status. */
+export function renderError(c: Context<ApiEnv>, err: CodedError<ErrorCode>): Response {
   if (err.code === 'unauthorized') c.header('WWW-Authenticate', 'Bearer realm="deployflow"');
   return render(c, httpStatusOf(err.code), err.code, err.message, err.details);
 }
@@ -89,12 +89,15 @@ export function renderError(c: Context<ApiEnv>, err: DeployflowError): Response 
  */
 export function createErrorHandler(logger: Logger): ErrorHandler<ApiEnv> {
   return (err, c) => {
+    // The request's own logger carries its request id (the app-wide one is for errors raised before it was set).
+    const log = c.get('logger') ?? logger;
     if (err instanceof RetryableError) {
-      logger.warn('request hit a passing failure', { requestId: requestIdOf(c), ...logFieldsOf(err) });
+      log.warn('request hit a passing failure', logFieldsOf(err));
       c.header('Retry-After', '1');
       return renderError(c, new ApiError('temporarily_unavailable'));
     }
-    if (err instanceof DeployflowError) return renderError(c, err);
+    // Ours, and the engine's own errors (a malformed job, an unknown operation kind), whose codes the catalogue has too.
+    if (isCatalogued(err)) return renderError(c, err);
     // Hono's own refusals: a body its validator could not parse, a content type the route does not take.
     if (err instanceof HTTPException && err.status < 500) {
       if (err.status === 400 && /malformed json/i.test(err.message)) return renderError(c, new ApiError('invalid_json', {}));
@@ -103,8 +106,7 @@ export function createErrorHandler(logger: Logger): ErrorHandler<ApiEnv> {
     }
     const refusal = prismaRefusal(err);
     if (refusal) return renderError(c, refusal);
-    logger.error('unexpected error in request', {
-      requestId: requestIdOf(c),
+    log.error('unexpected error in request', {
       method: c.req.method,
       path: c.req.path,
       error: err instanceof Error ? err.stack ?? err.message : String(err),

@@ -1,9 +1,41 @@
 import type { Db } from '../db/prisma';
-import { UNFINISHED_STATES } from '../statuses';
+import type { OperationState } from '../generated/prisma/client';
+
+/**
+ * What each state of an operation means to the engine: whether its flow has ended it. A state added to the schema
+ * fails the type-check here until it is placed. The application imports these from src/statuses.ts, with the
+ * deployment statuses.
+ */
+const OPERATION_STATE = {
+  queued: { finished: false },
+  running: { finished: false },
+  succeeded: { finished: true },
+  failed: { finished: true },
+  cancelled: { finished: true },
+  superseded: { finished: true },
+} as const satisfies Record<OperationState, { finished: boolean }>;
+
+/** queued, running: the operation's flow has yet to end it. */
+export const UNFINISHED_STATES: OperationState[] = (Object.keys(OPERATION_STATE) as OperationState[]).filter((s) => !OPERATION_STATE[s].finished);
+/** succeeded, failed, cancelled, superseded: ended once, never rewritten. */
+export const FINISHED_STATES: OperationState[] = (Object.keys(OPERATION_STATE) as OperationState[]).filter((s) => OPERATION_STATE[s].finished);
+
+export function isFinished(op: { state: OperationState }): boolean {
+  return OPERATION_STATE[op.state].finished;
+}
 
 /** queued → running, once; a no-op afterwards. */
 export async function markOperationRunning(prisma: Db, operationId: string): Promise<void> {
   await prisma.operation.updateMany({ where: { id: operationId, state: 'queued' }, data: { state: 'running', startedAt: new Date() } });
+}
+
+/**
+ * How long a finished operation took, from its request being accepted (queue time included: what the requester
+ * waited) to its end; undefined while it runs.
+ */
+export async function operationDurationMs(prisma: Db, operationId: string): Promise<number | undefined> {
+  const op = await prisma.operation.findUnique({ where: { id: operationId }, select: { createdAt: true, finishedAt: true } });
+  return op?.finishedAt ? Math.max(0, op.finishedAt.getTime() - op.createdAt.getTime()) : undefined;
 }
 
 /** Ends an operation once: a finished operation is never rewritten. */

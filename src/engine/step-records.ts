@@ -4,6 +4,11 @@ import type { Db } from '../db/prisma';
 const MAX_TEXT = 2000;
 const clip = (text: string | undefined | null) => (text == null ? null : text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) + '…' : text);
 
+/** Milliseconds between two instants of a row, when both are known. */
+export function elapsedMs(from: Date | null, to: Date | null): number | undefined {
+  return from && to ? Math.max(0, to.getTime() - from.getTime()) : undefined;
+}
+
 /** The DeploymentStep rows: the timeline users read. One row per (owner, step), written idempotently. */
 export const stepRecords = {
   async running(prisma: Db, row: { ownerId: string; operationId: string; name: string; position: number; attempts: number }) {
@@ -17,11 +22,20 @@ export const stepRecords = {
         "startedAt" = COALESCE("DeploymentStep"."startedAt", EXCLUDED."startedAt"), "updatedAt" = EXCLUDED."updatedAt"`;
   },
 
-  async succeeded(prisma: Db, ownerId: string, name: string, output: string | undefined) {
-    await prisma.deploymentStep.update({
+  /** Returns how long the step took, from its first start (retries and polling included) to now. */
+  async succeeded(prisma: Db, ownerId: string, name: string, output: string | undefined): Promise<number | undefined> {
+    const row = await prisma.deploymentStep.update({
       where: { ownerId_name: { ownerId, name } },
       data: { status: 'succeeded', endedAt: new Date(), output: clip(output), error: null },
+      select: { startedAt: true, endedAt: true },
     });
+    return elapsedMs(row.startedAt, row.endedAt);
+  },
+
+  /** How long a finished step took, from its first start to its end (undefined if it never started or ended). */
+  async durationMs(prisma: Db, ownerId: string, name: string): Promise<number | undefined> {
+    const row = await prisma.deploymentStep.findUnique({ where: { ownerId_name: { ownerId, name } }, select: { startedAt: true, endedAt: true } });
+    return row ? elapsedMs(row.startedAt, row.endedAt) : undefined;
   },
 
   /** A failed attempt: `final` ends the step; otherwise it will be retried and stays running. */

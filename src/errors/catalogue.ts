@@ -1,5 +1,6 @@
 import type { ClientErrorStatusCode, ServerErrorStatusCode } from 'hono/utils/http-status';
 import type { Status } from 'nice-grpc-common';
+import { ENGINE_ERRORS, type EngineErrorCode } from '../engine/errors';
 
 /** The gRPC status of a code, by name (`Status[name]` gives the number): keeps this table free of the gRPC runtime. */
 export type GrpcStatusName = Exclude<keyof typeof Status, 'OK'>;
@@ -99,6 +100,20 @@ export const ERROR_CATALOGUE = {
     retryable: false,
     message: 'this Idempotency-Key was already used for a different request: use a new key for a new request',
   },
+  method_not_allowed: {
+    http: 405,
+    grpc: 'UNIMPLEMENTED',
+    retryable: false,
+    message: (p: { method: string; path: string; allow: readonly string[] }) => `${p.method} is not allowed on ${p.path}; allowed: ${p.allow.join(', ')}`,
+  },
+  // Retryable: the same request succeeds once the window moves on (the answer says when, in Retry-After).
+  rate_limited: {
+    http: 429,
+    grpc: 'RESOURCE_EXHAUSTED',
+    retryable: true,
+    message: (p: { requests: number; windowSeconds: number; retryAfterSeconds: number }) =>
+      `this API key made more than ${p.requests} requests in ${p.windowSeconds} s; retry after ${p.retryAfterSeconds} s`,
+  },
   unimplemented: {
     http: 501,
     grpc: 'UNIMPLEMENTED',
@@ -116,7 +131,7 @@ export const ERROR_CATALOGUE = {
     retryable: false,
     message: (p: { problem: 'missing' | 'invalid'; via: 'header' | 'metadata' | 'dashboard' } | { problem: 'malformed'; via: 'metadata' }) => {
       if (p.problem === 'malformed') return 'malformed authorization metadata: expected "Bearer <api key>"';
-      if (p.problem === 'invalid') return p.via === 'metadata' ? 'invalid or revoked API key' : 'the API key is invalid or has been revoked';
+      if (p.problem === 'invalid') return p.via === 'metadata' ? 'invalid or revoked API key' : 'the API key is invalid, has been revoked or has expired';
       if (p.via === 'dashboard') return 'the dashboard needs an API key: HTTP Basic (any user, the key as password) or Authorization: Bearer <key>';
       return `missing API key: send the ${p.via === 'metadata' ? 'metadata authorization' : 'header Authorization'}: Bearer <api key>`;
     },
@@ -180,6 +195,12 @@ export const ERROR_CATALOGUE = {
     message: (p: { scope: 'workspace' | 'project'; slug: string }) =>
       p.scope === 'workspace' ? `workspace slug "${p.slug}" is already taken` : `project slug "${p.slug}" is already used in this workspace`,
   },
+  last_admin_key: {
+    http: 409,
+    grpc: 'FAILED_PRECONDITION',
+    retryable: false,
+    message: "this is the workspace's last active admin key: create another admin key first, then revoke this one",
+  },
   conflict: { http: 409, grpc: 'ABORTED', retryable: true, message: 'the resource was changed by another request; retry' },
 
   // ---- rollback, promote, undo: the state does not allow it ----------------------------------------------------
@@ -238,6 +259,13 @@ export const ERROR_CATALOGUE = {
       return `this ${p.operationKind} would leave project ${p.projectId} with ${found}, but it must have ${wanted}; nothing was changed`;
     },
   },
+  // The stored history of a route change does not read as one: an undo never guesses what it held.
+  corrupt_route_change: {
+    http: 422,
+    grpc: 'FAILED_PRECONDITION',
+    retryable: false,
+    message: (p: { sequence?: number; problem: string }) => `route change${p.sequence === undefined ? '' : ` #${p.sequence}`} has an unreadable history entry: ${p.problem}`,
+  },
   nothing_to_undo: { http: 409, grpc: 'FAILED_PRECONDITION', retryable: false, message: 'the project has no route change to undo' },
 
   // ---- deploys and cancelling them -----------------------------------------------------------------------------
@@ -272,7 +300,6 @@ export const ERROR_CATALOGUE = {
     retryable: false,
     message: (p: { deploymentId: string }) => `deployment ${p.deploymentId} changed while cancelling; try again`,
   },
-  cancelled: { http: 409, grpc: 'ABORTED', retryable: false, message: (p: { deploymentId: string }) => `deployment ${p.deploymentId} was cancelled` },
   instance_exited: {
     http: 422,
     grpc: 'FAILED_PRECONDITION',
@@ -301,6 +328,14 @@ export const ERROR_CATALOGUE = {
   operation_cancelled: { http: 409, grpc: 'ABORTED', retryable: false, message: (p: { operationId: string }) => `operation ${p.operationId} ended cancelled` },
   operation_superseded: { http: 409, grpc: 'ABORTED', retryable: false, message: (p: { operationId: string }) => `operation ${p.operationId} ended superseded` },
 
+  // ---- the engine's own codes (src/engine/errors.ts says retryability and message; this table the statuses) ----
+  // A cancel that took effect: the deploy the request waited for ended cancelled.
+  cancelled: { ...ENGINE_ERRORS.cancelled, http: 409, grpc: 'ABORTED' },
+  malformed_job: { ...ENGINE_ERRORS.malformed_job, http: 422, grpc: 'FAILED_PRECONDITION' },
+  unknown_operation_kind: { ...ENGINE_ERRORS.unknown_operation_kind, http: 422, grpc: 'FAILED_PRECONDITION' },
+  // Any error that is not one of ours (a bug, a library's error): retried like a passing condition; its text is logged.
+  step_failed: { ...ENGINE_ERRORS.step_failed, http: 422, grpc: 'UNAVAILABLE' },
+
   // ---- passing conditions --------------------------------------------------------------------------------------
   stale_fence: {
     http: 422,
@@ -308,8 +343,6 @@ export const ERROR_CATALOGUE = {
     retryable: true,
     message: (p: { projectId: string; fence: number }) => `routing run for project ${p.projectId} with fence ${p.fence} was superseded by a newer run`,
   },
-  // Any error that is not one of ours (a bug, a library's error): retried like a passing condition; its text is logged.
-  step_failed: { http: 422, grpc: 'UNAVAILABLE', retryable: true, message: 'an unexpected error (it has been logged for the operators)' },
   temporarily_unavailable: { http: 503, grpc: 'UNAVAILABLE', retryable: true, message: 'a dependency is briefly unavailable; retry the request' },
   not_ready: {
     http: 503,
@@ -346,6 +379,15 @@ export const ERROR_CATALOGUE = {
 } as const satisfies Record<string, CatalogueEntry>;
 
 type Catalogue = typeof ERROR_CATALOGUE;
+
+/** Codes that all have a row in the catalogue; naming one that has none fails the type-check. */
+export type CodesWithRows<C extends keyof Catalogue> = C;
+
+/**
+ * Every code the engine may fail with has its row here: a code added to ENGINE_ERRORS without one fails the
+ * type-check on this line. Its retryability and message are the engine's, spread into the row.
+ */
+export type EngineCodesHaveRows = CodesWithRows<EngineErrorCode>;
 
 /** Every code there is. */
 export type ErrorCode = keyof Catalogue;

@@ -1,38 +1,29 @@
-import { ErrorCode, ERROR_CATALOGUE, httpStatusOf, HttpErrorStatus, ParamsOf, publicMessage, RetryableCode, TerminalCode, TerminalCodeWithHttp } from './catalogue';
+import { CodedError, type ErrorExtras } from '../engine/errors';
+import { ErrorCode, httpStatusOf, HttpErrorStatus, isErrorCode, isRetryableCode, ParamsOf, publicMessage, RetryableCode, TerminalCode, TerminalCodeWithHttp } from './catalogue';
 
-/** What an error carries besides its code and message. */
-export interface ErrorExtras {
-  /** Public, structured: rendered as `details` in API error bodies (e.g. the offending fields). */
-  details?: unknown;
-  /** For the log only (a raw upstream message, a host, a path): never shown to a tenant. */
-  internal?: string;
-  cause?: unknown;
-}
+export type { ErrorExtras } from '../engine/errors';
 
 /** The constructor arguments after the code: its message parameters (none for a fixed message), then the extras. */
 export type ErrorArgs<C extends ErrorCode> = ParamsOf<C> extends undefined ? [params?: undefined, extras?: ErrorExtras] : [params: ParamsOf<C>, extras?: ErrorExtras];
 
 /**
- * An error with a catalogue code. Its `message` is the catalogue's public message, so whatever shows `err.message` to
- * a tenant shows only that; `internal` holds what only the log may see.
+ * An error with a catalogue code: the engine's CodedError, its code typed by the catalogue and its retryability read
+ * from it. Its `message` is the catalogue's public message, so whatever shows `err.message` to a tenant shows only
+ * that; `internal` holds what only the log may see.
  */
-export abstract class DeployflowError<C extends ErrorCode = ErrorCode> extends Error {
-  readonly retryable: boolean;
-  readonly details?: unknown;
-  readonly internal?: string;
-
+export abstract class DeployflowError<C extends ErrorCode = ErrorCode> extends CodedError<C> {
   /** Subclasses build `message` from the catalogue; OperationEndedError restores one the catalogue built earlier. */
-  protected constructor(
-    readonly code: C,
-    message: string,
-    extras: ErrorExtras = {},
-  ) {
-    super(message, extras.cause === undefined ? undefined : { cause: extras.cause });
-    this.name = new.target.name;
-    this.retryable = ERROR_CATALOGUE[code].retryable;
-    if (extras.details !== undefined) this.details = extras.details;
-    if (extras.internal !== undefined) this.internal = extras.internal;
+  protected constructor(code: C, message: string, extras: ErrorExtras = {}) {
+    super(code, isRetryableCode(code), message, extras);
   }
+}
+
+/**
+ * Any error with a catalogue code: ours, or one of the engine's own (CancelledError, MalformedJobError …), whose codes
+ * the catalogue covers too. What the HTTP and gRPC layers answer with their catalogue statuses.
+ */
+export function isCatalogued(err: unknown): err is CodedError<ErrorCode> {
+  return err instanceof CodedError && isErrorCode(err.code);
 }
 
 /**
@@ -80,3 +71,6 @@ export class ConflictError<C extends TerminalCodeWithHttp<409>> extends Terminal
 
 /** Well-formed, but the target is not in a state the operation accepts (not ready, wrong environment …): a 422 code. */
 export class UnprocessableError<C extends TerminalCodeWithHttp<422>> extends TerminalError<C> {}
+
+/** A step found what it needs missing or in the wrong state: never worth retrying. */
+export class PreconditionFailedError<C extends TerminalCode> extends TerminalError<C> {}

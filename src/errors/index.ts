@@ -7,3 +7,5 @@ export * from './catalogue';
 export * from './deployflow-error';
 export * from './describe';
 export * from './operation-ended-error';
+// The engine's own errors carry catalogue codes too (the catalogue gives them their statuses).
+export { CancelledError, CodedError, MalformedJobError, UnknownOperationKindError } from '../engine/errors';

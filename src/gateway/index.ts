@@ -1,22 +1,25 @@
-import IORedis from 'ioredis';
 import type { Db } from '../db/prisma';
-import { Logger, silentLogger } from '../logger';
+import type { Logger, LogLevel } from '../logger';
+import { silentLogger } from '../logger';
 import type { DependencyHealth } from '../services/dependency-health';
-import { startGateway } from './gateway-server';
+import { startGatewayCluster } from './cluster/gateway-cluster';
+import type { GatewayProcessStats } from './cluster/messages';
+import { runGatewayProcess } from './gateway-process';
 import { prismaRouteSource } from './route-source';
-import { startRouteSync, RouteSync } from './route-sync';
-import { RouteTable } from './route-table';
+import type { RouteSync } from './route-sync';
+import type { RouteTable } from './route-table';
 
 export { startGateway } from './gateway-server';
 export type { GatewayOptions, RunningGateway } from './gateway-server';
-export { publishRouteChange, readRouteVersion, subscribeRouteChanges, routesChannel, routesVersionKey } from './route-events';
-export type { RouteAssignment, RouteChange, RouteChangeEvent, RouteSubscription } from './route-events';
+export { publishRouteChange, readRouteVersion, subscribeRouteChanges, routesChannel, routesVersionKey } from '../routing/publication/route-publication';
+export type { RouteAssignment, RouteChange, RouteChangeEvent, RouteSubscription } from '../routing/publication/route-publication';
 export { prismaRouteSource } from './route-source';
 export type { RouteEntry, RouteSnapshot, RouteSource } from './route-source';
 export { startRouteSync } from './route-sync';
 export type { RouteSync, RouteSyncOptions, RouteSyncStats } from './route-sync';
 export { normalizeHostname, RouteTable } from './route-table';
 export type { RouteTarget } from './route-table';
+export type { GatewayProcessStats } from './cluster/messages';
 
 export interface GatewayServiceOptions {
   redisUrl: string;
@@ -30,69 +33,80 @@ export interface GatewayServiceOptions {
   /** Full route reload period, default 10 s. */
   resyncMs?: number;
   logger?: Logger;
-  /** Where the gateway's Redis connection errors go (one log line per outage); without it each error is logged. */
+  /**
+   * Where the gateway's Redis connection errors go (one log line per outage); without it each error is logged.
+   * Worker processes report theirs to it too.
+   */
   health?: DependencyHealth;
 }
 
-export interface GatewayService {
+/** A running gateway, in this process or spread over worker processes. */
+export interface GatewayFleet {
   port: number;
-  table: RouteTable;
-  sync: RouteSync;
+  /** Processes serving the port. */
+  processes: number;
+  /** Each serving process: the route version it applied and the requests it served. */
+  stats(): Promise<GatewayProcessStats[]>;
+  /** A full route reload in every process; true when each of them replaced its table. */
+  resync(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-/** The embedded ingress: a route table kept current from PostgreSQL and Redis, served by the proxy. */
+/** The gateway in this process, with its table and sync in reach (tests, a single-core deployment). */
+export interface GatewayService extends GatewayFleet {
+  table: RouteTable;
+  sync: RouteSync;
+}
+
+/** The embedded ingress in this process: a route table kept current from PostgreSQL and Redis, served by the proxy. */
 export async function startGatewayService(options: GatewayServiceOptions): Promise<GatewayService> {
   const logger = (options.logger ?? silentLogger).child({ component: 'gateway' });
-  const table = new RouteTable();
-  // Bounded retries: a reload during a Redis outage should fail and keep the old table, not hang the sync.
-  const redis = new IORedis(options.redisUrl, { maxRetriesPerRequest: 2 });
-  // With a health tracker the subscriber connection is ours too, so its errors go to the same place.
-  const subscriber = options.health
-    ? new IORedis(options.redisUrl, { maxRetriesPerRequest: null, connectionName: `${options.prefix}:route-subscriber` })
-    : undefined;
-  if (options.health) {
-    options.health.watchRedisConnection(redis);
-    options.health.watchRedisConnection(subscriber!);
-  } else {
-    redis.on('error', (err: Error) => logger.warn('gateway redis connection error', { error: err.message }));
-  }
-  let sync: RouteSync | undefined;
-  try {
-    sync = await startRouteSync({
-      table,
-      source: prismaRouteSource(options.prisma),
-      redis,
-      subscriber: subscriber ?? options.redisUrl,
-      prefix: options.prefix,
-      resyncMs: options.resyncMs,
-      logger,
-      inOutage: options.health ? () => options.health!.isDown('redis') || options.health!.isDown('database') : undefined,
-    });
-    const server = await startGateway({ host: options.host, port: options.port, table, logger });
-    const started = sync;
-    let closing: Promise<void> | undefined;
-    return {
-      port: server.port,
-      table,
-      sync: started,
-      // Idempotent: a second ioredis disconnect() would arm a timer that nothing clears.
-      close() {
-        closing ??= (async () => {
-          await server.close();
-          // Connections end before the sync stops: a reload or an unsubscribe waiting for an absent Redis would
-          // otherwise hold the stop until Redis came back.
-          subscriber?.disconnect();
-          redis.disconnect();
-          await started.stop();
-        })();
-        return closing;
-      },
-    };
-  } catch (err) {
-    subscriber?.disconnect();
-    await sync?.stop();
-    redis.disconnect();
-    throw err;
-  }
+  const gateway = await runGatewayProcess({
+    redisUrl: options.redisUrl,
+    prefix: options.prefix,
+    source: prismaRouteSource(options.prisma),
+    port: options.port,
+    host: options.host,
+    resyncMs: options.resyncMs,
+    logger,
+    health: options.health,
+  });
+  return {
+    port: gateway.port,
+    processes: 1,
+    table: gateway.table,
+    sync: gateway.sync,
+    stats: async () => [gateway.stats()],
+    resync: () => gateway.sync.resync(),
+    close: () => gateway.close(),
+  };
+}
+
+export interface GatewayProcessesOptions extends GatewayServiceOptions {
+  /** Processes sharing the port; 1 serves from this process. */
+  processes: number;
+  /** Log level of worker processes (their lines go to this process's stderr). */
+  logLevel?: LogLevel;
+}
+
+/**
+ * The gateway on `processes` cores: with more than one, worker processes forked with node:cluster share the port,
+ * each with its own route table and Redis subscription, and full loads are answered from this process's database
+ * client. With one, it is `startGatewayService`.
+ */
+export async function startGatewayProcesses(options: GatewayProcessesOptions): Promise<GatewayFleet> {
+  if (options.processes <= 1) return startGatewayService(options);
+  const logger = (options.logger ?? silentLogger).child({ component: 'gateway' });
+  return startGatewayCluster({
+    processes: options.processes,
+    redisUrl: options.redisUrl,
+    prefix: options.prefix,
+    source: prismaRouteSource(options.prisma),
+    port: options.port,
+    host: options.host,
+    resyncMs: options.resyncMs,
+    logger,
+    logLevel: options.logLevel,
+    health: options.health,
+  });
 }

@@ -26,7 +26,7 @@ export interface SwitchWaits {
 
 /** `hydra.v1.DeploymentService` on top of the same operation services the HTTP API uses. */
 export function deploymentService(ctx: ControlPlaneContext, waits: SwitchWaits): DeploymentServiceImplementation<{ caller: Caller }> {
-  const deps = { prisma: ctx.prisma, enqueue: ctx.engine.enqueue };
+  const deps = { prisma: ctx.prisma, enqueue: ctx.operations.enqueue };
   const logger = ctx.logger.child({ component: 'grpc' });
 
   async function switchLive(

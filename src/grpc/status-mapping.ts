@@ -1,5 +1,5 @@
 import { ServerError, ServerMiddleware, Status } from 'nice-grpc';
-import { ApiError, DeployflowError, endingCodeOf, ErrorCode, grpcStatusNameOf, isErrorCode, logFieldsOf, RetryableError } from '../errors';
+import { ApiError, endingCodeOf, ErrorCode, grpcStatusNameOf, isCatalogued, isErrorCode, logFieldsOf, RetryableError } from '../errors';
 import type { Operation, OperationState } from '../generated/prisma/client';
 import type { Logger } from '../logger';
 
@@ -28,7 +28,8 @@ export function toServerError(err: unknown, logger: Logger, method: string): Ser
     logger.warn('grpc call hit a passing failure', { method, ...logFieldsOf(err) });
     return new ServerError(grpcStatusOf(err.code), `${err.message}: try again shortly`);
   }
-  if (err instanceof DeployflowError) return new ServerError(grpcStatusOf(err.code), err.message);
+  // Ours, and the engine's own errors (a malformed job, an unknown operation kind), whose codes the catalogue has too.
+  if (isCatalogued(err)) return new ServerError(grpcStatusOf(err.code), err.message);
   logger.error('grpc call failed unexpectedly', { method, ...logFieldsOf(err), stack: err instanceof Error ? err.stack : undefined });
   return toServerError(new ApiError('internal', { via: 'grpc' }), logger, method);
 }

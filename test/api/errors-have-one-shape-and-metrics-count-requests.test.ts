@@ -1,5 +1,4 @@
-import { ApiError, ConflictError, httpStatusOf, NotFoundError, TerminalError, UnprocessableError } from '../../src/errors';
-import { PreconditionFailedError } from '../../src/engine/step-errors';
+import { ApiError, ConflictError, httpStatusOf, NotFoundError, PreconditionFailedError, TerminalError, UnprocessableError } from '../../src/errors';
 import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 
 // Terminal errors as the engine and the operations throw them, each with its catalogue code.

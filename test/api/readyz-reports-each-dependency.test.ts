@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/logger';
 import { readTestServices } from '../support/services-file';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { testRedis } from '../support/test-redis';
-import type { Engine } from '../../src/engine/engine';
+import type { ProducerEngine } from '../../src/engine/engine';
 import type { Redis } from 'ioredis';
 import { createIdleEngine } from './support/idle-engine';
 
@@ -14,7 +14,7 @@ describe('GET /readyz and /healthz', () => {
   let db: TestDatabase;
   const config = loadConfig({ NODE_ENV: 'test' });
   // The probes never touch the engine; the app needs one to mount the queue dashboard, so it has its own connection.
-  let engine: Engine;
+  let engine: ProducerEngine;
   let engineRedis: Redis;
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -28,7 +28,7 @@ describe('GET /readyz and /healthz', () => {
   });
 
   const request = async (ctx: AppContext, path: string) => {
-    const res = await createApiApp({ ...ctx, engine }).request(path);
+    const res = await createApiApp({ ...ctx, operations: engine.producer }).request(path);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return { status: res.status, body: (await res.json()) as any };
   };

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -30,6 +30,10 @@ function alive(pid: number): boolean {
   }
 }
 
+function onPath(binary: string): boolean {
+  return [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/bin'].some((dir) => dir && existsSync(path.join(dir, binary)));
+}
+
 const positive = expect.any(Number);
 function expectPositive(values: Record<string, unknown>, keys: string[]): void {
   for (const key of keys) {
@@ -42,7 +46,7 @@ describe('npm run bench --quick', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'deployflow-bench-test-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('exits 0, prints the tables and writes positive deployflow/bare ratios, machine facts, and stops the servers it started', async () => {
+  it('exits 0, prints the tables and writes positive deployflow/bare ratios, machine facts, and stops everything it started', async () => {
     const out = path.join(dir, 'results.json');
     const run = await runBench(['--quick', '--out', out]);
     if (run.code !== 0) throw new Error(`bench exited ${run.code}\n${run.stderr}\n${run.stdout}`);
@@ -70,8 +74,41 @@ describe('npm run bench --quick', () => {
     expectPositive(results.rollback.ratio.toTraffic, ['p50', 'p95', 'mean']);
     expectPositive(results.rollback.ratio.toSucceeded, ['p50', 'p95', 'mean']);
 
+    // Issue 12's stable keys.
+    expectPositive(results.rollback.toTraffic, ['p50Ms', 'p95Ms', 'p99Ms']);
+    expectPositive(results.deploy.instantKrane.ratio, ['throughput', 'p50', 'p95']);
+    expect(results.deploy.instantKrane.n).toBe(4);
+    for (const mode of ['sequential', 'concurrent'] as const) {
+      expectPositive(results.deploy.instantKrane[mode].deployflow.latency, ['p50Ms', 'p95Ms', 'p99Ms']);
+      expectPositive(results.deploy.instantKrane[mode].bare.latency, ['p50Ms', 'p95Ms', 'p99Ms']);
+    }
+    const underLoad = results.rollback.underPollLoad;
+    expectPositive(underLoad, ['p50Ms', 'p95Ms', 'p99Ms']);
+    expect(underLoad).toMatchObject({ pollingDeploys: 20, pollIntervalMs: 1000, stillPollingAfter: 20 });
+    expectPositive(underLoad.unloaded.toTraffic, ['p50Ms', 'p95Ms', 'p99Ms']);
+    expectPositive(underLoad.ratio, ['p50', 'p99']);
+    const gateway = results.gateway;
+    expectPositive(gateway.rps, ['direct', 'gateway']);
+    for (const peer of ['caddy', 'nginx'] as const) {
+      if (onPath(peer)) {
+        expectPositive(gateway.rps, [peer]);
+        expectPositive(gateway.latency[peer], ['p50Ms', 'p95Ms', 'p99Ms']);
+      } else {
+        expect(gateway.rps[peer]).toBeNull();
+        expect(gateway.skipped[peer]).toContain('not found');
+        expect(run.stderr).toContain(`skipping ${peer}`);
+      }
+    }
+    for (const target of ['direct', 'gateway'] as const) expectPositive(gateway.latency[target], ['p50Ms', 'p95Ms', 'p99Ms']);
+    expect(gateway.failures).toEqual({});
+    expect(gateway.gatewayProcesses).toBe(os.cpus().length);
+    expect(run.stdout).toContain('instant Krane');
+    expect(run.stdout).toContain('deploys poll never-ready instances');
+    expect(run.stdout).toContain('Gateway throughput');
+
     const started: { name: string; pid: number }[] = results.startedProcesses;
-    expect(started.map((p) => p.name).sort()).toEqual(['postgres', 'redis-server']);
+    const names = started.map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['postgres', 'redis-server', 'hello-api']));
     for (const { pid } of started) expect(alive(pid)).toBe(false);
-  }, 240_000);
+  }, 420_000);
 });

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config';
-import { createEngine } from '../../src/engine/engine';
+import { createDeployflowEngine } from '../../src/app/deployflow-engine';
 import { stepJobId } from '../../src/engine/queue-names';
-import { DeployStep } from '../../src/engine/step-names';
+import { DeployStep } from '../../flows/step-names';
 import { createKraneClient } from '../../src/krane/client';
 import { silentLogger } from '../../src/logger';
 import { createDeploy } from '../../src/operations/create-deploy';
@@ -33,7 +33,7 @@ describe('a scrape whose worker process dies under it, twice', () => {
     const prefix = `{${r.prefix}}`;
     const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: r.url, DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
     const kraneClient = createKraneClient(krane.url, { token: krane.token });
-    const engine = createEngine({ config, db, prisma: db.prisma, redis, logger: silentLogger }, kraneClient, SETTINGS, r.url);
+    const engine = createDeployflowEngine({ config, db, prisma: db.prisma, redis, logger: silentLogger }, kraneClient, SETTINGS, r.url);
     const workerEnv = { redisUrl: r.url, databaseUrl: db.url, kraneUrl: krane.url, kraneToken: krane.token, prefix, settings: SETTINGS };
     const workers: ChildService[] = [];
     try {

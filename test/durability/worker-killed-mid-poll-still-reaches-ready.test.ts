@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config';
-import { createEngine } from '../../src/engine/engine';
+import { createDeployflowEngine } from '../../src/app/deployflow-engine';
 import { createKraneClient } from '../../src/krane/client';
 import { silentLogger } from '../../src/logger';
 import { createDeploy } from '../../src/operations/create-deploy';
@@ -24,7 +24,7 @@ describe('a worker process killed with SIGKILL while a deploy polls', () => {
     const prefix = `{${r.prefix}}`;
     const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: r.url, DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
     const kraneClient = createKraneClient(krane.url, { token: krane.token });
-    const engine = createEngine({ config, db, prisma: db.prisma, redis, logger: silentLogger }, kraneClient, SETTINGS, r.url);
+    const engine = createDeployflowEngine({ config, db, prisma: db.prisma, redis, logger: silentLogger }, kraneClient, SETTINGS, r.url);
     const workerEnv = { redisUrl: r.url, databaseUrl: db.url, kraneUrl: krane.url, kraneToken: krane.token, prefix, settings: SETTINGS };
     const first = startWorkerProcess(workerEnv);
     let second: ReturnType<typeof startWorkerProcess> | undefined;

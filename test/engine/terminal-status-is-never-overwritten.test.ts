@@ -1,4 +1,4 @@
-import { transitionDeployment } from '../../src/engine/deployment-status';
+import { transitionDeployment } from '../../src/deployments/deployment-status';
 import { ACTIVE_STATUSES, TERMINAL_STATUSES } from '../../src/statuses';
 import { newId } from '../../src/ids';
 import { seedProject } from '../support/seed';

@@ -3,7 +3,8 @@
  * that must NOT compile: if one ever compiles (a check got lost), tsc reports the unused directive and the
  * type-check fails.
  */
-import type { CatalogueEntry, ErrorCode } from '../../src/errors';
+import type { EngineErrorCode } from '../../src/engine/errors';
+import type { CatalogueEntry, CodesWithRows, ErrorCode } from '../../src/errors';
 import { ApiError, ConflictError, RetryableError, TerminalError, UnprocessableError } from '../../src/errors';
 import type { DeploymentStatus } from '../../src/generated/prisma/client';
 
@@ -16,6 +17,11 @@ export const rowWithoutGrpcStatus = {
 // A table keyed by the codes must name every one of them.
 // @ts-expect-error the other codes are missing
 export const hintsForOneCode = { not_found: 'check the id' } satisfies Record<ErrorCode, string>;
+
+// The engine's codes must all be rows of the catalogue (EngineCodesHaveRows in the catalogue is this check): an
+// engine code without a row does not fit.
+// @ts-expect-error 'engine_new_code' has no row
+export type EngineCodeWithoutRow = CodesWithRows<EngineErrorCode | 'engine_new_code'>;
 
 // A table keyed by deployment statuses must place every status (src/statuses.ts is built this way).
 // @ts-expect-error 'superseded' is missing

@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config';
 import type { AppContext } from '../../src/context';
-import type { EngineSettings } from '../../src/engine/engine-deps';
-import { createEngine, Engine } from '../../src/engine/engine';
+import type { Settings } from '../../src/app/settings';
+import { createDeployflowEngine, DeployflowEngine } from '../../src/app/deployflow-engine';
 import { GatewayService, startGatewayService } from '../../src/gateway';
 import type { KraneDriver } from '../../src/krane/driver';
 import type { ProcessDriver } from '../../src/krane/drivers/process-driver';
@@ -18,7 +18,7 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const HELLO_API = 'file:examples/hello-api';
 
 /** Fast engine settings for tests: short polls, short deadlines, quick retries. */
-export const TEST_ENGINE_SETTINGS: Partial<EngineSettings> = {
+export const TEST_ENGINE_SETTINGS: Partial<Settings> = {
   pollIntervalMs: 100,
   pollDeadlineMs: 15_000,
   backoffMs: 50,
@@ -33,7 +33,7 @@ export interface EngineHarness<D extends KraneDriver = ProcessDriver> {
   redisUrl: string;
   prefix: string;
   krane: EmbeddedKrane<D>;
-  engine: Engine;
+  engine: DeployflowEngine;
   /** Started on demand by `startGateway()`. */
   gateway?: GatewayService;
   startGateway(): Promise<GatewayService>;
@@ -44,10 +44,10 @@ export interface EngineHarness<D extends KraneDriver = ProcessDriver> {
 }
 
 export interface EngineHarnessOptions {
-  settings?: Partial<EngineSettings>;
+  settings?: Partial<Settings>;
   workers?: boolean;
   env?: Record<string, string>;
-  /** Where the engine logs (default: nowhere). */
+  /** Where the engine (and an API over this harness) logs; default nowhere. */
   logger?: Logger;
 }
 
@@ -66,7 +66,7 @@ export async function startEngineHarness(options: EngineHarnessOptions & { krane
   const krane: EmbeddedKrane<KraneDriver> = options.kraneDriver
     ? await startEmbeddedKrane({ driver: options.kraneDriver })
     : await startEmbeddedKrane({ rootDir: REPO_ROOT, gracePeriodMs: 2_000, healthIntervalMs: 50 });
-  const engine = createEngine(ctx, krane.client, { ...TEST_ENGINE_SETTINGS, ...options.settings }, redisInfo.url);
+  const engine = createDeployflowEngine(ctx, krane.client, { ...TEST_ENGINE_SETTINGS, ...options.settings }, redisInfo.url);
   if (options.workers !== false) engine.startWorkers({ concurrency: 5 });
   const harness: EngineHarness<KraneDriver> = {
     ctx,

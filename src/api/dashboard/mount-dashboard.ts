@@ -39,7 +39,7 @@ function isCrossSite(c: Context): boolean {
  * No key or a bad key: 401 with a Basic challenge. Two boards are built once; each request goes to the one its key allows.
  */
 export function mountDashboard(app: ApiApp, ctx: ControlPlaneContext): void {
-  const queues = ctx.engine.deps.queues.all();
+  const queues = ctx.operations.queues();
   const full = createQueueBoard(queues, { readOnly: false });
   const readOnly = createQueueBoard(queues, { readOnly: true });
 

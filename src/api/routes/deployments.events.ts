@@ -21,6 +21,7 @@ const SETTLE_MS = 5_000;
 const route = createRoute({
   method: 'get',
   path: '/v1/deployments/{id}/events',
+  operationId: 'streamDeploymentEvents',
   tags: ['deployments'],
   summary: "Server-sent events: the deployment's steps as they change, then its final status",
   description:
@@ -93,7 +94,7 @@ export const registerDeploymentEvents: RegisterRoute = (app, ctx) => {
         }
       },
       async (err, stream) => {
-        ctx.logger.error('deployment event stream failed', { requestId, deploymentId, error: err.stack ?? err.message });
+        c.get('logger').error('deployment event stream failed', { deploymentId, error: err.stack ?? err.message });
         await stream.writeSSE({ event: 'error', data: JSON.stringify({ code: 'internal', message: 'the event stream failed; reconnect', requestId }) });
       },
     );

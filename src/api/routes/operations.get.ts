@@ -10,6 +10,7 @@ import { describeOperation, loadOperationForCaller } from './load-operation';
 const route = createRoute({
   method: 'get',
   path: '/v1/operations/{id}',
+  operationId: 'getOperation',
   tags: ['operations'],
   summary: 'Get an operation (deploy, rollback, promote, undo) with its steps; ?wait=N long-polls until it finishes',
   description:

@@ -1,0 +1,67 @@
+import { deployFlow } from '../flows/deploy';
+import { DEPLOY_STEPS } from '../flows/step-names';
+import type { BareFlows } from './bare-flow';
+import type { BenchEngine } from './bench-engine';
+import { DeployRun, readDeploy, removeFromKrane, runDeploy } from './deploy-bench';
+import { runInLanes } from './lanes';
+import { ModeComparison } from './report';
+import { seedProject } from './seed';
+import { LatencySummary, summarize } from './stats';
+
+export interface InstantKraneResult {
+  /** Deploys per mode. */
+  n: number;
+  sequential: ModeComparison;
+  /** `ratio.throughput` = deployflow flows/s ÷ bare flows/s with `concurrency` lanes. */
+  concurrent: ModeComparison;
+  /** Per step (DeploymentStep endedAt − startedAt), sequential deploys. */
+  steps: Record<string, LatencySummary>;
+}
+
+export type Compare = (deployflow: { latencies: number[]; wallMs: number }, bare: { latencies: number[]; wallMs: number }, concurrency: number) => ModeComparison;
+
+/**
+ * The deploy flow against the instant Krane (instances RUNNING as soon as they are created, each a trivial HTTP app
+ * in this process), so what is timed is the engine: its nine steps, their database and Krane calls and the queue
+ * hops, side by side with the bare BullMQ flow of the same shape. Sequential, then `concurrency` lanes.
+ */
+export async function benchInstantDeploys(
+  bench: BenchEngine,
+  bare: BareFlows,
+  input: { n: number; concurrency: number; warmup: number; compare: Compare; progress(message: string): void },
+): Promise<InstantKraneResult> {
+  const { prisma, workspace } = bench;
+  const sequentialProject = await seedProject(prisma, workspace.id, 'instant-seq');
+  const lanes = await Promise.all(Array.from({ length: input.concurrency }, (_, lane) => seedProject(prisma, workspace.id, `instant-lane${lane}`)));
+  const bareDeploy = () => bare.run(deployFlow);
+
+  const warm: DeployRun[] = [];
+  for (let i = 0; i < Math.max(1, input.warmup) * 3; i++) warm.push(await runDeploy(bench, sequentialProject.id, `warm-${i}`));
+  await removeFromKrane(bench, warm.map((d) => d.deploymentId));
+
+  input.progress(`instant Krane: ${input.n} deploys one at a time`);
+  const sequential = await runInLanes(input.n, 1, (i) => runDeploy(bench, sequentialProject.id, `seq-${i}`));
+  input.progress(`instant Krane: bare 9-step flow, ${input.n} one at a time`);
+  const bareSequential = await runInLanes(input.n, 1, bareDeploy);
+  input.progress(`instant Krane: ${input.n} deploys, ${input.concurrency} at once`);
+  const concurrent = await runInLanes(input.n, input.concurrency, (i, lane) => runDeploy(bench, lanes[lane].id, `lane-${i}`));
+  input.progress(`instant Krane: bare 9-step flow, ${input.n}, ${input.concurrency} at once`);
+  const bareConcurrent = await runInLanes(input.n, input.concurrency, bareDeploy);
+
+  // Read back only after the timing, so neither mode pays for reads the bare flow does not make.
+  const measured = await Promise.all(sequential.results.map((run) => readDeploy(bench, run)));
+  for (const run of concurrent.results) await readDeploy(bench, run);
+  await removeFromKrane(bench, [...sequential.results, ...concurrent.results].map((d) => d.deploymentId));
+
+  const latencies = (runs: DeployRun[]) => runs.map((r) => r.latencyMs);
+  return {
+    n: input.n,
+    sequential: input.compare({ latencies: latencies(sequential.results), wallMs: sequential.wallMs }, { latencies: bareSequential.results, wallMs: bareSequential.wallMs }, 1),
+    concurrent: input.compare(
+      { latencies: latencies(concurrent.results), wallMs: concurrent.wallMs },
+      { latencies: bareConcurrent.results, wallMs: bareConcurrent.wallMs },
+      input.concurrency,
+    ),
+    steps: Object.fromEntries(DEPLOY_STEPS.map((step) => [step, summarize(measured.map((d) => d.steps[step] ?? 0))])),
+  };
+}

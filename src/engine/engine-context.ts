@@ -1,0 +1,21 @@
+import type { Redis } from 'ioredis';
+import type { Db } from '../db/prisma';
+import type { Logger } from '../logger';
+import type { DependencyHealth } from '../services/dependency-health';
+import type { EngineQueues } from './queues';
+import type { EngineSettings } from './settings';
+
+/**
+ * What the engine itself works with, whoever runs it (a producer-only API process or a worker process): the
+ * Operation and DeploymentStep tables, a Redis connection for commands, the queues, its settings.
+ */
+export interface EngineContext {
+  prisma: Db;
+  /** A shared connection for commands (not for blocking reads or subscriptions). */
+  redis: Redis;
+  queues: EngineQueues;
+  settings: EngineSettings;
+  logger: Logger;
+  /** Where connection errors go (logged once per change of state). */
+  health?: DependencyHealth;
+}

@@ -1,0 +1,224 @@
+import cluster, { Worker } from 'node:cluster';
+import path from 'node:path';
+import type { Logger, LogLevel } from '../../logger';
+import { silentLogger } from '../../logger';
+import { freePort } from '../../services/free-port';
+import { isInfrastructureOutage } from '../../engine/infrastructure-outage';
+import type { DependencyHealth } from '../../services/dependency-health';
+import type { RouteSource } from '../route-source';
+import { GatewayProcessStats, GatewayWorkerConfig, isMessage, PrimaryMessage, WORKER_CONFIG_ENV, WorkerMessage } from './messages';
+
+export interface GatewayClusterOptions {
+  processes: number;
+  redisUrl: string;
+  prefix: string;
+  /** Answers the workers' full loads (the primary holds the database client). */
+  source: RouteSource;
+  /** 0 picks a free port (one port for all the workers). */
+  port: number;
+  host?: string;
+  resyncMs?: number;
+  connectTimeoutMs?: number;
+  upstreamTimeoutMs?: number;
+  logger?: Logger;
+  /** The workers' own log level (their lines go to this process's stderr). Default warn. */
+  logLevel?: LogLevel;
+  /** The control plane's dependency health: workers report their Redis connection failures to it. */
+  health?: DependencyHealth;
+  /** How long a worker may take to load its routes and listen. Default 30 s. */
+  startTimeoutMs?: number;
+}
+
+export interface GatewayCluster {
+  port: number;
+  processes: number;
+  /** Every live worker as it reports itself (a worker that does not answer within 2 s is left out). */
+  stats(): Promise<GatewayProcessStats[]>;
+  /** A full route reload in every worker; true when each of them replaced its table. */
+  resync(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const RESTART_DELAY_MS = 1_000;
+const STATS_TIMEOUT_MS = 2_000;
+const RESYNC_TIMEOUT_MS = 20_000;
+const STOP_GRACE_MS = 5_000;
+
+/** The worker entry next to this file, with a TypeScript loader when this code itself runs from TypeScript. */
+function workerEntry(): { exec: string; execArgv: string[] } {
+  const extension = path.extname(__filename);
+  const exec = path.join(__dirname, `worker${extension}`);
+  // Debugger flags would make every worker try to bind the parent's inspector port.
+  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--inspect') && !arg.startsWith('--debug'));
+  if (extension === '.ts' && !execArgv.some((arg) => arg.includes('tsx'))) execArgv.push('--import', 'tsx');
+  return { exec, execArgv };
+}
+
+/**
+ * The gateway on every core: `processes` workers forked with node:cluster, all accepting on one port (the primary
+ * hands each new connection to the next worker in turn). Each worker keeps its own route table current from its own
+ * Redis subscription; full loads are answered here from `source`. A worker that dies is forked again.
+ */
+export async function startGatewayCluster(options: GatewayClusterOptions): Promise<GatewayCluster> {
+  const logger = options.logger ?? silentLogger;
+  const host = options.host ?? '127.0.0.1';
+  // A concrete port: workers that all ask for port 0 would share one random port, but so would a second cluster
+  // started in this process (node:cluster keys listening handles by address and port).
+  const port = options.port === 0 ? await freePort(host) : options.port;
+  const config: GatewayWorkerConfig = {
+    redisUrl: options.redisUrl,
+    prefix: options.prefix,
+    host,
+    port,
+    resyncMs: options.resyncMs,
+    connectTimeoutMs: options.connectTimeoutMs,
+    upstreamTimeoutMs: options.upstreamTimeoutMs,
+    logLevel: options.logLevel ?? 'warn',
+    relayHealth: options.health !== undefined,
+  };
+  const entry = workerEntry();
+  const workers = new Set<Worker>();
+  let closing = false;
+  let nextStatsId = 0;
+  const statsWaiters = new Map<number, (stats: GatewayProcessStats) => void>();
+  const resyncWaiters = new Map<number, (replaced: boolean) => void>();
+
+  const answerLoad = async (worker: Worker, id: number, deploymentIds: string[] | undefined) => {
+    let reply: PrimaryMessage;
+    try {
+      const data = deploymentIds ? await options.source.loadInstances(deploymentIds) : await options.source.loadAll();
+      reply = { type: 'gateway:loaded', id, ok: true, data };
+    } catch (err) {
+      // A database that is not there is an outage the health tracker logs once (its probe confirms it at once);
+      // the worker then keeps its reload failure to debug level instead of logging an error per worker and reload.
+      const { health } = options;
+      const infrastructure = isInfrastructureOutage(err);
+      if (health && infrastructure) health.reportDown('database', err);
+      // Its probe confirms the outage a moment later; the failure is already known to be one.
+      const outage = health ? infrastructure || health.isDown('database') || health.isDown('redis') : false;
+      reply = { type: 'gateway:loaded', id, ok: false, error: (err as Error).message, outage };
+    }
+    if (worker.isConnected()) worker.send(reply);
+  };
+
+  const fork = (): Promise<Worker> =>
+    new Promise<Worker>((resolve, reject) => {
+      // Settings are global to node:cluster: set them right before each fork.
+      cluster.setupPrimary({ exec: entry.exec, execArgv: entry.execArgv });
+      const worker = cluster.fork({ [WORKER_CONFIG_ENV]: JSON.stringify(config) });
+      workers.add(worker);
+      let ready = false;
+      const timer = setTimeout(() => {
+        if (ready) return;
+        worker.process.kill('SIGKILL');
+        reject(new Error(`gateway worker ${worker.process.pid} did not start within ${options.startTimeoutMs ?? 30_000} ms`));
+      }, options.startTimeoutMs ?? 30_000);
+      worker.on('message', (message: WorkerMessage) => {
+        if (isMessage<Extract<WorkerMessage, { type: 'gateway:load' }>>(message, 'gateway:load')) void answerLoad(worker, message.id, message.deploymentIds);
+        else if (isMessage<Extract<WorkerMessage, { type: 'gateway:stats' }>>(message, 'gateway:stats')) statsWaiters.get(message.id)?.(message.stats);
+        else if (isMessage<Extract<WorkerMessage, { type: 'gateway:resynced' }>>(message, 'gateway:resynced')) resyncWaiters.get(message.id)?.(message.replaced);
+        else if (isMessage<Extract<WorkerMessage, { type: 'gateway:redis-down' }>>(message, 'gateway:redis-down')) options.health?.reportDown('redis', new Error(message.error));
+        else if (isMessage<Extract<WorkerMessage, { type: 'gateway:ready' }>>(message, 'gateway:ready')) {
+          ready = true;
+          clearTimeout(timer);
+          resolve(worker);
+        } else if (isMessage<Extract<WorkerMessage, { type: 'gateway:failed' }>>(message, 'gateway:failed')) {
+          clearTimeout(timer);
+          reject(new Error(`gateway worker failed to start: ${message.error}`));
+        }
+      });
+      worker.on('exit', (code, signal) => {
+        workers.delete(worker);
+        clearTimeout(timer);
+        if (!ready) {
+          reject(new Error(`gateway worker exited at start (${signal ?? code})`));
+          return;
+        }
+        if (closing) return;
+        logger.error('gateway worker died; starting another', { pid: worker.process.pid, code, signal });
+        setTimeout(() => {
+          if (!closing) fork().catch((err: Error) => logger.error('restarting a gateway worker failed', { error: err.message }));
+        }, RESTART_DELAY_MS).unref();
+      });
+    });
+
+  const stopAll = async () => {
+    closing = true;
+    await Promise.all(
+      [...workers].map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            if (worker.isDead()) {
+              resolve();
+              return;
+            }
+            const kill = setTimeout(() => worker.process.kill('SIGKILL'), STOP_GRACE_MS);
+            worker.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            if (worker.isConnected()) worker.send({ type: 'gateway:shutdown' } satisfies PrimaryMessage);
+            else worker.process.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+
+  try {
+    await Promise.all(Array.from({ length: options.processes }, fork));
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  logger.info('gateway listening', { host, port, processes: options.processes });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    port,
+    processes: options.processes,
+    async stats() {
+      const answers = [...workers]
+        .filter((worker) => worker.isConnected())
+        .map(
+          (worker) =>
+            new Promise<GatewayProcessStats | undefined>((resolve) => {
+              const id = ++nextStatsId;
+              const timer = setTimeout(() => {
+                statsWaiters.delete(id);
+                resolve(undefined);
+              }, STATS_TIMEOUT_MS);
+              statsWaiters.set(id, (stats) => {
+                statsWaiters.delete(id);
+                clearTimeout(timer);
+                resolve(stats);
+              });
+              worker.send({ type: 'gateway:stats?', id } satisfies PrimaryMessage);
+            }),
+        );
+      return (await Promise.all(answers)).filter((s): s is GatewayProcessStats => s !== undefined);
+    },
+    async resync() {
+      const answers = [...workers]
+        .filter((worker) => worker.isConnected())
+        .map(
+          (worker) =>
+            new Promise<boolean>((resolve) => {
+              const id = ++nextStatsId;
+              // A reload is bounded inside the worker (its resync timeout); this only guards against a worker that died.
+              const timer = setTimeout(() => {
+                resyncWaiters.delete(id);
+                resolve(false);
+              }, RESYNC_TIMEOUT_MS);
+              resyncWaiters.set(id, (replaced) => {
+                resyncWaiters.delete(id);
+                clearTimeout(timer);
+                resolve(replaced);
+              });
+              worker.send({ type: 'gateway:resync', id } satisfies PrimaryMessage);
+            }),
+        );
+      return (await Promise.all(answers)).every(Boolean);
+    },
+    close: () => (stopped ??= stopAll()),
+  };
+}

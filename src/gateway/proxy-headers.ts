@@ -1,0 +1,101 @@
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * Header rewriting on the proxy's hot path, working on the raw `[name, value, name, value, ...]` lists both Node's
+ * server and undici use, so no header object is built per request. Names keep their case; comparisons are on the
+ * lower-cased name.
+ */
+
+// Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection and are never forwarded.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+// Request headers the gateway drops besides those: `expect` is answered here already (100 Continue), and the
+// x-forwarded-* headers are set by the gateway itself.
+const DROPPED_REQUEST = new Set(['expect', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-for']);
+
+/** Extra header names a Connection header lists (beyond the usual keep-alive/close), lower case; usually none. */
+function namedByConnection(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  let named: string[] | undefined;
+  for (const token of value.split(',')) {
+    const name = token.trim().toLowerCase();
+    if (name === '' || name === 'keep-alive' || name === 'close') continue;
+    (named ??= []).push(name);
+  }
+  return named;
+}
+
+export interface UpstreamRequestHead {
+  /** What goes to the instance: the client's headers minus hop-by-hop ones, plus x-forwarded-for/host/proto. */
+  headers: string[];
+  /** The Host header as the client sent it; undefined when there was none. */
+  host: string | undefined;
+  /** Whether a body follows the head (a Content-Length above 0, or a Transfer-Encoding). */
+  hasBody: boolean;
+}
+
+/** The head of the request to forward, from the client's raw headers, in one pass (two when Connection names headers). */
+export function upstreamRequestHead(req: IncomingMessage): UpstreamRequestHead {
+  const raw = req.rawHeaders;
+  let connection: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].length === 10 && raw[i].toLowerCase() === 'connection') connection = connection === undefined ? raw[i + 1] : `${connection},${raw[i + 1]}`;
+  }
+  const named = namedByConnection(connection);
+  const headers: string[] = [];
+  let host: string | undefined;
+  let forwardedFor: string | undefined;
+  let contentLength: string | undefined;
+  let chunked = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    const lower = name.toLowerCase();
+    const value = raw[i + 1];
+    if (lower === 'host') {
+      // Node keeps the first of repeated Host headers; so does the gateway (the instance must see one).
+      if (host !== undefined) continue;
+      host = value;
+    } else if (lower === 'content-length') {
+      if (contentLength !== undefined) continue;
+      contentLength = value;
+    } else if (lower === 'x-forwarded-for') {
+      forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
+      continue;
+    } else if (HOP_BY_HOP.has(lower)) {
+      if (lower === 'transfer-encoding') chunked = true;
+      continue;
+    } else if (DROPPED_REQUEST.has(lower) || (named !== undefined && named.includes(lower))) {
+      continue;
+    }
+    headers.push(name, value);
+  }
+  const client = req.socket.remoteAddress ?? '';
+  headers.push('x-forwarded-for', forwardedFor === undefined ? client : `${forwardedFor}, ${client}`, 'x-forwarded-host', host ?? '', 'x-forwarded-proto', 'http');
+  return { headers, host, hasBody: chunked || (contentLength !== undefined && contentLength !== '0') };
+}
+
+/**
+ * The instance's response headers as the client gets them: hop-by-hop ones dropped (Node frames the body itself)
+ * and `x-deployment-id` set to the deployment that answered, whatever the instance said.
+ */
+export function downstreamResponseHeaders(raw: Buffer[] | string[], deploymentId: string): string[] {
+  let connection: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].length === 10 && raw[i].toString().toLowerCase() === 'connection') {
+      const value = raw[i + 1].toString();
+      connection = connection === undefined ? value : `${connection},${value}`;
+    }
+  }
+  const named = namedByConnection(connection);
+  const headers: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    // latin1: header bytes pass through as they came (Node writes them back the same way).
+    const name = typeof raw[i] === 'string' ? (raw[i] as string) : (raw[i] as Buffer).toString('latin1');
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || lower === 'x-deployment-id' || (named !== undefined && named.includes(lower))) continue;
+    const value = raw[i + 1];
+    headers.push(name, typeof value === 'string' ? value : value.toString('latin1'));
+  }
+  headers.push('x-deployment-id', deploymentId);
+  return headers;
+}
