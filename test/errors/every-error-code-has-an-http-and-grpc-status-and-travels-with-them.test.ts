@@ -3,15 +3,19 @@ import { ApiHarness, startApiHarness, WorkspaceKeys } from '../api/support/api-h
 import { ClientError, createServer, Server, Status } from 'nice-grpc';
 import {
   ApiError,
+  CancelledError,
+  CodedError,
   ERROR_CATALOGUE,
   ErrorArgs,
   ErrorCode,
   httpStatusOf,
   isRetryableCode,
+  MalformedJobError,
   OperationEndedError,
   publicMessage,
   RetryableCode,
   RetryableError,
+  UnknownOperationKindError,
 } from '../../src/errors';
 import { DeploymentServiceDefinition } from '../../src/generated/proto/hydra/v1/deployment';
 import { createHydraClient, HydraClient } from '../../src/grpc/client';
@@ -27,6 +31,14 @@ const messageOf = <C extends ErrorCode>(code: C) => publicMessage(code, SAMPLE_P
 const argsOf = <C extends ErrorCode>(code: C) => [SAMPLE_PARAMS[code]] as ErrorArgs<C>;
 const apiError = <C extends ErrorCode>(code: C) => new ApiError(code, ...argsOf(code));
 const retryableError = <C extends RetryableCode>(code: C) => new RetryableError(code, ...argsOf(code));
+
+// The engine's own errors, as the engine throws them (src/engine/errors.ts): not deployflow's classes, catalogue codes.
+const ENGINE_ERROR: Record<string, () => CodedError> = {
+  cancelled: () => new CancelledError('deployment dep_a'),
+  malformed_job: () => new MalformedJobError('op_a', 'deploymentId: Required'),
+  unknown_operation_kind: () => new UnknownOperationKindError('teleport'),
+};
+const ENGINE_CODES = Object.keys(ENGINE_ERROR) as ErrorCode[];
 
 describe('the error catalogue', () => {
   it.each(CODES)('%s has an HTTP error status, a gRPC status, a retryability and a public message', (code) => {
@@ -59,6 +71,7 @@ describe('every code travels with its status', () => {
     h.app.get('/v1/test/throw/:how/:code', (c) => {
       const code = c.req.param('code') as ErrorCode;
       if (c.req.param('how') === 'retryable') throw retryableError(code as RetryableCode);
+      if (c.req.param('how') === 'engine') throw ENGINE_ERROR[code]!();
       if (c.req.param('how') === 'ended') throw new OperationEndedError({ id: 'op_a', state: 'failed', errorCode: code, errorMessage: 'validate: stored message' });
       throw apiError(code);
     });
@@ -68,6 +81,7 @@ describe('every code travels with its status', () => {
     grpc.add(DeploymentServiceDefinition, {
       async deploy({ deploymentId }) {
         const [how, code] = deploymentId.split(':') as [string, ErrorCode];
+        if (how === 'engine') throw ENGINE_ERROR[code]!();
         throw how === 'retryable' ? retryableError(code as RetryableCode) : apiError(code);
       },
       rollback: async () => ({}),
@@ -107,6 +121,14 @@ describe('every code travels with its status', () => {
     expect({ status: res.status, code: res.body.error.code, retryAfter: res.headers.get('retry-after') }).toEqual({ status: 503, code: 'temporarily_unavailable', retryAfter: '1' });
     const err = await grpcFailure(`retryable:${code}`);
     expect({ code: err?.code, details: err?.details }).toEqual({ code: grpcStatusOf(code), details: `${retryableError(code).message}: try again shortly` });
+  });
+
+  it.each(ENGINE_CODES)("%s thrown as the engine's own error: HTTP and gRPC answer its catalogue status and its message", async (code) => {
+    const thrown = ENGINE_ERROR[code]!();
+    const res = await h.call('GET', `/v1/test/throw/engine/${code}`, { key: acme.admin });
+    expect({ status: res.status, code: res.body.error.code, message: res.body.error.message }).toEqual({ status: httpStatusOf(code), code, message: thrown.message });
+    const err = await grpcFailure(`engine:${code}`);
+    expect({ code: err?.code, details: err?.details }).toEqual({ code: grpcStatusOf(code), details: thrown.message });
   });
 
   it.each(CODES)('%s as the code an operation ended with: ?wait answers its HTTP status, a gRPC wait its gRPC status', async (code) => {
