@@ -13,10 +13,7 @@ export const checkInstances = switchStep({
     await syncInstances(services.prisma, data.deploymentId, instances);
     const running = instances.filter((i) => i.status === 'running').length;
     if (running === 0) {
-      throw new TerminalError(
-        'no_running_instances',
-        `deployment ${data.deploymentId} has no running instances in Krane (${instances.length} known, none running): redeploy its image instead`,
-      );
+      throw new TerminalError('no_running_instances', { deploymentId: data.deploymentId!, purpose: 'switch', known: instances.length });
     }
     return { running };
   },

@@ -13,7 +13,7 @@ export const createInKrane = deployStep({
   async run({ services, data, needs }): Promise<{ alreadyExisted: boolean }> {
     const moved = await transitionDeployment(services.prisma, data.deploymentId, ['building'], 'deploying');
     const d = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId } });
-    if (!moved && d.status !== 'deploying') throw new PreconditionFailedError('deployment_not_active', `deployment is ${d.status}`);
+    if (!moved && d.status !== 'deploying') throw new PreconditionFailedError('deployment_not_active', { status: d.status, wanted: 'deploying' });
     return services.krane.create(kraneSpecOf(d, needs.meta.namespace));
   },
   summarize: (o) => (o.alreadyExisted ? 'already existed in Krane' : 'created in Krane'),

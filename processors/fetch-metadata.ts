@@ -21,7 +21,7 @@ export const fetchMetadata = deployStep({
       where: { id: data.deploymentId },
       include: { project: { include: { workspace: true } }, environment: true },
     });
-    if (!deployment) throw new PreconditionFailedError('deployment_not_found', `deployment ${data.deploymentId} does not exist`);
+    if (!deployment) throw new PreconditionFailedError('deployment_not_found', { deploymentId: data.deploymentId! });
     const { project, environment } = deployment;
     return {
       namespace: project.workspace.slug,

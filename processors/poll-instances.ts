@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getFromInstance } from '../src/deployments/instance-http';
 import { syncInstances } from '../src/deployments/sync-instances';
-import { isRetryable, TerminalError } from '../src/errors';
+import { isRetryable, logFieldsOf, publicMessageOf, TerminalError } from '../src/errors';
 import type { KraneInstance } from '../src/krane/types';
 import { fetchMetadata } from './fetch-metadata';
 import { deployStep } from './services';
@@ -57,7 +57,9 @@ export const pollInstances = deployStep({
       // A Krane that is briefly unreachable is a poll that saw nothing: keep polling until the deadline decides.
       if (!isRetryable(err)) throw err;
       instances = [];
-      kraneError = err instanceof Error ? err.message : String(err);
+      // The progress line is the tenant's to read: the public message there, Krane's own words in the log.
+      kraneError = publicMessageOf(err);
+      step.logger.warn('krane did not answer this poll; it counts as a poll that saw nothing', logFieldsOf(err));
     }
     const running = instances.filter((i) => i.status === 'running');
     const checks = await Promise.all(running.map((i) => healthy(i.address, d.healthCheckPath, Math.min(2000, services.settings.instanceHttpTimeoutMs))));
@@ -68,16 +70,19 @@ export const pollInstances = deployStep({
     // An instance that ended by itself does not come back (no driver restarts it): waiting for the deadline would
     // only hide why. Its exit code and the tail of its output become the step's reason.
     const ended = instances.find((i) => i.failure);
-    if (ended) {
-      throw new TerminalError('instance_exited', `${running.length} of ${wanted} instance(s) running: instance ${ended.id} ${ended.failure}`);
+    if (ended?.failure) {
+      throw new TerminalError('instance_exited', { running: running.length, wanted, instanceId: ended.id, failure: ended.failure });
     }
 
     const elapsed = Date.now() - startedAt;
     if (elapsed >= services.settings.pollDeadlineMs) {
-      throw new TerminalError(
-        'instances_not_ready',
-        `${running.length} of ${wanted} instance(s) running and ${healthyAddresses.length} healthy after ${Math.round(elapsed / 1000)} s (deadline ${Math.round(services.settings.pollDeadlineMs / 1000)} s)`,
-      );
+      throw new TerminalError('instances_not_ready', {
+        running: running.length,
+        wanted,
+        healthy: healthyAddresses.length,
+        elapsedMs: elapsed,
+        deadlineMs: services.settings.pollDeadlineMs,
+      });
     }
     await step.progress(`poll ${polls}: ${running.length}/${wanted} running, ${healthyAddresses.length} healthy${kraneError ? ` (krane: ${kraneError})` : ''}`);
     return step.delay(pollDelay(polls, services.settings.pollIntervalMs), { polls, pollStartedAt: startedAt });

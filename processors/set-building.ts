@@ -1,5 +1,6 @@
-import { ACTIVE_STATUSES, transitionDeployment } from '../src/deployments/deployment-status';
+import { transitionDeployment } from '../src/deployments/deployment-status';
 import { PreconditionFailedError } from '../src/errors';
+import { isActiveStatus } from '../src/statuses';
 import { deployStep } from './services';
 
 /** Records "building" (images are prebuilt; SPEC §3.1 step 2). A replay after the status moved on is a no-op. */
@@ -10,8 +11,8 @@ export const setBuilding = deployStep({
   async run({ services, data }): Promise<{ status: string }> {
     if (await transitionDeployment(services.prisma, data.deploymentId, ['pending'], 'building')) return { status: 'building' };
     const row = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId }, select: { status: true } });
-    if (ACTIVE_STATUSES.includes(row.status) && row.status !== 'pending') return { status: row.status };
-    throw new PreconditionFailedError('deployment_not_active', `deployment is ${row.status}, not pending`);
+    if (isActiveStatus(row.status) && row.status !== 'pending') return { status: row.status };
+    throw new PreconditionFailedError('deployment_not_active', { status: row.status, wanted: 'building' });
   },
   summarize: (o) => `status ${o.status}`,
 });

@@ -10,7 +10,7 @@ export const setReady = deployStep({
     if (await transitionDeployment(services.prisma, data.deploymentId, ['network'], 'ready', { statusReason: null })) return { status: 'ready' };
     const row = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId }, select: { status: true } });
     if (row.status === 'ready') return { status: 'ready' };
-    throw new PreconditionFailedError('deployment_not_active', `deployment is ${row.status}, cannot become ready`);
+    throw new PreconditionFailedError('deployment_not_active', { status: row.status, wanted: 'ready' });
   },
   summarize: () => 'status ready',
 });

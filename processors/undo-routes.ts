@@ -23,7 +23,7 @@ export const undoRoutes = routingStep<Services, UndoJobData, Record<never, never
   takesTurn: 'at-request',
   async decide({ data }, tx) {
     const last = await tx.routeChange.findFirst({ where: { projectId: data.projectId }, orderBy: { sequence: 'desc' } });
-    if (!last) throw new TerminalError('nothing_to_undo', 'the project has no route change to undo');
+    if (!last) throw new TerminalError('nothing_to_undo');
     const stored = readStoredRouteChange(last.changes, last.sequence);
     const changes: AppliedRoute[] = [...stored.applied].reverse().map((c) => ({ ...c, fromDeploymentId: c.toDeploymentId, toDeploymentId: c.fromDeploymentId }));
     const pin = { ...stored.pinBefore, rolledBackAt: stored.pinBefore.rolledBackAt ? new Date(stored.pinBefore.rolledBackAt) : null };

@@ -1,6 +1,7 @@
 import type { Db } from '../db/prisma';
 import type { FlowFailure } from '../engine/define-flow';
-import { ACTIVE_STATUSES, transitionDeployment } from './deployment-status';
+import { ACTIVE_STATUSES } from '../statuses';
+import { transitionDeployment } from './deployment-status';
 
 /** `deployment <id>` when a cancel was requested for it (POST /v1/deployments/:id/cancel), else undefined. */
 export async function deploymentCancelRequested(prisma: Db, deploymentId: string): Promise<string | undefined> {

@@ -1,9 +1,6 @@
 import type { Db } from '../db/prisma';
 import type { DeploymentStatus } from '../generated/prisma/client';
 
-export const TERMINAL_STATUSES: DeploymentStatus[] = ['ready', 'failed', 'cancelled', 'superseded'];
-export const ACTIVE_STATUSES: DeploymentStatus[] = ['pending', 'building', 'deploying', 'network'];
-
 /**
  * Compare-and-set of a deployment's status: moves only from one of `from`, so a terminal status is never
  * overwritten and a replayed step cannot move a deployment backwards. Returns whether it moved.

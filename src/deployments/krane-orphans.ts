@@ -1,6 +1,7 @@
 import type { Db } from '../db/prisma';
 import type { KraneClient } from '../krane/client';
 import type { KraneDeploymentRef } from '../krane/types';
+import { isCompensableStatus } from '../statuses';
 import type { Logger } from '../logger';
 
 type OrphanDeps = { prisma: Db; krane: KraneClient; logger: Logger };
@@ -48,6 +49,6 @@ async function orphansAmong(deps: OrphanDeps, listed: KraneDeploymentRef[]): Pro
   return listed.filter(({ namespace, deploymentId }) => {
     const row = byId.get(deploymentId);
     if (!row || row.project.workspace.slug !== namespace) return true;
-    return (row.status === 'failed' || row.status === 'cancelled') && row.compensatedAt !== null && !routed.has(deploymentId);
+    return isCompensableStatus(row.status) && row.compensatedAt !== null && !routed.has(deploymentId);
   });
 }

@@ -3,6 +3,7 @@ import type { KraneClient } from '../krane/client';
 import type { Logger } from '../logger';
 import { kraneSpecOf } from './krane-spec';
 import { syncInstances } from './sync-instances';
+import { ROUTABLE_STATUSES } from '../statuses';
 
 const BATCH = 100;
 
@@ -22,7 +23,7 @@ export async function refreshRoutedInstances(deps: { prisma: Db; krane: KraneCli
   const report: RefreshReport = { instancesRefreshed: 0, recreatedInKrane: [] };
   const routedIds = (await prisma.ingressRoute.findMany({ distinct: ['deploymentId'], select: { deploymentId: true } })).map((r) => r.deploymentId);
   const routed = await prisma.deployment.findMany({
-    where: { status: 'ready', id: { in: routedIds } },
+    where: { status: { in: ROUTABLE_STATUSES }, id: { in: routedIds } },
     include: { project: { include: { workspace: true } } },
     orderBy: { updatedAt: 'asc' },
     take: BATCH,

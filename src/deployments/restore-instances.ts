@@ -2,6 +2,7 @@ import type { Db } from '../db/prisma';
 import type { KraneClient } from '../krane/client';
 import type { KraneInstance } from '../krane/types';
 import type { Logger } from '../logger';
+import { isRoutableStatus, ROUTABLE_STATUSES } from '../statuses';
 import { kraneSpecOf } from './krane-spec';
 import { syncInstances } from './sync-instances';
 
@@ -33,7 +34,7 @@ async function routedReadyDeploymentIds(prisma: Db): Promise<string[]> {
   // IngressRoute.deploymentId has no relation in the schema: the routed ids first, then which of them are ready.
   const routed = await prisma.ingressRoute.findMany({ distinct: ['deploymentId'], select: { deploymentId: true } });
   const ready = await prisma.deployment.findMany({
-    where: { status: 'ready', id: { in: routed.map((r) => r.deploymentId) } },
+    where: { status: { in: ROUTABLE_STATUSES }, id: { in: routed.map((r) => r.deploymentId) } },
     orderBy: { id: 'desc' }, // newest first: the live deployments of active projects are usually the latest
     select: { id: true },
   });
@@ -64,7 +65,7 @@ export async function restoreRoutedInstances(
 
   const restoreOne = async (deploymentId: string) => {
     const deployment = await deps.prisma.deployment.findUnique({ where: { id: deploymentId }, include: { project: { include: { workspace: true } } } });
-    if (!deployment || deployment.status !== 'ready') return;
+    if (!deployment || !isRoutableStatus(deployment.status)) return;
     const namespace = deployment.project.workspace.slug;
     try {
       await deps.krane.create(kraneSpecOf(deployment, namespace));

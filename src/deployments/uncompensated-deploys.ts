@@ -1,4 +1,5 @@
 import type { Db } from '../db/prisma';
+import { COMPENSABLE_STATUSES } from '../statuses';
 
 const BATCH = 100;
 
@@ -8,7 +9,7 @@ const BATCH = 100;
  */
 export async function uncompensatedDeploys(prisma: Db, cutoff: Date): Promise<{ deploymentId: string; operationId: string }[]> {
   const deployments = await prisma.deployment.findMany({
-    where: { status: { in: ['failed', 'cancelled'] }, compensatedAt: null, updatedAt: { lt: cutoff } },
+    where: { status: { in: COMPENSABLE_STATUSES }, compensatedAt: null, updatedAt: { lt: cutoff } },
     take: BATCH,
     select: { id: true },
   });

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { EngineContext } from './engine-context';
-import { MalformedJobError } from './errors';
+import { logFieldsOf, MalformedJobError, publicMessageOf } from './errors';
 import type { FlowRegistry } from './flow-registry';
 import { firstIssue, type OperationJobData } from './job-data';
 import { operationJobData } from './producer';
@@ -43,10 +43,11 @@ export async function runCompensation<Services>(engine: EngineContext, services:
     engine.logger.info('compensated', { step: compensation.name, operationId: data.operationId, outcome });
     return outcome;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    // The step row shows the public message only; the raw text of an unexpected error goes to the log.
+    const message = publicMessageOf(err);
     const final = attempt >= (job.opts.attempts ?? 1);
     await stepRecords.failed(engine.prisma, data.ownerId, compensation.name, message, final);
-    engine.logger.warn('compensation attempt failed', { step: compensation.name, operationId: data.operationId, attempt, error: message });
+    engine.logger.warn('compensation attempt failed', { step: compensation.name, operationId: data.operationId, attempt, ...logFieldsOf(err) });
     throw err;
   }
 }

@@ -1,7 +1,6 @@
-import { DeployflowError } from '../errors';
 import type { AnyFlow } from './define-flow';
 import type { EngineContext } from './engine-context';
-import { CancelledError } from './errors';
+import { CancelledError, errorCodeOf, logFieldsOf, MalformedJobError, publicMessageOf } from './errors';
 import { enqueueCompensation } from './compensation';
 import type { OperationJobData } from './job-data';
 import { operationOutcome } from './operation-completion';
@@ -20,13 +19,15 @@ import { stepRecords } from './step-records';
  */
 export async function handleFinalFailure<Services>(engine: EngineContext, services: Services, flow: AnyFlow, data: OperationJobData, step: string, err: unknown): Promise<void> {
   const cancelled = err instanceof CancelledError;
-  const code = err instanceof DeployflowError ? err.code : 'step_failed';
-  const message = err instanceof Error ? err.message : String(err);
+  // What the tenant reads (the application's records, the operation's error, a roll-forward note): the public message
+  // only; the raw text of an unexpected error goes to the log.
+  const code = errorCodeOf(err);
+  const message = publicMessageOf(err);
   const { prisma } = engine;
   for (const { step: s } of flow.steps) await s.onOperationEnded?.(engine, data, stepJobId(data.operationId, s.name));
 
   if (await flow.committed?.(services, data)) {
-    await rollForward(engine, services, flow, data, step, message);
+    await rollForward(engine, services, flow, data, step, err);
     return;
   }
   await flow.onFailed?.(services, data, { step, code, message, cancelled });
@@ -35,11 +36,12 @@ export async function handleFinalFailure<Services>(engine: EngineContext, servic
   if (flow.compensation) await enqueueCompensation(engine, flow.compensation.name, data);
   await finishOperation(prisma, data.operationId, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
   const durationMs = await operationDurationMs(prisma, data.operationId);
-  engine.logger.warn('operation failed', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, code, error: message, durationMs });
+  engine.logger.warn('operation failed', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, ...logFieldsOf(err), code, durationMs });
 }
 
-async function rollForward<Services>(engine: EngineContext, services: Services, flow: AnyFlow, data: OperationJobData, step: string, message: string): Promise<void> {
+async function rollForward<Services>(engine: EngineContext, services: Services, flow: AnyFlow, data: OperationJobData, step: string, err: unknown): Promise<void> {
   const { prisma } = engine;
+  const message = publicMessageOf(err);
   await flow.onRolledForward?.(services, data);
   // What the remaining steps do (recording the outcome) is done here: say so on their rows.
   await stepRecords.completeByRollForward(prisma, data.ownerId, `completed when the operation rolled forward: ${step} failed after the route change was committed (${message})`);
@@ -48,14 +50,14 @@ async function rollForward<Services>(engine: EngineContext, services: Services, 
     result: { ...outcome, rolledForward: `${step} failed after the route change was committed (${message}); the operation is complete` },
   });
   const durationMs = await operationDurationMs(prisma, data.operationId);
-  engine.logger.warn('operation rolled forward after its route change', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, error: message, durationMs });
+  engine.logger.warn('operation rolled forward after its route change', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, ...logFieldsOf(err), durationMs });
 }
 
 /**
  * A job whose data does not fit its flow: nothing can be asked of the flow, so the operation just ends failed with
  * the reason (when the job at least names it).
  */
-export async function failMalformedOperation(engine: EngineContext, operationId: string | undefined, ownerId: string | undefined, err: DeployflowError): Promise<void> {
+export async function failMalformedOperation(engine: EngineContext, operationId: string | undefined, ownerId: string | undefined, err: MalformedJobError): Promise<void> {
   if (!operationId) return;
   if (ownerId) await stepRecords.skipRemaining(engine.prisma, ownerId);
   await finishOperation(engine.prisma, operationId, 'failed', { errorCode: err.code, errorMessage: err.message });

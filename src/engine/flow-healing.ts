@@ -6,6 +6,7 @@ import { OperationJobData } from './job-data';
 import { completeOperation } from './operation-completion';
 import type { OperationProducer } from './producer';
 import { operationJobId } from './queue-names';
+import { UNFINISHED_STATES } from './operation-state';
 
 export interface FlowHealingReport {
   /** Operations whose flow was missing from Redis and was enqueued again. */
@@ -40,7 +41,7 @@ export async function healFlows<Services>(
   let after: string | undefined;
   for (let looked = 0; looked < MAX_OPERATIONS_PER_PASS; ) {
     const page = await engine.prisma.operation.findMany({
-      where: { state: { in: ['queued', 'running'] }, createdAt: { lt: cutoff }, ...(after ? { id: { gt: after } } : {}) },
+      where: { state: { in: UNFINISHED_STATES }, createdAt: { lt: cutoff }, ...(after ? { id: { gt: after } } : {}) },
       orderBy: { id: 'asc' },
       take: BATCH,
       select: { id: true },
@@ -87,7 +88,7 @@ async function healOperation<Services>(
     // The root job ran but the process died before the operation row was updated.
     const result: unknown = root.returnvalue;
     await engine.prisma.operation.updateMany({
-      where: { id: operationId, state: { in: ['queued', 'running'] } },
+      where: { id: operationId, state: { in: UNFINISHED_STATES } },
       data: { state: 'succeeded', finishedAt: new Date(), result: typeof result === 'object' && result !== null ? result : {} },
     });
   }

@@ -1,7 +1,28 @@
 import type { Db } from '../db/prisma';
 import type { OperationState } from '../generated/prisma/client';
 
-export const FINISHED_OPERATION_STATES: OperationState[] = ['succeeded', 'failed', 'cancelled', 'superseded'];
+/**
+ * What each state of an operation means to the engine: whether its flow has ended it. A state added to the schema
+ * fails the type-check here until it is placed. The application imports these from src/statuses.ts, with the
+ * deployment statuses.
+ */
+const OPERATION_STATE = {
+  queued: { finished: false },
+  running: { finished: false },
+  succeeded: { finished: true },
+  failed: { finished: true },
+  cancelled: { finished: true },
+  superseded: { finished: true },
+} as const satisfies Record<OperationState, { finished: boolean }>;
+
+/** queued, running: the operation's flow has yet to end it. */
+export const UNFINISHED_STATES: OperationState[] = (Object.keys(OPERATION_STATE) as OperationState[]).filter((s) => !OPERATION_STATE[s].finished);
+/** succeeded, failed, cancelled, superseded: ended once, never rewritten. */
+export const FINISHED_STATES: OperationState[] = (Object.keys(OPERATION_STATE) as OperationState[]).filter((s) => OPERATION_STATE[s].finished);
+
+export function isFinished(op: { state: OperationState }): boolean {
+  return OPERATION_STATE[op.state].finished;
+}
 
 /** queued → running, once; a no-op afterwards. */
 export async function markOperationRunning(prisma: Db, operationId: string): Promise<void> {
@@ -25,7 +46,7 @@ export async function finishOperation(
   details: { errorCode?: string; errorMessage?: string; result?: object } = {},
 ): Promise<boolean> {
   const { count } = await prisma.operation.updateMany({
-    where: { id: operationId, state: { in: ['queued', 'running'] } },
+    where: { id: operationId, state: { in: UNFINISHED_STATES } },
     data: { state, finishedAt: new Date(), errorCode: details.errorCode, errorMessage: details.errorMessage, result: details.result },
   });
   return count === 1;

@@ -1,9 +1,8 @@
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
-import { isRetryable } from '../errors';
 import type { AnyFlow } from './define-flow';
 import type { AnyStep, StepContext, StepNeeds } from './define-step';
 import type { EngineContext } from './engine-context';
-import { CancelledError, MalformedJobError } from './errors';
+import { CancelledError, isRetryable, logFieldsOf, MalformedJobError, publicMessageOf } from './errors';
 import { handleFinalFailure } from './final-failure';
 import { isInfrastructureOutage } from './infrastructure-outage';
 import { firstIssue, StepJobFields, type OperationJobData, type StepResult } from './job-data';
@@ -22,10 +21,6 @@ async function previousOutputs(job: Job): Promise<Record<string, unknown>> {
 function neededOutputs(step: AnyStep, outputs: Record<string, unknown>): Record<string, unknown> {
   const needs: StepNeeds = step.needs ?? {};
   return Object.fromEntries(Object.entries(needs).map(([as, needed]) => [as, outputs[needed.name]]));
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** A step job as the worker boundary validated it. */
@@ -108,18 +103,19 @@ export async function runStep<Services>(engine: EngineContext, services: Service
     if (isInfrastructureOutage(err)) {
       const since = fields.outageSince ?? Date.now();
       if (Date.now() - since < engine.settings.outageToleranceMs) {
-        logger.warn('database unreachable: waiting it out without spending an attempt', { error: describe(err) });
+        logger.warn('database unreachable: waiting it out without spending an attempt', logFieldsOf(err));
         await delay(Math.min(5_000, engine.settings.backoffMs * 2), {}, { outageSince: since });
       }
     }
     const final = !isRetryable(err) || err instanceof UnrecoverableError || attempt >= maxAttempts;
-    const message = describe(err);
+    // The step row (and then the application's records and the operation) shows the tenant the public message only.
+    const message = publicMessageOf(err);
     await stepRecords.failed(prisma, data.ownerId, step.name, message, final, err instanceof CancelledError ? 'cancelled' : 'failed');
     if (!final) {
-      logger.warn('step attempt failed, will retry', { attempt, maxAttempts, error: message });
+      logger.warn('step attempt failed, will retry', { attempt, maxAttempts, ...logFieldsOf(err) });
       throw err;
     }
-    logger.warn('step failed', { attempt, error: message, durationMs: await stepRecords.durationMs(prisma, data.ownerId, step.name) });
+    logger.warn('step failed', { attempt, ...logFieldsOf(err), durationMs: await stepRecords.durationMs(prisma, data.ownerId, step.name) });
     await handleFinalFailure(engine, services, flow, data, step.name, err);
     throw new UnrecoverableError(`${step.name}: ${message}`);
   }

@@ -1,13 +1,10 @@
 import type { Db } from '../db/prisma';
 import type { Operation } from '../generated/prisma/client';
-import { UNFINISHED_STATES, waitForOperation } from '../operations/wait-for-operation';
+import { waitForOperation } from '../operations/wait-for-operation';
+import { isFinished } from '../statuses';
 
 /** How often a waiting call looks at its signals: a cancelled client or a stopping server is noticed within this. */
 const SLICE_MS = 250;
-
-export function isFinished(op: Pick<Operation, 'state'>): boolean {
-  return !(UNFINISHED_STATES as readonly string[]).includes(op.state);
-}
 
 /**
  * The operation row once it is finished, or as it is at `until` or when any of `signals` aborts (still unfinished then).

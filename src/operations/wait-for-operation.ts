@@ -1,7 +1,6 @@
 import type { Db } from '../db/prisma';
 import type { Operation } from '../generated/prisma/client';
-
-export const UNFINISHED_STATES = ['queued', 'running'] as const;
+import { isFinished } from '../statuses';
 
 /**
  * Waits until the operation is finished or timeoutMs passed, and returns the row as it is then
@@ -11,7 +10,7 @@ export async function waitForOperation(prisma: Db, operationId: string, timeoutM
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const op = await prisma.operation.findUnique({ where: { id: operationId } });
-    if (!op || !(UNFINISHED_STATES as readonly string[]).includes(op.state) || Date.now() >= deadline) return op;
+    if (!op || isFinished(op) || Date.now() >= deadline) return op;
     await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(1, deadline - Date.now()))));
   }
 }

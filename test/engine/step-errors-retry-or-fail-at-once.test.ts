@@ -19,7 +19,7 @@ const steps: Record<string, AnyStep> = {
     async run({ data }) {
       const n = (calls.get(data.operationId) ?? 0) + 1;
       calls.set(data.operationId, n);
-      if (n < 3) throw new RetryableError('flaky', `attempt ${n} failed`);
+      if (n < 3) throw new RetryableError('temporarily_unavailable');
       return { after: n };
     },
   }),
@@ -28,7 +28,7 @@ const steps: Record<string, AnyStep> = {
     queue: 'steps',
     async run({ data }) {
       calls.set(data.operationId, (calls.get(data.operationId) ?? 0) + 1);
-      throw new TerminalError('bad_input', 'this will never work');
+      throw new TerminalError('nothing_to_undo');
     },
   }),
   'always-throws-plain-error': fixtureStep({
@@ -100,8 +100,8 @@ describe('the step runner maps typed errors onto BullMQ', () => {
   it('fails a TerminalError at once: one attempt, step failed, operation failed with its code', async () => {
     const r = await run('terminal-at-once');
     expect(r).toMatchObject({ calls: 1, failed: true });
-    expect(r.row).toMatchObject({ status: 'failed', attempts: 1, error: 'this will never work' });
-    expect(r.op).toMatchObject({ state: 'failed', errorCode: 'bad_input', errorMessage: 'terminal-at-once: this will never work' });
+    expect(r.row).toMatchObject({ status: 'failed', attempts: 1, error: 'the project has no route change to undo' });
+    expect(r.op).toMatchObject({ state: 'failed', errorCode: 'nothing_to_undo', errorMessage: 'terminal-at-once: the project has no route change to undo' });
   });
 
   it('treats an unknown error as retryable until the attempts run out, then fails the operation', async () => {

@@ -1,4 +1,5 @@
-import { ACTIVE_STATUSES, TERMINAL_STATUSES, transitionDeployment } from '../../src/deployments/deployment-status';
+import { transitionDeployment } from '../../src/deployments/deployment-status';
+import { ACTIVE_STATUSES, TERMINAL_STATUSES } from '../../src/statuses';
 import { newId } from '../../src/ids';
 import { seedProject } from '../support/seed';
 import { createTestDatabase, TestDatabase } from '../support/test-database';

@@ -9,7 +9,7 @@ import { WaitQuery } from '../schemas/wait';
 import type { RegisterRoute } from '../types';
 import { DeploymentIdParams } from './deployment-param';
 import { describeOperation } from './load-operation';
-import { isFinished } from './settle-operation';
+import { isFinished } from '../../statuses';
 
 const CancelOutcomeSchema = z
   .object({

@@ -1,8 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { allow, workspaceCaller } from '../../auth/permissions';
-import { TERMINAL_STATUSES } from '../../deployments/deployment-status';
-import { UNFINISHED_STATES } from '../../operations/wait-for-operation';
+import { isTerminalStatus, UNFINISHED_STATES } from '../../statuses';
 import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
 import { STEP_ORDER, stepView } from '../schemas/step';
 import type { RegisterRoute } from '../types';
@@ -42,7 +41,6 @@ const route = createRoute({
   },
 });
 
-const isTerminal = (status: string) => (TERMINAL_STATUSES as string[]).includes(status);
 
 export const registerDeploymentEvents: RegisterRoute = (app, ctx) => {
   app.openapi(route, async (c) => {
@@ -63,7 +61,7 @@ export const registerDeploymentEvents: RegisterRoute = (app, ctx) => {
           const [steps, deployment, unfinishedOps] = await Promise.all([
             ctx.prisma.deploymentStep.findMany({ where: { ownerId: deploymentId }, orderBy: STEP_ORDER }),
             ctx.prisma.deployment.findUnique({ where: { id: deploymentId }, select: { status: true, statusReason: true, failedStep: true } }),
-            ctx.prisma.operation.count({ where: { deploymentId, kind: 'deploy', state: { in: [...UNFINISHED_STATES] } } }),
+            ctx.prisma.operation.count({ where: { deploymentId, kind: 'deploy', state: { in: UNFINISHED_STATES } } }),
           ]);
           for (const step of steps) {
             const view = stepView(step);
@@ -76,7 +74,7 @@ export const registerDeploymentEvents: RegisterRoute = (app, ctx) => {
             await write('status', { status: null, statusReason: 'the deployment was deleted', failedStep: null, terminal: true });
             return;
           }
-          const terminal = isTerminal(deployment.status);
+          const terminal = isTerminalStatus(deployment.status);
           if (terminal) {
             terminalSince ??= Date.now();
             const settled = unfinishedOps === 0 && !steps.some((s) => s.status === 'running' || s.status === 'pending');

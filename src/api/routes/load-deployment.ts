@@ -1,6 +1,6 @@
 import type { WorkspaceAuthContext } from '../../auth/auth-context';
 import type { AppContext } from '../../context';
-import { ApiError } from '../errors';
+import { ApiError } from '../../errors';
 import { DEPLOYMENT_ROW_QUERY, DeploymentRow } from '../schemas/deployment';
 
 /** The deployment, if it belongs to a project of the caller's workspace; anything else is the same 404. */
@@ -9,6 +9,6 @@ export async function loadDeploymentForCaller(ctx: AppContext, auth: WorkspaceAu
     where: { id: deploymentId, project: { workspaceId: auth.workspaceId } },
     ...DEPLOYMENT_ROW_QUERY,
   });
-  if (!deployment) throw new ApiError(404, 'not_found', `deployment ${JSON.stringify(deploymentId)} not found`);
+  if (!deployment) throw new ApiError('not_found', { what: 'deployment', id: deploymentId, quoted: true });
   return deployment;
 }

@@ -1,14 +1,14 @@
 import type { WorkspaceAuthContext } from '../../auth/auth-context';
 import type { AppContext } from '../../context';
 import type { Operation } from '../../generated/prisma/client';
-import { ApiError } from '../errors';
+import { ApiError } from '../../errors';
 import { OperationView, operationView } from '../schemas/operation';
 import { STEP_ORDER } from '../schemas/step';
 
 /** The operation, if its project belongs to the caller's workspace; anything else is the same 404. */
 export async function loadOperationForCaller(ctx: AppContext, auth: WorkspaceAuthContext, operationId: string): Promise<Operation> {
   const op = await ctx.prisma.operation.findFirst({ where: { id: operationId, project: { workspaceId: auth.workspaceId } } });
-  if (!op) throw new ApiError(404, 'not_found', `operation ${JSON.stringify(operationId)} not found`);
+  if (!op) throw new ApiError('not_found', { what: 'operation', id: operationId, quoted: true });
   return op;
 }
 

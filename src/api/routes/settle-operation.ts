@@ -1,16 +1,13 @@
 import type { AppContext } from '../../context';
 import type { Operation } from '../../generated/prisma/client';
-import { UNFINISHED_STATES, waitForOperation } from '../../operations/wait-for-operation';
-import { ApiError, statusForTerminalError } from '../errors';
+import { waitForOperation } from '../../operations/wait-for-operation';
+import { isFinished } from '../../statuses';
+import { ApiError, OperationEndedError } from '../../errors';
 import { OperationAcceptedView, operationLink, OperationView } from '../schemas/operation';
 import { describeOperation } from './load-operation';
 
 /** The answer to give: 202 with the accepted operation, or 200 with the operation that finished successfully. */
 export type Settled = { status: 202; body: OperationAcceptedView } | { status: 200; body: OperationView };
-
-export function isFinished(op: Operation): boolean {
-  return !(UNFINISHED_STATES as readonly string[]).includes(op.state);
-}
 
 export function accepted(op: Pick<Operation, 'id' | 'state'>): OperationAcceptedView {
   return { operationId: op.id, state: op.state, links: { operation: operationLink(op.id) } };
@@ -25,15 +22,13 @@ export async function settleOperation(ctx: AppContext, operationId: string, wait
   if (waitSeconds === 0) {
     // Not waiting is always the 202, whatever the state by now: the answer does not depend on how fast the flow was.
     const op = await ctx.prisma.operation.findUnique({ where: { id: operationId }, select: { id: true, state: true } });
-    if (!op) throw new ApiError(404, 'not_found', `operation ${operationId} not found`);
+    if (!op) throw new ApiError('not_found', { what: 'operation', id: operationId });
     return { status: 202, body: accepted(op) };
   }
   const op = await waitForOperation(ctx.prisma, operationId, waitSeconds * 1000);
-  if (!op) throw new ApiError(404, 'not_found', `operation ${operationId} not found`);
+  if (!op) throw new ApiError('not_found', { what: 'operation', id: operationId });
   if (!isFinished(op)) return { status: 202, body: accepted(op) };
   const operation = await describeOperation(ctx, op);
   if (op.state === 'succeeded') return { status: 200, body: operation };
-  const code = op.errorCode ?? `operation_${op.state}`;
-  const message = op.errorMessage ?? `operation ${op.id} ended ${op.state}`;
-  throw new ApiError(statusForTerminalError(code), code, message, { operationId: op.id, state: op.state, operation });
+  throw new OperationEndedError(op, { operationId: op.id, state: op.state, operation });
 }

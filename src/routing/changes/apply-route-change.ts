@@ -17,9 +17,9 @@ export interface RouteChangeRecord {
 }
 
 /** A newer run of the same routing job holds the project's turn: this run must not write. */
-export class StaleFenceError extends RetryableError {
+export class StaleFenceError extends RetryableError<'stale_fence'> {
   constructor(projectId: string, fence: number) {
-    super('stale_fence', `routing run for project ${projectId} with fence ${fence} was superseded by a newer run`);
+    super('stale_fence', { projectId, fence });
   }
 }
 

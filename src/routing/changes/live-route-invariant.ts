@@ -11,15 +11,9 @@ export interface LiveRoute {
  * hostname answers 404 for good), a live route on another deployment, a second live route, or a live route with nothing
  * live. Terminal: the state that produced it will produce it again; the transaction is rolled back, so it never commits.
  */
-export class LiveRouteMismatchError extends TerminalError {
+export class LiveRouteMismatchError extends TerminalError<'live_route_mismatch'> {
   constructor(projectId: string, liveDeploymentId: string | null, liveRoutes: LiveRoute[], operationKind: string) {
-    const found = liveRoutes.length === 0 ? 'no live route' : liveRoutes.map((r) => `live route ${r.hostname} -> ${r.deploymentId}`).join(', ');
-    const wanted = liveDeploymentId === null ? 'no live deployment and no live route' : `exactly one live route, on ${liveDeploymentId}`;
-    super('live_route_mismatch', `this ${operationKind} would leave project ${projectId} with ${found}, but it must have ${wanted}; nothing was changed`, {
-      projectId,
-      liveDeploymentId,
-      liveRoutes,
-    });
+    super('live_route_mismatch', { projectId, liveDeploymentId, liveRoutes, operationKind }, { details: { projectId, liveDeploymentId, liveRoutes } });
   }
 }
 

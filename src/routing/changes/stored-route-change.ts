@@ -31,5 +31,5 @@ const StoredRouteChangeSchema = z.object({
 export function readStoredRouteChange(json: unknown, sequence?: number): StoredRouteChange {
   const parsed = StoredRouteChangeSchema.safeParse(json);
   if (parsed.success) return parsed.data;
-  throw new TerminalError('corrupt_route_change', `route change${sequence === undefined ? '' : ` #${sequence}`} has an unreadable history entry: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  throw new TerminalError('corrupt_route_change', { sequence, problem: parsed.error.issues[0]?.message ?? 'invalid' });
 }

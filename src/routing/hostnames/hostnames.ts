@@ -32,7 +32,7 @@ export function deploymentIdSuffix(deploymentId: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '');
   if (body.length < 8) {
-    throw new TerminalError('invalid_deployment_id', `deployment id ${JSON.stringify(deploymentId)} has no 8-character suffix to name a host`);
+    throw new TerminalError('invalid_deployment_id', { deploymentId });
   }
   return body.slice(-8);
 }
@@ -45,7 +45,7 @@ export function shortCommitSha(commitSha: string | null | undefined): string | n
 
 function normalizeApex(apex: string): string {
   const normalized = apex.trim().toLowerCase().replace(/^\.+|\.+$/g, '');
-  if (normalized === '') throw new TerminalError('invalid_apex', 'the routing apex is empty');
+  if (normalized === '') throw new TerminalError('invalid_apex');
   return normalized;
 }
 

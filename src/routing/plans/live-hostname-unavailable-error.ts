@@ -5,8 +5,8 @@ import { UnprocessableError } from '../../errors';
  * hostname and the collision alternative belong to others. The target cannot become live without a route, so the
  * switch is refused rather than leaving a live pointer that nothing serves.
  */
-export class LiveHostnameUnavailableError extends UnprocessableError {
+export class LiveHostnameUnavailableError extends UnprocessableError<'live_hostname_unavailable'> {
   constructor(kind: string, deploymentId: string, why: string) {
-    super('live_hostname_unavailable', `cannot ${kind} to ${deploymentId}: production has no live route and none can be made (${why})`);
+    super('live_hostname_unavailable', { kind, deploymentId, why });
   }
 }

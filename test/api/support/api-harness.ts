@@ -6,6 +6,7 @@ import type { Role } from '../../../src/auth/auth-context';
 import { loadConfig } from '../../../src/config';
 import type { ControlPlaneContext } from '../../../src/context';
 import { newId } from '../../../src/ids';
+import type { KraneDriver } from '../../../src/krane/driver';
 import { Logger, silentLogger } from '../../../src/logger';
 import { createTestDatabase, TestDatabase } from '../../support/test-database';
 import { EngineHarness, EngineHarnessOptions, startEngineHarness } from '../../support/engine-harness';
@@ -79,7 +80,11 @@ export async function startApiHarness(options: { env?: Record<string, string>; l
  * `engine` is the engine harness (gateway, Krane, waitForOperation).
  */
 export async function startApiHarnessWithEngine(options: EngineHarnessOptions = {}): Promise<ApiHarness & { engine: EngineHarness }> {
-  const engine = await startEngineHarness(options);
+  return apiHarnessOver(await startEngineHarness(options));
+}
+
+/** The API over an engine harness already started (e.g. one whose Krane runs a driver of the test's own). */
+export async function apiHarnessOver<D extends KraneDriver>(engine: EngineHarness<D>): Promise<ApiHarness & { engine: EngineHarness<D> }> {
   const ctx: ControlPlaneContext = { ...engine.ctx, operations: engine.engine.producer };
   const harness = await buildHarness(ctx, engine.engine.deps.queues, engine.db, () => engine.close());
   return { ...harness, engine };
