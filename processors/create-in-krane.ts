@@ -12,7 +12,7 @@ export const createInKrane: StepModule<{ alreadyExisted: boolean }> = {
   cancellable: true,
   async run({ deps, data, outputs }) {
     const meta = outputs[DeployStep.fetchMetadata] as DeployMetadata;
-    const moved = await transitionDeployment(deps.prisma, data.deploymentId!, ['building'], 'deploying');
+    const moved = await transitionDeployment(deps, data.deploymentId!, ['building'], 'deploying');
     const d = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! } });
     if (!moved && d.status !== 'deploying') throw new PreconditionFailedError('deployment_not_active', `deployment is ${d.status}`);
     return deps.krane.create(kraneSpecOf(d, meta.namespace));

@@ -42,7 +42,7 @@ export const scrapeOpenapi: StepModule<ScrapeResult> = {
   queue: 'steps',
   cancellable: true,
   async run({ deps, job, data, outputs }) {
-    await transitionDeployment(deps.prisma, data.deploymentId!, ['deploying'], 'network');
+    await transitionDeployment(deps, data.deploymentId!, ['deploying'], 'network');
     const d = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! } });
     const state = job.data as ScrapeJobData;
     const interruptions = (state.scrapeInterruptions ?? 0) + (state.scrapeInFlight ? 1 : 0);

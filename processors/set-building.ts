@@ -9,7 +9,7 @@ export const setBuilding: StepModule<{ status: string }> = {
   queue: 'steps',
   cancellable: true,
   async run({ deps, data }) {
-    if (await transitionDeployment(deps.prisma, data.deploymentId!, ['pending'], 'building')) return { status: 'building' };
+    if (await transitionDeployment(deps, data.deploymentId!, ['pending'], 'building')) return { status: 'building' };
     const row = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! }, select: { status: true } });
     if (['building', 'deploying', 'network'].includes(row.status)) return { status: row.status };
     throw new PreconditionFailedError('deployment_not_active', `deployment is ${row.status}, not pending`);

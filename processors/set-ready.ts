@@ -8,7 +8,7 @@ export const setReady: StepModule<{ status: string }> = {
   name: DeployStep.setReady,
   queue: 'steps',
   async run({ deps, data }) {
-    if (await transitionDeployment(deps.prisma, data.deploymentId!, ['network'], 'ready', { statusReason: null })) return { status: 'ready' };
+    if (await transitionDeployment(deps, data.deploymentId!, ['network'], 'ready', { statusReason: null })) return { status: 'ready' };
     const row = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! }, select: { status: true } });
     if (row.status === 'ready') return { status: 'ready' };
     throw new PreconditionFailedError('deployment_not_active', `deployment is ${row.status}, cannot become ready`);

@@ -3,6 +3,7 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Db } from './db/prisma';
 import type { Engine } from './engine/engine';
+import type { OperationEvents } from './events/operation-events';
 import type { Logger } from './logger';
 import type { DependencyHealth } from './services/dependency-health';
 import type { StartupState } from './services/startup-state';
@@ -19,6 +20,11 @@ export interface AppContext {
   health?: DependencyHealth;
   /** Set by `npm start`: /readyz answers 503 until start-up is done. */
   startup?: StartupState;
+  /**
+   * Where the engine announces committed state changes. Absent: `createEngine` publishes on `redis` under the queue
+   * prefix (tests pass their own to lose events on purpose).
+   */
+  events?: OperationEvents;
 }
 
 /** The API and gRPC servers also enqueue operations. */

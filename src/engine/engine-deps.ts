@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import type { OperationEvents } from '../events/operation-events';
 import type { KraneClient } from '../krane/client';
 import type { EngineQueues } from './queues';
 
@@ -58,4 +59,9 @@ export interface EngineDeps extends AppContext {
   krane: KraneClient;
   queues: EngineQueues;
   settings: EngineSettings;
+  /** Every operation, step and deployment state write is announced here once it committed (`src/events`). */
+  events: OperationEvents;
 }
+
+/** What the functions that write operation, step and deployment state need: the database, and where to announce. */
+export type StateWriter = Pick<EngineDeps, 'prisma' | 'events'>;

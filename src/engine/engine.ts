@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { redisOperationEvents } from '../events/operation-events';
 import type { KraneClient } from '../krane/client';
 import { DependencyHealth } from '../services/dependency-health';
 import { defaultEngineSettings, EngineDeps, EngineSettings } from './engine-deps';
@@ -28,7 +29,9 @@ export function createEngine(ctx: AppContext, krane: KraneClient, overrides: Par
   // as a bare stack trace. Connection errors become one log line per outage.
   const health = ctx.health ?? new DependencyHealth(ctx.logger);
   for (const client of [...queues.all(), queues.flows]) health.watchQueueClient(client, 'queue client', ctx.logger);
-  const deps: EngineDeps = { ...ctx, health, krane, queues, settings: { ...defaultEngineSettings(ctx.config), ...overrides } };
+  const prefix = ctx.config.QUEUE_PREFIX;
+  const events = ctx.events ?? redisOperationEvents(ctx.redis, prefix, ctx.logger.child({ component: 'operation-events' }));
+  const deps: EngineDeps = { ...ctx, health, krane, queues, events, settings: { ...defaultEngineSettings(ctx.config), ...overrides } };
   const running: EngineWorkers[] = [];
   const url = redisUrl ?? ctx.config.REDIS_URL;
   return {

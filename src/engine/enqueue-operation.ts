@@ -29,19 +29,19 @@ export async function enqueueOperation(deps: EngineDeps, operationId: string): P
 async function addFlow(deps: EngineDeps, op: Operation): Promise<void> {
   switch (op.kind) {
     case 'deploy': {
-      await stepRecords.plan(deps.prisma, op.deploymentId!, op.id, DEPLOY_STEPS);
+      await stepRecords.plan(deps, op.deploymentId!, op.id, DEPLOY_STEPS);
       await deps.queues.flows.add(buildDeployFlow({ operationId: op.id, projectId: op.projectId, deploymentId: op.deploymentId! }, deps.settings));
       return;
     }
     case 'rollback':
     case 'promote': {
-      await stepRecords.plan(deps.prisma, op.id, op.id, SWITCH_STEPS);
+      await stepRecords.plan(deps, op.id, op.id, SWITCH_STEPS);
       const build = op.kind === 'rollback' ? buildRollbackFlow : buildPromoteFlow;
       await deps.queues.flows.add(build({ operationId: op.id, projectId: op.projectId, targetDeploymentId: op.deploymentId! }, deps.settings));
       return;
     }
     case 'undo': {
-      await stepRecords.plan(deps.prisma, op.id, op.id, [UndoStep.undoRoutes]);
+      await stepRecords.plan(deps, op.id, op.id, [UndoStep.undoRoutes]);
       await deps.queues.flows.add(buildUndoFlow({ operationId: op.id, projectId: op.projectId }, deps.settings));
       return;
     }

@@ -28,29 +28,28 @@ export async function handleFinalFailure(deps: EngineDeps, data: OperationJobDat
   }
 
   if (data.kind === 'deploy' && data.deploymentId) {
-    await transitionDeployment(prisma, data.deploymentId, ACTIVE_STATUSES, cancelled ? 'cancelled' : 'failed', {
+    await transitionDeployment(deps, data.deploymentId, ACTIVE_STATUSES, cancelled ? 'cancelled' : 'failed', {
       failedStep: cancelled ? null : step,
       statusReason: cancelled ? 'cancelled on request' : `${step}: ${message}`,
     });
-    await stepRecords.skipRemaining(prisma, data.ownerId, cancelled ? 'cancelled' : 'skipped');
+    await stepRecords.skipRemaining(deps, data.ownerId, cancelled ? 'cancelled' : 'skipped');
     // Compensation is a job of its own so that a Krane outage retries it without holding up anything else.
     await enqueueCompensation(deps, data.deploymentId, data.operationId);
   } else {
-    await stepRecords.skipRemaining(prisma, data.ownerId);
+    await stepRecords.skipRemaining(deps, data.ownerId);
   }
-  await finishOperation(prisma, data.operationId, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
+  await finishOperation(deps, data.operationId, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
   deps.logger.warn('operation failed', { operationId: data.operationId, step, code, error: message });
 }
 
 async function rollForward(deps: EngineDeps, data: OperationJobData, step: string, message: string): Promise<void> {
-  const { prisma } = deps;
   if (data.kind === 'deploy' && data.deploymentId) {
-    await transitionDeployment(prisma, data.deploymentId, ['network'], 'ready', { statusReason: null });
+    await transitionDeployment(deps, data.deploymentId, ['network'], 'ready', { statusReason: null });
   }
   // What the remaining steps do (status ready, recording the outcome) is done here: say so on their rows.
-  await stepRecords.completeByRollForward(prisma, data.ownerId, `completed when the operation rolled forward: ${step} failed after the route change was committed (${message})`);
+  await stepRecords.completeByRollForward(deps, data.ownerId, `completed when the operation rolled forward: ${step} failed after the route change was committed (${message})`);
   const outcome = await operationOutcome(deps, data);
-  await finishOperation(prisma, data.operationId, 'succeeded', {
+  await finishOperation(deps, data.operationId, 'succeeded', {
     result: { ...outcome, rolledForward: `${step} failed after the route change was committed (${message}); the operation is complete` },
   });
   deps.logger.warn('operation rolled forward after its route change', { operationId: data.operationId, step, error: message });

@@ -19,7 +19,7 @@ export async function operationOutcome(deps: EngineDeps, data: OperationJobData)
 /** The root job of a flow runs once every step succeeded: the operation has succeeded. */
 export async function completeOperation(deps: EngineDeps, job: Job<OperationJobData>): Promise<Record<string, unknown>> {
   const result = await operationOutcome(deps, job.data);
-  await finishOperation(deps.prisma, job.data.operationId, 'succeeded', { result });
+  await finishOperation(deps, job.data.operationId, 'succeeded', { result });
   deps.logger.info('operation succeeded', { operationId: job.data.operationId, kind: job.data.kind });
   return result;
 }

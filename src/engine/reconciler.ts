@@ -153,10 +153,11 @@ async function healOperation(deps: EngineDeps, operationId: string, report: Reco
     report.failedLostFlows.push(operationId);
   } else if (state === 'completed') {
     // The root job ran but the process died before the operation row was updated.
-    await deps.prisma.operation.updateMany({
+    const { count } = await deps.prisma.operation.updateMany({
       where: { id: operationId, state: { in: ['queued', 'running'] } },
       data: { state: 'succeeded', finishedAt: new Date(), result: (root!.returnvalue ?? {}) as object },
     });
+    if (count) deps.events.publish({ type: 'operation', operationId, state: 'succeeded', kind: root!.data.kind, deploymentId: root!.data.deploymentId });
   }
 }
 

@@ -45,7 +45,7 @@ export async function runStep(deps: EngineDeps, module: StepModule, job: Job<Ste
     data,
     outputs: {},
     logger,
-    progress: (text) => stepRecords.progress(prisma, data.ownerId, module.name, text),
+    progress: (text) => stepRecords.progress(deps, data.ownerId, module.name, text),
     async delay(ms, patch = {}) {
       await job.updateData({ ...job.data, ...patch, delays: (job.data.delays ?? 0) + 1 });
       await job.moveToDelayed(Date.now() + ms, token);
@@ -58,15 +58,15 @@ export async function runStep(deps: EngineDeps, module: StepModule, job: Job<Ste
     run.outputs = await previousOutputs(job);
     // First run, or a run after an outage (which may have kept the first from being recorded): both idempotent.
     if (!data.delays || data.outageSince) {
-      await stepRecords.running(prisma, { ownerId: data.ownerId, operationId: data.operationId, name: module.name, position: data.position, attempts: attempt });
+      await stepRecords.running(deps, { ownerId: data.ownerId, operationId: data.operationId, name: module.name, position: data.position, attempts: attempt });
       // The first step starts the operation; a later step only needs it after a crash re-ran the flow mid-way.
-      if (data.position === 0 || attempt > 1 || data.outageSince) await markOperationRunning(prisma, data.operationId);
+      if (data.position === 0 || attempt > 1 || data.outageSince) await markOperationRunning(deps, data.operationId);
       logger.info('step started', { attempt });
     }
     if (module.cancellable) await assertNotCancelled();
     const output = await module.run(run);
     const summary = module.summarize ? module.summarize(output) : undefined;
-    await stepRecords.succeeded(prisma, data.ownerId, module.name, summary);
+    await stepRecords.succeeded(deps, data.ownerId, module.name, summary);
     logger.info('step succeeded', { summary });
     return { outputs: { ...run.outputs, [module.name]: output ?? null } };
   } catch (err) {
@@ -80,7 +80,7 @@ export async function runStep(deps: EngineDeps, module: StepModule, job: Job<Ste
     }
     const final = !isRetryable(err) || err instanceof UnrecoverableError || attempt >= maxAttempts;
     const message = describe(err);
-    await stepRecords.failed(prisma, data.ownerId, module.name, message, final, err instanceof CancelledError ? 'cancelled' : 'failed');
+    await stepRecords.failed(deps, data.ownerId, module.name, message, final, err instanceof CancelledError ? 'cancelled' : 'failed');
     if (!final) {
       logger.warn('step attempt failed, will retry', { attempt, maxAttempts, error: message });
       throw err;
