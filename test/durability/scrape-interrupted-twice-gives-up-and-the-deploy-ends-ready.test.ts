@@ -61,7 +61,7 @@ describe('a scrape whose worker process dies under it, twice', () => {
       }
 
       workers.push(startWorkerProcess(workerEnv));
-      const op = await waitForOperation(db.prisma, operationId, 60_000);
+      const op = await waitForOperation({ prisma: db.prisma, watcher: engine.watcher }, operationId, 60_000);
       expect(op?.errorMessage ?? null).toBeNull();
       expect(op?.state).toBe('succeeded');
       const deployment = await db.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } });

@@ -46,7 +46,7 @@ describe('a worker process killed with SIGKILL while a deploy polls', () => {
       expect(before.status).toBe('deploying');
 
       second = startWorkerProcess(workerEnv);
-      const op = await waitForOperation(db.prisma, operationId, 60_000);
+      const op = await waitForOperation({ prisma: db.prisma, watcher: engine.watcher }, operationId, 60_000);
       expect(op?.errorMessage ?? null).toBeNull();
       expect(op?.state).toBe('succeeded');
       const after = await db.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } });

@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config';
 import type { AppContext } from '../../src/context';
 import type { EngineSettings } from '../../src/engine/engine-deps';
 import { createEngine, Engine } from '../../src/engine/engine';
+import type { OperationEvents } from '../../src/events/operation-events';
 import { GatewayService, startGatewayService } from '../../src/gateway';
 import type { KraneDriver } from '../../src/krane/driver';
 import type { ProcessDriver } from '../../src/krane/drivers/process-driver';
@@ -47,6 +48,8 @@ export interface EngineHarnessOptions {
   settings?: Partial<EngineSettings>;
   workers?: boolean;
   env?: Record<string, string>;
+  /** Where the engine announces state changes; by default on the harness's Redis. */
+  events?: OperationEvents;
 }
 
 /**
@@ -60,7 +63,7 @@ export async function startEngineHarness(options: EngineHarnessOptions & { krane
   const redisInfo = testRedis();
   const redis = redisInfo.connect();
   const config = loadConfig({ QUEUE_PREFIX: `{${redisInfo.prefix}}`, REDIS_URL: redisInfo.url, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...options.env });
-  const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: silentLogger };
+  const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: silentLogger, events: options.events };
   const krane: EmbeddedKrane<KraneDriver> = options.kraneDriver
     ? await startEmbeddedKrane({ driver: options.kraneDriver })
     : await startEmbeddedKrane({ rootDir: REPO_ROOT, gracePeriodMs: 2_000, healthIntervalMs: 50 });
