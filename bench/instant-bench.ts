@@ -1,4 +1,5 @@
-import { DEPLOY_STEPS } from '../src/engine/step-names';
+import { deployFlow } from '../flows/deploy';
+import { DEPLOY_STEPS } from '../flows/step-names';
 import type { BareFlows } from './bare-flow';
 import type { BenchEngine } from './bench-engine';
 import { DeployRun, readDeploy, removeFromKrane, runDeploy } from './deploy-bench';
@@ -32,7 +33,7 @@ export async function benchInstantDeploys(
   const { prisma, workspace } = bench;
   const sequentialProject = await seedProject(prisma, workspace.id, 'instant-seq');
   const lanes = await Promise.all(Array.from({ length: input.concurrency }, (_, lane) => seedProject(prisma, workspace.id, `instant-lane${lane}`)));
-  const bareDeploy = () => bare.run(DEPLOY_STEPS, 'deploy');
+  const bareDeploy = () => bare.run(deployFlow);
 
   const warm: DeployRun[] = [];
   for (let i = 0; i < Math.max(1, input.warmup) * 3; i++) warm.push(await runDeploy(bench, sequentialProject.id, `warm-${i}`));

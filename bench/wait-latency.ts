@@ -16,7 +16,8 @@ import { createApiApp } from '../src/api/app';
 import { createApiKey } from '../src/auth/api-key';
 import { loadConfig } from '../src/config';
 import type { AppContext, ControlPlaneContext } from '../src/context';
-import { createEngine } from '../src/engine/engine';
+import { createDeployflowEngine } from '../src/app/deployflow-engine';
+import { createOperationWatcher } from '../src/app/operation-watcher';
 import { startEmbeddedKrane } from '../src/krane/embedded';
 import { createLogger, LogLevel } from '../src/logger';
 import { ChildService } from '../src/services/child-service';
@@ -72,7 +73,7 @@ async function run(options: WaitOptions, cleanup: Cleanup) {
   const ctx: AppContext = { config, db: services.db, prisma: services.db.prisma, redis, logger };
   const krane = await startEmbeddedKrane({ rootDir: REPO_ROOT });
   cleanup.add('embedded Krane and its instances', () => krane.stop());
-  const engine = createEngine(ctx, krane.client, {}, services.redisUrl);
+  const engine = createDeployflowEngine(ctx, krane.client, {}, services.redisUrl);
   cleanup.add('engine', () => engine.close());
   if (options.workerProcess) {
     const worker = ChildService.start('worker', process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'worker-main.ts')], {
@@ -93,7 +94,9 @@ async function run(options: WaitOptions, cleanup: Cleanup) {
     engine.startWorkers();
   }
 
-  const controlPlane: ControlPlaneContext = { ...ctx, engine };
+  const watcher = createOperationWatcher(ctx);
+  cleanup.add('operation watcher', () => watcher.close());
+  const controlPlane: ControlPlaneContext = { ...ctx, operations: engine.producer, watcher };
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: createApiApp(controlPlane).fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
     s.once('error', reject);

@@ -1,37 +1,66 @@
 import { readFile, stat } from 'node:fs/promises';
-import IORedis from 'ioredis';
-import { ENQUEUE_USAGE, parseEnqueueArgs } from '../src/bulk/cli-args';
-import { formatReportJsonl, formatReportText } from '../src/bulk/format-report';
-import { kraneNotUsedByScript } from '../src/bulk/no-krane';
-import { createProgress } from '../src/bulk/progress';
-import { readBulkLines } from '../src/bulk/read-lines';
-import { runBulk } from '../src/bulk/run-bulk';
+import path from 'node:path';
+import { ApiClient, ApiUnreachable } from '../src/bulk/api-client';
+import { apiLineRunner, checkApiAccess, workspaceProblem } from '../src/bulk/api-lines';
+import { readBulkLines, validateLine } from '../src/bulk/bulk-file';
+import { EnqueueArgs, ENQUEUE_USAGE, parseEnqueueArgs } from '../src/bulk/cli-args';
+import { DirectConnectionError, openDirectConnection } from '../src/bulk/direct-connection';
+import { directLineRunner } from '../src/bulk/direct-lines';
+import { createRunDisplay } from '../src/bulk/progress';
+import { LineRefused, lineRanges, rowFormatter, summaryText } from '../src/bulk/report';
+import { LineRunner, runBulk } from '../src/bulk/run-bulk';
 import { ConfigError, loadConfig } from '../src/config';
-import type { AppContext } from '../src/context';
-import { openPostgres } from '../src/db/database';
-import { defaultEngineSettings } from '../src/engine/engine-deps';
-import { createEngine } from '../src/engine/engine';
-import { createLogger } from '../src/logger';
 
-/** Exit statuses: every line accepted / some line rejected / nothing run (usage, configuration, connection). */
+/** Exit statuses: every line accepted / some line rejected / nothing run or the system stopped answering / Ctrl-C. */
 const ALL_ACCEPTED = 0;
 const SOME_REJECTED = 1;
 const NOT_RUN = 2;
-
-/** Prisma's errors span several lines; the last one says what happened. */
-function lastLine(err: unknown): string {
-  const lines = (err instanceof Error ? err.message : String(err)).split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.at(-1) ?? 'unknown error';
-}
+const STOPPED_BY_SIGNAL: Record<string, number> = { 'Ctrl-C': 130, SIGTERM: 143 };
+/** How long lines under way may take to finish after Ctrl-C. */
+const GRACE_MS = 5_000;
+const API_STOPPED_ANSWERING = 'the API stopped answering';
 
 function fail(message: string, withUsage = false): never {
   process.stderr.write(`enqueue: ${message}\n${withUsage ? `\n${ENQUEUE_USAGE}\n` : ''}`);
   process.exit(NOT_RUN);
 }
 
+/** The runner of the chosen mode, once it is known to reach the system; failing that, exit 2 with the reason. */
+async function connect(args: EnqueueArgs, validated: ReturnType<typeof validateLine>[]): Promise<{ runner: LineRunner; close(): Promise<void> }> {
+  if (args.mode === 'api') {
+    const problem = workspaceProblem(validated);
+    if (problem) fail(problem);
+    const client = new ApiClient({ baseUrl: args.apiUrl, key: args.key, connections: args.concurrency + 1 });
+    try {
+      await checkApiAccess(client);
+    } catch (err) {
+      await client.close();
+      if (err instanceof ApiUnreachable) fail(`cannot reach the API: ${err.message}. Is the control plane running (npm start)? Point --api or DEPLOYFLOW_API_URL at it.`);
+      if (err instanceof LineRefused) fail(err.message);
+      throw err;
+    }
+    return { runner: apiLineRunner(client), close: () => client.close() };
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  try {
+    const connection = await openDirectConnection(config, args.concurrency);
+    return { runner: directLineRunner(connection.deps), close: () => connection.close() };
+  } catch (err) {
+    if (err instanceof DirectConnectionError) fail(err.message);
+    throw err;
+  }
+}
+
 /**
- * `npm run enqueue -- FILE.jsonl`: enqueues one operation per line, through the same schemas and services as the API.
- * It only enqueues: the flows run on the workers of `npm start` / `npm run worker`, which share its Redis and PostgreSQL.
+ * `npm run enqueue -- FILE.jsonl`: one operation per line, over the HTTP API with an API key (default) or, with
+ * --direct, through the same services straight to PostgreSQL and the workers' Redis. Rows are printed as lines
+ * finish (stdout), progress on stderr; Ctrl-C ends with a report of what ran and what did not.
  */
 async function main(): Promise<void> {
   const parsed = parseEnqueueArgs(process.argv.slice(2));
@@ -49,57 +78,53 @@ async function main(): Promise<void> {
   } catch (err) {
     fail(`cannot read ${args.file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, true);
   }
-
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
-    throw err;
-  }
-  const missing = (['DATABASE_URL', 'REDIS_URL'] as const).filter((name) => !config[name]);
-  if (missing.length) {
-    fail(`needs ${missing.join(' and ')}: the script writes to the PostgreSQL database and enqueues on the Redis the workers use (KRANE_URL is not needed)`);
-  }
-
-  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, { service: 'deployflow-enqueue' });
-  const db = openPostgres(config.DATABASE_URL!, Math.min(config.DATABASE_POOL_SIZE, args.concurrency + 2));
-  // Not the workers' "retry forever" setting: with Redis down, a command fails after a few tries instead of hanging.
-  const redis = new IORedis(config.REDIS_URL!, { maxRetriesPerRequest: 3, connectTimeout: 5_000 });
-  redis.on('error', () => undefined);
-  const closeAll = async () => {
-    await redis.quit().catch(() => redis.disconnect());
-    await db.close().catch(() => undefined);
-  };
-  try {
-    await db.ping();
-  } catch (err) {
-    await closeAll();
-    fail(`cannot reach PostgreSQL at DATABASE_URL: ${lastLine(err)}`);
-  }
-  try {
-    await redis.ping();
-  } catch (err) {
-    await closeAll();
-    fail(`cannot reach Redis at REDIS_URL: ${lastLine(err)}`);
-  }
-
-  const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger };
-  const engine = createEngine(ctx, kraneNotUsedByScript, {}, config.REDIS_URL);
-  const settings = defaultEngineSettings(config);
   const lines = readBulkLines(content);
-  const report = await runBulk({ prisma: db.prisma, enqueue: engine.enqueue, openapiLimits: { timeoutMs: settings.instanceHttpTimeoutMs, maxBytes: settings.openapiMaxBytes } }, lines, {
-    fileName: args.file,
+  const validated = lines.map(validateLine);
+  const { runner, close } = await connect(args, validated);
+
+  const display = createRunDisplay(process.stderr, process.stdout);
+  const stop = new AbortController();
+  let signals = 0;
+  const onSignal = (reason: string) => () => {
+    signals += 1;
+    if (signals === 1) {
+      process.stderr.write(`\nenqueue: ${reason}: starting no more lines; waiting up to ${GRACE_MS / 1000}s for lines under way (again to stop at once)\n`);
+      stop.abort(reason);
+      return;
+    }
+    process.stderr.write('\nenqueue: stopped at once: lines under way may or may not have been applied; running the file again is safe\n');
+    process.exit(STOPPED_BY_SIGNAL[reason] ?? NOT_RUN);
+  };
+  process.on('SIGINT', onSignal('Ctrl-C'));
+  process.on('SIGTERM', onSignal('SIGTERM'));
+
+  const row = rowFormatter(validated.map((v) => ({ lineNumber: v.source.lineNumber, op: v.ok ? v.line.op : (v.op ?? null) })));
+  const notRun: number[] = [];
+  const report = await runBulk(runner, lines, {
+    fileName: path.basename(args.file),
     dryRun: args.dryRun,
     rate: args.rate,
     concurrency: args.concurrency,
-    progress: createProgress(process.stderr),
+    progress: display,
+    signal: stop.signal,
+    graceMs: GRACE_MS,
+    onLine(line) {
+      if (args.json) display.print(`${JSON.stringify(line)}\n`);
+      else if (line.outcome === 'not run') notRun.push(line.line);
+      else display.print(`${row(line)}\n`);
+      // With the API gone for good (every try of a line failed to connect), starting more lines would only fail slowly.
+      if (line.code === 'api_unreachable' && !stop.signal.aborted) stop.abort(API_STOPPED_ANSWERING);
+    },
   });
-  await engine.close();
-  await closeAll();
+  await close();
 
-  process.stdout.write(args.json ? formatReportJsonl(report) : formatReportText(report));
-  process.exitCode = report.summary.rejected > 0 ? SOME_REJECTED : ALL_ACCEPTED;
+  const { summary } = report;
+  if (notRun.length) process.stdout.write(`not run: line(s) ${lineRanges(notRun)} (running the file again runs them and skips what is done)\n`);
+  process.stdout.write(args.json ? `${JSON.stringify({ summary })}\n` : `${summaryText(summary)}\n`);
+  let code = summary.rejected > 0 ? SOME_REJECTED : ALL_ACCEPTED;
+  if (summary.stoppedBy) code = STOPPED_BY_SIGNAL[summary.stoppedBy] ?? NOT_RUN;
+  // Lines abandoned after the grace period may still hold timers and sockets: leave now, the report is out.
+  process.exit(code);
 }
 
 main().catch((err) => {

@@ -18,6 +18,8 @@ const hostnameLabel = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** `auto`: pino-pretty when standard error is a terminal (never in tests or CI), JSON lines otherwise. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** Unset: `npm start` runs its own redis-server under DATA_DIR/redis. */
   REDIS_URL: optionalUrl(['redis://', 'rediss://']),
   /** Unset: embedded PostgreSQL (PGlite) under DATA_DIR/pg. */
@@ -73,6 +75,28 @@ export const ConfigSchema = z.object({
     .default('{deployflow}'),
   /** The root API key (creates workspaces). Unset: generated on first start and printed once. */
   ROOT_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  /**
+   * Requests per API key per window on /v1 (counted in Redis, so shared by every API process); 0 turns limiting off.
+   * Answers carry `RateLimit-Policy` and `RateLimit`; over the limit: 429 with `Retry-After`.
+   */
+  RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).max(1_000_000).default(1200),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /**
+   * Origins (`https://app.example.com`, comma-separated) whose pages may call the API from a browser, or `*` for any.
+   * Unset: no CORS headers at all (browsers keep other sites' pages out).
+   */
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((o) => o.trim()).filter((o) => o !== ''))
+    .refine((origins) => origins.every((o) => o === '*' || /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(o)), {
+      message: 'must be `*` or comma-separated origins such as https://app.example.com (scheme, host, optional port; no path)',
+    }),
+  /** The API's address as clients reach it: the `servers` entry of /openapi.json (what /docs sends requests to). */
+  PUBLIC_API_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http(s) URL such as https://deploy.example.com')
+    .optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
   POLL_DEADLINE_MS: z.coerce.number().int().min(100).default(300_000),

@@ -41,3 +41,6 @@ export class ConflictError extends TerminalError {}
 
 /** Well-formed, but the target is not in a state the operation accepts (not ready, wrong environment …). */
 export class UnprocessableError extends TerminalError {}
+
+/** A step found what it needs missing or in the wrong state: never worth retrying. */
+export class PreconditionFailedError extends TerminalError {}

@@ -1,27 +1,27 @@
-/** Structured one-line JSON logs; `step`, `deploymentId`, `operationId` fields tie a line to the timeline. */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+import { isPretty, type LogFormat } from './logging/log-format';
+import { adaptPino, createPino, lineDestination, stderrDestination } from './logging/pino-logger';
 
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-  child(fields: Record<string, unknown>): Logger;
+/**
+ * Structured logs through pino; `step`, `deploymentId`, `operationId`, `requestId` fields tie a line to the timeline
+ * and to the HTTP request that started it. JSON lines on standard error (pino-pretty at a terminal, see
+ * logging/log-format.ts).
+ */
+export type { Logger, LogLevel } from './logging/log-types';
+import type { Logger, LogLevel } from './logging/log-types';
+
+export interface LoggerOutput {
+  /** Default `auto`: pretty at a terminal, JSON otherwise (always JSON in tests and CI). */
+  format?: LogFormat;
 }
 
-export function createLogger(level: LogLevel = 'info', base: Record<string, unknown> = {}, write = (line: string) => process.stderr.write(line + '\n')): Logger {
-  const emit = (at: LogLevel, msg: string, fields?: Record<string, unknown>) => {
-    if (ORDER[at] < ORDER[level]) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...base, ...fields }));
-  };
-  return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger(level, { ...base, ...fields }, write),
-  };
+/**
+ * A logger at `level` with `base` on every line. `output` is either where each JSON line goes (a function, for
+ * tests and tools that collect lines; never pretty) or the format of standard-error output.
+ */
+export function createLogger(level: LogLevel = 'info', base: Record<string, unknown> = {}, output: ((line: string) => unknown) | LoggerOutput = {}): Logger {
+  if (typeof output === 'function') return adaptPino(createPino({ level, base, pretty: false }, lineDestination(output)));
+  const pretty = isPretty(output.format ?? 'auto');
+  return adaptPino(createPino({ level, base, pretty }, stderrDestination(pretty)));
 }
 
-export const silentLogger: Logger = createLogger('silent');
+export const silentLogger: Logger = createLogger('silent', {}, () => undefined);

@@ -19,7 +19,7 @@ function cannotStart(message: string): never {
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = createLogger(config.LOG_LEVEL, { service: 'deployflow' });
+  const logger = createLogger(config.LOG_LEVEL, { service: 'deployflow' }, { format: config.LOG_FORMAT });
   let lock: DataDirLock | undefined;
   const shutdown = new Shutdown({ logger, deadlineMs: config.SHUTDOWN_TIMEOUT_MS, beforeExit: () => lock?.release() });
   shutdown.install();
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   }
 
   // Loaded only now: a start refused above (DATA_DIR in use, a server that does not answer) says so at once.
-  const { startControlPlane } = await import('./control-plane');
+  const { startControlPlane } = await import('./app/control-plane');
   await startControlPlane(config, logger, shutdown);
 }
 

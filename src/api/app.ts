@@ -1,33 +1,30 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import { rejectWritesFromViewers } from '../auth/permissions';
 import { requireAuth } from '../auth/require-auth';
 import type { ControlPlaneContext } from '../context';
+import { corsFor } from './cors';
 import { mountDashboard } from './dashboard/mount-dashboard';
+import { buildOpenApiDocument } from './docs/openapi-document';
+import { mountSwaggerUi } from './docs/swagger-ui';
 import { createErrorHandler, handleNotFound, validationHook } from './errors';
 import { idempotency } from './idempotency';
 import { rejectMalformedJson } from './json-body';
 import { HttpMetrics } from './metrics';
 import { readRequestBody } from './request-body';
+import { methodNotAllowed } from './method-not-allowed';
+import { rateLimit } from './rate-limit';
 import { requestId } from './request-id';
+import { requestLogger } from './request-logger';
 import { ROUTES } from './routes';
 import type { ApiApp, ApiEnv } from './types';
 
 /** Largest request body accepted on any route. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-const API_DESCRIPTION = [
-  'Deploy, roll back and promote. Authenticate with `Authorization: Bearer <api key>`.',
-  '',
-  'Keys: the root key (printed once at first start, or ROOT_API_KEY) only manages workspaces; every project',
-  'and deployment request needs a key of the workspace (role admin, deployer or viewer; viewers only read).',
-  "Resources of another workspace answer 404. Every POST accepts an `Idempotency-Key`. Errors are",
-  '`{"error":{"code","message","details?","requestId"}}`.',
-].join('\n');
-
 const metricsRoute = createRoute({
   method: 'get',
   path: '/metrics',
+  operationId: 'getMetrics',
   tags: ['system'],
   summary: 'Prometheus metrics: request counts by route and status, uptime',
   responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
@@ -42,21 +39,20 @@ export function createApiApp(ctx: ControlPlaneContext): ApiApp {
   app.notFound(handleNotFound);
 
   app.use('*', requestId());
+  app.use('*', requestLogger(ctx.logger));
   app.use('*', metrics.middleware());
-  app.use('*', async (c, next) => {
-    const started = performance.now();
-    await next();
-    ctx.logger.debug('request', {
-      requestId: c.get('requestId'),
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round(performance.now() - started),
-    });
-  });
+  // Browsers' preflights are answered before anything asks for a key; off unless origins are configured.
+  const corsMiddleware = corsFor(ctx.config.CORS_ALLOWED_ORIGINS);
+  if (corsMiddleware) {
+    app.use('/v1/*', corsMiddleware);
+    app.use('/openapi.json', corsMiddleware);
+  }
+  app.use('*', methodNotAllowed(app));
   app.use('*', readRequestBody(MAX_BODY_BYTES));
-  // Order matters: who is calling, then what they may do, then a parsed body, then the idempotency claim (which needs all three).
+  // Order matters: who is calling, how much they may still ask, what they may do, then a parsed body, then the
+  // idempotency claim (which needs all of them).
   app.use('/v1/*', requireAuth(ctx));
+  app.use('/v1/*', rateLimit(ctx, { requests: ctx.config.RATE_LIMIT_REQUESTS, windowSeconds: ctx.config.RATE_LIMIT_WINDOW_SECONDS }));
   app.use('/v1/*', rejectWritesFromViewers());
   app.use('/v1/*', rejectMalformedJson());
   app.use('/v1/*', idempotency(ctx));
@@ -70,16 +66,14 @@ export function createApiApp(ctx: ControlPlaneContext): ApiApp {
   for (const register of ROUTES) register(app, ctx);
   mountDashboard(app, ctx);
 
-  let document: unknown;
+  let document: object | undefined;
+  const serverUrl = ctx.config.PUBLIC_API_URL ?? `http://127.0.0.1:${ctx.config.API_PORT || 3000}`;
   app.get('/openapi.json', (c) => {
     // Routes are fixed once the app is built, so the document is generated once.
-    document ??= app.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: { title: 'deployflow', version: '1', description: API_DESCRIPTION },
-    });
-    return c.json(document as object);
+    document ??= buildOpenApiDocument(app, { serverUrl });
+    return c.json(document);
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'deployflow API' }));
+  mountSwaggerUi(app, '/openapi.json');
   app.openapi(metricsRoute, (c) => c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
 
   return app;

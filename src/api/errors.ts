@@ -140,13 +140,14 @@ const HTTP_EXCEPTION_CODE: Partial<Record<number, string>> = {
 /** Maps any thrown error to the one error shape; only unexpected errors are 500s, and those hide their message. */
 export function createErrorHandler(logger: Logger): ErrorHandler<ApiEnv> {
   return (err, c) => {
+    const log = c.get('logger') ?? logger;
     if (err instanceof ApiError) {
       if (err.status === 401) c.header('WWW-Authenticate', 'Bearer realm="deployflow"');
       return render(c, err.status, err.code, err.message, err.details);
     }
     if (err instanceof TerminalError) return render(c, statusForTerminalError(err.code), err.code, err.message, err.details);
     if (err instanceof RetryableError) {
-      logger.warn('request hit a passing failure', { requestId: requestIdOf(c), code: err.code, error: err.message });
+      log.warn('request hit a passing failure', { code: err.code, error: err.message });
       c.header('Retry-After', '1');
       return render(c, 503, 'temporarily_unavailable', 'a dependency is briefly unavailable; retry the request');
     }
@@ -160,8 +161,7 @@ export function createErrorHandler(logger: Logger): ErrorHandler<ApiEnv> {
     // A race between two requests that both passed their checks: the database had the last word.
     if (isUniqueViolation(err)) return render(c, 409, 'conflict', 'the resource was changed by another request; retry');
     if (isRecordNotFound(err)) return render(c, 404, 'not_found', 'resource not found');
-    logger.error('unexpected error in request', {
-      requestId: requestIdOf(c),
+    log.error('unexpected error in request', {
       method: c.req.method,
       path: c.req.path,
       error: err instanceof Error ? err.stack ?? err.message : String(err),

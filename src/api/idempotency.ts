@@ -20,12 +20,23 @@ export const IN_FLIGHT_TTL_MS = 2 * 60 * 1000;
 /** Status of a placeholder row: the first request with this key has not answered yet. */
 const IN_FLIGHT = 0;
 
-/** A response body sealed with a key derived from the caller's API key, which is never stored. */
+/**
+ * A response sealed with a key derived from the caller's API key, which is never stored. v1 held the body alone;
+ * v2 holds `{ body, headers }`: the response headers a replay must repeat (REPLAYED_HEADERS).
+ */
 interface SealedResponse {
-  v: 1;
+  v: 1 | 2;
   iv: string;
   tag: string;
   data: string;
+}
+
+/** Headers that are part of the answer itself, so a replay carries them too (the created resource, the operation). */
+const REPLAYED_HEADERS = ['location'] as const;
+
+interface StoredAnswer {
+  body: unknown;
+  headers: Record<string, string>;
 }
 
 /*
@@ -36,18 +47,29 @@ function sealingKey(apiKey: string, apiKeyId: string, idempotencyKey: string): B
   return Buffer.from(hkdfSync('sha256', apiKey, `${apiKeyId}\n${idempotencyKey}`, 'deployflow idempotent response v1', 32));
 }
 
-function seal(body: unknown, key: Buffer): SealedResponse {
+function seal(answer: StoredAnswer, key: Buffer): SealedResponse {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const data = Buffer.concat([cipher.update(JSON.stringify(body), 'utf8'), cipher.final()]);
-  return { v: 1, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+  const data = Buffer.concat([cipher.update(JSON.stringify(answer), 'utf8'), cipher.final()]);
+  return { v: 2, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
 }
 
-function open(sealed: SealedResponse, key: Buffer): unknown {
+function open(sealed: SealedResponse, key: Buffer): StoredAnswer {
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
   decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
   const text = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
-  return JSON.parse(text);
+  const parsed: unknown = JSON.parse(text);
+  // Records written before v2 (kept up to 24 h) hold the body alone.
+  return sealed.v === 2 ? (parsed as StoredAnswer) : { body: parsed, headers: {} };
+}
+
+function headersToReplay(res: Response): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const value = res.headers.get(name);
+    if (value !== null) out[name] = value;
+  }
+  return out;
 }
 
 async function requestHash(c: Context<ApiEnv>): Promise<string> {
@@ -124,9 +146,10 @@ export function idempotency(ctx: AppContext): MiddlewareHandler<ApiEnv> {
       if (existing.status === IN_FLIGHT) {
         throw new ApiError(409, 'idempotency_in_progress', 'a request with this Idempotency-Key is being processed; retry shortly');
       }
-      const body = open(existing.response as unknown as SealedResponse, cryptoKey);
+      const answer = open(existing.response as unknown as SealedResponse, cryptoKey);
       c.header(REPLAYED_HEADER, 'true');
-      return c.json(body as object, existing.status as 200);
+      for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);
+      return c.json(answer.body as object, existing.status as 200);
     }
 
     let stored = false;
@@ -138,12 +161,12 @@ export function idempotency(ctx: AppContext): MiddlewareHandler<ApiEnv> {
           const body: unknown = await c.res.clone().json();
           const { count } = await records.updateMany({
             where: ours,
-            data: { status, response: seal(body, cryptoKey) as unknown as Prisma.InputJsonValue, expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS) },
+            data: { status, response: seal({ body, headers: headersToReplay(c.res) }, cryptoKey) as unknown as Prisma.InputJsonValue, expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS) },
           });
           stored = count === 1;
         } catch (err) {
           // The request itself succeeded: answer it, and let a retry with this key run again rather than fail now.
-          ctx.logger.warn('could not store an idempotent response', { requestId: c.get('requestId'), error: err instanceof Error ? err.message : String(err) });
+          c.get('logger').warn('could not store an idempotent response', { error: err instanceof Error ? err.message : String(err) });
         }
       }
     } finally {

@@ -1,19 +1,16 @@
 import type { MiddlewareHandler } from 'hono';
+import { requestId as honoRequestId } from 'hono/request-id';
 import { newId } from '../ids';
 import type { ApiEnv } from './types';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
-// A caller's id is echoed into logs and headers, so only a plain token is accepted; anything else is replaced.
-const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** A caller's id is echoed into logs and headers: Hono's check (letters, digits, `_`, `-`, `=`) and at most this long. */
+export const MAX_REQUEST_ID_LENGTH = 128;
 
-/** Every response carries `x-request-id`: the caller's when it sent a sane one, else a new `req_…` id. */
+/**
+ * Hono's requestId middleware: the caller's `x-request-id` when it is a plain token of at most 128 characters, else a
+ * new `req_…` id; `c.get('requestId')` and the response header carry it.
+ */
 export function requestId(): MiddlewareHandler<ApiEnv> {
-  return async (c, next) => {
-    const incoming = c.req.header(REQUEST_ID_HEADER);
-    const id = incoming && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : newId('req');
-    c.set('requestId', id);
-    c.header(REQUEST_ID_HEADER, id);
-    await next();
-    if (c.res.headers.get(REQUEST_ID_HEADER) !== id) c.res.headers.set(REQUEST_ID_HEADER, id);
-  };
+  return honoRequestId({ headerName: REQUEST_ID_HEADER, limitLength: MAX_REQUEST_ID_LENGTH, generator: () => newId('req') }) as MiddlewareHandler<ApiEnv>;
 }

@@ -1,10 +1,13 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AuthContext } from '../auth/auth-context';
 import type { ControlPlaneContext } from '../context';
+import type { Logger } from '../logger';
 
 /** Per-request values on the Hono context. `auth` is set on every /v1 route (requireAuth runs first). */
 export interface ApiVariables {
   requestId: string;
+  /** The app's logger with this request's `requestId` on every line (requestLogger). */
+  logger: Logger;
   auth: AuthContext;
 }
 

@@ -41,6 +41,10 @@ export interface CreateApiKeyInput {
   workspaceId: string | null;
   role: Role;
   name?: string;
+  /** Past this instant the key is refused; absent: it does not expire. */
+  expiresAt?: Date;
+  /** The key that created this one (through the API). */
+  createdBy?: string;
 }
 
 /** Creates a key; the plaintext is returned here once and never stored. */
@@ -54,17 +58,27 @@ export async function createApiKey(prisma: ApiKeyStore, input: CreateApiKeyInput
       name: input.name ?? null,
       hash: hashApiKey(key),
       prefix: displayPrefix(key),
+      expiresAt: input.expiresAt ?? null,
+      createdBy: input.createdBy ?? null,
     },
   });
   return { key, record };
 }
 
-/** The key record for a presented secret, or null when it is unknown or revoked. */
+/** Whether a key may be used at `now`: not revoked, not expired. */
+export function isKeyActive(record: Pick<ApiKey, 'revokedAt' | 'expiresAt'>, now = new Date()): boolean {
+  return !record.revokedAt && (!record.expiresAt || record.expiresAt.getTime() > now.getTime());
+}
+
+/**
+ * The key record for a presented secret, or null when it is unknown, revoked or expired. Read from the database on
+ * every call, never cached: a revocation through any process holds for the very next request everywhere.
+ */
 export async function verifyApiKey(prisma: ApiKeyStore, presented: string): Promise<ApiKey | null> {
   if (!presented || presented.length > MAX_PRESENTED_LENGTH) return null;
   // Looking up by hash means no comparison of secrets happens in this process, so timing reveals nothing.
   const record = await prisma.apiKey.findUnique({ where: { hash: hashApiKey(presented) } });
-  if (!record || record.revokedAt) return null;
+  if (!record || !isKeyActive(record)) return null;
   return record;
 }
 

@@ -3,6 +3,7 @@ import { ApiError } from '../api/errors';
 import type { ApiEnv } from '../api/types';
 import type { AppContext } from '../context';
 import { verifyApiKey } from './api-key';
+import { KeyUseRecorder } from './key-use';
 import type { AuthContext } from './auth-context';
 
 /** The secret from `Authorization: Bearer <key>`, or undefined when the header is absent or another scheme. */
@@ -13,15 +14,19 @@ export function bearerToken(c: Context): string | undefined {
   return match?.[1];
 }
 
-/** 401 unless the request carries a valid, unrevoked API key; then `c.get('auth')` says who is calling. */
+/**
+ * 401 unless the request carries a valid, unrevoked, unexpired API key; then `c.get('auth')` says who is calling.
+ * The key's `lastUsedAt` is brought up to date (at most one write a minute per key); failing that never fails the request.
+ */
 export function requireAuth(ctx: AppContext): MiddlewareHandler<ApiEnv> {
+  const keyUse = new KeyUseRecorder(ctx.prisma);
   return async (c, next) => {
     const presented = bearerToken(c);
     if (!presented) {
       throw new ApiError(401, 'unauthorized', 'missing API key: send the header Authorization: Bearer <api key>');
     }
     const record = await verifyApiKey(ctx.prisma, presented);
-    if (!record) throw new ApiError(401, 'unauthorized', 'the API key is invalid or has been revoked');
+    if (!record) throw new ApiError(401, 'unauthorized', 'the API key is invalid, has been revoked or has expired');
     const auth: AuthContext = {
       apiKeyId: record.id,
       workspaceId: record.workspaceId,
@@ -29,6 +34,11 @@ export function requireAuth(ctx: AppContext): MiddlewareHandler<ApiEnv> {
       isRoot: record.workspaceId === null && record.role === 'admin',
     };
     c.set('auth', auth);
+    try {
+      await keyUse.record(record);
+    } catch (err) {
+      c.get('logger')?.warn('could not record the use of an API key', { apiKeyId: record.id, error: err instanceof Error ? err.message : String(err) });
+    }
     await next();
   };
 }

@@ -1,6 +1,7 @@
-import { Clock, systemClock } from './clock';
+import { Format, MultiBar, Options, Params } from 'cli-progress';
+import { Clock, systemClock } from './scheduling';
 
-/** Told about the run as it goes; the CLI draws it on stderr. */
+/** Told about the run as it goes. */
 export interface BulkProgress {
   start(total: number): void;
   /** After each finished line (rejected ones included). */
@@ -8,8 +9,15 @@ export interface BulkProgress {
   finish(): void;
 }
 
-export interface ProgressStream {
+/** Progress on stderr, and the rows of finished lines on stdout, kept apart from each other on one terminal. */
+export interface RunDisplay extends BulkProgress {
+  /** Prints a finished line's row (ending in a newline): above the bar on a terminal, as it is elsewhere. */
+  print(row: string): void;
+}
+
+export interface OutputStream {
   isTTY?: boolean;
+  columns?: number;
   write(chunk: string): unknown;
 }
 
@@ -30,10 +38,53 @@ export function describeProgress(done: number, total: number, rejected: number, 
 }
 
 /**
- * On a terminal: one bar redrawn in place (at most ten times a second). Otherwise (a log file, CI): a plain line at
- * most every `everyMs`, and a last one at the end, so logs show progress without a line per operation.
+ * On a terminal: a cli-progress bar redrawn in place (ten times a second at most), with finished lines' rows printed
+ * above it when stdout is that terminal too. Otherwise (a log file, CI): a plain line at most every `everyMs` and a
+ * last one at the end, so logs show progress without a line per operation; rows go to stdout as they are.
  */
-export function createProgress(stream: ProgressStream, options: { everyMs?: number; clock?: Clock } = {}): BulkProgress {
+export function createRunDisplay(progress: OutputStream, rows: OutputStream, options: { everyMs?: number; clock?: Clock } = {}): RunDisplay {
+  return progress.isTTY ? terminalBar(progress, rows) : plainProgress(progress, rows, options);
+}
+
+function terminalBar(stream: OutputStream, rows: OutputStream): RunDisplay {
+  let rejected = 0;
+  const format = (options: Options, params: Params) => {
+    const elapsed = (params.stopTime ?? Date.now()) - params.startTime;
+    return `[${Format.BarFormat(params.progress, options)}] ${describeProgress(params.value, params.total, rejected, elapsed)}`;
+  };
+  // Cursor left visible and no signal handlers of its own: the run handles Ctrl-C and always finishes the bar.
+  const bars = new MultiBar({
+    stream: stream as NodeJS.WritableStream,
+    format,
+    barsize: 24,
+    barCompleteChar: '#',
+    barIncompleteChar: '-',
+    hideCursor: false,
+    gracefulExit: false,
+    clearOnComplete: false,
+  });
+  let bar: ReturnType<MultiBar['create']> | undefined;
+  return {
+    start(total) {
+      bar = bars.create(total, 0);
+    },
+    update(done, rejectedSoFar) {
+      rejected = rejectedSoFar;
+      bar?.update(done);
+    },
+    print(row) {
+      if (rows.isTTY && bar) bars.log(row);
+      else rows.write(row);
+    },
+    finish() {
+      bars.update(); // writes rows still waiting above the bar
+      bars.stop();
+      bar = undefined;
+    },
+  };
+}
+
+function plainProgress(stream: OutputStream, rows: OutputStream, options: { everyMs?: number; clock?: Clock }): RunDisplay {
   const clock = options.clock ?? systemClock;
   const everyMs = options.everyMs ?? 2_000;
   let total = 0;
@@ -41,38 +92,27 @@ export function createProgress(stream: ProgressStream, options: { everyMs?: numb
   let lastDrawAt = 0;
   let drawnDone = -1;
   let last = { done: 0, rejected: 0 };
-
-  const bar = (done: number) => {
-    const width = 24;
-    const filled = total > 0 ? Math.round((done / total) * width) : width;
-    return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
-  };
-  const draw = (final: boolean) => {
-    const text = describeProgress(last.done, total, last.rejected, clock.now() - startedAt);
-    if (stream.isTTY) {
-      stream.write(`\r\x1b[K${bar(last.done)} ${text}${final ? '\n' : ''}`);
-    } else {
-      stream.write(`enqueue: ${text}\n`);
-    }
+  const draw = () => {
+    stream.write(`enqueue: ${describeProgress(last.done, total, last.rejected, clock.now() - startedAt)}\n`);
     lastDrawAt = clock.now();
     drawnDone = last.done;
   };
-
   return {
     start(n) {
       total = n;
       startedAt = clock.now();
-      if (stream.isTTY) draw(false);
       lastDrawAt = startedAt;
     },
     update(done, rejected) {
       last = { done, rejected };
-      if (clock.now() - lastDrawAt >= (stream.isTTY ? 100 : everyMs)) draw(false);
+      if (clock.now() - lastDrawAt >= everyMs) draw();
+    },
+    print(row) {
+      rows.write(row);
     },
     finish() {
-      // A log already ending with the last count needs no second copy of it; a bar needs its closing newline.
-      if (!stream.isTTY && drawnDone === last.done) return;
-      draw(true);
+      // A log already ending with the last count needs no second copy of it.
+      if (drawnDone !== last.done) draw();
     },
   };
 }

@@ -1,27 +1,45 @@
+import type { Db } from '../db/prisma';
 import type { OperationState } from '../generated/prisma/client';
-import type { StateWriter } from './engine-deps';
+import type { StateWriter } from './engine-context';
+import { operationSubjects } from './state-events';
 
 export const FINISHED_OPERATION_STATES: OperationState[] = ['succeeded', 'failed', 'cancelled', 'superseded'];
 
-/** queued → running, once; a no-op afterwards. */
-export async function markOperationRunning({ prisma, events }: StateWriter, operationId: string): Promise<void> {
-  const { count } = await prisma.operation.updateMany({ where: { id: operationId, state: 'queued' }, data: { state: 'running', startedAt: new Date() } });
-  if (count) events.publish({ type: 'operation', operationId, state: 'running' });
+/** Which operation a write concerns, and the owner of its step rows (who hears its changes too), when known. */
+export interface OperationRef {
+  operationId: string;
+  ownerId?: string;
 }
 
-/** Ends an operation once: a finished operation is never rewritten. */
+/** queued → running, once; a no-op afterwards. The move is announced. */
+export async function markOperationRunning({ prisma, events }: StateWriter, { operationId, ownerId }: OperationRef): Promise<void> {
+  const { count } = await prisma.operation.updateMany({ where: { id: operationId, state: 'queued' }, data: { state: 'running', startedAt: new Date() } });
+  if (count) events.publish(operationSubjects(operationId, ownerId), { type: 'operation', operationId, state: 'running' });
+}
+
+/**
+ * How long a finished operation took, from its request being accepted (queue time included: what the requester
+ * waited) to its end; undefined while it runs.
+ */
+export async function operationDurationMs(prisma: Db, operationId: string): Promise<number | undefined> {
+  const op = await prisma.operation.findUnique({ where: { id: operationId }, select: { createdAt: true, finishedAt: true } });
+  return op?.finishedAt ? Math.max(0, op.finishedAt.getTime() - op.createdAt.getTime()) : undefined;
+}
+
+/**
+ * Ends an operation once: a finished operation is never rewritten. The end is announced once it committed, to the
+ * operation's waiters and to its step rows' owner (a deploy's finish reaches its deployment's event stream).
+ */
 export async function finishOperation(
   { prisma, events }: StateWriter,
-  operationId: string,
+  { operationId, ownerId }: OperationRef,
   state: 'succeeded' | 'failed' | 'cancelled' | 'superseded',
   details: { errorCode?: string; errorMessage?: string; result?: object } = {},
 ): Promise<boolean> {
-  // RETURNING what the announcement needs (a deploy's finish also reaches its deployment's event stream): no extra read.
-  const ended = await prisma.operation.updateManyAndReturn({
+  const { count } = await prisma.operation.updateMany({
     where: { id: operationId, state: { in: ['queued', 'running'] } },
     data: { state, finishedAt: new Date(), errorCode: details.errorCode, errorMessage: details.errorMessage, result: details.result },
-    select: { kind: true, deploymentId: true },
   });
-  if (ended.length === 1) events.publish({ type: 'operation', operationId, state, kind: ended[0].kind, deploymentId: ended[0].deploymentId });
-  return ended.length === 1;
+  if (count === 1) events.publish(operationSubjects(operationId, ownerId), { type: 'operation', operationId, state });
+  return count === 1;
 }

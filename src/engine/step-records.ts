@@ -1,15 +1,29 @@
 import { newId } from '../ids';
-import type { StateWriter } from './engine-deps';
+import type { Db } from '../db/prisma';
+import type { StateWriter } from './engine-context';
+import type { StepChanged } from './state-events';
 
 const MAX_TEXT = 2000;
 const clip = (text: string | undefined | null) => (text == null ? null : text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) + '…' : text);
 
+/** Milliseconds between two instants of a row, when both are known. */
+export function elapsedMs(from: Date | null, to: Date | null): number | undefined {
+  return from && to ? Math.max(0, to.getTime() - from.getTime()) : undefined;
+}
+
+/** Announces a change of the owner's step rows, on the owner's channel (its event stream and waiters hear it). */
+function announce({ events }: StateWriter, change: Omit<StepChanged, 'type'>): void {
+  const event: StepChanged = { type: 'step', ...change };
+  events.publish([change.ownerId], event);
+}
+
 /**
- * The DeploymentStep rows: the timeline users read. One row per (owner, step), written idempotently. Every write is
+ * The DeploymentStep rows: the timeline users read. One row per (owner, step), written idempotently; every change is
  * announced (`events.publish`) right after it committed, so event streams and waiters need not poll.
  */
 export const stepRecords = {
-  async running({ prisma, events }: StateWriter, row: { ownerId: string; operationId: string; name: string; position: number; attempts: number }) {
+  async running(writer: StateWriter, row: { ownerId: string; operationId: string; name: string; position: number; attempts: number }) {
+    const { prisma } = writer;
     const now = new Date();
     // One statement on the hot path of every step. Rows planned up front have no start yet; a retried step keeps its first.
     await prisma.$executeRaw`
@@ -18,52 +32,61 @@ export const stepRecords = {
       ON CONFLICT ("ownerId", "name") DO UPDATE SET
         "status" = 'running', "attempts" = EXCLUDED."attempts", "error" = NULL,
         "startedAt" = COALESCE("DeploymentStep"."startedAt", EXCLUDED."startedAt"), "updatedAt" = EXCLUDED."updatedAt"`;
-    events.publish({ type: 'step', ownerId: row.ownerId, name: row.name, status: 'running' });
+    announce(writer, { ownerId: row.ownerId, name: row.name, status: 'running' });
   },
 
-  async succeeded({ prisma, events }: StateWriter, ownerId: string, name: string, output: string | undefined) {
-    await prisma.deploymentStep.update({
+  /** Returns how long the step took, from its first start (retries and polling included) to now. */
+  async succeeded(writer: StateWriter, ownerId: string, name: string, output: string | undefined): Promise<number | undefined> {
+    const row = await writer.prisma.deploymentStep.update({
       where: { ownerId_name: { ownerId, name } },
       data: { status: 'succeeded', endedAt: new Date(), output: clip(output), error: null },
+      select: { startedAt: true, endedAt: true },
     });
-    events.publish({ type: 'step', ownerId, name, status: 'succeeded' });
+    announce(writer, { ownerId, name, status: 'succeeded' });
+    return elapsedMs(row.startedAt, row.endedAt);
+  },
+
+  /** How long a finished step took, from its first start to its end (undefined if it never started or ended). */
+  async durationMs(prisma: Db, ownerId: string, name: string): Promise<number | undefined> {
+    const row = await prisma.deploymentStep.findUnique({ where: { ownerId_name: { ownerId, name } }, select: { startedAt: true, endedAt: true } });
+    return row ? elapsedMs(row.startedAt, row.endedAt) : undefined;
   },
 
   /** A failed attempt: `final` ends the step; otherwise it will be retried and stays running. */
-  async failed({ prisma, events }: StateWriter, ownerId: string, name: string, error: string, final: boolean, status: 'failed' | 'cancelled' = 'failed') {
-    await prisma.deploymentStep.updateMany({
+  async failed(writer: StateWriter, ownerId: string, name: string, error: string, final: boolean, status: 'failed' | 'cancelled' = 'failed') {
+    await writer.prisma.deploymentStep.updateMany({
       where: { ownerId, name },
       data: final ? { status, endedAt: new Date(), error: clip(error) } : { error: clip(error) },
     });
-    events.publish({ type: 'step', ownerId, name, status: final ? status : 'running' });
+    announce(writer, { ownerId, name, status: final ? status : 'running' });
   },
 
-  async progress({ prisma, events }: StateWriter, ownerId: string, name: string, output: string) {
-    const { count } = await prisma.deploymentStep.updateMany({ where: { ownerId, name, status: 'running' }, data: { output: clip(output) } });
-    if (count) events.publish({ type: 'step', ownerId, name, status: 'running' });
+  async progress(writer: StateWriter, ownerId: string, name: string, output: string) {
+    const { count } = await writer.prisma.deploymentStep.updateMany({ where: { ownerId, name, status: 'running' }, data: { output: clip(output) } });
+    if (count) announce(writer, { ownerId, name, status: 'running' });
   },
 
   /** Creates the pending rows of a whole flow up front so the timeline shows what is still to come. */
-  async plan({ prisma, events }: StateWriter, ownerId: string, operationId: string, names: readonly string[]) {
-    const { count } = await prisma.deploymentStep.createMany({
+  async plan(writer: StateWriter, ownerId: string, operationId: string, names: readonly string[]) {
+    const { count } = await writer.prisma.deploymentStep.createMany({
       data: names.map((name, position) => ({ id: newId('stp'), ownerId, operationId, name, position, status: 'pending' as const })),
       skipDuplicates: true,
     });
-    if (count) events.publish({ type: 'step', ownerId, name: '*', status: 'pending' });
+    if (count) announce(writer, { ownerId, name: '*', status: 'pending' });
   },
 
   /** Steps left unfinished when an operation rolls forward after its route change committed. */
-  async completeByRollForward({ prisma, events }: StateWriter, ownerId: string, output: string) {
-    const { count } = await prisma.deploymentStep.updateMany({
+  async completeByRollForward(writer: StateWriter, ownerId: string, output: string) {
+    const { count } = await writer.prisma.deploymentStep.updateMany({
       where: { ownerId, status: { in: ['pending', 'running', 'failed'] } },
       data: { status: 'succeeded', endedAt: new Date(), output: clip(output) },
     });
-    if (count) events.publish({ type: 'step', ownerId, name: '*', status: 'succeeded' });
+    if (count) announce(writer, { ownerId, name: '*', status: 'succeeded' });
   },
 
   /** Steps that never ran because the operation ended earlier. */
-  async skipRemaining({ prisma, events }: StateWriter, ownerId: string, status: 'skipped' | 'cancelled' = 'skipped') {
-    const { count } = await prisma.deploymentStep.updateMany({ where: { ownerId, status: 'pending' }, data: { status } });
-    if (count) events.publish({ type: 'step', ownerId, name: '*', status });
+  async skipRemaining(writer: StateWriter, ownerId: string, status: 'skipped' | 'cancelled' = 'skipped') {
+    const { count } = await writer.prisma.deploymentStep.updateMany({ where: { ownerId, status: 'pending' }, data: { status } });
+    if (count) announce(writer, { ownerId, name: '*', status });
   },
 };

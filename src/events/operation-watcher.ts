@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import { quitRedis } from '../services/quit-redis';
-import { eventChannel, OperationEvent } from './operation-event';
+import { eventChannel } from '../engine/state-events';
+import type { OperationEvent } from './operation-event';
 
 /**
  * How long a waiter trusts events alone before it reads the state again anyway. Events are lost only when a publish

@@ -11,8 +11,8 @@ import type { RouteTable } from './route-table';
 
 export { startGateway } from './gateway-server';
 export type { GatewayOptions, RunningGateway } from './gateway-server';
-export { publishRouteChange, readRouteVersion, subscribeRouteChanges, routesChannel, routesVersionKey } from './route-events';
-export type { RouteAssignment, RouteChange, RouteChangeEvent, RouteSubscription } from './route-events';
+export { publishRouteChange, readRouteVersion, subscribeRouteChanges, routesChannel, routesVersionKey } from '../routing/publication/route-publication';
+export type { RouteAssignment, RouteChange, RouteChangeEvent, RouteSubscription } from '../routing/publication/route-publication';
 export { prismaRouteSource } from './route-source';
 export type { RouteEntry, RouteSnapshot, RouteSource } from './route-source';
 export { startRouteSync } from './route-sync';

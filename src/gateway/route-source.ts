@@ -9,6 +9,8 @@ export interface RouteEntry {
 export interface RouteSnapshot {
   routes: RouteEntry[];
   instances: Record<string, string[]>;
+  /** The sequence of each project's last committed RouteChange: published changes up to it are in `routes`. */
+  sequences?: Record<string, number>;
 }
 
 /** Where a gateway reads the truth about routes from. */
@@ -32,7 +34,7 @@ export function prismaRouteSource(prisma: Db): RouteSource {
   return {
     async loadAll() {
       // One snapshot for both reads: routes and instances must describe the same moment.
-      const [routes, instances] = await prisma.$transaction(
+      const [routes, instances, lastChanges] = await prisma.$transaction(
         [
           prisma.ingressRoute.findMany({ select: { hostname: true, deploymentId: true } }),
           prisma.instance.findMany({
@@ -40,10 +42,16 @@ export function prismaRouteSource(prisma: Db): RouteSource {
             select: { deploymentId: true, address: true },
             orderBy: INSTANCE_ORDER,
           }),
+          prisma.routeChange.groupBy({ by: ['projectId'], _max: { sequence: true }, orderBy: { projectId: 'asc' } }),
         ],
         { isolationLevel: 'RepeatableRead' },
       );
-      return { routes, instances: groupAddresses(instances) };
+      const sequences: Record<string, number> = {};
+      for (const row of lastChanges) {
+        const last = row._max?.sequence;
+        if (typeof last === 'number') sequences[row.projectId] = last;
+      }
+      return { routes, instances: groupAddresses(instances), sequences };
     },
     async loadInstances(deploymentIds) {
       if (deploymentIds.length === 0) return {};

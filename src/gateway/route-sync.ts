@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { Logger, silentLogger } from '../logger';
-import { readRouteVersion, RouteChangeEvent, RouteSubscription, subscribeRouteChanges } from './route-events';
+import { readRouteVersion, RouteChangeEvent, RouteSubscription, subscribeRouteChanges } from '../routing/publication/route-publication';
 import type { RouteSource } from './route-source';
 import type { RouteTable } from './route-table';
 
@@ -33,6 +33,8 @@ export interface RouteSyncStats {
   applied: number;
   /** Published changes ignored because the table already reflected them. */
   stale: number;
+  /** Published changes of a project older than one the table already holds (a routing job's replay): skipped. */
+  superseded: number;
 }
 
 export interface RouteSync {
@@ -55,7 +57,7 @@ export async function startRouteSync(options: RouteSyncOptions): Promise<RouteSy
   const logger = options.logger ?? silentLogger;
   const resyncMs = options.resyncMs ?? 10_000;
   const resyncTimeoutMs = options.resyncTimeoutMs ?? 15_000;
-  const stats: RouteSyncStats = { resyncs: 0, failedResyncs: 0, applied: 0, stale: 0 };
+  const stats: RouteSyncStats = { resyncs: 0, failedResyncs: 0, applied: 0, stale: 0, superseded: 0 };
 
   let stopped = false;
   let chain: Promise<unknown> = Promise.resolve();
@@ -128,6 +130,12 @@ export async function startRouteSync(options: RouteSyncOptions): Promise<RouteSy
     if (event.version !== table.version + 1) {
       logger.warn('route change version gap; reloading', { have: table.version, got: event.version });
       await fullResync('version gap');
+      return;
+    }
+    if (table.isSuperseded(event)) {
+      // A routing job replayed its old change after a newer one of the same project: keep the newer routes.
+      table.applyChange(event);
+      stats.superseded++;
       return;
     }
     const unknown = [

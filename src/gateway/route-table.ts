@@ -1,4 +1,4 @@
-import type { RouteChangeEvent } from './route-events';
+import type { RouteChangeEvent } from '../routing/publication/route-publication';
 import type { RouteSnapshot } from './route-source';
 
 export interface RouteTarget {
@@ -62,6 +62,8 @@ export class RouteTable {
   private routes = new Map<string, Backend>();
   /** Deployment id → its backend; a deployment whose instances are not known has none or an empty one. */
   private backends = new Map<string, Backend>();
+  /** Project id → sequence of the last RouteChange the table reflects (see RouteChange.sequence). */
+  private sequences = new Map<string, number>();
   private currentVersion = 0;
   private isLoaded = false;
 
@@ -101,15 +103,30 @@ export class RouteTable {
     }
     this.routes = routes;
     this.backends = backends;
+    this.sequences = new Map(Object.entries(snapshot.sequences ?? {}));
     this.currentVersion = version;
     this.isLoaded = true;
   }
 
   /**
+   * Whether the event carries a project change the table already reflects or has seen superseded: a replay of an
+   * older RouteChange, which must not move any route back.
+   */
+  isSuperseded(event: RouteChangeEvent): boolean {
+    if (event.sequence === undefined) return false;
+    return event.sequence <= (this.sequences.get(event.projectId) ?? 0);
+  }
+
+  /**
    * Applies one published change; `instances` adds or refreshes the addresses of deployments the change
-   * points at (the caller loads those the table does not know).
+   * points at (the caller loads those the table does not know). A superseded change only advances the version.
    */
   applyChange(event: RouteChangeEvent, instances: Record<string, string[]> = {}): void {
+    if (this.isSuperseded(event)) {
+      this.currentVersion = event.version;
+      return;
+    }
+    if (event.sequence !== undefined) this.sequences.set(event.projectId, event.sequence);
     for (const [deploymentId, addresses] of Object.entries(instances)) this.backendOf(deploymentId, this.backends).setAddresses(addresses);
     for (const route of event.routes) {
       const hostname = normalizeHostname(route.hostname);

@@ -25,7 +25,7 @@ export interface SwitchWaits {
 
 /** `hydra.v1.DeploymentService` on top of the same operation services the HTTP API uses. */
 export function deploymentService(ctx: ControlPlaneContext, waits: SwitchWaits): DeploymentServiceImplementation<{ caller: Caller }> {
-  const deps = { prisma: ctx.prisma, enqueue: ctx.engine.enqueue };
+  const deps = { prisma: ctx.prisma, enqueue: ctx.operations.enqueue };
   const logger = ctx.logger.child({ component: 'grpc' });
 
   async function switchLive(
@@ -52,7 +52,7 @@ export function deploymentService(ctx: ControlPlaneContext, waits: SwitchWaits):
     context.sendHeader();
     logger.info(`grpc ${kind} enqueued`, { operationId, deploymentId: input.targetDeploymentId, requestedBy: caller.requestedBy });
 
-    const op = await awaitOperation({ prisma: ctx.prisma, watcher: ctx.engine.watcher }, operationId, until, [context.signal, waits.stopping]);
+    const op = await awaitOperation({ prisma: ctx.prisma, watcher: ctx.watcher }, operationId, until, [context.signal, waits.stopping]);
     if (isFinished(op)) {
       const error = operationOutcomeError(op);
       if (error) throw error;

@@ -56,7 +56,7 @@ export async function createDeploy(
         },
       }),
       prisma.operation.create({
-        data: { id: operationId, kind: 'deploy', projectId: project.id, deploymentId, requestedBy: caller.requestedBy, idempotencyKey: opKey, requestHash: opKey ? hash : null },
+        data: { id: operationId, kind: 'deploy', projectId: project.id, deploymentId, requestedBy: caller.requestedBy, requestId: caller.requestId ?? null, idempotencyKey: opKey, requestHash: opKey ? hash : null },
       }),
     ]);
   } catch (err) {

@@ -30,6 +30,7 @@ export async function requestSwitch(
     sourceDeploymentId: request.expectedSourceDeploymentId ?? null,
     reason: request.reason ?? null,
     requestedBy: caller.requestedBy,
+    requestId: caller.requestId ?? null,
   });
 }
 
@@ -43,7 +44,7 @@ async function createAndEnqueue(
   deps: { prisma: Db; enqueue(operationId: string): Promise<void> },
   opKey: string | undefined,
   hash: string,
-  data: { kind: 'rollback' | 'promote' | 'undo'; projectId: string; deploymentId?: string; sourceDeploymentId?: string | null; reason: string | null; requestedBy: string },
+  data: { kind: 'rollback' | 'promote' | 'undo'; projectId: string; deploymentId?: string; sourceDeploymentId?: string | null; reason: string | null; requestedBy: string; requestId?: string | null },
 ): Promise<{ operationId: string; existing: boolean }> {
   const operationId = newId('op');
   try {
@@ -70,5 +71,5 @@ export async function requestUndo(
   const earlier = await findByKey(deps.prisma, opKey, hash);
   if (earlier) return earlier;
   const project = await resolveProject(deps.prisma, caller.workspaceId, projectIdOrSlug);
-  return createAndEnqueue(deps, opKey, hash, { kind: 'undo', projectId: project.id, requestedBy: caller.requestedBy, reason: reason ?? null });
+  return createAndEnqueue(deps, opKey, hash, { kind: 'undo', projectId: project.id, requestedBy: caller.requestedBy, requestId: caller.requestId ?? null, reason: reason ?? null });
 }

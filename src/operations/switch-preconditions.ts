@@ -1,6 +1,6 @@
 import type { Db } from '../db/prisma';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors';
-import type { RoutingTx } from '../route-changes/route-change-types';
+import type { RoutingTx } from '../routing/changes/route-change-types';
 
 type Reader = Db | RoutingTx;
 

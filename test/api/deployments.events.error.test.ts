@@ -1,6 +1,8 @@
 import { createApiApp } from '../../src/api/app';
 import type { Db } from '../../src/db/prisma';
+import { redisStateEvents } from '../../src/engine/state-events';
 import { DEFAULT_FALLBACK_MS } from '../../src/events/operation-watcher';
+import { silentLogger } from '../../src/logger';
 import { eventually } from '../support/http-get';
 import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedDeployment } from './support/deployments';
@@ -49,7 +51,9 @@ describe('GET /v1/deployments/:id/events (edge cases)', () => {
     const reader = res.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toContain('event: status');
     // A step change announced for the deployment makes the stream read its steps again.
-    const announce = () => h.ctx.engine.deps.events.publish({ type: 'step', ownerId: d.id, name: 'fetch-metadata', status: 'running' });
+    // Announced as the engine announces a step row of the deployment's timeline (on the deployment's channel).
+    const events = redisStateEvents(h.redis, h.ctx.config.QUEUE_PREFIX, silentLogger);
+    const announce = () => events.publish([d.id], { type: 'step', ownerId: d.id, name: 'fetch-metadata', status: 'running' });
     announce();
     await eventually(async () => expect(reads).toBeGreaterThanOrEqual(2));
     await reader.cancel();

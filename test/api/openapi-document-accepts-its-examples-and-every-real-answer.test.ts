@@ -97,6 +97,7 @@ describe('the published OpenAPI document', () => {
     const workspace = await call('POST', '/v1/workspaces', { key: h.rootKey, body: { slug: 'acme', name: 'Acme Inc.' } });
     expect(workspace.status).toBe(201);
     const key: string = workspace.body.apiKey.key;
+    await call('GET', '/v1/workspaces/{id}', { key, params: { id: 'acme' } });
 
     const project = await call('POST', '/v1/projects', { key, body: { slug: 'shop', name: 'Shop 🚀', defaultBranch: 'main' } });
     expect(project.status).toBe(201);
@@ -154,6 +155,14 @@ describe('the published OpenAPI document', () => {
     expect(changes.body.nextCursor).not.toBeNull();
     await call('GET', '/v1/projects/{id}/route-changes', { key, params: { id: 'shop' }, query: { limit: '2', cursor: changes.body.nextCursor } });
 
+    const ciKey = await call('POST', '/v1/keys', { key, body: { name: 'github-actions-shop', role: 'deployer', expiresAt: '2099-01-31T00:00:00Z' } });
+    expect(ciKey.status).toBe(201);
+    await call('GET', '/v1/keys', { key, query: { limit: '10' } });
+    await call('GET', '/v1/keys/{id}', { key, params: { id: ciKey.body.id } });
+    expect((await call('DELETE', '/v1/keys/{id}', { key, params: { id: ciKey.body.id } })).status).toBe(200);
+    const firstAdmin = workspace.body.apiKey.id as string;
+    expect((await call('DELETE', '/v1/keys/{id}', { key, params: { id: firstAdmin } })).status).toBe(409);
+
     // Answers that are errors are documented too, in the one error shape.
     expect((await call('GET', '/v1/projects/{id}', { key, params: { id: 'no-such-project' } })).status).toBe(404);
     expect((await call('POST', '/v1/projects', { key, body: { slug: 'shop', name: 'again' } })).status).toBe(409);
@@ -162,12 +171,13 @@ describe('the published OpenAPI document', () => {
     await call('GET', '/readyz');
 
     // Every id the API handed out is accepted where the document takes it back.
-    const ids = JSON.stringify([workspace.body, project.body, rollback.body, promote.body, undo.body]).match(/"(?:ws|prj|env|dep|op|key)_[0-9a-z]{26}"/g)!;
+    const ids = JSON.stringify([workspace.body, project.body, rollback.body, promote.body, undo.body, ciKey.body]).match(/"(?:ws|prj|env|dep|op|key)_[0-9a-z]{26}"/g)!;
     expect(ids.length).toBeGreaterThan(10);
     const takesBack: Record<string, [string, string, string]> = {
       dep: ['GET', '/v1/deployments/{id}', 'id'],
       op: ['GET', '/v1/operations/{id}', 'id'],
       prj: ['GET', '/v1/projects/{id}', 'id'],
+      key: ['GET', '/v1/keys/{id}', 'id'],
     };
     for (const quoted of ids) {
       const id = JSON.parse(quoted) as string;

@@ -15,7 +15,7 @@ interface Run {
 // Each case starts a Node process with tsx: generous limits for a loaded machine (they bound a hang, they time nothing).
 jest.setTimeout(180_000);
 
-describe('npm run enqueue as a process', () => {
+describe('npm run enqueue --direct as a process', () => {
   let h: EngineHarness;
   let dir: string;
   let env: NodeJS.ProcessEnv;
@@ -48,20 +48,24 @@ describe('npm run enqueue as a process', () => {
     expect(none.stderr).toContain('enqueue: missing FILE.jsonl');
     expect(none.stderr).toContain('usage: npm run enqueue -- FILE.jsonl');
 
-    const missing = await enqueue([path.join(dir, 'no-such-file.jsonl')]);
+    const missing = await enqueue([path.join(dir, 'no-such-file.jsonl'), '--key', 'df_not_checked_before_the_file']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no such file');
 
     const ok = file('ok-for-flags.jsonl', '# nothing');
-    for (const args of [['--rate', '0', ok], ['--concurrency', '1.5', ok], ['--bogus', ok], [ok, ok]]) {
+    for (const args of [['--rate', '0', ok], ['--concurrency', '1.5', ok], ['--bogus', ok], [ok, ok], ['--direct', '--key', 'df_x', ok], ['--api', 'ftp://x', ok]]) {
       const bad = await enqueue(args);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain('usage:');
     }
 
-    const noDb = await enqueue([ok], { ...env, DATABASE_URL: '' });
+    const noKey = await enqueue([ok]);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('needs an API key of the workspace');
+
+    const noDb = await enqueue(['--direct', ok], { ...env, DATABASE_URL: '' });
     expect(noDb.code).toBe(2);
-    expect(noDb.stderr).toContain('needs DATABASE_URL');
+    expect(noDb.stderr).toContain('--direct needs DATABASE_URL');
   });
 
   it('exits 0 when every line was accepted, 1 when one was rejected, and reports each line', async () => {
@@ -74,7 +78,7 @@ describe('npm run enqueue as a process', () => {
       image: HELLO_API,
     });
 
-    const first = await enqueue([good]);
+    const first = await enqueue([good, '--direct']);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^line\s+2 {2}deploy {2}enqueued op_\w+, deployment dep_\w+ - deploy file:examples\/hello-api to api\/production$/m);
     expect(first.stdout).toMatch(/^line\s+4 {2}deploy {2}enqueued op_/m);
@@ -85,7 +89,7 @@ describe('npm run enqueue as a process', () => {
     expect(ops.map((o) => o.requestedBy).sort()).toEqual(['script:good.jsonl:2', 'script:good.jsonl:4']);
     for (const op of ops) expect((await h.waitForOperation(op.id)).state).toBe('succeeded');
 
-    const again = await enqueue([good, '--json']);
+    const again = await enqueue([good, '--json', '--direct']);
     expect(again.code).toBe(0);
     const rows = again.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(rows.slice(0, 2).map((r) => [r.line, r.op, r.outcome])).toEqual([
@@ -96,7 +100,7 @@ describe('npm run enqueue as a process', () => {
     expect(rows[2]).toEqual({ summary: expect.objectContaining({ total: 2, alreadyDone: 2, rejected: 0, dryRun: false }) });
 
     const mixed = file('mixed.jsonl', { op: 'cancel', workspace: 'acme' }, { op: 'undo', workspace: 'acme', projectId: 'api' });
-    const partly = await enqueue([mixed, '--concurrency', '2', '--rate', '50']);
+    const partly = await enqueue([mixed, '--direct', '--concurrency', '2', '--rate', '50']);
     expect(partly.code).toBe(1);
     expect(partly.stdout).toMatch(/^line\s+1 {2}cancel {2}rejected validation_failed: line 1: deploymentId: /m);
     expect(partly.stdout).toMatch(/^line\s+2 {2}undo {4}enqueued op_/m);
@@ -104,7 +108,7 @@ describe('npm run enqueue as a process', () => {
     const undo = await h.db.prisma.operation.findFirstOrThrow({ where: { kind: 'undo', requestedBy: 'script:mixed.jsonl:2' } });
     await h.waitForOperation(undo.id);
 
-    const dry = await enqueue([file('dry.jsonl', { op: 'deploy', workspace: 'acme', projectId: 'api', image: HELLO_API, git: { branch: 'next' } }), '--dry-run']);
+    const dry = await enqueue([file('dry.jsonl', { op: 'deploy', workspace: 'acme', projectId: 'api', image: HELLO_API, git: { branch: 'next' } }), '--dry-run', '--direct']);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^line\s+1 {2}deploy {2}would enqueue - deploy file:examples\/hello-api to api\/production$/m);
     expect(dry.stdout).toContain('(dry run: nothing written)');

@@ -1,7 +1,5 @@
-import type { Clock } from '../../src/bulk/clock';
-import { Lanes } from '../../src/bulk/lanes';
-import { createProgress, describeProgress } from '../../src/bulk/progress';
-import { createRateLimiter } from '../../src/bulk/rate-limiter';
+import { createRunDisplay, describeProgress } from '../../src/bulk/progress';
+import { Clock, createRateLimiter, Lanes } from '../../src/bulk/scheduling';
 
 /** A task that starts, records itself, and finishes only when the test says so. */
 function gatedTasks() {
@@ -92,34 +90,48 @@ describe('concurrency keeps each project in order; --rate spaces line starts', (
     expect(() => createRateLimiter(0)).toThrow(RangeError);
   });
 
-  it('draws a bar in place on a terminal and plain periodic lines elsewhere', () => {
+  it('draws a bar in place on a terminal with rows above it, and plain periodic lines elsewhere', () => {
     expect(describeProgress(0, 10, 0, 0)).toBe('0/10 lines, 0.0/s, ETA ?');
     expect(describeProgress(5, 20, 1, 2_000)).toBe('5/20 lines, 1 rejected, 2.5/s, ETA 6s');
     expect(describeProgress(20, 20, 0, 4_000)).toBe('20/20 lines, 5.0/s, done');
 
-    const clock = fakeClock();
-    const tty: string[] = [];
-    const bar = createProgress({ isTTY: true, write: (s) => tty.push(s) }, { clock });
+    // A terminal: the bar (cli-progress) is redrawn in place on stderr; rows of finished lines print above it.
+    const terminal: string[] = [];
+    const shownRows: string[] = [];
+    const bar = createRunDisplay({ isTTY: true, columns: 120, write: (s) => terminal.push(s) }, { isTTY: true, write: (s) => shownRows.push(s) });
     bar.start(4);
     for (let done = 1; done <= 4; done++) {
-      void clock.sleep(500);
-      bar.update(done, 0);
+      bar.print(`line ${done}  deploy  enqueued\n`);
+      bar.update(done, done === 2 ? 1 : 0);
     }
     bar.finish();
-    expect(tty.every((s) => s.startsWith('\r\x1b[K['))).toBe(true);
-    expect(tty.at(-1)).toBe('\r\x1b[K[########################] 4/4 lines, 2.0/s, done\n');
+    const screen = terminal.join('');
+    expect(shownRows).toEqual([]);
+    expect(screen).toMatch(/line 1 {2}deploy {2}enqueued\n[\s\S]*line 4 {2}deploy {2}enqueued\n/);
+    expect(screen).toMatch(/\[#{24}\] 4\/4 lines, [\d.]+\/s, done[^\n]*\n$/); // then the terminal's escape codes and the closing newline
+    // stdout redirected (a file) while stderr is a terminal: rows go to stdout as they are.
+    const fileRows: string[] = [];
+    const split = createRunDisplay({ isTTY: true, write: () => undefined }, { isTTY: false, write: (s) => fileRows.push(s) });
+    split.start(1);
+    split.print('line 1  undo  enqueued\n');
+    split.finish();
+    expect(fileRows).toEqual(['line 1  undo  enqueued\n']);
 
+    const clock = fakeClock();
     const log: string[] = [];
-    const plain = createProgress({ isTTY: false, write: (s) => log.push(s) }, { clock, everyMs: 1_000 });
+    const rows: string[] = [];
+    const plain = createRunDisplay({ isTTY: false, write: (s) => log.push(s) }, { isTTY: false, write: (s) => rows.push(s) }, { clock, everyMs: 1_000 });
     plain.start(4);
     for (let done = 1; done <= 4; done++) {
       void clock.sleep(500);
+      plain.print(`row ${done}\n`);
       plain.update(done, 0);
     }
     plain.finish();
     expect(log).toEqual(['enqueue: 2/4 lines, 2.0/s, ETA 1s\n', 'enqueue: 4/4 lines, 2.0/s, done\n']);
+    expect(rows).toEqual(['row 1\n', 'row 2\n', 'row 3\n', 'row 4\n']);
     const quiet: string[] = [];
-    const short = createProgress({ isTTY: false, write: (s) => quiet.push(s) }, { clock, everyMs: 1_000 });
+    const short = createRunDisplay({ isTTY: false, write: (s) => quiet.push(s) }, { write: () => undefined }, { clock, everyMs: 1_000 });
     short.start(1);
     short.update(1, 1);
     short.finish();

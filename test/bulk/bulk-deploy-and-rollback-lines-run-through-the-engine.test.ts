@@ -1,7 +1,7 @@
 import { runBulk } from '../../src/bulk/run-bulk';
 import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
 import { seedProject } from '../support/seed';
-import { bulkDeps, bulkFile } from './support/bulk-file';
+import { directRunner, bulkFile } from './support/bulk-file';
 
 describe('deploy and rollback lines run through the engine', () => {
   let h: EngineHarness;
@@ -23,7 +23,7 @@ describe('deploy and rollback lines run through the engine', () => {
     });
 
     // Two projects interleaved, four lines in flight at once: each project's deploys still reach the engine in order.
-    const deploys = await runBulk(bulkDeps(h), bulkFile(deploy('acme', 'api', 'v1'), deploy('beta', 'web', 'w1'), deploy('acme', 'api', 'v2'), deploy('beta', 'web', 'w2')), {
+    const deploys = await runBulk(directRunner(h), bulkFile(deploy('acme', 'api', 'v1'), deploy('beta', 'web', 'w1'), deploy('acme', 'api', 'v2'), deploy('beta', 'web', 'w2')), {
       fileName: 'deploys.jsonl',
       concurrency: 4,
     });
@@ -45,7 +45,7 @@ describe('deploy and rollback lines run through the engine', () => {
 
     // Roll api back (pinned, recorded as the script line); roll web back and undo it right after: the undo applies second.
     const switches = await runBulk(
-      bulkDeps(h),
+      directRunner(h),
       bulkFile(
         { op: 'rollback', workspace: 'acme', projectId: 'api', targetDeploymentId: v1, expectedSourceDeploymentId: v2, reason: 'v2 breaks checkout' },
         { op: 'rollback', workspace: 'beta', projectId: web.id, targetDeploymentId: w1 },

@@ -1,7 +1,7 @@
 import { runBulk } from '../../src/bulk/run-bulk';
 import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
 import { seedProject } from '../support/seed';
-import { bulkDeps, bulkFile, queuedJobs, writtenRows } from './support/bulk-file';
+import { directRunner, bulkFile, queuedJobs, writtenRows } from './support/bulk-file';
 
 describe('a dry run writes nothing', () => {
   let h: EngineHarness;
@@ -33,7 +33,7 @@ describe('a dry run writes nothing', () => {
     const rowsBefore = await writtenRows(h);
     const jobsBefore = await queuedJobs(h);
 
-    const dry = await runBulk(bulkDeps(h), lines, { fileName: 'plan.jsonl', dryRun: true, concurrency: 4 });
+    const dry = await runBulk(directRunner(h), lines, { fileName: 'plan.jsonl', dryRun: true, concurrency: 4 });
     expect(dry.lines.map((l) => [l.line, l.outcome, l.code])).toEqual([
       [1, 'would enqueue', undefined],
       [2, 'rejected', 'not_found'],
@@ -55,10 +55,10 @@ describe('a dry run writes nothing', () => {
 
     // What the dry run said would be enqueued is: and a dry run afterwards sees those lines as done.
     const accepted = bulkFile(...[1, 3, 6].map((n) => lines[n - 1].text));
-    const real = await runBulk(bulkDeps(h), accepted, { fileName: 'plan.jsonl' });
+    const real = await runBulk(directRunner(h), accepted, { fileName: 'plan.jsonl' });
     expect(real.lines.map((l) => l.outcome)).toEqual(['enqueued', 'enqueued', 'enqueued']);
     for (const l of real.lines) expect((await h.waitForOperation(l.operationId!)).state).toBe('succeeded');
-    const again = await runBulk(bulkDeps(h), accepted, { fileName: 'plan.jsonl', dryRun: true });
+    const again = await runBulk(directRunner(h), accepted, { fileName: 'plan.jsonl', dryRun: true });
     expect(again.lines.map((l) => [l.outcome, l.operationId])).toEqual(real.lines.map((l) => ['already done', l.operationId]));
   });
 });

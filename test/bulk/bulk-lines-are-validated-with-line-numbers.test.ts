@@ -1,8 +1,8 @@
 import { runBulk } from '../../src/bulk/run-bulk';
-import { readBulkLines } from '../../src/bulk/read-lines';
+import { readBulkLines } from '../../src/bulk/bulk-file';
 import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
 import { seedProject } from '../support/seed';
-import { bulkDeps, bulkText } from './support/bulk-file';
+import { directRunner, bulkText } from './support/bulk-file';
 
 describe('bulk lines are validated with line numbers', () => {
   let h: EngineHarness;
@@ -32,7 +32,7 @@ describe('bulk lines are validated with line numbers', () => {
     const lines = readBulkLines(text);
     expect(lines.map((l) => l.lineNumber)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14]);
 
-    const report = await runBulk(bulkDeps(h), lines, { fileName: '/tmp/some/dir/backfill.jsonl' });
+    const report = await runBulk(directRunner(h), lines, { fileName: '/tmp/some/dir/backfill.jsonl' });
     const byLine = new Map(report.lines.map((l) => [l.line, l]));
     expect(report.lines.map((l) => l.line)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14]);
 

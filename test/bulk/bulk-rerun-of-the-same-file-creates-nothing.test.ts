@@ -2,7 +2,7 @@ import { runBulk } from '../../src/bulk/run-bulk';
 import { newId } from '../../src/ids';
 import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
 import { seedProject } from '../support/seed';
-import { bulkDeps, bulkFile } from './support/bulk-file';
+import { directRunner, bulkFile } from './support/bulk-file';
 
 describe('a rerun of the same file creates nothing', () => {
   let h: EngineHarness;
@@ -29,7 +29,7 @@ describe('a rerun of the same file creates nothing', () => {
       deployLine, // the same line twice is two operations, as the file says
     );
 
-    const first = await runBulk(bulkDeps(h), lines, { fileName: 'backfill.jsonl' });
+    const first = await runBulk(directRunner(h), lines, { fileName: 'backfill.jsonl' });
     expect(first.lines.map((l) => [l.line, l.op, l.outcome])).toEqual([
       [1, 'deploy', 'enqueued'],
       [2, 'rollback', 'enqueued'],
@@ -47,7 +47,7 @@ describe('a rerun of the same file creates nothing', () => {
       idle: await h.db.prisma.deployment.findUniqueOrThrow({ where: { id: idle.id } }),
     };
 
-    const second = await runBulk(bulkDeps(h), lines, { fileName: 'backfill.jsonl', concurrency: 3 });
+    const second = await runBulk(directRunner(h), lines, { fileName: 'backfill.jsonl', concurrency: 3 });
     expect(second.lines.map((l) => [l.line, l.outcome, l.operationId])).toEqual(first.lines.map((l) => [l.line, 'already done', l.operationId]));
     expect(second.lines[0].deploymentId).toBe(first.lines[0].deploymentId);
     expect(second.summary).toMatchObject({ total: 5, alreadyDone: 5, enqueued: 0, rejected: 0 });
@@ -58,7 +58,7 @@ describe('a rerun of the same file creates nothing', () => {
     expect((await h.db.prisma.deployment.findUniqueOrThrow({ where: { id: idle.id } })).cancelRequestedAt).toEqual(before.idle.cancelRequestedAt);
 
     // The same file under another name is the same lines: still nothing new. The key is the line, not the file.
-    const renamed = await runBulk(bulkDeps(h), lines, { fileName: 'copy-of-backfill.jsonl' });
+    const renamed = await runBulk(directRunner(h), lines, { fileName: 'copy-of-backfill.jsonl' });
     expect(renamed.summary.alreadyDone).toBe(5);
     expect(await h.db.prisma.operation.count()).toBe(before.operations);
   });

@@ -2,7 +2,7 @@ import { runBulk } from '../../src/bulk/run-bulk';
 import { newId } from '../../src/ids';
 import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
 import { seedProject } from '../support/seed';
-import { bulkDeps, bulkFile } from './support/bulk-file';
+import { directRunner, bulkFile } from './support/bulk-file';
 
 describe('rescrape-openapi refreshes the stored spec', () => {
   let h: EngineHarness;
@@ -25,7 +25,7 @@ describe('rescrape-openapi refreshes the stored spec', () => {
     const storedBefore = await h.db.prisma.deployment.findUniqueOrThrow({ where: { id: noSpec.deploymentId } });
 
     const report = await runBulk(
-      bulkDeps(h),
+      directRunner(h),
       bulkFile(
         { op: 'rescrape-openapi', workspace: 'acme', deploymentId: served.deploymentId },
         { op: 'rescrape-openapi', workspace: 'acme', deploymentId: noSpec.deploymentId },
@@ -54,7 +54,7 @@ describe('rescrape-openapi refreshes the stored spec', () => {
     // Once the instances are gone there is nothing to fetch from: refused, the stored document kept.
     await h.krane.client.delete('acme', served.deploymentId);
     await h.db.prisma.instance.updateMany({ where: { deploymentId: served.deploymentId }, data: { status: 'stopped' } });
-    const gone = await runBulk(bulkDeps(h), bulkFile({ op: 'rescrape-openapi', workspace: 'acme', deploymentId: served.deploymentId }), { fileName: 'rescrape.jsonl' });
+    const gone = await runBulk(directRunner(h), bulkFile({ op: 'rescrape-openapi', workspace: 'acme', deploymentId: served.deploymentId }), { fileName: 'rescrape.jsonl' });
     expect(gone.lines[0]).toMatchObject({ outcome: 'rejected', code: 'no_running_instances' });
     expect((await h.db.prisma.deployment.findUniqueOrThrow({ where: { id: served.deploymentId } })).openapiSpec).toBe(refreshed.openapiSpec);
   });

@@ -1,14 +1,14 @@
 import { Job } from 'bullmq';
 import { Client } from 'pg';
-import type { EngineSettings } from '../../src/engine/engine-deps';
+import type { Settings } from '../../src/app/settings';
 import { stepJobId } from '../../src/engine/queue-names';
-import { DeployStep } from '../../src/engine/step-names';
+import { DeployStep } from '../../flows/step-names';
 import { DurabilityBed, SeededProject, startDurabilityBed, until } from './durability-bed';
 import { inspectFinalState } from './final-state';
 
 // maxStalledCount 1 (BullMQ's default; ours is higher) so the second kill does fail the step for good: what is pinned
 // here is what happens then.
-const SETTINGS: Partial<EngineSettings> = { pollIntervalMs: 100, pollDeadlineMs: 30_000, backoffMs: 200, lockDurationMs: 2_000, stalledIntervalMs: 1_000, maxStalledCount: 1 };
+const SETTINGS: Partial<Settings> = { pollIntervalMs: 100, pollDeadlineMs: 30_000, backoffMs: 200, lockDurationMs: 2_000, stalledIntervalMs: 1_000, maxStalledCount: 1 };
 const MAX_KILLS = 4;
 
 /**

@@ -1,4 +1,4 @@
-import { TERMINAL_STATUSES } from '../../src/engine/deployment-status';
+import { TERMINAL_STATUSES } from '../../src/deployments/deployment-status';
 import { FINISHED_OPERATION_STATES } from '../../src/engine/operation-state';
 import type { DurabilityBed } from './durability-bed';
 

@@ -1,10 +1,10 @@
 import { Job } from 'bullmq';
-import type { EngineSettings } from '../../src/engine/engine-deps';
+import type { Settings } from '../../src/app/settings';
 import { operationJobId } from '../../src/engine/queue-names';
-import { DeployStep } from '../../src/engine/step-names';
+import { DeployStep } from '../../flows/step-names';
 import { DurabilityBed, SeededProject, startDurabilityBed, until } from './durability-bed';
 
-const SETTINGS: Partial<EngineSettings> = { pollIntervalMs: 100, pollDeadlineMs: 30_000, backoffMs: 200, lockDurationMs: 3_000, stalledIntervalMs: 1_000 };
+const SETTINGS: Partial<Settings> = { pollIntervalMs: 100, pollDeadlineMs: 30_000, backoffMs: 200, lockDurationMs: 3_000, stalledIntervalMs: 1_000 };
 
 /**
  * SPEC §8: PostgreSQL restarted mid-run, nothing lost. Here the restart falls between a deploy's last step and its

@@ -1,5 +1,5 @@
-import { ACTIVE_STATUSES, TERMINAL_STATUSES, transitionDeployment } from '../../src/engine/deployment-status';
-import { noOperationEvents } from '../../src/events/operation-events';
+import { ACTIVE_STATUSES, TERMINAL_STATUSES, transitionDeployment } from '../../src/deployments/deployment-status';
+import { noStateEvents } from '../../src/engine/state-events';
 import { newId } from '../../src/ids';
 import { seedProject } from '../support/seed';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -12,7 +12,7 @@ describe('deployment status writes are compare-and-set', () => {
     seeded = await seedProject(db.prisma);
   });
   afterAll(async () => db.drop());
-  const writer = () => ({ prisma: db.prisma, events: noOperationEvents });
+  const writer = () => ({ prisma: db.prisma, events: noStateEvents });
 
   const create = (status: (typeof TERMINAL_STATUSES)[number] | 'pending') =>
     db.prisma.deployment.create({ data: { id: newId('dep'), projectId: seeded.project.id, environmentId: seeded.production.id, image: 'file:x', status } });

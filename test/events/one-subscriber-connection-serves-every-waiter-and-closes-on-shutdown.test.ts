@@ -1,19 +1,11 @@
 import { loadConfig } from '../../src/config';
-import { createEngine } from '../../src/engine/engine';
+import { createOperationWatcher } from '../../src/app/operation-watcher';
 import { finishOperation } from '../../src/engine/operation-state';
-import { eventChannel } from '../../src/events/operation-event';
-import type { KraneClient } from '../../src/krane/client';
+import { eventChannel } from '../../src/engine/state-events';
 import { silentLogger } from '../../src/logger';
 import { waitForOperation } from '../../src/operations/wait-for-operation';
 import { eventually } from '../support/http-get';
 import { startWatchBed, WatchBed } from './support/watch-bed';
-
-const noKrane: KraneClient = {
-  create: () => Promise.reject(new Error('no Krane here')),
-  get: () => Promise.reject(new Error('no Krane here')),
-  delete: () => Promise.reject(new Error('no Krane here')),
-  close: () => undefined,
-};
 
 describe('the operation watcher of a process', () => {
   let bed: WatchBed;
@@ -41,33 +33,34 @@ describe('the operation watcher of a process', () => {
     expect(watcher.subscribedSubjects).toBe(3);
     for (const id of ops) expect(await subscribers(id)).toBe(1);
 
-    await finishOperation({ prisma: bed.db.prisma, events: bed.events }, ops[0], 'succeeded', { result: {} });
+    await finishOperation({ prisma: bed.db.prisma, events: bed.events }, { operationId: ops[0] }, 'succeeded', { result: {} });
     expect((await Promise.all(waits[0])).map((op) => op?.state)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
     // The last waiter of an operation leaves: its channel is dropped; the others stay.
     await eventually(async () => expect(await subscribers(ops[0])).toBe(0));
     expect(await subscribers(ops[1])).toBe(1);
     expect(watcher.subscribedSubjects).toBe(2);
 
-    for (const id of ops.slice(1)) await finishOperation({ prisma: bed.db.prisma, events: bed.events }, id, 'cancelled', { errorCode: 'c', errorMessage: 'c' });
+    for (const id of ops.slice(1)) await finishOperation({ prisma: bed.db.prisma, events: bed.events }, { operationId: id }, 'cancelled', { errorCode: 'c', errorMessage: 'c' });
     await Promise.all(waits.flat());
     expect(watcher.subscribedSubjects).toBe(0);
     for (const id of ops) await eventually(async () => expect(await subscribers(id)).toBe(0));
     expect(watcher.connections).toHaveLength(1);
   });
 
-  it("closes the engine's subscriber connection on shutdown, answering the waits still open with the row as it is", async () => {
+  it("closes the process's subscriber connection on shutdown, answering the waits still open with the row as it is", async () => {
     const config = loadConfig({ QUEUE_PREFIX: bed.prefix, REDIS_URL: bed.redisUrl, DATABASE_URL: bed.db.url, LOG_LEVEL: 'silent' });
-    const engine = createEngine({ config, db: bed.db, prisma: bed.db.prisma, redis: bed.redis, logger: silentLogger }, noKrane, {}, bed.redisUrl);
+    // The watcher as the composition root makes it for `npm start` (and closes it at shutdown).
+    const watcher = createOperationWatcher({ config, redis: bed.redis, logger: silentLogger });
     const name = `deployflow:operation-events:${bed.prefix}`;
     // A process that never waits never opens the connection.
     expect(await connectionsNamed(name)).toBe(0);
     const operationId = await bed.operation();
-    const waiting = waitForOperation({ prisma: bed.db.prisma, watcher: engine.watcher }, operationId, 30_000);
+    const waiting = waitForOperation({ prisma: bed.db.prisma, watcher }, operationId, 30_000);
     await eventually(async () => expect(await subscribers(operationId)).toBe(1));
     expect(await connectionsNamed(name)).toBe(1);
 
     const started = Date.now();
-    await engine.close();
+    await watcher.close();
     expect((await waiting)?.state).toBe('queued');
     expect(Date.now() - started).toBeLessThan(30_000);
     await eventually(async () => expect(await connectionsNamed(name)).toBe(0));

@@ -21,7 +21,7 @@ describe('waiting for an operation', () => {
     // The first read sees the row still queued; the operation finishes (and is announced) before the waiter gets it.
     const counted = bed.countingReads(async (read, query) => {
       const row = await query();
-      if (read === 1) await finishOperation({ prisma: bed.db.prisma, events: bed.events }, operationId, 'succeeded', { result: {} });
+      if (read === 1) await finishOperation({ prisma: bed.db.prisma, events: bed.events }, { operationId }, 'succeeded', { result: {} });
       return row;
     });
     const timeoutMs = 20_000;
@@ -35,7 +35,7 @@ describe('waiting for an operation', () => {
 
   it('answers a finished operation from one read', async () => {
     const operationId = await bed.operation();
-    await finishOperation({ prisma: bed.db.prisma, events: bed.events }, operationId, 'failed', { errorCode: 'x', errorMessage: 'y' });
+    await finishOperation({ prisma: bed.db.prisma, events: bed.events }, { operationId }, 'failed', { errorCode: 'x', errorMessage: 'y' });
     const counted = bed.countingReads();
     const op = await waitForOperation({ prisma: counted.prisma, watcher: bed.watcher({ fallbackMs: NO_FALLBACK }) }, operationId, 10_000);
     expect(op?.state).toBe('failed');
@@ -49,12 +49,12 @@ describe('waiting for an operation', () => {
     await new Promise((r) => setTimeout(r, 300));
     // Steps come and go (as a rollback's would) for a while: none of that is the finish.
     for (let i = 0; i < 10; i++) {
-      bed.events.publish({ type: 'step', ownerId: operationId, name: 'validate', status: i % 2 ? 'succeeded' : 'running' });
+      bed.events.publish([operationId], { type: 'step', ownerId: operationId, name: 'validate', status: i % 2 ? 'succeeded' : 'running' });
       await new Promise((r) => setTimeout(r, 100));
     }
-    bed.events.publish({ type: 'operation', operationId, state: 'running' });
+    bed.events.publish([operationId], { type: 'operation', operationId, state: 'running' });
     await new Promise((r) => setTimeout(r, 500));
-    await finishOperation({ prisma: bed.db.prisma, events: bed.events }, operationId, 'succeeded', { result: {} });
+    await finishOperation({ prisma: bed.db.prisma, events: bed.events }, { operationId }, 'succeeded', { result: {} });
     const op = await waiting;
     expect(op?.state).toBe('succeeded');
     // A 50 ms polling loop would have read some 40 times over these two seconds.

@@ -1,5 +1,5 @@
 import { finishOperation } from '../../src/engine/operation-state';
-import { noOperationEvents } from '../../src/events/operation-events';
+import { noStateEvents } from '../../src/engine/state-events';
 import { waitForOperation } from '../../src/operations/wait-for-operation';
 import { eventually } from '../support/http-get';
 import { startWatchBed, WatchBed } from './support/watch-bed';
@@ -18,7 +18,7 @@ describe('an operation whose finish is never heard', () => {
     const counted = bed.countingReads();
     const started = Date.now();
     const waiting = waitForOperation({ prisma: counted.prisma, watcher: bed.watcher({ fallbackMs }) }, operationId, 30_000);
-    setTimeout(() => void finishOperation({ prisma: bed.db.prisma, events: noOperationEvents }, operationId, 'succeeded', { result: {} }), 1_200);
+    setTimeout(() => void finishOperation({ prisma: bed.db.prisma, events: noStateEvents }, { operationId }, 'succeeded', { result: {} }), 1_200);
     const op = await waiting;
     const elapsed = Date.now() - started;
     expect(op?.state).toBe('succeeded');
@@ -49,7 +49,7 @@ describe('an operation whose finish is never heard', () => {
     expect(await bed.redis.client('KILL', 'ID', id!)).toBe(1);
     await eventually(async () => expect(watcher.connections[0].status).not.toBe('ready'));
     // Finished and announced while the subscriber is away: the message reaches no one.
-    await finishOperation({ prisma: bed.db.prisma, events: bed.events }, operationId, 'succeeded', { result: {} });
+    await finishOperation({ prisma: bed.db.prisma, events: bed.events }, { operationId }, 'succeeded', { result: {} });
     const op = await waiting;
     expect(op?.state).toBe('succeeded');
     // Ended by the re-read after the reconnect, not by its timeout.

@@ -1,5 +1,5 @@
 import IORedis from 'ioredis';
-import { redisOperationEvents } from '../../src/events/operation-events';
+import { redisStateEvents } from '../../src/engine/state-events';
 import { DEFAULT_FALLBACK_MS } from '../../src/events/operation-watcher';
 import { createLogger } from '../../src/logger';
 import { waitForOperation } from '../../src/operations/wait-for-operation';
@@ -23,7 +23,7 @@ describe('a deploy whose every announcement is lost', () => {
       lines.push(line);
       return true;
     });
-    h = await startEngineHarness({ events: redisOperationEvents(nowhere, 'unused', logger) });
+    h = await startEngineHarness({ events: redisStateEvents(nowhere, 'unused', logger) });
   });
   afterAll(async () => {
     await h.close();
@@ -45,7 +45,7 @@ describe('a deploy whose every announcement is lost', () => {
       },
     }) as unknown as typeof h.db.prisma;
     const started = Date.now();
-    const op = await waitForOperation({ prisma: counting, watcher: h.engine.watcher }, operationId, 60_000);
+    const op = await waitForOperation({ prisma: counting, watcher: h.watcher }, operationId, 60_000);
     const elapsed = Date.now() - started;
     expect(op).toMatchObject({ state: 'succeeded', errorMessage: null });
     expect((await h.db.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).status).toBe('ready');

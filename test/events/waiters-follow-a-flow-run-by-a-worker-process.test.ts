@@ -1,4 +1,4 @@
-import { DEPLOY_STEPS } from '../../src/engine/step-names';
+import { DEPLOY_STEPS } from '../../flows/step-names';
 import type { Db } from '../../src/db/prisma';
 import { DEFAULT_FALLBACK_MS } from '../../src/events/operation-watcher';
 import { createHydraClient } from '../../src/grpc/client';
@@ -115,7 +115,7 @@ describe('?wait, gRPC waits and the event stream follow a flow that another proc
       },
     }) as unknown as Db;
     const started = Date.now();
-    const op = await waitForOperation({ prisma: counting, watcher: h.ctx.engine.watcher }, res.body.operationId, 30_000);
+    const op = await waitForOperation({ prisma: counting, watcher: h.ctx.watcher }, res.body.operationId, 30_000);
     const elapsed = Date.now() - started;
     expect(op?.state).toBe('succeeded');
     console.log(`wait for a deploy run by a worker process: ${reads} reads of the operation over ${elapsed} ms`);

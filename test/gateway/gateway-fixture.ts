@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Db } from '../../src/db/prisma';
 import { GatewayService, startGatewayService } from '../../src/gateway';
-import { publishRouteChange, RouteAssignment } from '../../src/gateway/route-events';
+import { publishRouteChange, RouteAssignment } from '../../src/routing/publication/route-publication';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { testRedis } from '../support/test-redis';
 
@@ -23,8 +23,8 @@ export interface RoutingWorld {
   /** Creates or moves a route in the database only (no event). */
   setRoute(hostname: string, deploymentId: string): Promise<void>;
   removeRoute(hostname: string): Promise<void>;
-  /** What the routing engine does after its commit. */
-  publish(routes: RouteAssignment[]): Promise<number>;
+  /** What the routing engine does after its commit; `sequence` is the RouteChange row's, when the test has one. */
+  publish(routes: RouteAssignment[], sequence?: number): Promise<number>;
   startGateway(resyncMs: number): Promise<GatewayService>;
   close(): Promise<void>;
 }
@@ -61,7 +61,7 @@ export async function openRoutingWorld(): Promise<RoutingWorld> {
     async removeRoute(hostname) {
       await prisma.ingressRoute.delete({ where: { hostname } });
     },
-    publish: (routes) => publishRouteChange(redis, prefix, { projectId: PROJECT_ID, routes }),
+    publish: (routes, sequence) => publishRouteChange(redis, prefix, { projectId: PROJECT_ID, sequence, routes }),
     async startGateway(resyncMs) {
       const gateway = await startGatewayService({ redisUrl, prefix, prisma, port: 0, resyncMs });
       gateways.push(gateway);

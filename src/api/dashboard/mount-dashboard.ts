@@ -38,7 +38,7 @@ function isCrossSite(c: Context): boolean {
  * No key or a bad key: 401 with a Basic challenge. Two boards are built once; each request goes to the one its key allows.
  */
 export function mountDashboard(app: ApiApp, ctx: ControlPlaneContext): void {
-  const queues = ctx.engine.deps.queues.all();
+  const queues = ctx.operations.queues();
   const full = createQueueBoard(queues, { readOnly: false });
   const readOnly = createQueueBoard(queues, { readOnly: true });
 
@@ -46,7 +46,7 @@ export function mountDashboard(app: ApiApp, ctx: ControlPlaneContext): void {
     const presented = dashboardKey(c);
     if (!presented) return refuse(c, 401, 'unauthorized', 'the dashboard needs an API key: HTTP Basic (any user, the key as password) or Authorization: Bearer <key>');
     const record = await verifyApiKey(ctx.prisma, presented);
-    if (!record) return refuse(c, 401, 'unauthorized', 'the API key is invalid or has been revoked');
+    if (!record) return refuse(c, 401, 'unauthorized', 'the API key is invalid, has been revoked or has expired');
     if (record.workspaceId !== null) {
       return refuse(c, 403, 'forbidden', 'the dashboard shows every workspace\'s jobs: use the root key or a platform viewer key (npm run platform-key)');
     }

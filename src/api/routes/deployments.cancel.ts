@@ -4,7 +4,7 @@ import { cancelDeployment } from '../../operations/cancel-deployment';
 import { waitForOperation } from '../../operations/wait-for-operation';
 import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS, Timestamp } from '../schemas/common';
 import { DeploymentStatusSchema } from '../schemas/deployment';
-import { OperationSchema, OperationView } from '../schemas/operation';
+import { operationLink, OperationSchema, OperationView } from '../schemas/operation';
 import { WaitQuery } from '../schemas/wait';
 import type { RegisterRoute } from '../types';
 import { DeploymentIdParams } from './deployment-param';
@@ -25,6 +25,7 @@ const CancelOutcomeSchema = z
 const route = createRoute({
   method: 'post',
   path: '/v1/deployments/{id}/cancel',
+  operationId: 'cancelDeployment',
   tags: ['deployments'],
   summary: 'Cancel a deploy that has not started routing yet',
   description:
@@ -46,11 +47,11 @@ export const registerCancelDeployment: RegisterRoute = (app, ctx) => {
   app.openapi(route, async (c) => {
     const auth = workspaceCaller(c);
     const { wait } = c.req.valid('query');
-    const outcome = await cancelDeployment(ctx.prisma, { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId }, c.req.valid('param').id);
-    if (!outcome.alreadyRequested) ctx.logger.info('cancel requested', { deploymentId: outcome.deploymentId, by: auth.apiKeyId });
+    const outcome = await cancelDeployment(ctx.prisma, { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId, requestId: c.get('requestId') }, c.req.valid('param').id);
+    if (!outcome.alreadyRequested) c.get('logger').info('cancel requested', { deploymentId: outcome.deploymentId, by: auth.apiKeyId });
     let operation: OperationView | undefined;
     if (wait > 0 && outcome.operationId) {
-      const op = await waitForOperation({ prisma: ctx.prisma, watcher: ctx.engine.watcher }, outcome.operationId, wait * 1000);
+      const op = await waitForOperation({ prisma: ctx.prisma, watcher: ctx.watcher }, outcome.operationId, wait * 1000);
       if (op && isFinished(op)) operation = await describeOperation(ctx, op);
     }
     const { status } = await ctx.prisma.deployment.findUniqueOrThrow({ where: { id: outcome.deploymentId }, select: { status: true } });
@@ -62,6 +63,8 @@ export const registerCancelDeployment: RegisterRoute = (app, ctx) => {
       status,
       ...(operation ? { operation } : {}),
     };
-    return operation ? c.json(body, 200) : c.json(body, 202);
+    // The 202's Location is what to watch: the deploy operation (or, without one, the deployment).
+    const watch = outcome.operationId ? operationLink(outcome.operationId) : `/v1/deployments/${outcome.deploymentId}`;
+    return operation ? c.json(body, 200) : c.json(body, 202, { Location: watch });
   });
 };

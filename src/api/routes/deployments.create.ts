@@ -22,9 +22,19 @@ const DeployAcceptedSchema = z
   })
   .openapi('DeployAccepted');
 
+/** A request that works as is against `npm start`'s defaults (the example app ships in examples/hello-api). */
+const DEPLOY_EXAMPLE = {
+  projectId: 'shop',
+  environment: 'production',
+  image: 'file:examples/hello-api',
+  git: { branch: 'main', commitSha: '3f9c2ab', message: 'checkout: retry card payments', author: 'Ada Lovelace' },
+  runtime: { replicas: 1, env: { VERSION: 'v1' } },
+};
+
 const route = createRoute({
   method: 'post',
   path: '/v1/deployments',
+  operationId: 'createDeployment',
   tags: ['deployments'],
   summary: 'Deploy an image to an environment of a project',
   description:
@@ -34,7 +44,7 @@ const route = createRoute({
   middleware: [allow('admin', 'deployer')] as const,
   request: {
     headers: IdempotencyKeyHeader,
-    body: { required: true, content: { 'application/json': { schema: DeployRequest.openapi('DeployRequest') } } },
+    body: { required: true, content: { 'application/json': { schema: DeployRequest.openapi('DeployRequest', { example: DEPLOY_EXAMPLE }) } } },
   },
   responses: {
     202: { description: 'Accepted: the deploy runs in the background', content: { 'application/json': { schema: DeployAcceptedSchema } } },
@@ -48,8 +58,8 @@ export const registerCreateDeployment: RegisterRoute = (app, ctx) => {
     const imageProblem = imageProblemFor(ctx.config.KRANE_DRIVER, c.req.valid('json').image);
     if (imageProblem) throw validationError([{ location: 'body', field: 'image', message: imageProblem }]);
     const created = await createDeploy(
-      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx) },
-      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId },
+      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx, c.get('logger')) },
+      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId, requestId: c.get('requestId') },
       c.req.valid('json'),
       c.req.valid('header')['idempotency-key'],
     );
@@ -58,7 +68,7 @@ export const registerCreateDeployment: RegisterRoute = (app, ctx) => {
       const row = await ctx.prisma.deployment.findUniqueOrThrow({ where: { id: created.deploymentId }, select: { status: true } });
       status = row.status;
     } else {
-      ctx.logger.info('deploy requested', { deploymentId: created.deploymentId, operationId: created.operationId, by: auth.apiKeyId });
+      c.get('logger').info('deploy requested', { deploymentId: created.deploymentId, operationId: created.operationId, by: auth.apiKeyId });
     }
     return c.json(
       {
@@ -68,6 +78,8 @@ export const registerCreateDeployment: RegisterRoute = (app, ctx) => {
         links: { deployment: `/v1/deployments/${created.deploymentId}`, operation: operationLink(created.operationId) },
       },
       202,
+      // The operation is what to watch until the deploy is done; the deployment is in the body's links.
+      { Location: operationLink(created.operationId) },
     );
   });
 };

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SSEStreamingApi, streamSSE } from 'hono/streaming';
 import { allow, workspaceCaller } from '../../auth/permissions';
-import { TERMINAL_STATUSES } from '../../engine/deployment-status';
+import { TERMINAL_STATUSES } from '../../deployments/deployment-status';
 import type { Watch } from '../../events/operation-watcher';
 import type { Deployment, DeploymentStep } from '../../generated/prisma/client';
 import { UNFINISHED_STATES } from '../../operations/wait-for-operation';
@@ -31,6 +31,7 @@ const everything = (): Stale => ({ steps: true, deployment: true, deployOperatio
 const route = createRoute({
   method: 'get',
   path: '/v1/deployments/{id}/events',
+  operationId: 'streamDeploymentEvents',
   tags: ['deployments'],
   summary: "Server-sent events: the deployment's steps as they change, then its final status",
   description:
@@ -61,7 +62,7 @@ export const registerDeploymentEvents: RegisterRoute = (app, ctx) => {
       c,
       async (stream) => {
         // Subscribe before the first read: a change committed after it is announced to this watch.
-        const watch = await ctx.engine.watcher.watch(deploymentId);
+        const watch = await ctx.watcher.watch(deploymentId);
         stream.onAbort(() => watch.wake());
         try {
           await follow(stream, watch, deploymentId);
@@ -70,7 +71,7 @@ export const registerDeploymentEvents: RegisterRoute = (app, ctx) => {
         }
       },
       async (err, stream) => {
-        ctx.logger.error('deployment event stream failed', { requestId, deploymentId, error: err.stack ?? err.message });
+        c.get('logger').error('deployment event stream failed', { deploymentId, error: err.stack ?? err.message });
         await stream.writeSSE({ event: 'error', data: JSON.stringify({ code: 'internal', message: 'the event stream failed; reconnect', requestId }) });
       },
     );

@@ -10,6 +10,7 @@ import { loadDeploymentForCaller } from './load-deployment';
 const route = createRoute({
   method: 'get',
   path: '/v1/deployments/{id}',
+  operationId: 'getDeployment',
   tags: ['deployments'],
   summary: 'Get a deployment with its step timeline, instances and hostnames',
   description: 'Environment variable values are never returned (they may be secrets): `runtime.envNames` lists the names.',

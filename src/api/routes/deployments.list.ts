@@ -9,7 +9,7 @@ import { lineText } from '../../operations/text';
 import type { RegisterRoute } from '../types';
 
 const ListDeploymentsQuery = PaginationQuery.extend({
-  projectId: IdOrSlugParam.optional().openapi({ description: 'Only this project (id or slug).', example: 'api' }),
+  projectId: IdOrSlugParam.optional().openapi({ description: 'Only this project (id or slug).', example: 'shop' }),
   environment: lineText(63)
     .min(1, 'must not be empty')
     .optional()
@@ -20,6 +20,7 @@ const ListDeploymentsQuery = PaginationQuery.extend({
 const route = createRoute({
   method: 'get',
   path: '/v1/deployments',
+  operationId: 'listDeployments',
   tags: ['deployments'],
   summary: "List the workspace's deployments, newest first",
   description:

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { allow, workspaceCaller } from '../../auth/permissions';
-import { DeployStep } from '../../engine/step-names';
+import { scrapeOpenapi } from '../../../processors/scrape-openapi';
 import { ApiError } from '../errors';
 import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
 import type { RegisterRoute } from '../types';
@@ -10,6 +10,7 @@ import { loadDeploymentForCaller } from './load-deployment';
 const route = createRoute({
   method: 'get',
   path: '/v1/deployments/{id}/openapi',
+  operationId: 'getDeploymentOpenapi',
   tags: ['deployments'],
   summary: "The OpenAPI document scraped from the deployment's instances",
   description: 'Scraped once the instances are healthy (JSON or YAML, served here as JSON). 404 `openapi_not_found` when the app served none.',
@@ -31,7 +32,7 @@ export const registerGetDeploymentOpenapi: RegisterRoute = (app, ctx) => {
     const deployment = await loadDeploymentForCaller(ctx, auth, c.req.valid('param').id);
     const row = await ctx.prisma.deployment.findUniqueOrThrow({ where: { id: deployment.id }, select: { openapiSpec: true } });
     if (row.openapiSpec === null) {
-      const scrape = await ctx.prisma.deploymentStep.findUnique({ where: { ownerId_name: { ownerId: deployment.id, name: DeployStep.scrapeOpenapi } } });
+      const scrape = await ctx.prisma.deploymentStep.findUnique({ where: { ownerId_name: { ownerId: deployment.id, name: scrapeOpenapi.name } } });
       const why =
         scrape?.status === 'succeeded'
           ? `its instances served none at ${deployment.openapiPath}${scrape.output ? ` (${scrape.output})` : ''}`

@@ -4,6 +4,7 @@ import type { RegisterRoute } from '../types';
 const route = createRoute({
   method: 'get',
   path: '/healthz',
+  operationId: 'getHealth',
   tags: ['system'],
   summary: 'Liveness: the process is up (checks nothing else)',
   responses: {

@@ -6,6 +6,10 @@ import { registerGetDeployment } from './deployments.get';
 import { registerListDeployments } from './deployments.list';
 import { registerGetDeploymentOpenapi } from './deployments.openapi';
 import { registerHealthz } from './healthz';
+import { registerCreateApiKey } from './keys.create';
+import { registerGetApiKey } from './keys.get';
+import { registerListApiKeys } from './keys.list';
+import { registerRevokeApiKey } from './keys.revoke';
 import { registerGetOperation } from './operations.get';
 import { registerCreateProject } from './projects.create';
 import { registerGetProject } from './projects.get';
@@ -17,6 +21,7 @@ import { registerGetProjectRoutes } from './projects.routes';
 import { registerUndoProjectRoutes } from './projects.routes-undo';
 import { registerReadyz } from './readyz';
 import { registerCreateWorkspace } from './workspaces.create';
+import { registerGetWorkspace } from './workspaces.get';
 
 /**
  * Every route of the API. To add one: write `routes/<resource>.<action>.ts` exporting a RegisterRoute
@@ -28,6 +33,11 @@ export const ROUTES: readonly RegisterRoute[] = [
   registerHealthz,
   registerReadyz,
   registerCreateWorkspace,
+  registerGetWorkspace,
+  registerCreateApiKey,
+  registerListApiKeys,
+  registerGetApiKey,
+  registerRevokeApiKey,
   registerCreateProject,
   registerListProjects,
   registerGetProject,

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { IdOrSlugParam } from '../schemas/common';
 
-const projectId = IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Project id (`prj_…`) or slug', example: 'api' });
+const projectId = IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Project id (`prj_…`) or slug', example: 'shop' });
 
 /** `{id}` of the /v1/projects/{id}/… routes. */
 export const ProjectIdParams = z.object({ id: projectId });

@@ -16,6 +16,7 @@ const INITIAL_ENVIRONMENTS = [
 const route = createRoute({
   method: 'post',
   path: '/v1/projects',
+  operationId: 'createProject',
   tags: ['projects'],
   summary: 'Create a project with its production and preview environments',
   security: BEARER_SECURITY,
@@ -47,8 +48,8 @@ export const registerCreateProject: RegisterRoute = (app, ctx) => {
         },
         include: { environments: true },
       });
-      ctx.logger.info('project created', { projectId: project.id, workspaceId: auth.workspaceId, by: auth.apiKeyId });
-      return c.json(projectView(project), 201);
+      c.get('logger').info('project created', { projectId: project.id, workspaceId: auth.workspaceId, by: auth.apiKeyId });
+      return c.json(projectView(project), 201, { Location: `/v1/projects/${project.id}` });
     } catch (err) {
       if (isUniqueViolation(err)) throw new ApiError(409, 'slug_taken', `project slug "${body.slug}" is already used in this workspace`, { field: 'slug' });
       throw err;

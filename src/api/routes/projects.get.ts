@@ -8,12 +8,13 @@ import type { RegisterRoute } from '../types';
 const route = createRoute({
   method: 'get',
   path: '/v1/projects/{id}',
+  operationId: 'getProject',
   tags: ['projects'],
   summary: 'Get a project by id or slug, with its environments, live deployment and rollback pin',
   security: BEARER_SECURITY,
   middleware: [allow('admin', 'deployer', 'viewer')] as const,
   request: {
-    params: z.object({ id: IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Project id (`prj_…`) or slug', example: 'api' }) }),
+    params: z.object({ id: IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Project id (`prj_…`) or slug', example: 'shop' }) }),
   },
   responses: {
     200: { description: 'The project', content: { 'application/json': { schema: ProjectSchema } } },

@@ -7,6 +7,7 @@ import type { RegisterRoute } from '../types';
 const route = createRoute({
   method: 'get',
   path: '/v1/projects',
+  operationId: 'listProjects',
   tags: ['projects'],
   summary: "List the workspace's projects, newest first",
   description:

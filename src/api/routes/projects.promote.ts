@@ -13,6 +13,7 @@ import { SWITCH_RESPONSES, WAIT_DESCRIPTION } from './switch-responses';
 const route = createRoute({
   method: 'post',
   path: '/v1/projects/{id}/promote/{deploymentId}',
+  operationId: 'promoteDeployment',
   tags: ['routing'],
   summary: 'Make a production deployment live, and clear the rollback pin',
   description:
@@ -37,13 +38,13 @@ export const registerPromoteProject: RegisterRoute = (app, ctx) => {
     const auth = workspaceCaller(c);
     const { id, deploymentId } = c.req.valid('param');
     const { operationId, existing } = await requestSwitch(
-      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx) },
-      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId },
+      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx, c.get('logger')) },
+      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId, requestId: c.get('requestId') },
       { kind: 'promote', projectId: id, targetDeploymentId: deploymentId, reason: c.req.valid('json').reason },
       c.req.valid('header')['idempotency-key'],
     );
-    if (!existing) ctx.logger.info('promote requested', { operationId, projectId: id, targetDeploymentId: deploymentId, by: auth.apiKeyId });
+    if (!existing) c.get('logger').info('promote requested', { operationId, projectId: id, targetDeploymentId: deploymentId, by: auth.apiKeyId });
     const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
-    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202);
+    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202, { Location: settled.body.links.operation });
   });
 };

@@ -13,6 +13,7 @@ import { SWITCH_RESPONSES, WAIT_DESCRIPTION } from './switch-responses';
 const route = createRoute({
   method: 'post',
   path: '/v1/projects/{id}/rollback/{deploymentId}',
+  operationId: 'rollbackProject',
   tags: ['routing'],
   summary: 'Roll the project back to an earlier production deployment, and pin it there',
   description:
@@ -27,7 +28,7 @@ const route = createRoute({
     params: ProjectTargetParams,
     query: WaitQuery,
     headers: IdempotencyKeyHeader,
-    body: { required: false, content: { 'application/json': { schema: RollbackBody.openapi('RollbackRequest') } } },
+    body: { required: false, content: { 'application/json': { schema: RollbackBody.openapi('RollbackRequest', { example: { expectedSourceDeploymentId: 'dep_01jx4q8m2k7d3w9r5t6y0z1a2c', reason: 'v2 breaks checkout' } }) } } },
   },
   responses: SWITCH_RESPONSES,
 });
@@ -38,13 +39,13 @@ export const registerRollbackProject: RegisterRoute = (app, ctx) => {
     const { id, deploymentId } = c.req.valid('param');
     const body = c.req.valid('json');
     const { operationId, existing } = await requestSwitch(
-      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx) },
-      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId },
+      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx, c.get('logger')) },
+      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId, requestId: c.get('requestId') },
       { kind: 'rollback', projectId: id, targetDeploymentId: deploymentId, expectedSourceDeploymentId: body.expectedSourceDeploymentId, reason: body.reason },
       c.req.valid('header')['idempotency-key'],
     );
-    if (!existing) ctx.logger.info('rollback requested', { operationId, projectId: id, targetDeploymentId: deploymentId, by: auth.apiKeyId });
+    if (!existing) c.get('logger').info('rollback requested', { operationId, projectId: id, targetDeploymentId: deploymentId, by: auth.apiKeyId });
     const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
-    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202);
+    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202, { Location: settled.body.links.operation });
   });
 };

@@ -20,6 +20,7 @@ const RouteChangesQuery = PaginationQuery.extend({
 const route = createRoute({
   method: 'get',
   path: '/v1/projects/{id}/route-changes',
+  operationId: 'listRouteChanges',
   tags: ['routing'],
   summary: "The project's routing history, newest first",
   description: 'Every routing change (deploy, rollback, promote, undo): which hostnames moved from which deployment to which, and the live pointer before and after.',

@@ -13,6 +13,7 @@ import { SWITCH_RESPONSES, WAIT_DESCRIPTION } from './switch-responses';
 const route = createRoute({
   method: 'post',
   path: '/v1/projects/{id}/routes/undo',
+  operationId: 'undoRouteChange',
   tags: ['routing'],
   summary: "Undo the project's last route change",
   description:
@@ -36,14 +37,14 @@ export const registerUndoProjectRoutes: RegisterRoute = (app, ctx) => {
     const auth = workspaceCaller(c);
     const { id } = c.req.valid('param');
     const { operationId } = await requestUndo(
-      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx) },
-      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId },
+      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx, c.get('logger')) },
+      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId, requestId: c.get('requestId') },
       id,
       c.req.valid('json').reason,
       c.req.valid('header')['idempotency-key'],
     );
-    ctx.logger.info('route undo requested', { operationId, projectId: id, by: auth.apiKeyId });
+    c.get('logger').info('route undo requested', { operationId, projectId: id, by: auth.apiKeyId });
     const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
-    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202);
+    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202, { Location: settled.body.links.operation });
   });
 };

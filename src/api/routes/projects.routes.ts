@@ -11,6 +11,7 @@ const STICKY_ORDER = ['live', 'environment', 'custom', 'branch', 'commit', 'depl
 const route = createRoute({
   method: 'get',
   path: '/v1/projects/{id}/routes',
+  operationId: 'listProjectRoutes',
   tags: ['routing'],
   summary: "The project's hostnames, where each points, the live deployment and the rollback pin",
   security: BEARER_SECURITY,

@@ -28,6 +28,7 @@ const Checks = z.object({ redis: z.enum(['ok', 'failed', 'timeout']), database: 
 const route = createRoute({
   method: 'get',
   path: '/readyz',
+  operationId: 'getReadiness',
   tags: ['system'],
   summary: 'Readiness: Redis and the database answer and start-up is done',
   responses: {
@@ -48,7 +49,7 @@ export const registerReadyz: RegisterRoute = (app, ctx) => {
         if (checks.redis !== 'ok') ctx.health.reportDown('redis', new Error(redis.error ?? 'no answer in time'));
         if (checks.database !== 'ok') ctx.health.reportDown('database', new Error(database.error ?? 'no answer in time'));
       } else {
-        ctx.logger.warn('not ready', { checks, redisError: redis.error, databaseError: database.error });
+        c.get('logger').warn('not ready', { checks, redisError: redis.error, databaseError: database.error });
       }
       throw new ApiError(503, 'not_ready', `not ready: ${failed.join(' and ')} unavailable`, { checks });
     }

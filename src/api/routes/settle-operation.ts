@@ -28,7 +28,7 @@ export async function settleOperation(ctx: ControlPlaneContext, operationId: str
     if (!op) throw new ApiError(404, 'not_found', `operation ${operationId} not found`);
     return { status: 202, body: accepted(op) };
   }
-  const op = await waitForOperation({ prisma: ctx.prisma, watcher: ctx.engine.watcher }, operationId, waitSeconds * 1000);
+  const op = await waitForOperation({ prisma: ctx.prisma, watcher: ctx.watcher }, operationId, waitSeconds * 1000);
   if (!op) throw new ApiError(404, 'not_found', `operation ${operationId} not found`);
   if (!isFinished(op)) return { status: 202, body: accepted(op) };
   const operation = await describeOperation(ctx, op);

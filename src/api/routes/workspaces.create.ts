@@ -11,6 +11,7 @@ import type { RegisterRoute } from '../types';
 const route = createRoute({
   method: 'post',
   path: '/v1/workspaces',
+  operationId: 'createWorkspace',
   tags: ['workspaces'],
   summary: 'Create a workspace (root key only) and its first admin API key',
   security: BEARER_SECURITY,
@@ -37,8 +38,12 @@ export const registerCreateWorkspace: RegisterRoute = (app, ctx) => {
         const { key, record } = await createApiKey(tx, { workspaceId: workspace.id, role: 'admin', name: 'first admin key' });
         return { workspace, key, record };
       });
-      ctx.logger.info('workspace created', { workspaceId: workspace.id, slug: workspace.slug, by: c.get('auth').apiKeyId });
-      return c.json({ workspace: workspaceView(workspace), apiKey: { id: record.id, key, prefix: record.prefix, role: 'admin' as const } }, 201);
+      c.get('logger').info('workspace created', { workspaceId: workspace.id, slug: workspace.slug, by: c.get('auth').apiKeyId });
+      return c.json(
+        { workspace: workspaceView(workspace), apiKey: { id: record.id, key, prefix: record.prefix, role: 'admin' as const } },
+        201,
+        { Location: `/v1/workspaces/${workspace.id}` },
+      );
     } catch (err) {
       if (isUniqueViolation(err)) throw new ApiError(409, 'slug_taken', `workspace slug "${body.slug}" is already taken`, { field: 'slug' });
       throw err;

@@ -67,6 +67,7 @@ const ERROR_DESCRIPTIONS = {
   413: 'Request body larger than 1 MiB',
   415: 'Body is not application/json',
   422: 'Well-formed but cannot be done (e.g. Idempotency-Key reused for a different request)',
+  429: 'Too many requests with this API key: wait `Retry-After` seconds (see the `RateLimit` headers)',
 } as const;
 
 export type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
@@ -81,9 +82,9 @@ export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
 }
 
 /** Errors every authenticated route can answer. */
-export const AUTHENTICATED_ERRORS = [400, 401, 403] as const;
+export const AUTHENTICATED_ERRORS = [400, 401, 403, 429] as const;
 /** Errors every authenticated POST with a JSON body can answer, on top of those. */
-export const JSON_POST_ERRORS = [400, 401, 403, 409, 413, 415, 422] as const;
+export const JSON_POST_ERRORS = [400, 401, 403, 409, 413, 415, 422, 429] as const;
 
 export const IdempotencyKeyHeader = z.object({
   // Checked by the idempotency middleware before any route runs; declared here so the document shows the rule.

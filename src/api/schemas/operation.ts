@@ -18,6 +18,10 @@ export const OperationSchema = z
     sourceDeploymentId: z.string().nullable().openapi({ description: 'For a rollback: the deployment the caller expected to be live.' }),
     reason: z.string().nullable(),
     requestedBy: z.string().openapi({ description: 'API key id, or a `grpc:`/`script:` caller.' }),
+    requestId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The `x-request-id` of the HTTP request that started the operation (null for gRPC and scripts): grep the logs for it.', example: 'req_01h2xcejqtf2nbrexx3vqjhp41' }),
     error: z.object({ code: z.string(), message: z.string() }).nullable().openapi({ description: 'Why the operation failed.' }),
     result: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'What the operation left behind (live deployment, pin …).' }),
     createdAt: Timestamp,
@@ -54,6 +58,7 @@ export function operationView(op: Operation, steps: DeploymentStep[]): Operation
     sourceDeploymentId: op.sourceDeploymentId,
     reason: op.reason,
     requestedBy: op.requestedBy,
+    requestId: op.requestId,
     error: op.errorCode || op.errorMessage ? { code: op.errorCode ?? 'failed', message: op.errorMessage ?? '' } : null,
     result,
     createdAt: op.createdAt.toISOString(),

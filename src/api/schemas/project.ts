@@ -34,11 +34,11 @@ export type ProjectView = z.infer<typeof ProjectSchema>;
 
 export const CreateProjectBody = z
   .strictObject({
-    slug: Slug.openapi({ description: 'Unique within the workspace, DNS-safe.', example: 'api' }),
-    name: DisplayName.openapi({ example: 'Public API' }),
+    slug: Slug.openapi({ description: 'Unique within the workspace, DNS-safe.', example: 'shop' }),
+    name: DisplayName.openapi({ example: 'Shop' }),
     defaultBranch: BranchName.optional().openapi({ description: 'Defaults to `main`.' }),
   })
-  .openapi('CreateProjectRequest');
+  .openapi('CreateProjectRequest', { example: { slug: 'shop', name: 'Shop', defaultBranch: 'main' } });
 
 export function environmentView(e: Environment): z.infer<typeof EnvironmentSchema> {
   return { id: e.id, slug: e.slug, isProduction: e.isProduction, createdAt: e.createdAt.toISOString() };

@@ -19,7 +19,7 @@ export const CreateWorkspaceBody = z
     slug: Slug.openapi({ description: 'Globally unique, DNS-safe: it becomes part of hostnames.' }),
     name: DisplayName,
   })
-  .openapi('CreateWorkspaceRequest');
+  .openapi('CreateWorkspaceRequest', { example: { slug: 'acme', name: 'Acme Inc.' } });
 
 export const NewApiKeySchema = z
   .object({

@@ -1,16 +1,18 @@
 import type { Redis } from 'ioredis';
 import { createApiApp } from '../../../src/api/app';
+import { createOperationWatcher } from '../../../src/app/operation-watcher';
 import type { ApiApp } from '../../../src/api/types';
 import { createApiKey, ensureRootKey } from '../../../src/auth/api-key';
 import type { Role } from '../../../src/auth/auth-context';
 import { loadConfig } from '../../../src/config';
 import type { ControlPlaneContext } from '../../../src/context';
 import { newId } from '../../../src/ids';
-import { silentLogger } from '../../../src/logger';
+import { Logger, silentLogger } from '../../../src/logger';
 import { createTestDatabase, TestDatabase } from '../../support/test-database';
 import { EngineHarness, EngineHarnessOptions, startEngineHarness } from '../../support/engine-harness';
 import { testRedis } from '../../support/test-redis';
 import { createIdleEngine } from './idle-engine';
+import type { EngineQueues } from '../../../src/engine/queues';
 
 export interface CallOptions {
   key?: string;
@@ -40,6 +42,8 @@ export interface WorkspaceKeys {
 export interface ApiHarness {
   app: ApiApp;
   ctx: ControlPlaneContext;
+  /** The engine's queues (the dashboard shows them). */
+  queues: EngineQueues;
   db: TestDatabase;
   redis: Redis;
   rootKey: string;
@@ -51,18 +55,25 @@ export interface ApiHarness {
 
 let counter = 0;
 
-/** `env`: extra configuration variables (e.g. KRANE_DRIVER), as the process environment would give them. */
-export async function startApiHarness(options: { env?: Record<string, string> } = {}): Promise<ApiHarness> {
-  const db = await createTestDatabase();
+/**
+ * `env`: extra configuration variables (e.g. KRANE_DRIVER), as the process environment would give them.
+ * `logger`: where the app logs (default: nowhere). `db`: a database another harness made (two API apps on one database).
+ */
+export async function startApiHarness(options: { env?: Record<string, string>; logger?: Logger; db?: TestDatabase } = {}): Promise<ApiHarness> {
+  const sharedDb = options.db;
+  const db = sharedDb ?? (await createTestDatabase());
   const testRedisInfo = testRedis();
   const redis = testRedisInfo.connect();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', QUEUE_PREFIX: `{${testRedisInfo.prefix}}`, REDIS_URL: testRedisInfo.url, ...options.env });
-  const base = { config, db, prisma: db.prisma, redis, logger: silentLogger };
-  const ctx: ControlPlaneContext = { ...base, engine: createIdleEngine(base) };
-  return buildHarness(ctx, db, async () => {
-    await ctx.engine.close();
+  const base = { config, db, prisma: db.prisma, redis, logger: options.logger ?? silentLogger };
+  const idle = createIdleEngine(base);
+  const watcher = createOperationWatcher(base);
+  const ctx: ControlPlaneContext = { ...base, operations: idle.producer, watcher };
+  return buildHarness(ctx, idle.context.queues, db, async () => {
+    await watcher.close();
+    await idle.close();
     redis.disconnect();
-    await db.drop();
+    if (!sharedDb) await db.drop();
   });
 }
 
@@ -72,15 +83,16 @@ export async function startApiHarness(options: { env?: Record<string, string> } 
  */
 export async function startApiHarnessWithEngine(options: EngineHarnessOptions = {}): Promise<ApiHarness & { engine: EngineHarness }> {
   const engine = await startEngineHarness(options);
-  const ctx: ControlPlaneContext = { ...engine.ctx, engine: engine.engine };
-  const harness = await buildHarness(ctx, engine.db, () => engine.close());
+  const ctx: ControlPlaneContext = { ...engine.ctx, operations: engine.engine.producer, watcher: engine.watcher };
+  const harness = await buildHarness(ctx, engine.engine.deps.queues, engine.db, () => engine.close());
   return { ...harness, engine };
 }
 
-async function buildHarness(ctx: ControlPlaneContext, db: TestDatabase, close: () => Promise<void>): Promise<ApiHarness> {
+async function buildHarness(ctx: ControlPlaneContext, queues: EngineQueues, db: TestDatabase, close: () => Promise<void>): Promise<ApiHarness> {
   const app = createApiApp(ctx);
   const root = await ensureRootKey(db.prisma);
-  if (!root.key) throw new Error('expected a fresh database to mint a root key');
+  // A second app on a database another harness made finds its root key there: it gets a root key of its own.
+  const rootKey = root.key ?? (await createApiKey(db.prisma, { workspaceId: null, role: 'admin', name: 'root of a second app' })).key;
 
   const call: ApiHarness['call'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
@@ -109,7 +121,7 @@ async function buildHarness(ctx: ControlPlaneContext, db: TestDatabase, close: (
     return { workspaceId: ws.id, slug: s, admin: await make('admin'), deployer: await make('deployer'), viewer: await make('viewer') };
   };
 
-  return { app, ctx, db, redis: ctx.redis, rootKey: root.key, call, workspace, close };
+  return { app, ctx, queues, db, redis: ctx.redis, rootKey, call, workspace, close };
 }
 
 /** Every string value anywhere in the database's tables, for "no plaintext key is stored" checks. */

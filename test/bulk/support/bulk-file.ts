@@ -1,5 +1,6 @@
-import { readBulkLines, SourceLine } from '../../../src/bulk/read-lines';
-import type { BulkDeps } from '../../../src/bulk/line-job';
+import { readBulkLines, SourceLine } from '../../../src/bulk/bulk-file';
+import { directLineRunner } from '../../../src/bulk/direct-lines';
+import type { LineRunner } from '../../../src/bulk/run-bulk';
 import type { EngineHarness } from '../../support/engine-harness';
 
 /** The lines of a bulk file made of these rows (objects are written as JSON, strings as they are). */
@@ -11,9 +12,9 @@ export function bulkText(...rows: Array<object | string>): string {
   return rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
 }
 
-/** What runBulk needs, from the harness: its database and the engine's enqueue (the harness's workers run the flows). */
-export function bulkDeps(h: EngineHarness): BulkDeps {
-  return { prisma: h.db.prisma, enqueue: h.engine.enqueue, openapiLimits: { timeoutMs: 2_000, maxBytes: 5 * 1024 * 1024 } };
+/** The direct mode over the harness: its database and the engine's enqueue (the harness's workers run the flows). */
+export function directRunner(h: EngineHarness): LineRunner {
+  return directLineRunner({ prisma: h.db.prisma, enqueue: h.engine.enqueue, openapiLimits: { timeoutMs: 2_000, maxBytes: 5 * 1024 * 1024 } });
 }
 
 /** Row counts of everything a line could write. */

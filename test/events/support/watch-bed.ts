@@ -1,6 +1,6 @@
 import IORedis, { Redis } from 'ioredis';
 import type { Db } from '../../../src/db/prisma';
-import { OperationEvents, redisOperationEvents } from '../../../src/events/operation-events';
+import { redisStateEvents, type StateEvents } from '../../../src/engine/state-events';
 import { OperationWatcher } from '../../../src/events/operation-watcher';
 import { newId } from '../../../src/ids';
 import { silentLogger } from '../../../src/logger';
@@ -14,7 +14,7 @@ export interface WatchBed {
   redis: Redis;
   redisUrl: string;
   prefix: string;
-  events: OperationEvents;
+  events: StateEvents;
   /** A watcher on a subscriber connection named `connectionName` (so CLIENT LIST finds it); closed by close(). */
   watcher(options?: { fallbackMs?: number; connectionName?: string; retryStrategy?: () => number }): OperationWatcher & { connections: Redis[] };
   /** A queued rollback operation row. */
@@ -36,7 +36,7 @@ export async function startWatchBed(): Promise<WatchBed> {
     redis,
     redisUrl: r.url,
     prefix,
-    events: redisOperationEvents(redis, prefix, silentLogger),
+    events: redisStateEvents(redis, prefix, silentLogger),
     watcher(options = {}) {
       const connections: Redis[] = [];
       const watcher = new OperationWatcher({

@@ -1,0 +1,34 @@
+import { createRoute } from '@hono/zod-openapi';
+import { revokeWorkspaceKey } from '../../auth/key-management';
+import { allow, workspaceCaller } from '../../auth/permissions';
+import { ApiKeySchema, apiKeyView, KeyIdParams } from '../schemas/api-key';
+import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
+import type { RegisterRoute } from '../types';
+
+const route = createRoute({
+  method: 'delete',
+  path: '/v1/keys/{id}',
+  operationId: 'revokeApiKey',
+  tags: ['keys'],
+  summary: 'Revoke an API key of the workspace at once (admin keys only)',
+  description:
+    'The key stops working immediately, on every API and gRPC server: the next request with it is a 401. Revoking a ' +
+    'revoked key changes nothing and answers the same. The workspace\'s last active admin key cannot be revoked ' +
+    '(409 `last_admin_key`): create another admin key first, since nobody else can give the workspace a new key.',
+  security: BEARER_SECURITY,
+  middleware: [allow('admin')] as const,
+  request: { params: KeyIdParams },
+  responses: {
+    200: { description: 'The revoked key', content: { 'application/json': { schema: ApiKeySchema } } },
+    ...errorResponses(...AUTHENTICATED_ERRORS, 404, 409),
+  },
+});
+
+export const registerRevokeApiKey: RegisterRoute = (app, ctx) => {
+  app.openapi(route, async (c) => {
+    const auth = workspaceCaller(c);
+    const { key, alreadyRevoked } = await revokeWorkspaceKey(ctx.prisma, auth.workspaceId, c.req.valid('param').id);
+    if (!alreadyRevoked) c.get('logger').info('API key revoked', { keyId: key.id, role: key.role, workspaceId: auth.workspaceId, by: auth.apiKeyId });
+    return c.json(apiKeyView(key), 200);
+  });
+};

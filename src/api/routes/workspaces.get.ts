@@ -1,0 +1,37 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { authOf } from '../../auth/permissions';
+import { ID_PATTERN } from '../../ids';
+import { ApiError } from '../errors';
+import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, IdOrSlugParam } from '../schemas/common';
+import { WorkspaceSchema, workspaceView } from '../schemas/workspace';
+import type { RegisterRoute } from '../types';
+
+const route = createRoute({
+  method: 'get',
+  path: '/v1/workspaces/{id}',
+  operationId: 'getWorkspace',
+  tags: ['workspaces'],
+  summary: 'Get a workspace by id or slug: the root key any, a workspace key its own',
+  description: 'Where POST /v1/workspaces points its `Location`. Any other workspace answers 404, as one that does not exist.',
+  security: BEARER_SECURITY,
+  request: {
+    params: z.object({ id: IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Workspace id (`ws_…`) or slug', example: 'acme' }) }),
+  },
+  responses: {
+    200: { description: 'The workspace', content: { 'application/json': { schema: WorkspaceSchema } } },
+    ...errorResponses(...AUTHENTICATED_ERRORS, 404),
+  },
+});
+
+export const registerGetWorkspace: RegisterRoute = (app, ctx) => {
+  app.openapi(route, async (c) => {
+    const auth = authOf(c);
+    const idOrSlug = c.req.valid('param').id;
+    const byId = ID_PATTERN.test(idOrSlug) && idOrSlug.startsWith('ws_');
+    const workspace = await ctx.prisma.workspace.findFirst({ where: byId ? { id: idOrSlug } : { slug: idOrSlug } });
+    // A platform viewer key (no workspace, not root) sees none; a workspace key only its own.
+    const visible = workspace && (auth.isRoot || auth.workspaceId === workspace.id);
+    if (!visible) throw new ApiError(404, 'not_found', `workspace ${JSON.stringify(idOrSlug)} not found`);
+    return c.json(workspaceView(workspace), 200);
+  });
+};
