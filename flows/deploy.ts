@@ -38,8 +38,8 @@ export const deployFlow = defineFlow<Services, DeployJobData>({
   cancelRequested: ({ prisma }, data) => deploymentCancelRequested(prisma, data.deploymentId),
   // Once its routes committed, a failure after them rolls the deploy forward: a failed deployment is never live.
   committed: ({ prisma }, data) => routeChangeCommitted(prisma, data.operationId),
-  onRolledForward: ({ prisma }, data) => recordDeployRolledForward(prisma, data.deploymentId),
-  onFailed: ({ prisma }, data, failure) => recordDeployFailure(prisma, data.deploymentId, failure),
+  onRolledForward: (services, data) => recordDeployRolledForward(services, data.deploymentId),
+  onFailed: (services, data, failure) => recordDeployFailure(services, data.deploymentId, failure),
   // Otherwise what Krane runs for it is deleted, in a job of its own (a Krane outage retries it).
   compensation: { name: 'compensate', run: (services, data) => compensateDeployment(services, data.deploymentId) },
   outcome: ({ prisma }, data) => operationOutcome(prisma, data),

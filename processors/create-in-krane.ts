@@ -11,7 +11,7 @@ export const createInKrane = deployStep({
   cancellable: true,
   needs: { meta: fetchMetadata },
   async run({ services, data, needs }): Promise<{ alreadyExisted: boolean }> {
-    const moved = await transitionDeployment(services.prisma, data.deploymentId, ['building'], 'deploying');
+    const moved = await transitionDeployment(services, data.deploymentId, ['building'], 'deploying');
     const d = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId } });
     if (!moved && d.status !== 'deploying') throw new PreconditionFailedError('deployment_not_active', { status: d.status, wanted: 'deploying' });
     return services.krane.create(kraneSpecOf(d, needs.meta.namespace));

@@ -42,7 +42,7 @@ export const scrapeOpenapi = deployStep({
   needs: { poll: pollInstances },
   state: ScrapeState,
   async run({ services, data, needs, state, saveState }): Promise<ScrapeResult> {
-    await transitionDeployment(services.prisma, data.deploymentId, ['deploying'], 'network');
+    await transitionDeployment(services, data.deploymentId, ['deploying'], 'network');
     const d = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId } });
     const interruptions = (state.scrapeInterruptions ?? 0) + (state.scrapeInFlight ? 1 : 0);
     if (interruptions >= MAX_SCRAPE_INTERRUPTIONS) {

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '../src/db/prisma';
 import { stepsFor } from '../src/engine/define-step';
+import type { StateEvents } from '../src/engine/state-events';
 import type { KraneClient } from '../src/krane/client';
 import type { Logger } from '../src/logger';
 import type { DeployJobData, SwitchJobData, UndoJobData } from '../src/operations/operation-jobs';
@@ -30,6 +31,8 @@ export interface Services {
   apex: string;
   settings: StepSettings;
   logger: Logger;
+  /** Where a step announces the deployment status it moved (the engine announces its own rows itself). */
+  events: StateEvents;
 }
 
 /** Step makers per kind of operation: each infers a step's inputs, state and output from its definition. */

@@ -9,7 +9,7 @@ export const setBuilding = deployStep({
   queue: 'steps',
   cancellable: true,
   async run({ services, data }): Promise<{ status: string }> {
-    if (await transitionDeployment(services.prisma, data.deploymentId, ['pending'], 'building')) return { status: 'building' };
+    if (await transitionDeployment(services, data.deploymentId, ['pending'], 'building')) return { status: 'building' };
     const row = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId }, select: { status: true } });
     if (isActiveStatus(row.status) && row.status !== 'pending') return { status: row.status };
     throw new PreconditionFailedError('deployment_not_active', { status: row.status, wanted: 'building' });

@@ -7,7 +7,7 @@ export const setReady = deployStep({
   name: 'set-ready',
   queue: 'steps',
   async run({ services, data }): Promise<{ status: string }> {
-    if (await transitionDeployment(services.prisma, data.deploymentId, ['network'], 'ready', { statusReason: null })) return { status: 'ready' };
+    if (await transitionDeployment(services, data.deploymentId, ['network'], 'ready', { statusReason: null })) return { status: 'ready' };
     const row = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId }, select: { status: true } });
     if (row.status === 'ready') return { status: 'ready' };
     throw new PreconditionFailedError('deployment_not_active', { status: row.status, wanted: 'ready' });

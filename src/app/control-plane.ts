@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import type { AppContext, ControlPlaneContext } from '../context';
 import { Database, openPglite, openPostgres } from '../db/database';
 import { createDeployflowEngine } from './deployflow-engine';
+import { createOperationWatcher } from './operation-watcher';
 import { restoreRoutedInstances } from '../deployments/restore-instances';
 import { startGatewayProcesses } from '../gateway';
 import { startGrpcServer } from '../grpc';
@@ -108,7 +109,9 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
     });
     shutdown.add('gateway', () => gateway.close(), 2_000);
 
-    const controlPlane: ControlPlaneContext = { ...ctx, operations: engine.producer };
+    // One watcher of state events for every waiter of this process (?wait, gRPC waits, event streams).
+    const watcher = createOperationWatcher(ctx);
+    const controlPlane: ControlPlaneContext = { ...ctx, operations: engine.producer, watcher };
     const grpc = await startGrpcServer(controlPlane, { host: config.HOST, port: config.GRPC_PORT });
     shutdown.add('grpc', () => grpc.stop(), 2_000);
 
@@ -127,6 +130,9 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
         }),
       3_000,
     );
+    // Stopped first (stops run in reverse): open waits answer at once with what they have, instead of holding the
+    // servers' close until their deadline.
+    shutdown.add('operation watcher', () => watcher.close(), 1_000);
     if (shutdown.inProgress) return;
 
     // Only now that every port is ours: a start that fails earlier must not have spent the one showing of the key.

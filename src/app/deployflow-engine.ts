@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import { createEngine, createProducerEngine, type ProducerEngine } from '../engine/engine';
 import type { OperationProducer } from '../engine/producer';
+import { redisStateEvents, type StateEvents } from '../engine/state-events';
 import type { EngineWorkers } from '../engine/workers';
 import type { KraneClient } from '../krane/client';
 import type { Services } from '../../processors/services';
@@ -26,6 +27,8 @@ export interface DeployflowEngine {
 /** The composition of one engine: configuration and connections → services → the engine with every flow. */
 export function createDeployflowEngine(ctx: AppContext, krane: KraneClient, overrides: Partial<Settings> = {}, redisUrl?: string): DeployflowEngine {
   const settings: Settings = { ...defaultSettings(ctx.config), ...overrides };
+  // One publisher for the engine's operation and step rows and the steps' deployment statuses: same channels.
+  const events = stateEvents(ctx);
   const services: Services = {
     prisma: ctx.prisma,
     redis: ctx.redis,
@@ -34,6 +37,7 @@ export function createDeployflowEngine(ctx: AppContext, krane: KraneClient, over
     apex: ctx.config.APEX_DOMAIN,
     settings,
     logger: ctx.logger,
+    events,
   };
   // The reconciler runs as a scheduled job of the engine's own workers; it needs the deps built just below (a
   // scheduled job only runs once workers start, after this function returned).
@@ -46,6 +50,7 @@ export function createDeployflowEngine(ctx: AppContext, krane: KraneClient, over
     health: ctx.health,
     settings,
     flows: DEPLOYFLOW_FLOWS,
+    events,
     services,
     scheduled: { [RECONCILE_JOB]: () => reconcileOnce(deps) },
   });
@@ -70,5 +75,11 @@ export function createDeployflowProducer(ctx: AppContext, overrides: Partial<Set
     health: ctx.health,
     settings: { ...defaultSettings(ctx.config), ...overrides },
     flows: DEPLOYFLOW_FLOWS,
+    events: stateEvents(ctx),
   });
+}
+
+/** Where committed state changes are announced: the context's own (tests), else PUBLISH under the queue prefix. */
+function stateEvents(ctx: AppContext): StateEvents {
+  return ctx.events ?? redisStateEvents(ctx.redis, ctx.config.QUEUE_PREFIX, ctx.logger.child({ component: 'state-events' }));
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/prisma';
 import type { FlowFailure } from '../engine/define-flow';
 import { ACTIVE_STATUSES } from '../statuses';
-import { transitionDeployment } from './deployment-status';
+import { transitionDeployment, type DeploymentWriter } from './deployment-status';
 
 /** `deployment <id>` when a cancel was requested for it (POST /v1/deployments/:id/cancel), else undefined. */
 export async function deploymentCancelRequested(prisma: Db, deploymentId: string): Promise<string | undefined> {
@@ -10,14 +10,14 @@ export async function deploymentCancelRequested(prisma: Db, deploymentId: string
 }
 
 /** A deploy ended for good: its deployment `failed` (with the step and why) or `cancelled`, only from an active status. */
-export async function recordDeployFailure(prisma: Db, deploymentId: string, failure: FlowFailure): Promise<void> {
-  await transitionDeployment(prisma, deploymentId, ACTIVE_STATUSES, failure.cancelled ? 'cancelled' : 'failed', {
+export async function recordDeployFailure(writer: DeploymentWriter, deploymentId: string, failure: FlowFailure): Promise<void> {
+  await transitionDeployment(writer, deploymentId, ACTIVE_STATUSES, failure.cancelled ? 'cancelled' : 'failed', {
     failedStep: failure.cancelled ? null : failure.step,
     statusReason: failure.cancelled ? 'cancelled on request' : `${failure.step}: ${failure.message}`,
   });
 }
 
 /** A deploy rolled forward after its route change: traffic follows it, so it is ready whatever failed after. */
-export async function recordDeployRolledForward(prisma: Db, deploymentId: string): Promise<void> {
-  await transitionDeployment(prisma, deploymentId, ['network'], 'ready', { statusReason: null });
+export async function recordDeployRolledForward(writer: DeploymentWriter, deploymentId: string): Promise<void> {
+  await transitionDeployment(writer, deploymentId, ['network'], 'ready', { statusReason: null });
 }

@@ -36,17 +36,17 @@ export async function runCompensation<Services>(engine: EngineContext, services:
   if (!compensation) return `operations of kind ${data.kind} have no compensation`;
   const attempt = job.attemptsMade + 1;
   const row = { ownerId: data.ownerId, operationId: data.operationId, name: compensation.name };
-  await stepRecords.running(engine.prisma, { ...row, position: COMPENSATION_POSITION, attempts: attempt });
+  await stepRecords.running(engine, { ...row, position: COMPENSATION_POSITION, attempts: attempt });
   try {
     const outcome = await compensation.run(services, data);
-    await stepRecords.succeeded(engine.prisma, data.ownerId, compensation.name, outcome);
+    await stepRecords.succeeded(engine, data.ownerId, compensation.name, outcome);
     engine.logger.info('compensated', { step: compensation.name, operationId: data.operationId, outcome });
     return outcome;
   } catch (err) {
     // The step row shows the public message only; the raw text of an unexpected error goes to the log.
     const message = publicMessageOf(err);
     const final = attempt >= (job.opts.attempts ?? 1);
-    await stepRecords.failed(engine.prisma, data.ownerId, compensation.name, message, final);
+    await stepRecords.failed(engine, data.ownerId, compensation.name, message, final);
     engine.logger.warn('compensation attempt failed', { step: compensation.name, operationId: data.operationId, attempt, ...logFieldsOf(err) });
     throw err;
   }

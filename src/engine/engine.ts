@@ -9,6 +9,7 @@ import { healFlows, type FlowHealingReport } from './flow-healing';
 import { createOperationProducer, type OperationProducer } from './producer';
 import { createEngineQueues } from './queues';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './settings';
+import { redisStateEvents, type StateEvents } from './state-events';
 import { startEngineWorkers, type EngineWorkers, type ScheduledJobHandlers } from './workers';
 
 export interface EngineOptions {
@@ -23,6 +24,11 @@ export interface EngineOptions {
   settings?: Partial<EngineSettings>;
   /** The kinds of operation the engine runs: their steps, in order, and their hooks. */
   flows: readonly AnyFlow[];
+  /**
+   * Where operation and step changes are announced once committed. Absent: PUBLISH on `redis` under `prefix`
+   * (the composition root passes the one it also hands the application's services).
+   */
+  events?: StateEvents;
 }
 
 /** The producer side only: enqueue operations, show the queues. No workers, no application services. */
@@ -71,6 +77,7 @@ export function createProducerEngine(options: EngineOptions): ProducerEngine {
     settings: { ...DEFAULT_ENGINE_SETTINGS, ...options.settings },
     logger: options.logger,
     health: options.health,
+    events: options.events ?? redisStateEvents(options.redis, options.prefix, options.logger.child({ component: 'state-events' })),
   };
   const flows = new FlowRegistry(options.flows);
   return { context, flows, producer: createOperationProducer(context, flows), close: () => queues.close() };

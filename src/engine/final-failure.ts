@@ -31,10 +31,10 @@ export async function handleFinalFailure<Services>(engine: EngineContext, servic
     return;
   }
   await flow.onFailed?.(services, data, { step, code, message, cancelled });
-  await stepRecords.skipRemaining(prisma, data.ownerId, cancelled ? 'cancelled' : 'skipped');
+  await stepRecords.skipRemaining(engine, data.ownerId, cancelled ? 'cancelled' : 'skipped');
   // Compensation is a job of its own so that an outage of what it talks to retries it without holding up anything else.
   if (flow.compensation) await enqueueCompensation(engine, flow.compensation.name, data);
-  await finishOperation(prisma, data.operationId, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
+  await finishOperation(engine, data, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
   const durationMs = await operationDurationMs(prisma, data.operationId);
   engine.logger.warn('operation failed', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, ...logFieldsOf(err), code, durationMs });
 }
@@ -44,9 +44,9 @@ async function rollForward<Services>(engine: EngineContext, services: Services, 
   const message = publicMessageOf(err);
   await flow.onRolledForward?.(services, data);
   // What the remaining steps do (recording the outcome) is done here: say so on their rows.
-  await stepRecords.completeByRollForward(prisma, data.ownerId, `completed when the operation rolled forward: ${step} failed after the route change was committed (${message})`);
+  await stepRecords.completeByRollForward(engine, data.ownerId, `completed when the operation rolled forward: ${step} failed after the route change was committed (${message})`);
   const outcome = await operationOutcome(services, flow, data);
-  await finishOperation(prisma, data.operationId, 'succeeded', {
+  await finishOperation(engine, data, 'succeeded', {
     result: { ...outcome, rolledForward: `${step} failed after the route change was committed (${message}); the operation is complete` },
   });
   const durationMs = await operationDurationMs(prisma, data.operationId);
@@ -59,7 +59,7 @@ async function rollForward<Services>(engine: EngineContext, services: Services, 
  */
 export async function failMalformedOperation(engine: EngineContext, operationId: string | undefined, ownerId: string | undefined, err: MalformedJobError): Promise<void> {
   if (!operationId) return;
-  if (ownerId) await stepRecords.skipRemaining(engine.prisma, ownerId);
-  await finishOperation(engine.prisma, operationId, 'failed', { errorCode: err.code, errorMessage: err.message });
+  if (ownerId) await stepRecords.skipRemaining(engine, ownerId);
+  await finishOperation(engine, { operationId, ownerId }, 'failed', { errorCode: err.code, errorMessage: err.message });
   engine.logger.warn('operation failed: malformed job', { operationId, error: err.message });
 }

@@ -4,6 +4,7 @@ import { handleFinalFailure } from './final-failure';
 import type { FlowRegistry } from './flow-registry';
 import { OperationJobData } from './job-data';
 import { completeOperation } from './operation-completion';
+import { finishOperation } from './operation-state';
 import type { OperationProducer } from './producer';
 import { operationJobId } from './queue-names';
 import { UNFINISHED_STATES } from './operation-state';
@@ -87,9 +88,6 @@ async function healOperation<Services>(
   } else {
     // The root job ran but the process died before the operation row was updated.
     const result: unknown = root.returnvalue;
-    await engine.prisma.operation.updateMany({
-      where: { id: operationId, state: { in: UNFINISHED_STATES } },
-      data: { state: 'succeeded', finishedAt: new Date(), result: typeof result === 'object' && result !== null ? result : {} },
-    });
+    await finishOperation(engine, data, 'succeeded', { result: typeof result === 'object' && result !== null ? result : {} });
   }
 }

@@ -11,7 +11,7 @@ export async function operationOutcome<Services>(services: Services, flow: AnyFl
 /** The root job of a flow runs once every step succeeded: the operation has succeeded. */
 export async function completeOperation<Services>(engine: EngineContext, services: Services, flow: AnyFlow, data: OperationJobData): Promise<Record<string, unknown>> {
   const result = await operationOutcome(services, flow, data);
-  await finishOperation(engine.prisma, data.operationId, 'succeeded', { result });
+  await finishOperation(engine, data, 'succeeded', { result });
   const durationMs = await operationDurationMs(engine.prisma, data.operationId);
   engine.logger.info('operation succeeded', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, durationMs });
   return result;

@@ -35,7 +35,7 @@ export function createOperationProducer(engine: EngineContext, flows: FlowRegist
       const data = await operationJobData(engine, flows, operationId);
       const flow = flows.of(data.kind);
       // The pending rows of the whole flow first, so the timeline shows what is still to come.
-      await stepRecords.plan(engine.prisma, data.ownerId, data.operationId, flow.steps.map((s) => s.step.name));
+      await stepRecords.plan(engine, data.ownerId, data.operationId, flow.steps.map((s) => s.step.name));
       await engine.queues.flows.add(buildFlowJob(flow, data, engine.settings));
       // Taken once the flow exists (e.g. a place in the project's routing order), so nothing waits for a job never enqueued.
       for (const { step } of flow.steps) await step.onEnqueued?.(engine, data, stepJobId(data.operationId, step.name));

@@ -71,9 +71,9 @@ export async function runStep<Services>(engine: EngineContext, services: Service
     const outputs = await previousOutputs(job);
     // First run, or a run after an outage (which may have kept the first from being recorded): both idempotent.
     if (!fields.delays || fields.outageSince) {
-      await stepRecords.running(prisma, { ownerId: data.ownerId, operationId: data.operationId, name: step.name, position: fields.position, attempts: attempt });
+      await stepRecords.running(engine, { ownerId: data.ownerId, operationId: data.operationId, name: step.name, position: fields.position, attempts: attempt });
       // The first step starts the operation; a later step only needs it after a crash re-ran the flow mid-way.
-      if (fields.position === 0 || attempt > 1 || fields.outageSince) await markOperationRunning(prisma, data.operationId);
+      if (fields.position === 0 || attempt > 1 || fields.outageSince) await markOperationRunning(engine, data);
       logger.info('step started', { attempt });
     }
     const cancelled = step.cancellable ? await flow.cancelRequested?.(services, data) : undefined;
@@ -89,13 +89,13 @@ export async function runStep<Services>(engine: EngineContext, services: Service
       token,
       queues: engine.queues,
       logger,
-      progress: (text) => stepRecords.progress(prisma, data.ownerId, step.name, text),
+      progress: (text) => stepRecords.progress(engine, data.ownerId, step.name, text),
       saveState: (patch) => saveState(patch),
       delay: (ms, patch) => delay(ms, patch),
     };
     const output: unknown = await step.run(context);
     const summary = step.summarize ? step.summarize(output) : undefined;
-    const durationMs = await stepRecords.succeeded(prisma, data.ownerId, step.name, summary);
+    const durationMs = await stepRecords.succeeded(engine, data.ownerId, step.name, summary);
     logger.info('step succeeded', { summary, durationMs });
     return { outputs: { ...outputs, [step.name]: output ?? null } };
   } catch (err) {
@@ -110,7 +110,7 @@ export async function runStep<Services>(engine: EngineContext, services: Service
     const final = !isRetryable(err) || err instanceof UnrecoverableError || attempt >= maxAttempts;
     // The step row (and then the application's records and the operation) shows the tenant the public message only.
     const message = publicMessageOf(err);
-    await stepRecords.failed(prisma, data.ownerId, step.name, message, final, err instanceof CancelledError ? 'cancelled' : 'failed');
+    await stepRecords.failed(engine, data.ownerId, step.name, message, final, err instanceof CancelledError ? 'cancelled' : 'failed');
     if (!final) {
       logger.warn('step attempt failed, will retry', { attempt, maxAttempts, ...logFieldsOf(err) });
       throw err;

@@ -53,7 +53,7 @@ export function deploymentService(ctx: ControlPlaneContext, waits: SwitchWaits):
     context.sendHeader();
     logger.info(`grpc ${kind} enqueued`, { operationId, deploymentId: input.targetDeploymentId, requestedBy: caller.requestedBy });
 
-    const op = await awaitOperation(ctx.prisma, operationId, until, [context.signal, waits.stopping]);
+    const op = await awaitOperation({ prisma: ctx.prisma, watcher: ctx.watcher }, operationId, until, [context.signal, waits.stopping]);
     if (isFinished(op)) {
       const error = operationOutcomeError(op);
       if (error) throw error;

@@ -1,4 +1,6 @@
 import { createApiApp } from '../../src/api/app';
+import { createOperationWatcher } from '../../src/app/operation-watcher';
+import type { OperationWatcher } from '../../src/events/operation-watcher';
 import { loadConfig } from '../../src/config';
 import type { AppContext } from '../../src/context';
 import { openPostgres } from '../../src/db/database';
@@ -16,19 +18,22 @@ describe('GET /readyz and /healthz', () => {
   // The probes never touch the engine; the app needs one to mount the queue dashboard, so it has its own connection.
   let engine: ProducerEngine;
   let engineRedis: Redis;
+  let watcher: OperationWatcher;
   beforeAll(async () => {
     db = await createTestDatabase();
     engineRedis = testRedis().connect();
     engine = createIdleEngine({ config, db, prisma: db.prisma, redis: engineRedis, logger: silentLogger });
+    watcher = createOperationWatcher({ config, redis: engineRedis, logger: silentLogger });
   });
   afterAll(async () => {
+    await watcher.close();
     await engine.close();
     engineRedis.disconnect();
     await db.drop();
   });
 
   const request = async (ctx: AppContext, path: string) => {
-    const res = await createApiApp({ ...ctx, operations: engine.producer }).request(path);
+    const res = await createApiApp({ ...ctx, operations: engine.producer, watcher }).request(path);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return { status: res.status, body: (await res.json()) as any };
   };

@@ -3,6 +3,7 @@ import IORedis from 'ioredis';
 import type { Operation } from '../../src/generated/prisma/client';
 import { createDeploy } from '../../src/operations/create-deploy';
 import { DeployRequest } from '../../src/operations/deploy-request';
+import { noStateEvents } from '../../src/engine/state-events';
 import { stepRecords } from '../../src/engine/step-records';
 import { requestSwitch, requestUndo } from '../../src/operations/request-switch';
 import { ProjectTurns } from '../../src/routing/turns/project-turns';
@@ -95,7 +96,7 @@ describe('jobs queued by the engine before the library refactor still run', () =
   async function enqueueTheOldWay(operationId: string): Promise<void> {
     const op = await h.db.prisma.operation.findUniqueOrThrow({ where: { id: operationId } });
     const ownerId = op.kind === 'deploy' && op.deploymentId ? op.deploymentId : op.id;
-    await stepRecords.plan(h.db.prisma, ownerId, op.id, oldChain(op.kind).map(([step]) => step));
+    await stepRecords.plan({ prisma: h.db.prisma, events: noStateEvents }, ownerId, op.id, oldChain(op.kind).map(([step]) => step));
     await producer.add(oldFlow(op));
     const routing = oldChain(op.kind).find(([, queue]) => queue === 'routing');
     if (routing && op.kind !== 'deploy') await new ProjectTurns(h.redis, h.prefix).ticket(op.projectId, `${op.id}.${routing[0]}`);

@@ -66,7 +66,7 @@ describe('a tenant serving a hostile OpenAPI document', () => {
     // The SPEC's limits for the scrape (5 s, 5 MiB), not the harness's shortened timeout.
     h = await startEngineHarness({ settings: { instanceHttpTimeoutMs: 5_000 } });
     gateway = await h.startGateway();
-    const ctx: ControlPlaneContext = { ...h.ctx, operations: h.engine.producer };
+    const ctx: ControlPlaneContext = { ...h.ctx, operations: h.engine.producer, watcher: h.watcher };
     const app = createApiApp(ctx);
     api = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise<void>((resolve) => (api.listening ? resolve() : api.once('listening', () => resolve())));

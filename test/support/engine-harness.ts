@@ -4,6 +4,9 @@ import { loadConfig } from '../../src/config';
 import type { AppContext } from '../../src/context';
 import type { Settings } from '../../src/app/settings';
 import { createDeployflowEngine, DeployflowEngine } from '../../src/app/deployflow-engine';
+import { createOperationWatcher } from '../../src/app/operation-watcher';
+import type { StateEvents } from '../../src/engine/state-events';
+import type { OperationWatcher } from '../../src/events/operation-watcher';
 import { GatewayService, startGatewayService } from '../../src/gateway';
 import type { KraneDriver } from '../../src/krane/driver';
 import type { ProcessDriver } from '../../src/krane/drivers/process-driver';
@@ -34,6 +37,8 @@ export interface EngineHarness<D extends KraneDriver = ProcessDriver> {
   prefix: string;
   krane: EmbeddedKrane<D>;
   engine: DeployflowEngine;
+  /** The process's watcher of state events (what `?wait`, gRPC waits and event streams use); closed by `close()`. */
+  watcher: OperationWatcher;
   /** Started on demand by `startGateway()`. */
   gateway?: GatewayService;
   startGateway(): Promise<GatewayService>;
@@ -49,6 +54,8 @@ export interface EngineHarnessOptions {
   env?: Record<string, string>;
   /** Where the engine (and an API over this harness) logs; default nowhere. */
   logger?: Logger;
+  /** Where the engine announces state changes; by default on the harness's Redis. */
+  events?: StateEvents;
 }
 
 /**
@@ -62,7 +69,7 @@ export async function startEngineHarness(options: EngineHarnessOptions & { krane
   const redisInfo = testRedis();
   const redis = redisInfo.connect();
   const config = loadConfig({ QUEUE_PREFIX: `{${redisInfo.prefix}}`, REDIS_URL: redisInfo.url, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...options.env });
-  const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: options.logger ?? silentLogger };
+  const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: options.logger ?? silentLogger, events: options.events };
   const krane: EmbeddedKrane<KraneDriver> = options.kraneDriver
     ? await startEmbeddedKrane({ driver: options.kraneDriver })
     : await startEmbeddedKrane({ rootDir: REPO_ROOT, gracePeriodMs: 2_000, healthIntervalMs: 50 });
@@ -76,6 +83,7 @@ export async function startEngineHarness(options: EngineHarnessOptions & { krane
     prefix: config.QUEUE_PREFIX,
     krane,
     engine,
+    watcher: createOperationWatcher(ctx),
     async startGateway() {
       harness.gateway ??= await startGatewayService({ redisUrl: redisInfo.url, prefix: config.QUEUE_PREFIX, prisma: db.prisma, port: 0, resyncMs: 1_000 });
       return harness.gateway;
@@ -99,6 +107,7 @@ export async function startEngineHarness(options: EngineHarnessOptions & { krane
     },
     async close() {
       await harness.gateway?.close();
+      await harness.watcher.close();
       await engine.close();
       await krane.stop();
       await redis.quit();

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { createApiApp } from '../../../src/api/app';
+import { createOperationWatcher } from '../../../src/app/operation-watcher';
 import type { ApiApp } from '../../../src/api/types';
 import { createApiKey, ensureRootKey } from '../../../src/auth/api-key';
 import type { Role } from '../../../src/auth/auth-context';
@@ -67,8 +68,10 @@ export async function startApiHarness(options: { env?: Record<string, string>; l
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', QUEUE_PREFIX: `{${testRedisInfo.prefix}}`, REDIS_URL: testRedisInfo.url, ...options.env });
   const base = { config, db, prisma: db.prisma, redis, logger: options.logger ?? silentLogger };
   const idle = createIdleEngine(base);
-  const ctx: ControlPlaneContext = { ...base, operations: idle.producer };
+  const watcher = createOperationWatcher(base);
+  const ctx: ControlPlaneContext = { ...base, operations: idle.producer, watcher };
   return buildHarness(ctx, idle.context.queues, db, async () => {
+    await watcher.close();
     await idle.close();
     redis.disconnect();
     if (!sharedDb) await db.drop();
@@ -85,7 +88,7 @@ export async function startApiHarnessWithEngine(options: EngineHarnessOptions = 
 
 /** The API over an engine harness already started (e.g. one whose Krane runs a driver of the test's own). */
 export async function apiHarnessOver<D extends KraneDriver>(engine: EngineHarness<D>): Promise<ApiHarness & { engine: EngineHarness<D> }> {
-  const ctx: ControlPlaneContext = { ...engine.ctx, operations: engine.engine.producer };
+  const ctx: ControlPlaneContext = { ...engine.ctx, operations: engine.engine.producer, watcher: engine.watcher };
   const harness = await buildHarness(ctx, engine.engine.deps.queues, engine.db, () => engine.close());
   return { ...harness, engine };
 }
