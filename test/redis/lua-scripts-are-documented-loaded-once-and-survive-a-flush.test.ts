@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import IORedis, { type Redis } from 'ioredis';
 import { ProjectTurns } from '../../src/routing/turns/project-turns';
+import { RunningRedis, startRedisServer } from '../../src/services/redis-server';
 import { REPO_ROOT } from '../support/engine-harness';
-import { testRedis } from '../support/test-redis';
 
 function luaFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -15,14 +17,22 @@ function luaFiles(dir: string): string[] {
 }
 
 describe('Lua scripts', () => {
+  // A redis-server of this file's own: SCRIPT FLUSH and a restart would pull the scripts from under every other test
+  // file running on the shared one (BullMQ's MULTI blocks then fail with NOSCRIPT).
+  let dir: string;
+  let server: RunningRedis;
   let redis: Redis;
-  let prefix: string;
-  beforeAll(() => {
-    const info = testRedis();
-    redis = info.connect();
-    prefix = `{${info.prefix}}`;
+  const prefix = '{lua-scripts}';
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'deployflow-lua-'));
+    server = await startRedisServer({ dir, durable: true });
+    redis = new IORedis(server.url, { maxRetriesPerRequest: null });
   });
-  afterAll(async () => redis.quit());
+  afterAll(async () => {
+    redis.disconnect();
+    await server.service.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('live in .lua files that document their KEYS, ARGV and what they return', () => {
     const files = luaFiles(path.join(REPO_ROOT, 'src'));
@@ -48,5 +58,13 @@ describe('Lua scripts', () => {
     expect(await redis.script('EXISTS', sha)).toEqual([1]);
     expect(await turns.acquire('p1', 'job-a', 1)).toBe(1);
     expect(await turns.finish('p1', 'job-a', 1)).toBe('job-b');
+
+    // A restart forgets every script (the AOF keeps the data): the same connection reconnects and runs them again.
+    await server.service.stop();
+    server = await startRedisServer({ dir, port: server.port, durable: true });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await redis.script('EXISTS', sha)).toEqual([0]);
+    expect(await turns.ticket('p1', 'job-c')).toEqual({ ticket: 3, serving: 2 });
+    expect(await redis.script('EXISTS', sha)).toEqual([1]);
   });
 });
