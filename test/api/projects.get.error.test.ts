@@ -34,9 +34,10 @@ describe('GET /v1/projects/:id (bad input)', () => {
     expect(errorFields(res)).toEqual(['id']);
   });
 
-  it('answers 404 for a method the path does not have', async () => {
+  it('answers 405 with Allow for a method the path does not have, and deletes nothing', async () => {
     const res = await h.call('DELETE', '/v1/projects/api', { key: acme.admin });
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toContain('GET');
     expect(await h.db.prisma.project.count()).toBe(1);
   });
 });

@@ -49,7 +49,8 @@ describe('GET /v1/projects/:id (security)', () => {
   });
 
   it('answers a viewer that tries to write to the project 403', async () => {
-    const res = await h.call('POST', `/v1/projects/${project.id}`, { key: acme.viewer, body: {} });
+    const res = await h.call('POST', `/v1/projects/${project.id}/routes/undo`, { key: acme.viewer, body: {} });
     expect(res.status).toBe(403);
+    expect(await h.db.prisma.operation.count()).toBe(0);
   });
 });
