@@ -7,8 +7,8 @@ import { DeploymentStatusSchema } from '../schemas/deployment';
 import { operationLink, OperationSchema, OperationView } from '../schemas/operation';
 import { WaitQuery } from '../schemas/wait';
 import type { RegisterRoute } from '../types';
-import { DeploymentIdParams } from './deployment-param';
-import { describeOperation } from './load-operation';
+import { DeploymentIdParams } from './route-params';
+import { describeOperation } from './caller-resources';
 import { isFinished } from '../../statuses';
 
 const CancelOutcomeSchema = z

@@ -7,8 +7,8 @@ import type { Deployment, DeploymentStep } from '../../generated/prisma/client';
 import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
 import { STEP_ORDER, stepView } from '../schemas/step';
 import type { RegisterRoute } from '../types';
-import { DeploymentIdParams } from './deployment-param';
-import { loadDeploymentForCaller } from './load-deployment';
+import { DeploymentIdParams } from './route-params';
+import { loadDeploymentForCaller } from './caller-resources';
 
 /** A stream never outlives this, so a deploy stuck somewhere cannot hold connections forever. */
 export const EVENTS_MAX_MS = 10 * 60 * 1000;

@@ -4,8 +4,8 @@ import { scrapeOpenapi } from '../../../processors/scrape-openapi';
 import { ApiError } from '../../errors';
 import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
 import type { RegisterRoute } from '../types';
-import { DeploymentIdParams } from './deployment-param';
-import { loadDeploymentForCaller } from './load-deployment';
+import { DeploymentIdParams } from './route-params';
+import { loadDeploymentForCaller } from './caller-resources';
 
 const route = createRoute({
   method: 'get',

@@ -5,7 +5,7 @@ import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, IdOrSlugParam } 
 import { OperationSchema } from '../schemas/operation';
 import { WaitQuery } from '../schemas/wait';
 import type { RegisterRoute } from '../types';
-import { describeOperation, loadOperationForCaller } from './load-operation';
+import { describeOperation, loadOperationForCaller } from './caller-resources';
 
 const route = createRoute({
   method: 'get',

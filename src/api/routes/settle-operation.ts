@@ -4,7 +4,7 @@ import { waitForOperation } from '../../operations/wait-for-operation';
 import { isFinished } from '../../statuses';
 import { ApiError, OperationEndedError } from '../../errors';
 import { OperationAcceptedView, operationLink, OperationView } from '../schemas/operation';
-import { describeOperation } from './load-operation';
+import { describeOperation } from './caller-resources';
 
 /** The answer to give: 202 with the accepted operation, or 200 with the operation that finished successfully. */
 export type Settled = { status: 202; body: OperationAcceptedView } | { status: 200; body: OperationView };

@@ -1,5 +1,11 @@
+/** The path parameters the routes share: a deployment's, a project's and a rollback/promote target's. */
 import { z } from '@hono/zod-openapi';
 import { IdOrSlugParam } from '../schemas/common';
+
+/** `{id}` of the /v1/deployments/{id} routes. */
+export const DeploymentIdParams = z.object({
+  id: IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Deployment id (`dep_…`)', example: 'dep_01h2xcejqtf2nbrexx3vqjhp41' }),
+});
 
 const projectId = IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Project id (`prj_…`) or slug', example: 'shop' });
 
