@@ -4,19 +4,10 @@ import type { BareFlows } from './bare-flow';
 import type { BenchEngine } from './bench-engine';
 import { DeployRun, readDeploy, removeFromKrane, runDeploy } from './deploy-bench';
 import { runInLanes } from './lanes';
-import { ModeComparison } from './report';
+import type { InstantKraneResult, ModeComparison } from './report';
 import { seedProject } from './seed';
-import { LatencySummary, summarize } from './stats';
+import { summarize } from './stats';
 
-export interface InstantKraneResult {
-  /** Deploys per mode. */
-  n: number;
-  sequential: ModeComparison;
-  /** `ratio.throughput` = deployflow flows/s ÷ bare flows/s with `concurrency` lanes. */
-  concurrent: ModeComparison;
-  /** Per step (DeploymentStep endedAt − startedAt), sequential deploys. */
-  steps: Record<string, LatencySummary>;
-}
 
 export type Compare = (deployflow: { latencies: number[]; wallMs: number }, bare: { latencies: number[]; wallMs: number }, concurrency: number) => ModeComparison;
 
