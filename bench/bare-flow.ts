@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { FlowProducer, Job, Worker } from 'bullmq';
 import IORedis from 'ioredis';
-import { buildOperationFlow } from '../flows/operation-flow';
-import type { EngineSettings } from '../src/engine/engine-deps';
-import type { OperationJobData, StepResult } from '../src/engine/job-data';
+import type { AnyFlow } from '../src/engine/define-flow';
+import { buildFlowJob } from '../src/engine/flow-job';
+import type { StepResult } from '../src/engine/job-data';
+import type { EngineSettings } from '../src/engine/settings';
 import { QueueName } from '../src/engine/queue-names';
 import { CompletionWatch } from './completion-watch';
 
@@ -17,15 +18,15 @@ async function childOutputs(job: Job): Promise<Record<string, unknown>> {
 }
 
 export interface BareFlows {
-  /** Adds one flow of these steps and resolves with its latency (add → root completed), in ms. */
-  run(steps: readonly string[], kind: OperationJobData['kind']): Promise<number>;
+  /** Adds one flow of this shape (its steps, each on its queue) and resolves with its latency (add → root completed), in ms. */
+  run(flow: AnyFlow): Promise<number>;
   close(): Promise<void>;
 }
 
 export type BareFlowSettings = Pick<EngineSettings, 'stepAttempts' | 'backoffMs' | 'lockDurationMs' | 'stalledIntervalMs'>;
 
 /**
- * The baseline: the very same FlowJob the engine enqueues (`buildOperationFlow`: root in `operations`, a nested
+ * The baseline: the very same FlowJob the engine enqueues (`buildFlowJob`: root in `operations`, a nested
  * chain of children in `steps` and `routing`, the same attempts, backoff, failParentOnFailure and retention), run by
  * workers of the same queues and concurrency whose processors do nothing but merge their child's value and return.
  * It runs under its own key prefix on the same Redis, so the two never see each other's jobs.
@@ -52,11 +53,11 @@ export function startBareFlows(redisUrl: string, prefix: string, settings: BareF
   let count = 0;
 
   return {
-    async run(steps, kind) {
+    async run(flow) {
       const operationId = `bare_${batch}_${++count}`;
-      const flow = buildOperationFlow({ operationId, kind, projectId: 'bare', ownerId: operationId }, steps, settings);
+      const job = buildFlowJob(flow, { operationId, kind: flow.kind, projectId: 'bare', ownerId: operationId }, settings);
       const started = performance.now();
-      await flows.add(flow);
+      await flows.add(job);
       const completed = await watch.wait(operationId, { timeoutMs: 30_000 });
       return completed - started;
     },

@@ -1,8 +1,8 @@
 import type { Config } from '../src/config';
 import type { AppContext } from '../src/context';
 import type { Db } from '../src/db/prisma';
-import { createEngine, Engine } from '../src/engine/engine';
-import type { EngineSettings } from '../src/engine/engine-deps';
+import { createDeployflowEngine, type DeployflowEngine } from '../src/app/deployflow-engine';
+import type { Settings } from '../src/app/settings';
 import { QueueName } from '../src/engine/queue-names';
 import type { KraneClient } from '../src/krane/client';
 import type { Caller } from '../src/operations/caller';
@@ -13,7 +13,7 @@ import type { BenchWorkspace } from './seed';
 /** The real control plane under test: engine with workers in this process, a Krane reached over gRPC, one workspace. */
 export interface BenchEngine {
   prisma: Db;
-  engine: Engine;
+  engine: DeployflowEngine;
   krane: { client: KraneClient };
   /** On the engine's `operations` worker: the root job completes right after the operation row became `succeeded`. */
   watch: CompletionWatch;
@@ -33,9 +33,9 @@ export function openBenchEngine(
   workspace: BenchWorkspace,
   redisUrl: string,
   cleanup: Cleanup,
-  overrides: Partial<EngineSettings> = {},
+  overrides: Partial<Settings> = {},
 ): BenchEngine & { close(): Promise<void>; config: Config } {
-  const engine = createEngine(ctx, krane, overrides, redisUrl);
+  const engine = createDeployflowEngine(ctx, krane, overrides, redisUrl);
   const workers = engine.startWorkers({ concurrency: ctx.config.WORKER_CONCURRENCY });
   const watch = new CompletionWatch(workers.workers.find((w) => w.name === QueueName.operations)!);
   let closed: Promise<void> | undefined;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { DeployStep } from '../src/engine/step-names';
+import { DeployStep } from '../flows/step-names';
 import { createDeploy } from '../src/operations/create-deploy';
 import { DeployRequest } from '../src/operations/deploy-request';
 import { assertSucceeded, BenchEngine, untilOperationFails } from './bench-engine';

@@ -1,21 +1,13 @@
-import { DEPLOY_STEPS } from '../src/engine/step-names';
+import { deployFlow } from '../flows/deploy';
+import { DEPLOY_STEPS } from '../flows/step-names';
 import type { BareFlows } from './bare-flow';
 import type { BenchEngine } from './bench-engine';
 import { DeployRun, readDeploy, removeFromKrane, runDeploy } from './deploy-bench';
 import { runInLanes } from './lanes';
-import { ModeComparison } from './report';
+import type { InstantKraneResult, ModeComparison } from './report';
 import { seedProject } from './seed';
-import { LatencySummary, summarize } from './stats';
+import { summarize } from './stats';
 
-export interface InstantKraneResult {
-  /** Deploys per mode. */
-  n: number;
-  sequential: ModeComparison;
-  /** `ratio.throughput` = deployflow flows/s ÷ bare flows/s with `concurrency` lanes. */
-  concurrent: ModeComparison;
-  /** Per step (DeploymentStep endedAt − startedAt), sequential deploys. */
-  steps: Record<string, LatencySummary>;
-}
 
 export type Compare = (deployflow: { latencies: number[]; wallMs: number }, bare: { latencies: number[]; wallMs: number }, concurrency: number) => ModeComparison;
 
@@ -32,7 +24,7 @@ export async function benchInstantDeploys(
   const { prisma, workspace } = bench;
   const sequentialProject = await seedProject(prisma, workspace.id, 'instant-seq');
   const lanes = await Promise.all(Array.from({ length: input.concurrency }, (_, lane) => seedProject(prisma, workspace.id, `instant-lane${lane}`)));
-  const bareDeploy = () => bare.run(DEPLOY_STEPS, 'deploy');
+  const bareDeploy = () => bare.run(deployFlow);
 
   const warm: DeployRun[] = [];
   for (let i = 0; i < Math.max(1, input.warmup) * 3; i++) warm.push(await runDeploy(bench, sequentialProject.id, `warm-${i}`));

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { DeployStep } from '../src/engine/step-names';
+import { DeployStep } from '../flows/step-names';
 import { startGatewayProcesses } from '../src/gateway';
 import { INSTANT_READINESS_ENV } from '../src/krane/drivers/instant-driver';
 import type { Logger } from '../src/logger';

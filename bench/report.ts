@@ -2,7 +2,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { GatewayBenchResult } from './gateway-bench';
-import type { InstantKraneResult } from './instant-bench';
 import type { BenchOptions } from './options';
 import type { UnderPollLoadResult } from './poll-load-bench';
 import type { StartedProcess } from './services';
@@ -38,6 +37,17 @@ export interface ModeResult {
   latency: LatencySummary;
   throughputPerSec: number;
   wallMs: number;
+}
+
+/** The deploy flow against the instant Krane, beside the bare flow of the same shape (bench/instant-bench.ts). */
+export interface InstantKraneResult {
+  /** Deploys per mode. */
+  n: number;
+  sequential: ModeComparison;
+  /** `ratio.throughput` = deployflow flows/s ÷ bare flows/s with `concurrency` lanes. */
+  concurrent: ModeComparison;
+  /** Per step (DeploymentStep endedAt − startedAt), sequential deploys. */
+  steps: Record<string, LatencySummary>;
 }
 
 export interface ModeComparison {

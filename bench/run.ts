@@ -12,8 +12,10 @@ import path from 'node:path';
 import IORedis from 'ioredis';
 import { Config, loadConfig } from '../src/config';
 import type { AppContext } from '../src/context';
-import { defaultEngineSettings } from '../src/engine/engine-deps';
-import { DEPLOY_STEPS, SWITCH_STEPS } from '../src/engine/step-names';
+import { deployFlow } from '../flows/deploy';
+import { rollbackFlow } from '../flows/rollback';
+import { DEPLOY_STEPS } from '../flows/step-names';
+import { defaultSettings } from '../src/app/settings';
 import { startGatewayProcesses } from '../src/gateway';
 import { startEmbeddedKrane } from '../src/krane/embedded';
 import { createLogger, Logger, LogLevel } from '../src/logger';
@@ -86,8 +88,8 @@ async function realSections(shared: Shared): Promise<{ deploy: RealDeployResults
   const prisma = bench.prisma;
   const sequentialProject = await seedProject(prisma, workspace.id, 'sequential');
   const laneProjects = await Promise.all(Array.from({ length: options.concurrency }, (_, lane) => seedProject(prisma, workspace.id, `lane${lane}`)));
-  const bareDeploy = () => bare.run(DEPLOY_STEPS, 'deploy');
-  const bareSwitch = () => bare.run(SWITCH_STEPS, 'rollback');
+  const bareDeploy = () => bare.run(deployFlow);
+  const bareSwitch = () => bare.run(rollbackFlow);
 
   progress(`warming up (${options.warmup} deploy(s), ${options.warmup * BARE_WARMUP_PER_DEPLOY} bare flows of each shape)`);
   const warm: DeployMeasurement[] = [];
@@ -204,7 +206,7 @@ async function runBenchmark(options: BenchOptions, cleanup: Cleanup): Promise<Be
   cleanup.add('peer proxy directory', () => rmSync(tempDir, { recursive: true, force: true }));
   const workspace = await seedWorkspace(services.db.prisma);
   // The bare flows take the engine's default settings: the same attempts, backoff, lock and stall timing.
-  const settings = defaultEngineSettings(baseConfig);
+  const settings = defaultSettings(baseConfig);
   const bare = startBareFlows(services.redisUrl, barePrefix, settings, baseConfig.WORKER_CONCURRENCY);
   cleanup.add('bare flow workers', () => bare.close());
   const shared: Shared = { options, cleanup, services, redis, workspace, bare, runId, logLevel, logger, prefixes };

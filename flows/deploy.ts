@@ -1,9 +1,46 @@
-import type { FlowJob } from 'bullmq';
-import type { EngineSettings } from '../src/engine/engine-deps';
-import { DEPLOY_STEPS } from '../src/engine/step-names';
-import { buildOperationFlow, requestIdOf } from './operation-flow';
+import { compensateDeployment } from '../src/deployments/compensate-deployment';
+import { deploymentCancelRequested, recordDeployFailure, recordDeployRolledForward } from '../src/deployments/deployment-lifecycle';
+import { operationOutcome } from '../src/deployments/operation-outcome';
+import { defineFlow, onRouting, onSteps } from '../src/engine/define-flow';
+import { DeployJobData } from '../src/operations/operation-jobs';
+import { routeChangeCommitted } from '../src/routing/changes/route-change-committed';
+import { assignRoutes } from '../processors/assign-routes';
+import { buildRoutes } from '../processors/build-routes';
+import { createInKrane } from '../processors/create-in-krane';
+import { fetchMetadata } from '../processors/fetch-metadata';
+import { pollInstances } from '../processors/poll-instances';
+import { scrapeOpenapi } from '../processors/scrape-openapi';
+import type { Services } from '../processors/services';
+import { setBuilding } from '../processors/set-building';
+import { setReady } from '../processors/set-ready';
+import { updateLive } from '../processors/update-live';
 
-/** The Deploy flow (SPEC §3.1): nine steps, fetch-metadata first, update-live last. */
-export function buildDeployFlow(input: { operationId: string; projectId: string; deploymentId: string; requestId?: string }, settings: Pick<EngineSettings, 'stepAttempts' | 'backoffMs'>): FlowJob {
-  return buildOperationFlow({ operationId: input.operationId, projectId: input.projectId, deploymentId: input.deploymentId, kind: 'deploy', ownerId: input.deploymentId, ...requestIdOf(input) }, DEPLOY_STEPS, settings);
-}
+/**
+ * Deploy (SPEC §3.1): run an image for a project's environment, wait until its instances are healthy, scrape its
+ * OpenAPI spec, give it its hostnames and switch traffic atomically. The steps run in this order, each on its queue.
+ */
+export const deployFlow = defineFlow<Services, DeployJobData>({
+  kind: 'deploy',
+  data: DeployJobData,
+  fromOperation: (op) => ({ deploymentId: op.deploymentId, ownerId: op.deploymentId }),
+  steps: [
+    onSteps(fetchMetadata), //   load deployment, workspace, project, environment
+    onSteps(setBuilding), //     status building
+    onSteps(createInKrane), //   status deploying; Krane CreateDeployment
+    onSteps(pollInstances), //   until the instances run and answer their health check (delays itself, holds no worker)
+    onSteps(scrapeOpenapi), //   status network; the app's OpenAPI document, never failing the deploy
+    onSteps(buildRoutes), //     hostnames and which routes move: the plan
+    onRouting(assignRoutes), //  the project's turn, then the plan in one transaction; the point of no return
+    onSteps(setReady), //        status ready
+    onSteps(updateLive), //      records whether it is live (set with the routes)
+  ],
+  // Until assign-routes starts, POST /v1/deployments/:id/cancel stops every step above it.
+  cancelRequested: ({ prisma }, data) => deploymentCancelRequested(prisma, data.deploymentId),
+  // Once its routes committed, a failure after them rolls the deploy forward: a failed deployment is never live.
+  committed: ({ prisma }, data) => routeChangeCommitted(prisma, data.operationId),
+  onRolledForward: (services, data) => recordDeployRolledForward(services, data.deploymentId),
+  onFailed: (services, data, failure) => recordDeployFailure(services, data.deploymentId, failure),
+  // Otherwise what Krane runs for it is deleted, in a job of its own (a Krane outage retries it).
+  compensation: { name: 'compensate', run: (services, data) => compensateDeployment(services, data.deploymentId) },
+  outcome: ({ prisma }, data) => operationOutcome(prisma, data),
+});

@@ -1,9 +1,7 @@
-import type { FlowJob } from 'bullmq';
-import type { EngineSettings } from '../src/engine/engine-deps';
-import { SWITCH_STEPS } from '../src/engine/step-names';
-import { buildOperationFlow, requestIdOf } from './operation-flow';
+import { switchFlow } from './switch';
 
-/** The Promote flow (SPEC §3.3): validate, check-instances (Krane asked now), switch-routes (routing queue). */
-export function buildPromoteFlow(input: { operationId: string; projectId: string; targetDeploymentId: string; requestId?: string }, settings: Pick<EngineSettings, 'stepAttempts' | 'backoffMs'>): FlowJob {
-  return buildOperationFlow({ operationId: input.operationId, projectId: input.projectId, deploymentId: input.targetDeploymentId, kind: 'promote', ownerId: input.operationId, ...requestIdOf(input) }, SWITCH_STEPS, settings);
-}
+/**
+ * Promote (SPEC §3.3): production's live, environment and custom routes move to a ready deployment and the rollback
+ * pin is cleared; promoting the live deployment of a pinned project only clears the pin (a confirm).
+ */
+export const promoteFlow = switchFlow('promote');

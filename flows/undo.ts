@@ -1,9 +1,16 @@
-import type { FlowJob } from 'bullmq';
-import type { EngineSettings } from '../src/engine/engine-deps';
-import { UndoStep } from '../src/engine/step-names';
-import { buildOperationFlow, requestIdOf } from './operation-flow';
+import { defineFlow, onRouting } from '../src/engine/define-flow';
+import { UndoJobData } from '../src/operations/operation-jobs';
+import type { Services } from '../processors/services';
+import { undoRoutes } from '../processors/undo-routes';
+import { switchHooks } from './switch-hooks';
 
-/** Undo of the last route change: one routing step. */
-export function buildUndoFlow(input: { operationId: string; projectId: string; requestId?: string }, settings: Pick<EngineSettings, 'stepAttempts' | 'backoffMs'>): FlowJob {
-  return buildOperationFlow({ operationId: input.operationId, projectId: input.projectId, kind: 'undo', ownerId: input.operationId, ...requestIdOf(input) }, [UndoStep.undoRoutes], settings);
-}
+/** Undo (SPEC §4.3): the project's last route change applied in reverse, live pointer and pin included. */
+export const undoFlow = defineFlow<Services, UndoJobData>({
+  kind: 'undo',
+  data: UndoJobData,
+  fromOperation: (op) => ({ ownerId: op.id }),
+  steps: [
+    onRouting(undoRoutes), //  the project's turn (taken at request), then the reverse of its last change in one transaction
+  ],
+  ...switchHooks,
+});

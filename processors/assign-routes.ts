@@ -1,9 +1,11 @@
-import { CancelledError } from '../src/engine/step-errors';
-import { routingStep } from '../src/engine/routing-step';
-import { DeployStep } from '../src/engine/step-names';
-import { planDeployment } from '../src/route-changes/deploy-plan-input';
-import type { AppliedRoute } from '../src/route-changes/route-change-types';
-import type { RoutePlan } from '../src/routing/route-types';
+import { z } from 'zod';
+import { CancelledError } from '../src/engine/errors';
+import type { AppliedRoute } from '../src/routing/changes/route-change-types';
+import { planDeployment } from '../src/routing/plans/deploy-plan-input';
+import { routingStep } from '../src/routing/routing-step';
+import { buildRoutes } from './build-routes';
+import type { Services } from './services';
+import type { DeployJobData } from '../src/operations/operation-jobs';
 
 export interface AssignResult {
   sequence: number;
@@ -12,32 +14,37 @@ export interface AssignResult {
   notes: string[];
 }
 
+/** Once passed, the cancel gate is remembered in the job; until then (a first run, or one cut short by an outage) it runs. */
+const GateState = z.object({ gated: z.boolean().optional() });
+
 /**
  * Applies build-routes' plan in the routing queue, atomically. The plan is re-checked against the current state
  * under the project's lock: only hostnames of the stored plan change, and only where the rules still allow it
  * (a rollback pin set meanwhile, a newer deployment, a hostname taken by someone else → skipped and reported).
  */
-export const assignRoutes = routingStep<AssignResult>({
-  name: DeployStep.assignRoutes,
-  async beforeTurn({ deps, data, job }) {
-    // Once passed, the gate is remembered in the job; until then (a first run, or one cut short by an outage) it runs.
-    if (data.gated) return;
+export const assignRoutes = routingStep<Services, DeployJobData, { plan: typeof buildRoutes }, AssignResult, z.infer<typeof GateState>>({
+  name: 'assign-routes',
+  needs: { plan: buildRoutes },
+  state: GateState,
+  // A deploy queues for its project's turn when it gets here, after its polling: behind whatever was requested meanwhile.
+  takesTurn: 'at-pickup',
+  async beforeTurn({ services, data, state, saveState }) {
+    if (state.gated) return;
     // The point of no return for cancellation: from here on the deploy will be routed.
-    const started = await deps.prisma.deployment.updateMany({
-      where: { id: data.deploymentId!, cancelRequestedAt: null, routingStartedAt: null },
+    const started = await services.prisma.deployment.updateMany({
+      where: { id: data.deploymentId, cancelRequestedAt: null, routingStartedAt: null },
       data: { routingStartedAt: new Date() },
     });
     if (started.count === 0) {
-      const row = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! }, select: { routingStartedAt: true } });
-      if (!row.routingStartedAt) throw new CancelledError(data.deploymentId!);
+      const row = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId }, select: { routingStartedAt: true } });
+      if (!row.routingStartedAt) throw new CancelledError(`deployment ${data.deploymentId}`);
     }
-    await job.updateData({ ...job.data, gated: true });
-    data.gated = true;
+    await saveState({ gated: true });
   },
-  async decide({ deps, data, outputs }, tx) {
-    const stored = outputs[DeployStep.buildRoutes] as RoutePlan;
+  async decide({ services, data, needs }, tx) {
+    const stored = needs.plan;
     const planned = new Set(stored.changes.filter((c) => c.action === 'create' || c.action === 'move').map((c) => c.hostname));
-    const current = await planDeployment(tx, data.deploymentId!, deps.config.APEX_DOMAIN);
+    const current = await planDeployment(tx, data.deploymentId, services.apex);
     const notes = [...current.notes];
     const changes: AppliedRoute[] = [];
     for (const c of current.changes) {
@@ -49,12 +56,12 @@ export const assignRoutes = routingStep<AssignResult>({
         branch: c.branch ?? null,
         environmentId: stored.environmentId,
         fromDeploymentId: c.action === 'move' ? c.fromDeploymentId : null,
-        toDeploymentId: data.deploymentId!,
+        toDeploymentId: data.deploymentId,
       });
     }
     // Live only where the live route really ends on this deployment once applied: never a live pointer without its route.
-    return { changes, live: stored.setLive && current.setLive ? { ifLiveRouteOn: data.deploymentId! } : undefined, notes };
+    return { changes, live: stored.setLive && current.setLive ? { ifLiveRouteOn: data.deploymentId } : undefined, notes };
   },
-  output: (_step, record) => ({ sequence: record.sequence, applied: record.changes.length, live: record.liveTo !== record.liveFrom || false, notes: record.notes }),
+  output: (_step, record) => ({ sequence: record.sequence, applied: record.changes.length, live: record.liveTo !== record.liveFrom, notes: record.notes }),
   summarize: (o) => `${o.applied} route(s) changed (change #${o.sequence})${o.live ? '; now live' : ''}${o.notes.length ? `; ${o.notes.join('; ')}` : ''}`,
 });

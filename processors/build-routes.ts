@@ -1,22 +1,21 @@
-import type { StepModule } from '../src/engine/step-module';
-import { DeployStep } from '../src/engine/step-names';
-import { planDeployment } from '../src/route-changes/deploy-plan-input';
-import type { RoutePlan } from '../src/routing/route-types';
+import { planDeployment } from '../src/routing/plans/deploy-plan-input';
+import type { RoutePlan } from '../src/routing/plans/route-types';
+import { deployStep } from './services';
 
 /**
  * Computes the deployment's hostnames and which routes move to it (SPEC §4.1, §4.2). Pure computation over the
  * current state; the plan is the step's output, so every retry of assign-routes works from the same plan.
  */
-export const buildRoutes: StepModule<RoutePlan> = {
-  name: DeployStep.buildRoutes,
+export const buildRoutes = deployStep({
+  name: 'build-routes',
   queue: 'steps',
   cancellable: true,
-  async run({ deps, data }) {
-    return planDeployment(deps.prisma, data.deploymentId!, deps.config.APEX_DOMAIN);
+  async run({ services, data }): Promise<RoutePlan> {
+    return planDeployment(services.prisma, data.deploymentId, services.apex);
   },
   summarize: (plan) => {
     const counts = plan.changes.reduce<Record<string, number>>((acc, c) => ((acc[c.action] = (acc[c.action] ?? 0) + 1), acc), {});
     const parts = Object.entries(counts).map(([action, n]) => `${n} ${action}`);
     return `${parts.join(', ')}${plan.setLive ? '; becomes live' : ''}${plan.notes.length ? `; ${plan.notes.join('; ')}` : ''}`;
   },
-};
+});

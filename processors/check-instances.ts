@@ -1,25 +1,21 @@
+import { syncInstances } from '../src/deployments/sync-instances';
 import { TerminalError } from '../src/errors';
-import type { StepModule } from '../src/engine/step-module';
-import { SwitchStep } from '../src/engine/step-names';
-import { syncInstances } from '../src/engine/sync-instances';
-import type { SwitchTarget } from '../src/operations/switch-preconditions';
+import { switchStep } from './services';
+import { validate } from './validate';
 
 /** Rollback/promote step 2: asks Krane now (not the Instance rows, which may be stale) that the target has running instances. */
-export const checkInstances: StepModule<{ running: number }> = {
-  name: SwitchStep.checkInstances,
+export const checkInstances = switchStep({
+  name: 'check-instances',
   queue: 'steps',
-  async run({ deps, data, outputs }) {
-    const target = outputs[SwitchStep.validate] as SwitchTarget;
-    const instances = await deps.krane.get(target.namespace, data.deploymentId!);
-    await syncInstances(deps.prisma, data.deploymentId!, instances);
+  needs: { target: validate },
+  async run({ services, data, needs }): Promise<{ running: number }> {
+    const instances = await services.krane.get(needs.target.namespace, data.deploymentId);
+    await syncInstances(services.prisma, data.deploymentId, instances);
     const running = instances.filter((i) => i.status === 'running').length;
     if (running === 0) {
-      throw new TerminalError(
-        'no_running_instances',
-        `deployment ${data.deploymentId} has no running instances in Krane (${instances.length} known, none running): redeploy its image instead`,
-      );
+      throw new TerminalError('no_running_instances', { deploymentId: data.deploymentId!, purpose: 'switch', known: instances.length });
     }
     return { running };
   },
   summarize: (o) => `${o.running} instance(s) running in Krane`,
-};
+});

@@ -1,21 +1,20 @@
-import { transitionDeployment } from '../src/engine/deployment-status';
-import { kraneSpecOf } from '../src/engine/krane-spec';
-import { PreconditionFailedError } from '../src/engine/step-errors';
-import type { StepModule } from '../src/engine/step-module';
-import { DeployStep } from '../src/engine/step-names';
-import type { DeployMetadata } from './fetch-metadata';
+import { transitionDeployment } from '../src/deployments/deployment-status';
+import { kraneSpecOf } from '../src/deployments/krane-spec';
+import { PreconditionFailedError } from '../src/errors';
+import { fetchMetadata } from './fetch-metadata';
+import { deployStep } from './services';
 
 /** Status "deploying", then Krane CreateDeployment; ALREADY_EXISTS (a retry after a crash) counts as success. */
-export const createInKrane: StepModule<{ alreadyExisted: boolean }> = {
-  name: DeployStep.createInKrane,
+export const createInKrane = deployStep({
+  name: 'create-in-krane',
   queue: 'steps',
   cancellable: true,
-  async run({ deps, data, outputs }) {
-    const meta = outputs[DeployStep.fetchMetadata] as DeployMetadata;
-    const moved = await transitionDeployment(deps.prisma, data.deploymentId!, ['building'], 'deploying');
-    const d = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! } });
-    if (!moved && d.status !== 'deploying') throw new PreconditionFailedError('deployment_not_active', `deployment is ${d.status}`);
-    return deps.krane.create(kraneSpecOf(d, meta.namespace));
+  needs: { meta: fetchMetadata },
+  async run({ services, data, needs }): Promise<{ alreadyExisted: boolean }> {
+    const moved = await transitionDeployment(services, data.deploymentId, ['building'], 'deploying');
+    const d = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId } });
+    if (!moved && d.status !== 'deploying') throw new PreconditionFailedError('deployment_not_active', { status: d.status, wanted: 'deploying' });
+    return services.krane.create(kraneSpecOf(d, needs.meta.namespace));
   },
   summarize: (o) => (o.alreadyExisted ? 'already existed in Krane' : 'created in Krane'),
-};
+});

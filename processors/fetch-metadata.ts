@@ -1,6 +1,5 @@
-import { PreconditionFailedError } from '../src/engine/step-errors';
-import type { StepModule } from '../src/engine/step-module';
-import { DeployStep } from '../src/engine/step-names';
+import { PreconditionFailedError } from '../src/errors';
+import { deployStep } from './services';
 
 export interface DeployMetadata {
   namespace: string;
@@ -13,16 +12,16 @@ export interface DeployMetadata {
 }
 
 /** Loads deployment, workspace, project and environment; a deploy whose records are gone fails at once. */
-export const fetchMetadata: StepModule<DeployMetadata> = {
-  name: DeployStep.fetchMetadata,
+export const fetchMetadata = deployStep({
+  name: 'fetch-metadata',
   queue: 'steps',
   cancellable: true,
-  async run({ deps, data }) {
-    const deployment = await deps.prisma.deployment.findUnique({
-      where: { id: data.deploymentId! },
+  async run({ services, data }): Promise<DeployMetadata> {
+    const deployment = await services.prisma.deployment.findUnique({
+      where: { id: data.deploymentId },
       include: { project: { include: { workspace: true } }, environment: true },
     });
-    if (!deployment) throw new PreconditionFailedError('deployment_not_found', `deployment ${data.deploymentId} does not exist`);
+    if (!deployment) throw new PreconditionFailedError('deployment_not_found', { deploymentId: data.deploymentId! });
     const { project, environment } = deployment;
     return {
       namespace: project.workspace.slug,
@@ -35,4 +34,4 @@ export const fetchMetadata: StepModule<DeployMetadata> = {
     };
   },
   summarize: (m) => `${m.workspaceSlug}/${m.projectSlug} → ${m.environmentSlug}`,
-};
+});

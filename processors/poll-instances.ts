@@ -1,10 +1,10 @@
-import { isRetryable, TerminalError } from '../src/errors';
+import { z } from 'zod';
+import { getFromInstance } from '../src/deployments/instance-http';
+import { syncInstances } from '../src/deployments/sync-instances';
+import { isRetryable, logFieldsOf, publicMessageOf, TerminalError } from '../src/errors';
 import type { KraneInstance } from '../src/krane/types';
-import { getFromInstance } from '../src/engine/instance-http';
-import type { StepModule } from '../src/engine/step-module';
-import { DeployStep } from '../src/engine/step-names';
-import { syncInstances } from '../src/engine/sync-instances';
-import type { DeployMetadata } from './fetch-metadata';
+import { fetchMetadata } from './fetch-metadata';
+import { deployStep } from './services';
 
 export interface PollResult {
   running: number;
@@ -34,29 +34,35 @@ async function healthy(address: string, path: string, timeoutMs: number): Promis
  * Asks Krane for the instances, records them, and is done when at least `replicas` (≥ 1) run and each answers its
  * health check. Otherwise it re-enqueues itself delayed — a poll never holds a worker — until the deadline.
  */
-export const pollInstances: StepModule<PollResult> = {
-  name: DeployStep.pollInstances,
+// Its own counters, kept in the job: BullMQ's attemptsMade stays 0 while a job delays itself.
+const PollState = z.object({ polls: z.number().int().min(0).optional(), pollStartedAt: z.number().optional() });
+
+export const pollInstances = deployStep({
+  name: 'poll-instances',
   queue: 'steps',
   cancellable: true,
-  async run(step) {
-    const { deps, data } = step;
-    const meta = step.outputs[DeployStep.fetchMetadata] as DeployMetadata;
-    const startedAt = data.pollStartedAt ?? Date.now();
-    const polls = (data.polls ?? 0) + 1;
-    const d = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! } });
+  needs: { meta: fetchMetadata },
+  state: PollState,
+  async run(step): Promise<PollResult> {
+    const { services, data, state } = step;
+    const startedAt = state.pollStartedAt ?? Date.now();
+    const polls = (state.polls ?? 0) + 1;
+    const d = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId } });
     let instances: KraneInstance[];
     let kraneError: string | undefined;
     try {
-      instances = await deps.krane.get(meta.namespace, d.id);
-      await syncInstances(deps.prisma, d.id, instances);
+      instances = await services.krane.get(step.needs.meta.namespace, d.id);
+      await syncInstances(services.prisma, d.id, instances);
     } catch (err) {
       // A Krane that is briefly unreachable is a poll that saw nothing: keep polling until the deadline decides.
       if (!isRetryable(err)) throw err;
       instances = [];
-      kraneError = (err as Error).message;
+      // The progress line is the tenant's to read: the public message there, Krane's own words in the log.
+      kraneError = publicMessageOf(err);
+      step.logger.warn('krane did not answer this poll; it counts as a poll that saw nothing', logFieldsOf(err));
     }
     const running = instances.filter((i) => i.status === 'running');
-    const checks = await Promise.all(running.map((i) => healthy(i.address, d.healthCheckPath, Math.min(2000, deps.settings.instanceHttpTimeoutMs))));
+    const checks = await Promise.all(running.map((i) => healthy(i.address, d.healthCheckPath, Math.min(2000, services.settings.instanceHttpTimeoutMs))));
     const healthyAddresses = running.filter((_, n) => checks[n]).map((i) => i.address);
     const wanted = Math.max(1, d.replicas);
     if (healthyAddresses.length >= wanted) return { running: healthyAddresses.length, replicas: wanted, addresses: healthyAddresses, polls };
@@ -64,19 +70,22 @@ export const pollInstances: StepModule<PollResult> = {
     // An instance that ended by itself does not come back (no driver restarts it): waiting for the deadline would
     // only hide why. Its exit code and the tail of its output become the step's reason.
     const ended = instances.find((i) => i.failure);
-    if (ended) {
-      throw new TerminalError('instance_exited', `${running.length} of ${wanted} instance(s) running: instance ${ended.id} ${ended.failure}`);
+    if (ended?.failure) {
+      throw new TerminalError('instance_exited', { running: running.length, wanted, instanceId: ended.id, failure: ended.failure });
     }
 
     const elapsed = Date.now() - startedAt;
-    if (elapsed >= deps.settings.pollDeadlineMs) {
-      throw new TerminalError(
-        'instances_not_ready',
-        `${running.length} of ${wanted} instance(s) running and ${healthyAddresses.length} healthy after ${Math.round(elapsed / 1000)} s (deadline ${Math.round(deps.settings.pollDeadlineMs / 1000)} s)`,
-      );
+    if (elapsed >= services.settings.pollDeadlineMs) {
+      throw new TerminalError('instances_not_ready', {
+        running: running.length,
+        wanted,
+        healthy: healthyAddresses.length,
+        elapsedMs: elapsed,
+        deadlineMs: services.settings.pollDeadlineMs,
+      });
     }
     await step.progress(`poll ${polls}: ${running.length}/${wanted} running, ${healthyAddresses.length} healthy${kraneError ? ` (krane: ${kraneError})` : ''}`);
-    return step.delay(pollDelay(polls, deps.settings.pollIntervalMs), { polls, pollStartedAt: startedAt });
+    return step.delay(pollDelay(polls, services.settings.pollIntervalMs), { polls, pollStartedAt: startedAt });
   },
   summarize: (o) => `${o.running}/${o.replicas} instance(s) healthy after ${o.polls} poll(s)`,
-};
+});

@@ -1,11 +1,9 @@
-import { transitionDeployment } from '../src/engine/deployment-status';
-import type { EngineSettings } from '../src/engine/engine-deps';
-import type { StepJobData } from '../src/engine/job-data';
-import type { StepModule } from '../src/engine/step-module';
-import { DeployStep } from '../src/engine/step-names';
+import { z } from 'zod';
+import { transitionDeployment } from '../src/deployments/deployment-status';
 import { DEFAULT_OPENAPI_LIMITS, OpenapiLimits } from '../src/openapi/limits';
 import { scrapeOpenapiFromInstances } from '../src/openapi/scrape-from-instances';
-import type { PollResult } from './poll-instances';
+import { pollInstances } from './poll-instances';
+import { deployStep, type StepSettings } from './services';
 
 export interface ScrapeResult {
   found: boolean;
@@ -14,12 +12,12 @@ export interface ScrapeResult {
   bytes?: number;
 }
 
-/** Job data this step keeps across runs of the same job (BullMQ re-runs a job whose process died: a "stall"). */
-interface ScrapeJobData extends StepJobData {
+/** What this step keeps across runs of the same job (BullMQ re-runs a job whose process died: a "stall"). */
+const ScrapeState = z.object({
   /** Set while a fetch and parse is under way; found set at the start of a run, that run was interrupted. */
-  scrapeInFlight?: boolean;
-  scrapeInterruptions?: number;
-}
+  scrapeInFlight: z.boolean().optional(),
+  scrapeInterruptions: z.number().int().min(0).optional(),
+});
 
 /**
  * Runs of this step that may be interrupted (the process died mid-scrape) before it gives up on the spec. Parsing is
@@ -28,7 +26,7 @@ interface ScrapeJobData extends StepJobData {
  */
 export const MAX_SCRAPE_INTERRUPTIONS = 2;
 
-export function openapiLimitsFor(settings: EngineSettings): OpenapiLimits {
+export function openapiLimitsFor(settings: Pick<StepSettings, 'instanceHttpTimeoutMs' | 'openapiMaxBytes'>): OpenapiLimits {
   return { ...DEFAULT_OPENAPI_LIMITS, fetchTimeoutMs: settings.instanceHttpTimeoutMs, maxBodyBytes: settings.openapiMaxBytes };
 }
 
@@ -37,34 +35,34 @@ export function openapiLimitsFor(settings: EngineSettings): OpenapiLimits {
  * instance addresses only, no redirects, bounded body and time, parsed in a capped worker thread). No spec is an
  * outcome, recorded as "not stored: <reason>", never a failure of the deploy.
  */
-export const scrapeOpenapi: StepModule<ScrapeResult> = {
-  name: DeployStep.scrapeOpenapi,
+export const scrapeOpenapi = deployStep({
+  name: 'scrape-openapi',
   queue: 'steps',
   cancellable: true,
-  async run({ deps, job, data, outputs }) {
-    await transitionDeployment(deps.prisma, data.deploymentId!, ['deploying'], 'network');
-    const d = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! } });
-    const state = job.data as ScrapeJobData;
+  needs: { poll: pollInstances },
+  state: ScrapeState,
+  async run({ services, data, needs, state, saveState }): Promise<ScrapeResult> {
+    await transitionDeployment(services, data.deploymentId, ['deploying'], 'network');
+    const d = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId } });
     const interruptions = (state.scrapeInterruptions ?? 0) + (state.scrapeInFlight ? 1 : 0);
     if (interruptions >= MAX_SCRAPE_INTERRUPTIONS) {
-      await job.updateData({ ...job.data, scrapeInFlight: false, scrapeInterruptions: interruptions } as ScrapeJobData);
+      await saveState({ scrapeInFlight: false, scrapeInterruptions: interruptions });
       return { found: false, detail: `the scrape was interrupted ${interruptions} times (the process running it stopped); not trying again` };
     }
-    await job.updateData({ ...job.data, scrapeInFlight: true, scrapeInterruptions: interruptions } as ScrapeJobData);
-    const poll = outputs[DeployStep.pollInstances] as PollResult;
+    await saveState({ scrapeInFlight: true, scrapeInterruptions: interruptions });
     let outcome;
     try {
-      outcome = await scrapeOpenapiFromInstances(poll.addresses, d.openapiPath, openapiLimitsFor(deps.settings));
+      outcome = await scrapeOpenapiFromInstances(needs.poll.addresses, d.openapiPath, openapiLimitsFor(services.settings));
       if (outcome.found) {
-        await deps.prisma.deployment.update({ where: { id: d.id }, data: { openapiSpec: outcome.json, openapiFetchedAt: new Date() } });
+        await services.prisma.deployment.update({ where: { id: d.id }, data: { openapiSpec: outcome.json, openapiFetchedAt: new Date() } });
       }
     } finally {
       // Finished or failed with an error (retried as usual): either way not interrupted.
-      await job.updateData({ ...job.data, scrapeInFlight: false } as ScrapeJobData);
+      await saveState({ scrapeInFlight: false });
     }
     return outcome.found
       ? { found: true, detail: `from ${outcome.address}${d.openapiPath} (${outcome.format.toUpperCase()})`, bytes: outcome.bytes }
       : { found: false, detail: outcome.reasons.join('; ') };
   },
   summarize: (o) => (o.found ? `spec stored (${o.bytes} bytes) ${o.detail}` : `not stored: ${o.detail}`),
-};
+});

@@ -1,18 +1,18 @@
-import { transitionDeployment } from '../src/engine/deployment-status';
-import { PreconditionFailedError } from '../src/engine/step-errors';
-import type { StepModule } from '../src/engine/step-module';
-import { DeployStep } from '../src/engine/step-names';
+import { transitionDeployment } from '../src/deployments/deployment-status';
+import { PreconditionFailedError } from '../src/errors';
+import { isActiveStatus } from '../src/statuses';
+import { deployStep } from './services';
 
 /** Records "building" (images are prebuilt; SPEC §3.1 step 2). A replay after the status moved on is a no-op. */
-export const setBuilding: StepModule<{ status: string }> = {
-  name: DeployStep.setBuilding,
+export const setBuilding = deployStep({
+  name: 'set-building',
   queue: 'steps',
   cancellable: true,
-  async run({ deps, data }) {
-    if (await transitionDeployment(deps.prisma, data.deploymentId!, ['pending'], 'building')) return { status: 'building' };
-    const row = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! }, select: { status: true } });
-    if (['building', 'deploying', 'network'].includes(row.status)) return { status: row.status };
-    throw new PreconditionFailedError('deployment_not_active', `deployment is ${row.status}, not pending`);
+  async run({ services, data }): Promise<{ status: string }> {
+    if (await transitionDeployment(services, data.deploymentId, ['pending'], 'building')) return { status: 'building' };
+    const row = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId }, select: { status: true } });
+    if (isActiveStatus(row.status) && row.status !== 'pending') return { status: row.status };
+    throw new PreconditionFailedError('deployment_not_active', { status: row.status, wanted: 'building' });
   },
   summarize: (o) => `status ${o.status}`,
-};
+});

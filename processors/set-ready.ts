@@ -1,17 +1,16 @@
-import { transitionDeployment } from '../src/engine/deployment-status';
-import { PreconditionFailedError } from '../src/engine/step-errors';
-import type { StepModule } from '../src/engine/step-module';
-import { DeployStep } from '../src/engine/step-names';
+import { transitionDeployment } from '../src/deployments/deployment-status';
+import { PreconditionFailedError } from '../src/errors';
+import { deployStep } from './services';
 
 /** Status "ready" (compare-and-set from "network"; a replay finds it ready already). */
-export const setReady: StepModule<{ status: string }> = {
-  name: DeployStep.setReady,
+export const setReady = deployStep({
+  name: 'set-ready',
   queue: 'steps',
-  async run({ deps, data }) {
-    if (await transitionDeployment(deps.prisma, data.deploymentId!, ['network'], 'ready', { statusReason: null })) return { status: 'ready' };
-    const row = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! }, select: { status: true } });
+  async run({ services, data }): Promise<{ status: string }> {
+    if (await transitionDeployment(services, data.deploymentId, ['network'], 'ready', { statusReason: null })) return { status: 'ready' };
+    const row = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId }, select: { status: true } });
     if (row.status === 'ready') return { status: 'ready' };
-    throw new PreconditionFailedError('deployment_not_active', `deployment is ${row.status}, cannot become ready`);
+    throw new PreconditionFailedError('deployment_not_active', { status: row.status, wanted: 'ready' });
   },
   summarize: () => 'status ready',
-};
+});

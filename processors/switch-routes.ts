@@ -1,10 +1,11 @@
-import { routingStep } from '../src/engine/routing-step';
-import { SwitchStep } from '../src/engine/step-names';
-import { CLEARED_PIN, type AppliedRoute } from '../src/route-changes/route-change-types';
+import type { SwitchJobData } from '../src/operations/operation-jobs';
+import { routingStep } from '../src/routing/routing-step';
+import type { Services } from './services';
+import { CLEARED_PIN, type AppliedRoute } from '../src/routing/changes/route-change-types';
 import { checkSwitchPreconditions } from '../src/operations/switch-preconditions';
-import { loadDeployPlanInput } from '../src/route-changes/deploy-plan-input';
-import { LiveHostnameUnavailableError } from '../src/routing/live-hostname-unavailable-error';
-import { missingProductionRoutes, planSwitchRoutes } from '../src/routing/plan-switch-routes';
+import { loadDeployPlanInput } from '../src/routing/plans/deploy-plan-input';
+import { LiveHostnameUnavailableError } from '../src/routing/plans/live-hostname-unavailable-error';
+import { missingProductionRoutes, planSwitchRoutes } from '../src/routing/plans/plan-switch-routes';
 
 export interface SwitchResult {
   sequence: number;
@@ -20,14 +21,16 @@ export interface SwitchResult {
  * where production has none, as a deploy would), sets the live pointer, and sets the pin (rollback) or clears it
  * (promote). Promoting the live deployment of a pinned project moves nothing: a confirm.
  */
-export const switchRoutes = routingStep<SwitchResult>({
-  name: SwitchStep.switchRoutes,
-  async decide({ deps, data }, tx) {
-    const kind = data.kind as 'rollback' | 'promote';
+export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, never>, SwitchResult>({
+  name: 'switch-routes',
+  // A switch takes its place in the project's order when it is requested: the last request wins.
+  takesTurn: 'at-request',
+  async decide({ services, data }, tx) {
+    const { kind } = data;
     const op = await tx.operation.findUniqueOrThrow({ where: { id: data.operationId } });
     const target = await checkSwitchPreconditions(
       tx,
-      { kind, projectId: data.projectId, targetDeploymentId: data.deploymentId!, expectedSourceDeploymentId: op.sourceDeploymentId ?? undefined },
+      { kind, projectId: data.projectId, targetDeploymentId: data.deploymentId, expectedSourceDeploymentId: op.sourceDeploymentId ?? undefined },
       false,
     );
     const routes = await tx.ingressRoute.findMany({ where: { projectId: data.projectId, environmentId: target.productionEnvironmentId } });
@@ -36,11 +39,11 @@ export const switchRoutes = routingStep<SwitchResult>({
     const plan = planSwitchRoutes({
       ...where,
       kind,
-      targetDeploymentId: data.deploymentId!,
-      target: missingProductionRoutes(where).length ? await loadDeployPlanInput(tx, data.deploymentId!, deps.config.APEX_DOMAIN) : undefined,
+      targetDeploymentId: data.deploymentId,
+      target: missingProductionRoutes(where).length ? await loadDeployPlanInput(tx, data.deploymentId, services.apex) : undefined,
     });
     const liveSkipped = plan.find((c) => c.sticky === 'live' && c.action === 'skip');
-    if (liveSkipped) throw new LiveHostnameUnavailableError(kind, data.deploymentId!, liveSkipped.reason ?? liveSkipped.hostname);
+    if (liveSkipped) throw new LiveHostnameUnavailableError(kind, data.deploymentId, liveSkipped.reason ?? liveSkipped.hostname);
     const changes: AppliedRoute[] = plan
       .filter((c) => c.action === 'move' || c.action === 'create')
       .map((c) => ({ hostname: c.hostname, sticky: c.sticky, branch: c.branch ?? null, environmentId: target.productionEnvironmentId, fromDeploymentId: c.fromDeploymentId, toDeploymentId: c.toDeploymentId }));
@@ -57,7 +60,7 @@ export const switchRoutes = routingStep<SwitchResult>({
             // Rolling back again while pinned keeps pointing at the deployment the first rollback left.
             rolledBackFromDeploymentId: target.liveDeploymentId === data.deploymentId ? target.rolledBackFromDeploymentId : target.liveDeploymentId,
           };
-    return { changes, live: data.deploymentId!, pin, notes };
+    return { changes, live: data.deploymentId, pin, notes };
   },
   output: ({ data }, record) => ({
     sequence: record.sequence,

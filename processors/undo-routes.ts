@@ -1,7 +1,9 @@
 import { TerminalError } from '../src/errors';
-import { routingStep } from '../src/engine/routing-step';
-import { UndoStep } from '../src/engine/step-names';
-import type { AppliedRoute, StoredRouteChange } from '../src/route-changes/route-change-types';
+import type { UndoJobData } from '../src/operations/operation-jobs';
+import type { AppliedRoute } from '../src/routing/changes/route-change-types';
+import { readStoredRouteChange } from '../src/routing/changes/stored-route-change';
+import { routingStep } from '../src/routing/routing-step';
+import type { Services } from './services';
 
 export interface UndoResult {
   sequence: number;
@@ -15,12 +17,14 @@ export interface UndoResult {
  * every route goes back to where it pointed, the live pointer and the pin to what they were. A route changed since by
  * someone else is left alone and reported. Undo is itself a route change, so undoing an undo redoes.
  */
-export const undoRoutes = routingStep<UndoResult>({
-  name: UndoStep.undoRoutes,
+export const undoRoutes = routingStep<Services, UndoJobData, Record<never, never>, UndoResult>({
+  name: 'undo-routes',
+  // Undo takes its place in the project's order when it is requested: the last request wins.
+  takesTurn: 'at-request',
   async decide({ data }, tx) {
     const last = await tx.routeChange.findFirst({ where: { projectId: data.projectId }, orderBy: { sequence: 'desc' } });
-    if (!last) throw new TerminalError('nothing_to_undo', 'the project has no route change to undo');
-    const stored = last.changes as unknown as StoredRouteChange;
+    if (!last) throw new TerminalError('nothing_to_undo');
+    const stored = readStoredRouteChange(last.changes, last.sequence);
     const changes: AppliedRoute[] = [...stored.applied].reverse().map((c) => ({ ...c, fromDeploymentId: c.toDeploymentId, toDeploymentId: c.fromDeploymentId }));
     const pin = { ...stored.pinBefore, rolledBackAt: stored.pinBefore.rolledBackAt ? new Date(stored.pinBefore.rolledBackAt) : null };
     return { changes, live: last.liveFrom, pin, notes: [`undid change #${last.sequence}`] };

@@ -1,5 +1,4 @@
-import type { StepModule } from '../src/engine/step-module';
-import { DeployStep } from '../src/engine/step-names';
+import { deployStep } from './services';
 
 export interface UpdateLiveResult {
   live: boolean;
@@ -11,11 +10,11 @@ export interface UpdateLiveResult {
  * The live pointer was moved atomically with the routes inside assign-routes (SPEC §3.1 step 9); this step records
  * the outcome on the timeline: live or not, and why not (preview, pinned, a newer deployment is live).
  */
-export const updateLive: StepModule<UpdateLiveResult> = {
-  name: DeployStep.updateLive,
+export const updateLive = deployStep({
+  name: 'update-live',
   queue: 'steps',
-  async run({ deps, data }) {
-    const d = await deps.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId! }, include: { project: true, environment: true } });
+  async run({ services, data }): Promise<UpdateLiveResult> {
+    const d = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId }, include: { project: true, environment: true } });
     const live = d.project.liveDeploymentId === d.id;
     const reason = live
       ? 'is the live deployment'
@@ -29,4 +28,4 @@ export const updateLive: StepModule<UpdateLiveResult> = {
     return { live, liveDeploymentId: d.project.liveDeploymentId, reason };
   },
   summarize: (o) => (o.live ? 'live' : `not live: ${o.reason}`),
-};
+});

@@ -2,7 +2,9 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Db } from './db/prisma';
-import type { Engine } from './engine/engine';
+import type { OperationProducer } from './engine/producer';
+import type { StateEvents } from './engine/state-events';
+import type { OperationWatcher } from './events/operation-watcher';
 import type { Logger } from './logger';
 import type { DependencyHealth } from './services/dependency-health';
 import type { StartupState } from './services/startup-state';
@@ -19,9 +21,16 @@ export interface AppContext {
   health?: DependencyHealth;
   /** Set by `npm start`: /readyz answers 503 until start-up is done. */
   startup?: StartupState;
+  /**
+   * Where committed state changes are announced. Absent: the composition root publishes on `redis` under the queue
+   * prefix (tests pass their own to lose events on purpose).
+   */
+  events?: StateEvents;
 }
 
-/** The API and gRPC servers also enqueue operations. */
+/** The API and gRPC servers also start operations: the engine's producer side (no workers needed). */
 export interface ControlPlaneContext extends AppContext {
-  engine: Engine;
+  operations: OperationProducer;
+  /** This process's one watcher of state events: `?wait`, gRPC waits and event streams wait through it. */
+  watcher: OperationWatcher;
 }

@@ -6,15 +6,8 @@ import { adaptPino, createPino, lineDestination, stderrDestination } from './log
  * and to the HTTP request that started it. JSON lines on standard error (pino-pretty at a terminal, see
  * logging/log-format.ts).
  */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-  child(fields: Record<string, unknown>): Logger;
-}
+export type { Logger, LogLevel } from './logging/log-types';
+import type { Logger, LogLevel } from './logging/log-types';
 
 export interface LoggerOutput {
   /** Default `auto`: pretty at a terminal, JSON otherwise (always JSON in tests and CI). */

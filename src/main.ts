@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   }
 
   // Loaded only now: a start refused above (DATA_DIR in use, a server that does not answer) says so at once.
-  const { startControlPlane } = await import('./control-plane');
+  const { startControlPlane } = await import('./app/control-plane');
   await startControlPlane(config, logger, shutdown);
 }
 

@@ -1,14 +1,6 @@
-import IORedis from 'ioredis';
 import { loadConfigOrExit } from './config';
-import type { AppContext } from './context';
-import { openPostgres } from './db/database';
-import { createEngine } from './engine/engine';
-import { createKraneClient } from './krane/client';
 import { createLogger } from './logger';
-import { DependencyHealth } from './services/dependency-health';
 import { DependencyUnreachableError, waitForPostgresReachable, waitForRedisReachable } from './services/dependency-preflight';
-import { quitRedis } from './services/quit-redis';
-import { redactUrl } from './services/redact-url';
 import { Shutdown } from './services/shutdown';
 
 /**
@@ -19,8 +11,9 @@ import { Shutdown } from './services/shutdown';
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const missing = (['REDIS_URL', 'DATABASE_URL', 'KRANE_URL', 'KRANE_TOKEN'] as const).filter((name) => !config[name]);
-  if (missing.length) {
+  const { REDIS_URL, DATABASE_URL, KRANE_URL, KRANE_TOKEN } = config;
+  if (!REDIS_URL || !DATABASE_URL || !KRANE_URL || !KRANE_TOKEN) {
+    const missing = Object.entries({ REDIS_URL, DATABASE_URL, KRANE_URL, KRANE_TOKEN }).filter(([, value]) => !value).map(([name]) => name);
     console.error(`npm run worker needs ${missing.join(', ')}: workers share Redis, PostgreSQL and Krane (with its token) with the API process`);
     process.exit(2);
   }
@@ -29,8 +22,8 @@ async function main(): Promise<void> {
   shutdown.install();
   try {
     await Promise.all([
-      waitForRedisReachable(config.REDIS_URL!, config.STARTUP_DEPENDENCY_TIMEOUT_MS),
-      waitForPostgresReachable(config.DATABASE_URL!, config.STARTUP_DEPENDENCY_TIMEOUT_MS),
+      waitForRedisReachable(REDIS_URL, config.STARTUP_DEPENDENCY_TIMEOUT_MS),
+      waitForPostgresReachable(DATABASE_URL, config.STARTUP_DEPENDENCY_TIMEOUT_MS),
     ]);
   } catch (err) {
     if (err instanceof DependencyUnreachableError) {
@@ -40,29 +33,10 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const health = new DependencyHealth(logger, { redis: redactUrl(config.REDIS_URL!), database: redactUrl(config.DATABASE_URL!) });
-  const db = openPostgres(config.DATABASE_URL!, config.DATABASE_POOL_SIZE);
-  shutdown.add('database', () => db.close(), 3_000);
-  const redis = new IORedis(config.REDIS_URL!, { maxRetriesPerRequest: null });
-  health.watchRedisConnection(redis);
-  shutdown.add('redis connection', () => quitRedis(redis), 1_000);
-  // Probes on a connection of their own that never queues: a command waiting for Redis would hide the outage.
-  const probe = new IORedis(config.REDIS_URL!, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectionName: 'deployflow:health-probe' });
-  health.watchRedisConnection(probe);
-  const stopProbes = health.startProbes({ redis: () => probe.ping(), database: () => db.ping() });
-  shutdown.add('health probes', () => {
-    stopProbes();
-    probe.disconnect();
-  });
-  const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger, health };
-  const krane = createKraneClient(config.KRANE_URL!, { token: config.KRANE_TOKEN! });
-  shutdown.add('krane client', () => krane.close());
   const overrides = process.env.ENGINE_SETTINGS ? JSON.parse(process.env.ENGINE_SETTINGS) : {};
-  const engine = createEngine(ctx, krane, overrides, config.REDIS_URL);
-  // Redis gone: jobs in flight can neither finish nor be waited for; they stall and run again on another worker.
-  shutdown.add('workers', () => engine.close({ force: health.isDown('redis') || redis.status !== 'ready' }));
-  engine.startWorkers();
-  logger.info('workers started', { concurrency: config.WORKER_CONCURRENCY });
+  // Loaded only now: a start refused above says so at once.
+  const { startWorkerProcess } = await import('./app/worker');
+  startWorkerProcess({ ...config, REDIS_URL, DATABASE_URL, KRANE_URL, KRANE_TOKEN }, logger, shutdown, overrides);
 }
 
 void main();

@@ -1,63 +1,14 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { DeployflowError, RetryableError, TerminalError } from '../errors';
+import { ApiError, type CodedError, ErrorCode, HttpErrorStatus, httpStatusOf, isCatalogued, logFieldsOf, RetryableError } from '../errors';
 import { newId } from '../ids';
 import type { Logger } from '../logger';
-import { isRecordNotFound, isUniqueViolation } from './prisma-errors';
+import { prismaRefusal } from './prisma-errors';
 import type { ApiEnv } from './types';
 
-/** An error meant for the caller: rendered as `{"error":{code,message,details?,requestId}}` with its status. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
 export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown; requestId: string };
-}
-
-/**
- * HTTP status of a TerminalError reaching the API, by code. Codes not listed fall back to conventions:
- * `not_found`/`*_not_found` → 404, `conflict`/`*_conflict` → 409, anything else 422 (understood, but cannot be done).
- */
-export const TERMINAL_ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
-  not_found: 404,
-  conflict: 409,
-  slug_taken: 409,
-  stale_source: 409,
-  already_live: 409,
-  not_cancellable: 409,
-  operation_in_progress: 409,
-  // cancel: the deploy is past the point of no return, or over
-  too_late_to_cancel: 409,
-  deployment_finished: 409,
-  deployment_not_pending: 409,
-  // an operation ended this way (answered by ?wait on rollback, promote, undo)
-  cancelled: 409,
-  operation_cancelled: 409,
-  operation_superseded: 409,
-  nothing_to_undo: 409,
-  deployment_not_active: 409,
-  not_production: 422,
-  deployment_not_ready: 422,
-  no_running_instances: 422,
-};
-
-export function statusForTerminalError(code: string): ContentfulStatusCode {
-  const listed = TERMINAL_ERROR_STATUS[code];
-  if (listed) return listed;
-  if (code.endsWith('_not_found')) return 404;
-  if (code.endsWith('_conflict')) return 409;
-  return 422;
+  error: { code: ErrorCode; message: string; details?: unknown; requestId: string };
 }
 
 export type InputLocation = 'body' | 'query' | 'path' | 'header' | 'cookie';
@@ -101,10 +52,9 @@ export function describeZodIssues(error: ZodError, location: InputLocation): Inp
   return [...byField.values()];
 }
 
-export function validationError(issues: InputIssue[]): ApiError {
+export function validationError(issues: InputIssue[]): ApiError<'validation_failed'> {
   const location = issues[0]?.location ?? 'body';
-  const summary = issues.map((i) => `${i.field || `(${i.location})`}: ${i.message}`).join('; ');
-  return new ApiError(400, 'validation_failed', `invalid request ${location}: ${summary}`, { issues });
+  return new ApiError('validation_failed', { location, issues }, { details: { issues } });
 }
 
 /** OpenAPIHono's defaultHook: every schema failure (body, query, path, headers) becomes a 400 naming the fields. */
@@ -122,54 +72,47 @@ export function requestIdOf(c: Context<ApiEnv>): string {
   return id;
 }
 
-function render(c: Context<ApiEnv>, status: ContentfulStatusCode, code: string, message: string, details?: unknown): Response {
+function render(c: Context<ApiEnv>, status: HttpErrorStatus, code: ErrorCode, message: string, details?: unknown): Response {
   const body: ErrorBody = { error: { code, message, ...(details === undefined ? {} : { details }), requestId: requestIdOf(c) } };
   return c.json(body, status);
 }
 
-const HTTP_EXCEPTION_CODE: Partial<Record<number, string>> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-};
+/** Renders an error with a catalogue code with its catalogue status. */
+export function renderError(c: Context<ApiEnv>, err: CodedError<ErrorCode>): Response {
+  if (err.code === 'unauthorized') c.header('WWW-Authenticate', 'Bearer realm="deployflow"');
+  return render(c, httpStatusOf(err.code), err.code, err.message, err.details);
+}
 
-/** Maps any thrown error to the one error shape; only unexpected errors are 500s, and those hide their message. */
+/**
+ * Maps any thrown error to the one error shape, status and code from the catalogue. Only unexpected errors are 500s,
+ * and those hide their message; a retryable error is a 503 the caller may simply retry.
+ */
 export function createErrorHandler(logger: Logger): ErrorHandler<ApiEnv> {
   return (err, c) => {
+    // The request's own logger carries its request id (the app-wide one is for errors raised before it was set).
     const log = c.get('logger') ?? logger;
-    if (err instanceof ApiError) {
-      if (err.status === 401) c.header('WWW-Authenticate', 'Bearer realm="deployflow"');
-      return render(c, err.status, err.code, err.message, err.details);
-    }
-    if (err instanceof TerminalError) return render(c, statusForTerminalError(err.code), err.code, err.message, err.details);
     if (err instanceof RetryableError) {
-      log.warn('request hit a passing failure', { code: err.code, error: err.message });
+      log.warn('request hit a passing failure', logFieldsOf(err));
       c.header('Retry-After', '1');
-      return render(c, 503, 'temporarily_unavailable', 'a dependency is briefly unavailable; retry the request');
+      return renderError(c, new ApiError('temporarily_unavailable'));
     }
+    // Ours, and the engine's own errors (a malformed job, an unknown operation kind), whose codes the catalogue has too.
+    if (isCatalogued(err)) return renderError(c, err);
+    // Hono's own refusals: a body its validator could not parse, a content type the route does not take.
     if (err instanceof HTTPException && err.status < 500) {
-      if (err.status === 400 && /malformed json/i.test(err.message)) return render(c, 400, 'invalid_json', 'request body is not valid JSON');
-      if (err.status === 415) {
-        return render(c, 415, 'unsupported_media_type', 'request body must be JSON: send Content-Type: application/json');
-      }
-      return render(c, err.status, HTTP_EXCEPTION_CODE[err.status] ?? 'bad_request', err.message || 'bad request');
+      if (err.status === 400 && /malformed json/i.test(err.message)) return renderError(c, new ApiError('invalid_json', {}));
+      if (err.status === 415) return renderError(c, new ApiError('unsupported_media_type'));
+      return renderError(c, new ApiError('bad_request', { reason: err.message }));
     }
-    // A race between two requests that both passed their checks: the database had the last word.
-    if (isUniqueViolation(err)) return render(c, 409, 'conflict', 'the resource was changed by another request; retry');
-    if (isRecordNotFound(err)) return render(c, 404, 'not_found', 'resource not found');
+    const refusal = prismaRefusal(err);
+    if (refusal) return renderError(c, refusal);
     log.error('unexpected error in request', {
       method: c.req.method,
       path: c.req.path,
       error: err instanceof Error ? err.stack ?? err.message : String(err),
-      code: err instanceof DeployflowError ? err.code : undefined,
     });
-    return render(c, 500, 'internal', 'internal error; report the requestId if it persists');
+    return renderError(c, new ApiError('internal', { via: 'http' }));
   };
 }
 
-export const handleNotFound: NotFoundHandler<ApiEnv> = (c) =>
-  render(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`);
+export const handleNotFound: NotFoundHandler<ApiEnv> = (c) => renderError(c, new ApiError('not_found', { method: c.req.method, path: c.req.path }));

@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bearerToken } from '../auth/require-auth';
 import type { AppContext } from '../context';
 import type { Prisma } from '../generated/prisma/client';
-import { ApiError } from './errors';
+import { ApiError } from '../errors';
 import { IDEMPOTENCY_KEY_PATTERN } from './idempotency-key';
 import { isUniqueViolation } from './prisma-errors';
 import type { ApiEnv } from './types';
@@ -96,8 +96,8 @@ export function idempotency(ctx: AppContext): MiddlewareHandler<ApiEnv> {
     const key = c.req.header(IDEMPOTENCY_HEADER);
     if (key === undefined) return next();
     if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-      throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters', {
-        issues: [{ location: 'header', field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }],
+      throw new ApiError('invalid_idempotency_key', undefined, {
+        details: { issues: [{ location: 'header', field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }] },
       });
     }
     const auth = c.get('auth');
@@ -139,12 +139,12 @@ export function idempotency(ctx: AppContext): MiddlewareHandler<ApiEnv> {
     }
     if (!claimed) {
       const existing = await records.findUnique({ where });
-      if (!existing) throw new ApiError(409, 'idempotency_in_progress', 'a request with this Idempotency-Key is being processed; retry shortly');
+      if (!existing) throw new ApiError('idempotency_in_progress');
       if (existing.requestHash !== hash) {
-        throw new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used for a different request; use a new key');
+        throw new ApiError('idempotency_key_reused');
       }
       if (existing.status === IN_FLIGHT) {
-        throw new ApiError(409, 'idempotency_in_progress', 'a request with this Idempotency-Key is being processed; retry shortly');
+        throw new ApiError('idempotency_in_progress');
       }
       const answer = open(existing.response as unknown as SealedResponse, cryptoKey);
       c.header(REPLAYED_HEADER, 'true');

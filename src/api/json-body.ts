@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { ApiError } from './errors';
+import { ApiError } from '../errors';
 import type { ApiEnv } from './types';
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
@@ -16,8 +16,7 @@ export function rejectMalformedJson(): MiddlewareHandler<ApiEnv> {
       try {
         await c.req.json();
       } catch (err) {
-        const reason = err instanceof SyntaxError ? `: ${err.message}` : '';
-        throw new ApiError(400, 'invalid_json', `request body is not valid JSON${reason}`);
+        throw new ApiError('invalid_json', { reason: err instanceof SyntaxError ? err.message : undefined });
       }
     }
     await next();

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { TrieRouter } from 'hono/router/trie-router';
-import { ApiError } from './errors';
+import { ApiError } from '../errors';
 import type { ApiApp, ApiEnv } from './types';
 
 /** Every method the app serves at each path pattern, from the app's own routes (Hono's router does the matching). */
@@ -32,6 +32,6 @@ export function methodNotAllowed(app: ApiApp): MiddlewareHandler<ApiEnv> {
     const allow = [...served].sort().join(', ');
     c.header('Allow', allow);
     if (method === 'OPTIONS') return c.body(null, 204);
-    throw new ApiError(405, 'method_not_allowed', `${method} is not allowed on ${c.req.path}; allowed: ${allow}`, { allow: [...served].sort() });
+    throw new ApiError('method_not_allowed', { method, path: c.req.path, allow: [...served].sort() }, { details: { allow: [...served].sort() } });
   };
 }

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppContext } from '../context';
-import { ApiError } from './errors';
+import { ApiError } from '../errors';
 import type { ApiEnv } from './types';
 
 export interface RateLimitSettings {
@@ -56,10 +56,9 @@ export function rateLimit(ctx: AppContext, settings: RateLimitSettings): Middlew
       for (const [name, value] of Object.entries(rateLimitHeaders(settings, rejection))) c.header(name, value);
       c.header('Retry-After', String(retryAfter));
       throw new ApiError(
-        429,
         'rate_limited',
-        `this API key made more than ${settings.requests} requests in ${settings.windowSeconds} s; retry after ${retryAfter} s`,
-        { limit: settings.requests, windowSeconds: settings.windowSeconds, retryAfterSeconds: retryAfter },
+        { requests: settings.requests, windowSeconds: settings.windowSeconds, retryAfterSeconds: retryAfter },
+        { details: { limit: settings.requests, windowSeconds: settings.windowSeconds, retryAfterSeconds: retryAfter } },
       );
     }
     for (const [name, value] of Object.entries(rateLimitHeaders(settings, outcome))) c.header(name, value);

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { ApiError } from './errors';
+import { ApiError } from '../errors';
 import type { ApiEnv } from './types';
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
@@ -32,8 +32,8 @@ async function readAtMost(body: ReadableStream<Uint8Array>, maxBytes: number): P
   return bytes;
 }
 
-function tooLarge(maxBytes: number): ApiError {
-  return new ApiError(413, 'payload_too_large', `request body exceeds the limit of ${maxBytes} bytes (${maxBytes / (1024 * 1024)} MiB)`);
+function tooLarge(maxBytes: number): ApiError<'payload_too_large'> {
+  return new ApiError('payload_too_large', { maxBytes });
 }
 
 /**
@@ -59,14 +59,14 @@ export function readRequestBody(maxBytes: number): MiddlewareHandler<ApiEnv> {
       bytes = await readAtMost(body, maxBytes);
     } catch (err) {
       if (err instanceof BodyTooLarge) throw tooLarge(maxBytes);
-      throw new ApiError(400, 'unreadable_body', 'the request body could not be read: malformed chunked encoding, or the connection closed before the body ended');
+      throw new ApiError('unreadable_body');
     }
     const contentType = c.req.header('content-type')?.split(';')[0].trim();
     if (contentType && JSON_MEDIA_TYPE.test(contentType)) {
       try {
         new TextDecoder('utf-8', { fatal: true }).decode(bytes);
       } catch {
-        throw new ApiError(400, 'invalid_json', 'request body is not valid JSON: it is not valid UTF-8');
+        throw new ApiError('invalid_json', { reason: 'it is not valid UTF-8' });
       }
     }
     c.req.raw = new Request(c.req.raw, { body: bytes });

@@ -1,11 +1,11 @@
-import { ApiError } from '../api/errors';
+import { ApiError } from '../errors';
 import type { Db } from '../db/prisma';
 import type { ApiKey } from '../generated/prisma/client';
 import { isKeyActive } from './api-key';
 
 /** The answer for a key that is not the caller's workspace's: the same for another workspace's key and for no key. */
 function keyNotFound(keyId: string): ApiError {
-  return new ApiError(404, 'not_found', `API key ${JSON.stringify(keyId)} not found`);
+  return new ApiError('not_found', { what: 'API key', id: keyId, quoted: true });
 }
 
 /** A key of the workspace, by id; 404 for anything else (another workspace's key, a root or platform key, no key). */
@@ -39,12 +39,7 @@ export async function revokeWorkspaceKey(prisma: Db, workspaceId: string, keyId:
         where: { workspaceId, role: 'admin', id: { not: keyId }, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
       });
       if (otherAdmins === 0) {
-        throw new ApiError(
-          409,
-          'last_admin_key',
-          'this is the workspace\'s last active admin key: create another admin key first, then revoke this one',
-          { keyId },
-        );
+        throw new ApiError('last_admin_key', undefined, { details: { keyId } });
       }
     }
     const revoked = await tx.apiKey.update({ where: { id: keyId }, data: { revokedAt: now } });

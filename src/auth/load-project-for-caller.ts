@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors';
+import { ApiError } from '../errors';
 import type { AppContext } from '../context';
 import type { Environment, Project } from '../generated/prisma/client';
 import { ID_PATTERN } from '../ids';
@@ -11,7 +11,7 @@ export type ProjectWithEnvironments = Project & { environments: Environment[] };
  * project, a root key, a project that does not exist — is the same 404, so ids and slugs of other workspaces leak nothing.
  */
 export async function loadProjectForCaller(ctx: AppContext, auth: AuthContext, projectIdOrSlug: string): Promise<ProjectWithEnvironments> {
-  const notFound = new ApiError(404, 'not_found', `project ${JSON.stringify(projectIdOrSlug)} not found`);
+  const notFound = new ApiError('not_found', { what: 'project', id: projectIdOrSlug, quoted: true });
   if (!auth.workspaceId) throw notFound;
   const byId = ID_PATTERN.test(projectIdOrSlug) && projectIdOrSlug.startsWith('prj_');
   const project = await ctx.prisma.project.findFirst({

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../errors';
 import type { ApiEnv } from '../api/types';
 import type { AuthContext, Role, WorkspaceAuthContext } from './auth-context';
 
@@ -10,7 +10,7 @@ export function rejectWritesFromViewers(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const auth = c.get('auth');
     if (auth?.role === 'viewer' && !READ_METHODS.has(c.req.method)) {
-      throw new ApiError(403, 'forbidden', 'this API key has the viewer role and can only read');
+      throw new ApiError('forbidden', { rule: 'viewer_reads_only' });
     }
     await next();
   };
@@ -19,7 +19,7 @@ export function rejectWritesFromViewers(): MiddlewareHandler<ApiEnv> {
 export function authOf(c: Context<ApiEnv>): AuthContext {
   const auth = c.get('auth');
   // Only reachable if a route were mounted outside /v1 (where requireAuth runs) yet asked for a caller.
-  if (!auth) throw new ApiError(401, 'unauthorized', 'missing API key: send the header Authorization: Bearer <api key>');
+  if (!auth) throw new ApiError('unauthorized', { problem: 'missing', via: 'header' });
   return auth;
 }
 
@@ -36,17 +36,11 @@ export function allow(...callers: Caller[]): MiddlewareHandler<ApiEnv> {
     const auth = authOf(c);
     if (auth.isRoot) {
       if (!allowed.has('root')) {
-        throw new ApiError(403, 'forbidden', 'the root key only manages workspaces: use an API key of the workspace for this request');
+        throw new ApiError('forbidden', { rule: 'root_manages_workspaces', via: 'http' });
       }
     } else if (!allowed.has(auth.role)) {
       const roles = callers.filter((r) => r !== 'root');
-      throw new ApiError(
-        403,
-        'forbidden',
-        roles.length
-          ? `this request needs an API key with role ${roles.join(' or ')}; this key has role ${auth.role}`
-          : 'this request needs the root API key',
-      );
+      throw new ApiError('forbidden', roles.length ? { rule: 'role', needed: roles, has: auth.role, via: 'http' } : { rule: 'root_only' });
     }
     await next();
   };
@@ -56,7 +50,7 @@ export function allow(...callers: Caller[]): MiddlewareHandler<ApiEnv> {
 export function workspaceCaller(c: Context<ApiEnv>): WorkspaceAuthContext {
   const auth = authOf(c);
   if (auth.isRoot || auth.workspaceId === null) {
-    throw new ApiError(403, 'forbidden', 'the root key only manages workspaces: use an API key of the workspace for this request');
+    throw new ApiError('forbidden', { rule: 'root_manages_workspaces', via: 'http' });
   }
   return { ...auth, workspaceId: auth.workspaceId, isRoot: false };
 }

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../errors';
 import type { ApiEnv } from '../api/types';
 import type { AppContext } from '../context';
 import { verifyApiKey } from './api-key';
@@ -23,10 +23,10 @@ export function requireAuth(ctx: AppContext): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const presented = bearerToken(c);
     if (!presented) {
-      throw new ApiError(401, 'unauthorized', 'missing API key: send the header Authorization: Bearer <api key>');
+      throw new ApiError('unauthorized', { problem: 'missing', via: 'header' });
     }
     const record = await verifyApiKey(ctx.prisma, presented);
-    if (!record) throw new ApiError(401, 'unauthorized', 'the API key is invalid, has been revoked or has expired');
+    if (!record) throw new ApiError('unauthorized', { problem: 'invalid', via: 'header' });
     const auth: AuthContext = {
       apiKeyId: record.id,
       workspaceId: record.workspaceId,

@@ -2,9 +2,8 @@ import IORedis from 'ioredis';
 import type { Config } from '../config';
 import type { AppContext } from '../context';
 import { openPostgres } from '../db/database';
-import { createEngine } from '../engine/engine';
-import { defaultEngineSettings } from '../engine/engine-deps';
-import type { KraneClient } from '../krane/client';
+import { createDeployflowProducer } from '../app/deployflow-engine';
+import { defaultSettings } from '../app/settings';
 import { createLogger } from '../logger';
 import type { DirectDeps } from './direct-lines';
 
@@ -27,23 +26,6 @@ function lastLine(err: unknown): string {
   return lines.at(-1) ?? 'unknown error';
 }
 
-/**
- * The engine façade wants a Krane client, but the script only puts flows on the queues: the workers that run them
- * talk to Krane. Reaching Krane from here would be a bug, so every call fails loudly. (Goes away once the engine has
- * a producer side that needs no Krane.)
- */
-const kraneNotUsedByScript: KraneClient = {
-  create: async () => {
-    throw new Error('the enqueue script does not call Krane (CreateDeployment): workers do');
-  },
-  get: async () => {
-    throw new Error('the enqueue script does not call Krane (GetDeployment): workers do');
-  },
-  delete: async () => {
-    throw new Error('the enqueue script does not call Krane (DeleteDeployment): workers do');
-  },
-  close: () => undefined,
-};
 
 /**
  * `--direct`: PostgreSQL at DATABASE_URL and an enqueue onto the workers' queues at REDIS_URL (QUEUE_PREFIX). This is
@@ -80,10 +62,11 @@ export async function openDirectConnection(config: Config, concurrency: number):
   }
 
   const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger };
-  const engine = createEngine(ctx, kraneNotUsedByScript, {}, config.REDIS_URL);
-  const settings = defaultEngineSettings(config);
+  // Only the producer: the flows run on the workers of `npm start` / `npm run worker`, which talk to Krane.
+  const engine = createDeployflowProducer(ctx);
+  const settings = defaultSettings(config);
   return {
-    deps: { prisma: db.prisma, enqueue: engine.enqueue, openapiLimits: { timeoutMs: settings.instanceHttpTimeoutMs, maxBytes: settings.openapiMaxBytes } },
+    deps: { prisma: db.prisma, enqueue: (operationId) => engine.producer.enqueue(operationId), openapiLimits: { timeoutMs: settings.instanceHttpTimeoutMs, maxBytes: settings.openapiMaxBytes } },
     async close() {
       await engine.close();
       await closeClients();

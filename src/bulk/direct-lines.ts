@@ -191,7 +191,7 @@ async function dryRunLine(deps: DirectDeps, job: LineJob, caller: Caller): Promi
       if (done) return { outcome: 'already done', operationId: done.id };
       const project = await resolveProject(prisma, caller.workspaceId, line.projectId);
       const last = await prisma.routeChange.findFirst({ where: { projectId: project.id }, orderBy: { sequence: 'desc' } });
-      if (!last) throw new ConflictError('nothing_to_undo', 'the project has no route change to undo');
+      if (!last) throw new ConflictError('nothing_to_undo');
       return { outcome: 'would enqueue', detail: `undo route change #${last.sequence} of ${project.slug}` };
     }
     case 'cancel': {

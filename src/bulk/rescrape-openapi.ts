@@ -35,9 +35,9 @@ export async function findRescrapeTarget(prisma: Db, workspaceId: string, deploy
   });
   if (!deployment) throw new NotFoundError('deployment', deploymentId);
   if (deployment.status !== 'ready') {
-    throw new UnprocessableError('deployment_not_ready', `deployment ${deployment.id} is ${deployment.status}; only a ready deployment's OpenAPI document can be fetched again`);
+    throw new UnprocessableError('deployment_not_ready', { deploymentId: deployment.id, status: deployment.status, purpose: 'rescrape' });
   }
-  if (deployment.instances.length === 0) throw new UnprocessableError('no_running_instances', `deployment ${deployment.id} has no running instance to fetch from`);
+  if (deployment.instances.length === 0) throw new UnprocessableError('no_running_instances', { deploymentId: deployment.id, purpose: 'rescrape' });
   return { deploymentId: deployment.id, openapiPath: deployment.openapiPath, addresses: deployment.instances.map((i) => i.address) };
 }
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DeployflowError } from '../errors';
+import { CodedError } from '../errors';
 import { ApiUnreachable } from './api-client';
 import { BulkLine, lineIdempotencyKeys, SourceLine, validateLine } from './bulk-file';
 import type { BulkProgress } from './progress';
@@ -55,7 +55,7 @@ function resultOfError(err: unknown): LineResult {
     return { outcome: 'interrupted', detail: 'stopped while waiting to try again; running the file again is safe' };
   }
   if (err instanceof LineRefused) return { outcome: 'rejected', code: err.code, message: err.message, ...err.extra };
-  if (err instanceof DeployflowError) return { outcome: 'rejected', code: err.code, message: err.message };
+  if (err instanceof CodedError) return { outcome: 'rejected', code: err.code, message: err.message };
   if (err instanceof ApiUnreachable) return { outcome: 'rejected', code: 'api_unreachable', message: `${err.message}; nothing is lost: the line can be run again` };
   const message = err instanceof Error ? err.message : String(err);
   return { outcome: 'rejected', code: 'internal', message: `${message} (nothing is lost: the line can be run again)` };

@@ -1,19 +1,53 @@
-import type { AppContext } from '../context';
-import type { KraneClient } from '../krane/client';
-import { DependencyHealth } from '../services/dependency-health';
-import { defaultEngineSettings, EngineDeps, EngineSettings } from './engine-deps';
-import { enqueueOperation } from './enqueue-operation';
+import type { Redis } from 'ioredis';
+import type { Db } from '../db/prisma';
+import type { Logger } from '../logger';
+import type { DependencyHealth } from '../services/dependency-health';
+import type { AnyFlow } from './define-flow';
+import type { EngineContext } from './engine-context';
+import { FlowRegistry } from './flow-registry';
+import { healFlows, type FlowHealingReport } from './flow-healing';
+import { createOperationProducer, type OperationProducer } from './producer';
 import { createEngineQueues } from './queues';
-import { scheduleReconciler } from './reconciler';
-import { EngineWorkers, startEngineWorkers } from './workers';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './settings';
+import { redisStateEvents, type StateEvents } from './state-events';
+import { startEngineWorkers, type EngineWorkers, type ScheduledJobHandlers } from './workers';
 
-export interface Engine {
-  deps: EngineDeps;
-  enqueue(operationId: string): Promise<void>;
+export interface EngineOptions {
+  prisma: Db;
+  /** A shared connection for commands; workers open connections of their own from `redisUrl`. */
+  redis: Redis;
+  redisUrl?: string;
+  /** Key prefix of every queue; braces make it a Redis Cluster hash tag. */
+  prefix: string;
+  logger: Logger;
+  health?: DependencyHealth;
+  settings?: Partial<EngineSettings>;
+  /** The kinds of operation the engine runs: their steps, in order, and their hooks. */
+  flows: readonly AnyFlow[];
+  /**
+   * Where operation and step changes are announced once committed. Absent: PUBLISH on `redis` under `prefix`
+   * (the composition root passes the one it also hands the application's services).
+   */
+  events?: StateEvents;
+}
+
+/** The producer side only: enqueue operations, show the queues. No workers, no application services. */
+export interface ProducerEngine {
+  context: EngineContext;
+  flows: FlowRegistry;
+  producer: OperationProducer;
+  close(): Promise<void>;
+}
+
+/** The whole engine: the producer, and workers that run the steps with the application's services. */
+export interface Engine<Services> extends ProducerEngine {
+  services: Services;
   /** Starts the workers of all queues in this process (`npm start` does; a pure API process need not). */
-  startWorkers(options?: { concurrency?: number }): EngineWorkers;
-  /** Registers the periodic reconciler (idempotent; the schedule lives in Redis). */
-  scheduleReconciler(everyMs?: number): Promise<void>;
+  startWorkers(options: { concurrency: number }): EngineWorkers;
+  /** Registers a job the workers run every `everyMs` (a BullMQ job scheduler in the operations queue: one run each time). */
+  schedule(name: string, everyMs: number): Promise<void>;
+  /** Heals operations whose flows were lost or failed unseen (see flow-healing.ts). */
+  healFlows(now?: number): Promise<FlowHealingReport>;
   /**
    * Stops the workers (waiting for jobs in flight) and the queues. `force`: do not wait for jobs in flight, for when
    * Redis is gone and nothing would ever finish; their jobs stall and run again elsewhere (steps are idempotent).
@@ -21,29 +55,60 @@ export interface Engine {
   close(options?: { force?: boolean }): Promise<void>;
 }
 
-/** The façade over queues, flows, steps and workers. */
-export function createEngine(ctx: AppContext, krane: KraneClient, overrides: Partial<EngineSettings> = {}, redisUrl?: string): Engine {
-  const queues = createEngineQueues(ctx.redis, ctx.config.QUEUE_PREFIX);
+/**
+ * The producer side of the engine (SPEC §5): queues and flows, no workers. What an API process or the bulk script
+ * needs to start operations.
+ */
+export function createProducerEngine(options: EngineOptions): ProducerEngine {
+  const queues = createEngineQueues(options.redis, options.prefix);
   // Every BullMQ client gets an error listener: without one, each reconnect attempt during a Redis outage is printed
   // as a bare stack trace. Connection errors become one log line per outage.
-  const health = ctx.health ?? new DependencyHealth(ctx.logger);
-  for (const client of [...queues.all(), queues.flows]) health.watchQueueClient(client, 'queue client', ctx.logger);
-  const deps: EngineDeps = { ...ctx, health, krane, queues, settings: { ...defaultEngineSettings(ctx.config), ...overrides } };
+  const onError = (err: Error) => options.logger.error('queue client error', { error: err.message });
+  for (const queue of queues.all()) {
+    if (options.health) options.health.watchQueueClient(queue, 'queue client', options.logger);
+    else queue.on('error', onError);
+  }
+  if (options.health) options.health.watchQueueClient(queues.flows, 'flow producer', options.logger);
+  else queues.flows.on('error', onError);
+  const context: EngineContext = {
+    prisma: options.prisma,
+    redis: options.redis,
+    queues,
+    settings: { ...DEFAULT_ENGINE_SETTINGS, ...options.settings },
+    logger: options.logger,
+    health: options.health,
+    events: options.events ?? redisStateEvents(options.redis, options.prefix, options.logger.child({ component: 'state-events' })),
+  };
+  const flows = new FlowRegistry(options.flows);
+  return { context, flows, producer: createOperationProducer(context, flows), close: () => queues.close() };
+}
+
+/**
+ * The engine as a library: it is handed its flows (and through them its steps) and the services those steps use,
+ * and knows nothing of what the steps do. The application's composition root builds it (src/app/).
+ */
+export function createEngine<Services>(options: EngineOptions & { services: Services; scheduled?: ScheduledJobHandlers }): Engine<Services> {
+  const producerSide = createProducerEngine(options);
+  const { context, flows, producer } = producerSide;
   const running: EngineWorkers[] = [];
-  const url = redisUrl ?? ctx.config.REDIS_URL;
   return {
-    deps,
-    enqueue: (operationId) => enqueueOperation(deps, operationId),
-    startWorkers(options = {}) {
-      if (!url) throw new Error('startWorkers needs the Redis URL');
-      const workers = startEngineWorkers(deps, { redisUrl: url, concurrency: options.concurrency ?? ctx.config.WORKER_CONCURRENCY });
+    ...producerSide,
+    services: options.services,
+    startWorkers({ concurrency }) {
+      if (!options.redisUrl) throw new Error('startWorkers needs the Redis URL');
+      const workers = startEngineWorkers({ engine: context, services: options.services, flows, redisUrl: options.redisUrl, concurrency, scheduled: options.scheduled ?? {} });
       running.push(workers);
       return workers;
     },
-    scheduleReconciler: (everyMs = ctx.config.RECONCILE_EVERY_MS) => scheduleReconciler(deps, everyMs),
-    async close(options = {}) {
-      await Promise.all(running.map((w) => w.close(options.force)));
-      await queues.close();
+    async schedule(name, everyMs) {
+      if (!options.scheduled?.[name]) throw new Error(`no handler for the scheduled job ${name}`);
+      await context.queues.operations.upsertJobScheduler(name, { every: everyMs }, { name, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    },
+    healFlows: (now) => healFlows(context, options.services, flows, producer, now),
+    async close(closeOptions = {}) {
+      await Promise.all(running.map((w) => w.close(closeOptions.force)));
+      await producerSide.close();
     },
   };
 }
+

@@ -1,59 +1,65 @@
-import { DeployflowError } from '../errors';
-import type { EngineDeps } from './engine-deps';
-import { ACTIVE_STATUSES, transitionDeployment } from './deployment-status';
+import type { AnyFlow } from './define-flow';
+import type { EngineContext } from './engine-context';
+import { CancelledError, errorCodeOf, logFieldsOf, MalformedJobError, publicMessageOf } from './errors';
+import { enqueueCompensation } from './compensation';
 import type { OperationJobData } from './job-data';
 import { operationOutcome } from './operation-completion';
 import { finishOperation, operationDurationMs } from './operation-state';
-import { releaseRoutingTurn } from './routing-turn';
+import { stepJobId } from './queue-names';
 import { stepRecords } from './step-records';
-import { CancelledError } from './step-errors';
-import { enqueueCompensation } from './compensation';
 
 /**
  * A step failed for good. Runs inside the failing step, before the job is failed in BullMQ: if the process dies
  * half-way, the job stalls, runs again and comes back here — every write below is idempotent (compare-and-set).
+ *
+ * Every step of the flow first releases what it holds for the operation (a routing step its project's turn). Then,
+ * if the flow says a change that traffic already follows was committed, the operation rolls forward (failing it now
+ * would leave a failed deployment live); otherwise the flow records the failure, the remaining step rows are skipped
+ * or cancelled, the compensation job is enqueued, and the operation ends failed or cancelled.
  */
-export async function handleFinalFailure(deps: EngineDeps, data: OperationJobData, step: string, err: unknown): Promise<void> {
+export async function handleFinalFailure<Services>(engine: EngineContext, services: Services, flow: AnyFlow, data: OperationJobData, step: string, err: unknown): Promise<void> {
   const cancelled = err instanceof CancelledError;
-  const code = err instanceof DeployflowError ? err.code : 'step_failed';
-  const message = err instanceof Error ? err.message : String(err);
-  const { prisma } = deps;
-  await releaseRoutingTurn(deps, data);
+  // What the tenant reads (the application's records, the operation's error, a roll-forward note): the public message
+  // only; the raw text of an unexpected error goes to the log.
+  const code = errorCodeOf(err);
+  const message = publicMessageOf(err);
+  const { prisma } = engine;
+  for (const { step: s } of flow.steps) await s.onOperationEnded?.(engine, data, stepJobId(data.operationId, s.name));
 
-  // Once the operation's route change committed, traffic already follows it: failing it now would leave a failed
-  // deployment live. What is left (set-ready, update-live, the root) only records that outcome, so roll forward.
-  if (await prisma.routeChange.findUnique({ where: { operationId: data.operationId }, select: { id: true } })) {
-    await rollForward(deps, data, step, message);
+  if (await flow.committed?.(services, data)) {
+    await rollForward(engine, services, flow, data, step, err);
     return;
   }
-
-  if (data.kind === 'deploy' && data.deploymentId) {
-    await transitionDeployment(prisma, data.deploymentId, ACTIVE_STATUSES, cancelled ? 'cancelled' : 'failed', {
-      failedStep: cancelled ? null : step,
-      statusReason: cancelled ? 'cancelled on request' : `${step}: ${message}`,
-    });
-    await stepRecords.skipRemaining(prisma, data.ownerId, cancelled ? 'cancelled' : 'skipped');
-    // Compensation is a job of its own so that a Krane outage retries it without holding up anything else.
-    await enqueueCompensation(deps, data.deploymentId, data.operationId);
-  } else {
-    await stepRecords.skipRemaining(prisma, data.ownerId);
-  }
-  await finishOperation(prisma, data.operationId, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
+  await flow.onFailed?.(services, data, { step, code, message, cancelled });
+  await stepRecords.skipRemaining(engine, data.ownerId, cancelled ? 'cancelled' : 'skipped');
+  // Compensation is a job of its own so that an outage of what it talks to retries it without holding up anything else.
+  if (flow.compensation) await enqueueCompensation(engine, flow.compensation.name, data);
+  await finishOperation(engine, data, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
   const durationMs = await operationDurationMs(prisma, data.operationId);
-  deps.logger.warn('operation failed', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, code, error: message, durationMs });
+  engine.logger.warn('operation failed', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, ...logFieldsOf(err), code, durationMs });
 }
 
-async function rollForward(deps: EngineDeps, data: OperationJobData, step: string, message: string): Promise<void> {
-  const { prisma } = deps;
-  if (data.kind === 'deploy' && data.deploymentId) {
-    await transitionDeployment(prisma, data.deploymentId, ['network'], 'ready', { statusReason: null });
-  }
-  // What the remaining steps do (status ready, recording the outcome) is done here: say so on their rows.
-  await stepRecords.completeByRollForward(prisma, data.ownerId, `completed when the operation rolled forward: ${step} failed after the route change was committed (${message})`);
-  const outcome = await operationOutcome(deps, data);
-  await finishOperation(prisma, data.operationId, 'succeeded', {
+async function rollForward<Services>(engine: EngineContext, services: Services, flow: AnyFlow, data: OperationJobData, step: string, err: unknown): Promise<void> {
+  const { prisma } = engine;
+  const message = publicMessageOf(err);
+  await flow.onRolledForward?.(services, data);
+  // What the remaining steps do (recording the outcome) is done here: say so on their rows.
+  await stepRecords.completeByRollForward(engine, data.ownerId, `completed when the operation rolled forward: ${step} failed after the route change was committed (${message})`);
+  const outcome = await operationOutcome(services, flow, data);
+  await finishOperation(engine, data, 'succeeded', {
     result: { ...outcome, rolledForward: `${step} failed after the route change was committed (${message}); the operation is complete` },
   });
   const durationMs = await operationDurationMs(prisma, data.operationId);
-  deps.logger.warn('operation rolled forward after its route change', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, error: message, durationMs });
+  engine.logger.warn('operation rolled forward after its route change', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, ...logFieldsOf(err), durationMs });
+}
+
+/**
+ * A job whose data does not fit its flow: nothing can be asked of the flow, so the operation just ends failed with
+ * the reason (when the job at least names it).
+ */
+export async function failMalformedOperation(engine: EngineContext, operationId: string | undefined, ownerId: string | undefined, err: MalformedJobError): Promise<void> {
+  if (!operationId) return;
+  if (ownerId) await stepRecords.skipRemaining(engine, ownerId);
+  await finishOperation(engine, { operationId, ownerId }, 'failed', { errorCode: err.code, errorMessage: err.message });
+  engine.logger.warn('operation failed: malformed job', { operationId, error: err.message });
 }

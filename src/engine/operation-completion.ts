@@ -1,26 +1,18 @@
-import type { Job } from 'bullmq';
-import type { EngineDeps } from './engine-deps';
+import type { AnyFlow } from './define-flow';
+import type { EngineContext } from './engine-context';
 import type { OperationJobData } from './job-data';
 import { finishOperation, operationDurationMs } from './operation-state';
 
-/** What a succeeded operation records as its result: where the deployment and the project stand now. */
-export async function operationOutcome(deps: EngineDeps, data: OperationJobData): Promise<Record<string, unknown>> {
-  const result: Record<string, unknown> = { kind: data.kind, deploymentId: data.deploymentId ?? null };
-  if (data.deploymentId) {
-    const d = await deps.prisma.deployment.findUnique({ where: { id: data.deploymentId }, select: { status: true } });
-    result.status = d?.status ?? null;
-  }
-  const project = await deps.prisma.project.findUnique({ where: { id: data.projectId }, select: { liveDeploymentId: true, isRolledBack: true } });
-  result.liveDeploymentId = project?.liveDeploymentId ?? null;
-  result.pinned = project?.isRolledBack ?? false;
-  return result;
+/** What a succeeded operation records as its result: the flow's outcome, or just what it was. */
+export async function operationOutcome<Services>(services: Services, flow: AnyFlow, data: OperationJobData): Promise<Record<string, unknown>> {
+  return flow.outcome ? flow.outcome(services, data) : { kind: data.kind };
 }
 
 /** The root job of a flow runs once every step succeeded: the operation has succeeded. */
-export async function completeOperation(deps: EngineDeps, job: Job<OperationJobData>): Promise<Record<string, unknown>> {
-  const result = await operationOutcome(deps, job.data);
-  await finishOperation(deps.prisma, job.data.operationId, 'succeeded', { result });
-  const durationMs = await operationDurationMs(deps.prisma, job.data.operationId);
-  deps.logger.info('operation succeeded', { operationId: job.data.operationId, kind: job.data.kind, requestId: job.data.requestId, durationMs });
+export async function completeOperation<Services>(engine: EngineContext, services: Services, flow: AnyFlow, data: OperationJobData): Promise<Record<string, unknown>> {
+  const result = await operationOutcome(services, flow, data);
+  await finishOperation(engine, data, 'succeeded', { result });
+  const durationMs = await operationDurationMs(engine.prisma, data.operationId);
+  engine.logger.info('operation succeeded', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, durationMs });
   return result;
 }

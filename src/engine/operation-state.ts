@@ -1,11 +1,41 @@
 import type { Db } from '../db/prisma';
 import type { OperationState } from '../generated/prisma/client';
+import type { StateWriter } from './engine-context';
+import { operationSubjects } from './state-events';
 
-export const FINISHED_OPERATION_STATES: OperationState[] = ['succeeded', 'failed', 'cancelled', 'superseded'];
+/**
+ * What each state of an operation means to the engine: whether its flow has ended it. A state added to the schema
+ * fails the type-check here until it is placed. The application imports these from src/statuses.ts, with the
+ * deployment statuses.
+ */
+const OPERATION_STATE = {
+  queued: { finished: false },
+  running: { finished: false },
+  succeeded: { finished: true },
+  failed: { finished: true },
+  cancelled: { finished: true },
+  superseded: { finished: true },
+} as const satisfies Record<OperationState, { finished: boolean }>;
 
-/** queued → running, once; a no-op afterwards. */
-export async function markOperationRunning(prisma: Db, operationId: string): Promise<void> {
-  await prisma.operation.updateMany({ where: { id: operationId, state: 'queued' }, data: { state: 'running', startedAt: new Date() } });
+/** queued, running: the operation's flow has yet to end it. */
+export const UNFINISHED_STATES: OperationState[] = (Object.keys(OPERATION_STATE) as OperationState[]).filter((s) => !OPERATION_STATE[s].finished);
+/** succeeded, failed, cancelled, superseded: ended once, never rewritten. */
+export const FINISHED_STATES: OperationState[] = (Object.keys(OPERATION_STATE) as OperationState[]).filter((s) => OPERATION_STATE[s].finished);
+
+export function isFinished(op: { state: OperationState }): boolean {
+  return OPERATION_STATE[op.state].finished;
+}
+
+/** Which operation a write concerns, and the owner of its step rows (who hears its changes too), when known. */
+export interface OperationRef {
+  operationId: string;
+  ownerId?: string;
+}
+
+/** queued → running, once; a no-op afterwards. The move is announced. */
+export async function markOperationRunning({ prisma, events }: StateWriter, { operationId, ownerId }: OperationRef): Promise<void> {
+  const { count } = await prisma.operation.updateMany({ where: { id: operationId, state: 'queued' }, data: { state: 'running', startedAt: new Date() } });
+  if (count) events.publish(operationSubjects(operationId, ownerId), { type: 'operation', operationId, state: 'running' });
 }
 
 /**
@@ -17,16 +47,20 @@ export async function operationDurationMs(prisma: Db, operationId: string): Prom
   return op?.finishedAt ? Math.max(0, op.finishedAt.getTime() - op.createdAt.getTime()) : undefined;
 }
 
-/** Ends an operation once: a finished operation is never rewritten. */
+/**
+ * Ends an operation once: a finished operation is never rewritten. The end is announced once it committed, to the
+ * operation's waiters and to its step rows' owner (a deploy's finish reaches its deployment's event stream).
+ */
 export async function finishOperation(
-  prisma: Db,
-  operationId: string,
+  { prisma, events }: StateWriter,
+  { operationId, ownerId }: OperationRef,
   state: 'succeeded' | 'failed' | 'cancelled' | 'superseded',
   details: { errorCode?: string; errorMessage?: string; result?: object } = {},
 ): Promise<boolean> {
   const { count } = await prisma.operation.updateMany({
-    where: { id: operationId, state: { in: ['queued', 'running'] } },
+    where: { id: operationId, state: { in: UNFINISHED_STATES } },
     data: { state, finishedAt: new Date(), errorCode: details.errorCode, errorMessage: details.errorMessage, result: details.result },
   });
+  if (count === 1) events.publish(operationSubjects(operationId, ownerId), { type: 'operation', operationId, state });
   return count === 1;
 }

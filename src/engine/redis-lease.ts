@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { Redis } from 'ioredis';
+import { LuaScript } from '../redis/lua-script';
 
-// Renews the lease only while this holder still owns it (a lease that expired and was taken by another must stay theirs).
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const RENEW = new LuaScript<number>('deployflowRenewLease', path.join(__dirname, 'scripts', 'renew-lease.lua'), 1);
+const RELEASE = new LuaScript<number>('deployflowReleaseLease', path.join(__dirname, 'scripts', 'release-lease.lua'), 1);
 
 export type LeaseOutcome<T> = { ran: true; value: T } | { ran: false; heldBy: string | null };
 
@@ -17,13 +18,13 @@ export async function withRedisLease<T>(redis: Redis, key: string, ttlMs: number
   const taken = await redis.set(key, token, 'PX', ttlMs, 'NX');
   if (taken !== 'OK') return { ran: false, heldBy: await redis.get(key) };
   const renew = setInterval(() => {
-    redis.eval(RENEW, 1, key, token, String(ttlMs)).catch(() => undefined);
+    RENEW.run(redis, [key], [token, ttlMs]).catch(() => undefined);
   }, Math.max(100, Math.floor(ttlMs / 3)));
   renew.unref();
   try {
     return { ran: true, value: await work() };
   } finally {
     clearInterval(renew);
-    await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+    await RELEASE.run(redis, [key], [token]).catch(() => undefined);
   }
 }

@@ -1,5 +1,7 @@
 import { newId } from '../ids';
 import type { Db } from '../db/prisma';
+import type { StateWriter } from './engine-context';
+import type { StepChanged } from './state-events';
 
 const MAX_TEXT = 2000;
 const clip = (text: string | undefined | null) => (text == null ? null : text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) + '…' : text);
@@ -9,9 +11,19 @@ export function elapsedMs(from: Date | null, to: Date | null): number | undefine
   return from && to ? Math.max(0, to.getTime() - from.getTime()) : undefined;
 }
 
-/** The DeploymentStep rows: the timeline users read. One row per (owner, step), written idempotently. */
+/** Announces a change of the owner's step rows, on the owner's channel (its event stream and waiters hear it). */
+function announce({ events }: StateWriter, change: Omit<StepChanged, 'type'>): void {
+  const event: StepChanged = { type: 'step', ...change };
+  events.publish([change.ownerId], event);
+}
+
+/**
+ * The DeploymentStep rows: the timeline users read. One row per (owner, step), written idempotently; every change is
+ * announced (`events.publish`) right after it committed, so event streams and waiters need not poll.
+ */
 export const stepRecords = {
-  async running(prisma: Db, row: { ownerId: string; operationId: string; name: string; position: number; attempts: number }) {
+  async running(writer: StateWriter, row: { ownerId: string; operationId: string; name: string; position: number; attempts: number }) {
+    const { prisma } = writer;
     const now = new Date();
     // One statement on the hot path of every step. Rows planned up front have no start yet; a retried step keeps its first.
     await prisma.$executeRaw`
@@ -20,15 +32,17 @@ export const stepRecords = {
       ON CONFLICT ("ownerId", "name") DO UPDATE SET
         "status" = 'running', "attempts" = EXCLUDED."attempts", "error" = NULL,
         "startedAt" = COALESCE("DeploymentStep"."startedAt", EXCLUDED."startedAt"), "updatedAt" = EXCLUDED."updatedAt"`;
+    announce(writer, { ownerId: row.ownerId, name: row.name, status: 'running' });
   },
 
   /** Returns how long the step took, from its first start (retries and polling included) to now. */
-  async succeeded(prisma: Db, ownerId: string, name: string, output: string | undefined): Promise<number | undefined> {
-    const row = await prisma.deploymentStep.update({
+  async succeeded(writer: StateWriter, ownerId: string, name: string, output: string | undefined): Promise<number | undefined> {
+    const row = await writer.prisma.deploymentStep.update({
       where: { ownerId_name: { ownerId, name } },
       data: { status: 'succeeded', endedAt: new Date(), output: clip(output), error: null },
       select: { startedAt: true, endedAt: true },
     });
+    announce(writer, { ownerId, name, status: 'succeeded' });
     return elapsedMs(row.startedAt, row.endedAt);
   },
 
@@ -39,35 +53,40 @@ export const stepRecords = {
   },
 
   /** A failed attempt: `final` ends the step; otherwise it will be retried and stays running. */
-  async failed(prisma: Db, ownerId: string, name: string, error: string, final: boolean, status: 'failed' | 'cancelled' = 'failed') {
-    await prisma.deploymentStep.updateMany({
+  async failed(writer: StateWriter, ownerId: string, name: string, error: string, final: boolean, status: 'failed' | 'cancelled' = 'failed') {
+    await writer.prisma.deploymentStep.updateMany({
       where: { ownerId, name },
       data: final ? { status, endedAt: new Date(), error: clip(error) } : { error: clip(error) },
     });
+    announce(writer, { ownerId, name, status: final ? status : 'running' });
   },
 
-  async progress(prisma: Db, ownerId: string, name: string, output: string) {
-    await prisma.deploymentStep.updateMany({ where: { ownerId, name, status: 'running' }, data: { output: clip(output) } });
+  async progress(writer: StateWriter, ownerId: string, name: string, output: string) {
+    const { count } = await writer.prisma.deploymentStep.updateMany({ where: { ownerId, name, status: 'running' }, data: { output: clip(output) } });
+    if (count) announce(writer, { ownerId, name, status: 'running' });
   },
 
   /** Creates the pending rows of a whole flow up front so the timeline shows what is still to come. */
-  async plan(prisma: Db, ownerId: string, operationId: string, names: readonly string[]) {
-    await prisma.deploymentStep.createMany({
+  async plan(writer: StateWriter, ownerId: string, operationId: string, names: readonly string[]) {
+    const { count } = await writer.prisma.deploymentStep.createMany({
       data: names.map((name, position) => ({ id: newId('stp'), ownerId, operationId, name, position, status: 'pending' as const })),
       skipDuplicates: true,
     });
+    if (count) announce(writer, { ownerId, name: '*', status: 'pending' });
   },
 
   /** Steps left unfinished when an operation rolls forward after its route change committed. */
-  async completeByRollForward(prisma: Db, ownerId: string, output: string) {
-    await prisma.deploymentStep.updateMany({
+  async completeByRollForward(writer: StateWriter, ownerId: string, output: string) {
+    const { count } = await writer.prisma.deploymentStep.updateMany({
       where: { ownerId, status: { in: ['pending', 'running', 'failed'] } },
       data: { status: 'succeeded', endedAt: new Date(), output: clip(output) },
     });
+    if (count) announce(writer, { ownerId, name: '*', status: 'succeeded' });
   },
 
   /** Steps that never ran because the operation ended earlier. */
-  async skipRemaining(prisma: Db, ownerId: string, status: 'skipped' | 'cancelled' = 'skipped') {
-    await prisma.deploymentStep.updateMany({ where: { ownerId, status: 'pending' }, data: { status } });
+  async skipRemaining(writer: StateWriter, ownerId: string, status: 'skipped' | 'cancelled' = 'skipped') {
+    const { count } = await writer.prisma.deploymentStep.updateMany({ where: { ownerId, status: 'pending' }, data: { status } });
+    if (count) announce(writer, { ownerId, name: '*', status });
   },
 };

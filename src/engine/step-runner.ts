@@ -1,92 +1,122 @@
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
-import { isRetryable } from '../errors';
-import { isInfrastructureOutage } from './infrastructure-outage';
-import type { EngineDeps } from './engine-deps';
+import type { AnyFlow } from './define-flow';
+import type { AnyStep, StepContext, StepNeeds } from './define-step';
+import type { EngineContext } from './engine-context';
+import { CancelledError, isRetryable, logFieldsOf, MalformedJobError, publicMessageOf } from './errors';
 import { handleFinalFailure } from './final-failure';
-import type { StepJobData, StepResult } from './job-data';
+import { isInfrastructureOutage } from './infrastructure-outage';
+import { firstIssue, StepJobFields, type OperationJobData, type StepResult } from './job-data';
 import { markOperationRunning } from './operation-state';
-import { CancelledError } from './step-errors';
-import type { StepModule, StepRun } from './step-module';
 import { stepRecords } from './step-records';
 
-/** Merges the accumulated outputs that the child step returned (keys are `bull:<queue>:<id>`, prefix included). */
+/** Merges the accumulated outputs that the child step returned (the map's keys name the child job; only values count). */
 async function previousOutputs(job: Job): Promise<Record<string, unknown>> {
-  const values = (await job.getChildrenValues()) as Record<string, StepResult | undefined>;
+  const values: Record<string, Partial<StepResult> | undefined> = await job.getChildrenValues();
   const merged: Record<string, unknown> = {};
   for (const value of Object.values(values)) Object.assign(merged, value?.outputs ?? {});
   return merged;
 }
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+/** The outputs a step declared it needs, from the accumulated outputs (the flow checked they run before it). */
+function neededOutputs(step: AnyStep, outputs: Record<string, unknown>): Record<string, unknown> {
+  const needs: StepNeeds = step.needs ?? {};
+  return Object.fromEntries(Object.entries(needs).map(([as, needed]) => [as, outputs[needed.name]]));
+}
+
+/** A step job as the worker boundary validated it. */
+export interface ValidatedStepJob {
+  flow: AnyFlow;
+  step: AnyStep;
+  data: OperationJobData;
+  fields: StepJobFields;
+  state: unknown;
+}
+
+/** Validates a step job against its flow and step: a malformed job is a MalformedJobError (terminal), never a TypeError. */
+export function validateStepJob(flow: AnyFlow, step: AnyStep, job: Job): ValidatedStepJob {
+  const data = flow.data.safeParse(job.data);
+  if (!data.success) throw new MalformedJobError(job.id, firstIssue(data.error));
+  const fields = StepJobFields.safeParse(job.data);
+  if (!fields.success) throw new MalformedJobError(job.id, firstIssue(fields.error));
+  const state = step.state ? step.state.safeParse(job.data) : { success: true as const, data: {} };
+  if (!state.success) throw new MalformedJobError(job.id, firstIssue(state.error));
+  return { flow, step, data: data.data, fields: fields.data, state: state.data };
 }
 
 /**
- * Runs one step job: keeps its DeploymentStep row current, stops a cancelled deploy, passes polling through,
+ * Runs one step job: keeps its DeploymentStep row current, stops a cancelled operation, passes polling through,
  * and on a final failure resolves the whole operation before BullMQ fails the job (and with it the flow).
  */
-export async function runStep(deps: EngineDeps, module: StepModule, job: Job<StepJobData>, token: string): Promise<StepResult> {
-  const data = job.data;
-  const logger = deps.logger.child({ step: module.name, operationId: data.operationId, deploymentId: data.deploymentId, jobId: job.id, requestId: data.requestId });
+export async function runStep<Services>(engine: EngineContext, services: Services, validated: ValidatedStepJob, job: Job, token: string): Promise<StepResult> {
+  const { flow, step, data, fields } = validated;
+  // Every field of the operation's job data (operation, kind, project, owner, request, and what the flow adds, e.g. a
+  // deploy's deploymentId) names what the step's lines are about: `grep <id>` finds them.
+  const logger = engine.logger.child({ step: step.name, ...data, jobId: job.id });
   const attempt = job.attemptsMade + 1;
   const maxAttempts = job.opts.attempts ?? 1;
-  const { prisma } = deps;
+  const { prisma } = engine;
+  let state = validated.state;
 
-  const assertNotCancelled = async () => {
-    if (data.kind !== 'deploy' || !data.deploymentId) return;
-    const row = await prisma.deployment.findUnique({ where: { id: data.deploymentId }, select: { cancelRequestedAt: true } });
-    if (row?.cancelRequestedAt) throw new CancelledError(data.deploymentId);
+  const saveState = async (patch: object, extra: object = {}) => {
+    await job.updateData({ ...job.data, ...patch, ...extra });
+    state = { ...(state as object), ...patch };
   };
-
-  const run: StepRun = {
-    deps,
-    job,
-    token,
-    data,
-    outputs: {},
-    logger,
-    progress: (text) => stepRecords.progress(prisma, data.ownerId, module.name, text),
-    async delay(ms, patch = {}) {
-      await job.updateData({ ...job.data, ...patch, delays: (job.data.delays ?? 0) + 1 });
-      await job.moveToDelayed(Date.now() + ms, token);
-      throw new DelayedError();
-    },
-    assertNotCancelled,
+  const delay = async (ms: number, patch: object = {}, extra: object = {}): Promise<never> => {
+    await job.updateData({ ...job.data, ...patch, ...extra, delays: (fields.delays ?? 0) + 1 });
+    await job.moveToDelayed(Date.now() + ms, token);
+    throw new DelayedError();
   };
 
   try {
-    run.outputs = await previousOutputs(job);
+    const outputs = await previousOutputs(job);
     // First run, or a run after an outage (which may have kept the first from being recorded): both idempotent.
-    if (!data.delays || data.outageSince) {
-      await stepRecords.running(prisma, { ownerId: data.ownerId, operationId: data.operationId, name: module.name, position: data.position, attempts: attempt });
+    if (!fields.delays || fields.outageSince) {
+      await stepRecords.running(engine, { ownerId: data.ownerId, operationId: data.operationId, name: step.name, position: fields.position, attempts: attempt });
       // The first step starts the operation; a later step only needs it after a crash re-ran the flow mid-way.
-      if (data.position === 0 || attempt > 1 || data.outageSince) await markOperationRunning(prisma, data.operationId);
+      if (fields.position === 0 || attempt > 1 || fields.outageSince) await markOperationRunning(engine, data);
       logger.info('step started', { attempt });
     }
-    if (module.cancellable) await assertNotCancelled();
-    const output = await module.run(run);
-    const summary = module.summarize ? module.summarize(output) : undefined;
-    const durationMs = await stepRecords.succeeded(prisma, data.ownerId, module.name, summary);
+    const cancelled = step.cancellable ? await flow.cancelRequested?.(services, data) : undefined;
+    if (cancelled) throw new CancelledError(cancelled);
+    const context: StepContext<Services, OperationJobData, StepNeeds, unknown> = {
+      services,
+      data,
+      needs: neededOutputs(step, outputs),
+      get state() {
+        return state;
+      },
+      job,
+      token,
+      queues: engine.queues,
+      logger,
+      progress: (text) => stepRecords.progress(engine, data.ownerId, step.name, text),
+      saveState: (patch) => saveState(patch),
+      delay: (ms, patch) => delay(ms, patch),
+    };
+    const output: unknown = await step.run(context);
+    const summary = step.summarize ? step.summarize(output) : undefined;
+    const durationMs = await stepRecords.succeeded(engine, data.ownerId, step.name, summary);
     logger.info('step succeeded', { summary, durationMs });
-    return { outputs: { ...run.outputs, [module.name]: output ?? null } };
+    return { outputs: { ...outputs, [step.name]: output ?? null } };
   } catch (err) {
     if (err instanceof DelayedError) throw err;
     if (isInfrastructureOutage(err)) {
-      const since = data.outageSince ?? Date.now();
-      if (Date.now() - since < deps.settings.outageToleranceMs) {
-        logger.warn('database unreachable: waiting it out without spending an attempt', { error: describe(err) });
-        await run.delay(Math.min(5_000, deps.settings.backoffMs * 2), { outageSince: since });
+      const since = fields.outageSince ?? Date.now();
+      if (Date.now() - since < engine.settings.outageToleranceMs) {
+        logger.warn('database unreachable: waiting it out without spending an attempt', logFieldsOf(err));
+        await delay(Math.min(5_000, engine.settings.backoffMs * 2), {}, { outageSince: since });
       }
     }
     const final = !isRetryable(err) || err instanceof UnrecoverableError || attempt >= maxAttempts;
-    const message = describe(err);
-    await stepRecords.failed(prisma, data.ownerId, module.name, message, final, err instanceof CancelledError ? 'cancelled' : 'failed');
+    // The step row (and then the application's records and the operation) shows the tenant the public message only.
+    const message = publicMessageOf(err);
+    await stepRecords.failed(engine, data.ownerId, step.name, message, final, err instanceof CancelledError ? 'cancelled' : 'failed');
     if (!final) {
-      logger.warn('step attempt failed, will retry', { attempt, maxAttempts, error: message });
+      logger.warn('step attempt failed, will retry', { attempt, maxAttempts, ...logFieldsOf(err) });
       throw err;
     }
-    logger.warn('step failed', { attempt, error: message, durationMs: await stepRecords.durationMs(prisma, data.ownerId, module.name) });
-    await handleFinalFailure(deps, data, module.name, err);
-    throw new UnrecoverableError(`${module.name}: ${message}`);
+    logger.warn('step failed', { attempt, ...logFieldsOf(err), durationMs: await stepRecords.durationMs(prisma, data.ownerId, step.name) });
+    await handleFinalFailure(engine, services, flow, data, step.name, err);
+    throw new UnrecoverableError(`${step.name}: ${message}`);
   }
 }

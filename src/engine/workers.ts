@@ -1,15 +1,15 @@
-import { Job, Worker } from 'bullmq';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
 import IORedis from 'ioredis';
-import { STEP_MODULES } from '../../processors';
-import { runCompensation } from './compensation-runner';
-import type { EngineDeps } from './engine-deps';
-import type { OperationJobData, StepJobData } from './job-data';
+import { quitRedis } from '../services/quit-redis';
+import { COMPENSATION_JOB, runCompensation } from './compensation';
+import type { EngineContext } from './engine-context';
+import { MalformedJobError } from './errors';
+import { failMalformedOperation } from './final-failure';
+import type { FlowRegistry } from './flow-registry';
+import { firstIssue, OperationJobData } from './job-data';
 import { completeOperation } from './operation-completion';
 import { QueueName } from './queue-names';
-import { reconcileOnce, RECONCILE_JOB } from './reconciler';
-import { COMPENSATE_STEP } from './step-names';
-import { runStep } from './step-runner';
-import { quitRedis } from '../services/quit-redis';
+import { runStep, validateStepJob } from './step-runner';
 
 export interface EngineWorkers {
   workers: Worker[];
@@ -17,50 +17,90 @@ export interface EngineWorkers {
   close(force?: boolean): Promise<void>;
 }
 
-export interface WorkerOptions {
+/** A job of the operations queue that is not an operation's root: a scheduled job (e.g. the reconciler). */
+export type ScheduledJobHandlers = Record<string, () => Promise<unknown>>;
+
+export interface WorkerOptions<Services> {
+  engine: EngineContext;
+  services: Services;
+  flows: FlowRegistry;
   redisUrl: string;
   concurrency: number;
+  scheduled: ScheduledJobHandlers;
 }
 
-function dispatchStep(deps: EngineDeps) {
+/** Fails a malformed job for good, and its operation with the reason when the job names it. */
+async function refuseMalformed(engine: EngineContext, job: Job, err: MalformedJobError): Promise<never> {
+  const named = OperationJobData.partial().safeParse(job.data);
+  await failMalformedOperation(engine, named.success ? named.data.operationId : undefined, named.success ? named.data.ownerId : undefined, err);
+  throw new UnrecoverableError(err.message);
+}
+
+/** The processor of the `steps` and `routing` queues: the step of the job's flow, by the job's name. */
+function stepProcessor<Services>(options: WorkerOptions<Services>) {
+  const { engine, services, flows } = options;
   return async (job: Job, token?: string) => {
-    if (job.name === COMPENSATE_STEP) return runCompensation(deps, job);
-    const module = STEP_MODULES.get(job.name);
-    if (!module) throw new Error(`no step module named ${job.name}`);
-    return runStep(deps, module, job as Job<StepJobData>, token!);
+    if (!token) throw new Error(`job ${job.id} was handed to its processor without a lock token`);
+    if (job.name === COMPENSATION_JOB) return runCompensation(engine, services, flows, job);
+    let validated;
+    try {
+      const kind = OperationJobData.shape.kind.safeParse(job.data?.kind);
+      if (!kind.success) throw new MalformedJobError(job.id, 'kind: missing');
+      const flow = flows.of(kind.data);
+      const placed = flow.steps.find((s) => s.step.name === job.name);
+      if (!placed) throw new MalformedJobError(job.id, `flow ${flow.kind} has no step ${job.name}`);
+      validated = validateStepJob(flow, placed.step, job);
+    } catch (err) {
+      if (err instanceof MalformedJobError) return refuseMalformed(engine, job, err);
+      throw err;
+    }
+    return runStep(engine, services, validated, job, token);
+  };
+}
+
+/** The processor of the `operations` queue: an operation's root job (every step succeeded), or a scheduled job. */
+function operationProcessor<Services>(options: WorkerOptions<Services>) {
+  const { engine, services, flows, scheduled } = options;
+  return async (job: Job) => {
+    const handler = scheduled[job.name];
+    if (handler) return handler();
+    const data = OperationJobData.safeParse(job.data);
+    if (!data.success) return refuseMalformed(engine, job, new MalformedJobError(job.id, firstIssue(data.error)));
+    return completeOperation(engine, services, flows.of(data.data.kind), data.data);
   };
 }
 
 /** Starts a worker for each queue; each worker gets its own Redis connection (BullMQ blocks on it). */
-export function startEngineWorkers(deps: EngineDeps, options: WorkerOptions): EngineWorkers {
+export function startEngineWorkers<Services>(options: WorkerOptions<Services>): EngineWorkers {
+  const { engine } = options;
+  const { settings } = engine;
   const connections: IORedis[] = [];
   const connection = () => {
     const c = new IORedis(options.redisUrl, { maxRetriesPerRequest: null });
-    deps.health?.watchRedisConnection(c);
+    engine.health?.watchRedisConnection(c);
     connections.push(c);
     return c;
   };
-  const common = { prefix: deps.queues.prefix, autorun: true, lockDuration: deps.settings.lockDurationMs, stalledInterval: deps.settings.stalledIntervalMs, maxStalledCount: deps.settings.maxStalledCount };
-  const steps = new Worker(QueueName.steps, dispatchStep(deps), { ...common, connection: connection(), concurrency: options.concurrency });
-  const routing = new Worker(QueueName.routing, dispatchStep(deps), {
-    ...common,
-    lockDuration: deps.settings.routingLockDurationMs,
-    stalledInterval: deps.settings.routingStalledIntervalMs,
-    connection: connection(),
+  const common = {
+    prefix: engine.queues.prefix,
+    autorun: true,
+    lockDuration: settings.lockDurationMs,
+    stalledInterval: settings.stalledIntervalMs,
+    maxStalledCount: settings.maxStalledCount,
     concurrency: options.concurrency,
+  };
+  const steps = new Worker(QueueName.steps, stepProcessor(options), { ...common, connection: connection() });
+  const routing = new Worker(QueueName.routing, stepProcessor(options), {
+    ...common,
+    lockDuration: settings.routingLockDurationMs,
+    stalledInterval: settings.routingStalledIntervalMs,
+    connection: connection(),
   });
-  const operations = new Worker(
-    QueueName.operations,
-    async (job: Job) => {
-      if (job.name === RECONCILE_JOB) return reconcileOnce(deps);
-      return completeOperation(deps, job as Job<OperationJobData>);
-    },
-    { ...common, connection: connection(), concurrency: options.concurrency },
-  );
+  const operations = new Worker(QueueName.operations, operationProcessor(options), { ...common, connection: connection() });
   const workers = [steps, routing, operations];
   for (const worker of workers) {
-    if (deps.health) deps.health.watchQueueClient(worker, 'worker', deps.logger.child({ queue: worker.name }));
-    else worker.on('error', (err) => deps.logger.error('worker error', { queue: worker.name, error: err.message }));
+    if (engine.health) engine.health.watchQueueClient(worker, 'worker', engine.logger.child({ queue: worker.name }));
+    else worker.on('error', (err) => engine.logger.error('worker error', { queue: worker.name, error: err.message }));
   }
   return {
     workers,

@@ -7,7 +7,8 @@ import type { RouteSource } from './route-source';
 import { RouteSync, startRouteSync } from './route-sync';
 import { RouteTable } from './route-table';
 
-export interface GatewayProcessOptions {
+/** Where a gateway listens and reads its routes from: the same for one process and for a cluster of them. */
+export interface GatewayListenOptions {
   redisUrl: string;
   /** The deployment's Redis key prefix: route events live under `<prefix>:routes`. */
   prefix: string;
@@ -21,6 +22,9 @@ export interface GatewayProcessOptions {
   connectTimeoutMs?: number;
   upstreamTimeoutMs?: number;
   logger?: Logger;
+}
+
+export interface GatewayProcessOptions extends GatewayListenOptions {
   /**
    * Where the Redis connection errors go (one log line per outage); without it each error is logged. The control
    * plane's DependencyHealth, or in a worker process a relay to the primary's.

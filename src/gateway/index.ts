@@ -4,15 +4,15 @@ import { silentLogger } from '../logger';
 import type { DependencyHealth } from '../services/dependency-health';
 import { startGatewayCluster } from './cluster/gateway-cluster';
 import type { GatewayProcessStats } from './cluster/messages';
-import { runGatewayProcess } from './gateway-process';
+import { type GatewayListenOptions, runGatewayProcess } from './gateway-process';
 import { prismaRouteSource } from './route-source';
 import type { RouteSync } from './route-sync';
 import type { RouteTable } from './route-table';
 
 export { startGateway } from './gateway-server';
 export type { GatewayOptions, RunningGateway } from './gateway-server';
-export { publishRouteChange, readRouteVersion, subscribeRouteChanges, routesChannel, routesVersionKey } from './route-events';
-export type { RouteAssignment, RouteChange, RouteChangeEvent, RouteSubscription } from './route-events';
+export { publishRouteChange, readRouteVersion, subscribeRouteChanges, routesChannel, routesVersionKey } from '../routing/publication/route-publication';
+export type { RouteAssignment, RouteChange, RouteChangeEvent, RouteSubscription } from '../routing/publication/route-publication';
 export { prismaRouteSource } from './route-source';
 export type { RouteEntry, RouteSnapshot, RouteSource } from './route-source';
 export { startRouteSync } from './route-sync';
@@ -58,19 +58,22 @@ export interface GatewayService extends GatewayFleet {
   sync: RouteSync;
 }
 
-/** The embedded ingress in this process: a route table kept current from PostgreSQL and Redis, served by the proxy. */
-export async function startGatewayService(options: GatewayServiceOptions): Promise<GatewayService> {
-  const logger = (options.logger ?? silentLogger).child({ component: 'gateway' });
-  const gateway = await runGatewayProcess({
+/** What one gateway process and a cluster of them both take from the control plane's options. */
+function listenOptions(options: GatewayServiceOptions): GatewayListenOptions {
+  return {
     redisUrl: options.redisUrl,
     prefix: options.prefix,
     source: prismaRouteSource(options.prisma),
     port: options.port,
     host: options.host,
     resyncMs: options.resyncMs,
-    logger,
-    health: options.health,
-  });
+    logger: (options.logger ?? silentLogger).child({ component: 'gateway' }),
+  };
+}
+
+/** The embedded ingress in this process: a route table kept current from PostgreSQL and Redis, served by the proxy. */
+export async function startGatewayService(options: GatewayServiceOptions): Promise<GatewayService> {
+  const gateway = await runGatewayProcess({ ...listenOptions(options), health: options.health });
   return {
     port: gateway.port,
     processes: 1,
@@ -96,17 +99,5 @@ export interface GatewayProcessesOptions extends GatewayServiceOptions {
  */
 export async function startGatewayProcesses(options: GatewayProcessesOptions): Promise<GatewayFleet> {
   if (options.processes <= 1) return startGatewayService(options);
-  const logger = (options.logger ?? silentLogger).child({ component: 'gateway' });
-  return startGatewayCluster({
-    processes: options.processes,
-    redisUrl: options.redisUrl,
-    prefix: options.prefix,
-    source: prismaRouteSource(options.prisma),
-    port: options.port,
-    host: options.host,
-    resyncMs: options.resyncMs,
-    logger,
-    logLevel: options.logLevel,
-    health: options.health,
-  });
+  return startGatewayCluster({ ...listenOptions(options), processes: options.processes, logLevel: options.logLevel, health: options.health });
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { Logger, silentLogger } from '../logger';
-import { readRouteVersion, RouteChangeEvent, RouteSubscription, subscribeRouteChanges } from './route-events';
+import { readRouteVersion, RouteChangeEvent, RouteSubscription, subscribeRouteChanges } from '../routing/publication/route-publication';
 import type { RouteSource } from './route-source';
 import type { RouteTable } from './route-table';
 

@@ -1,4 +1,4 @@
-import type { RouteChangeEvent } from './route-events';
+import type { RouteChangeEvent } from '../routing/publication/route-publication';
 import type { RouteSnapshot } from './route-source';
 
 export interface RouteTarget {

@@ -1,6 +1,7 @@
-import { Metadata, ServerError, ServerMiddleware, Status } from 'nice-grpc';
+import { Metadata, ServerMiddleware } from 'nice-grpc';
 import { verifyApiKey } from '../auth/api-key';
 import type { Db } from '../db/prisma';
+import { ApiError } from '../errors';
 import type { Caller } from '../operations/caller';
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
@@ -12,16 +13,16 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
  */
 export async function authenticateCall(prisma: Db, metadata: Metadata): Promise<Caller> {
   const header = metadata.get('authorization');
-  if (!header) throw new ServerError(Status.UNAUTHENTICATED, 'missing API key: send the metadata authorization: Bearer <api key>');
+  if (!header) throw new ApiError('unauthorized', { problem: 'missing', via: 'metadata' });
   const match = BEARER.exec(header);
-  if (!match) throw new ServerError(Status.UNAUTHENTICATED, 'malformed authorization metadata: expected "Bearer <api key>"');
+  if (!match) throw new ApiError('unauthorized', { problem: 'malformed', via: 'metadata' });
   const apiKey = await verifyApiKey(prisma, match[1]);
-  if (!apiKey) throw new ServerError(Status.UNAUTHENTICATED, 'invalid or revoked API key');
+  if (!apiKey) throw new ApiError('unauthorized', { problem: 'invalid', via: 'metadata' });
   if (apiKey.workspaceId === null) {
-    throw new ServerError(Status.PERMISSION_DENIED, 'the root key only manages workspaces: use an API key of the workspace with role deployer or admin');
+    throw new ApiError('forbidden', { rule: 'root_manages_workspaces', via: 'grpc' });
   }
   if (apiKey.role !== 'admin' && apiKey.role !== 'deployer') {
-    throw new ServerError(Status.PERMISSION_DENIED, `this API key has role ${apiKey.role}: Deploy, Rollback and Promote need a workspace key with role deployer or admin`);
+    throw new ApiError('forbidden', { rule: 'role', needed: ['deployer', 'admin'], has: apiKey.role, via: 'grpc' });
   }
   return { workspaceId: apiKey.workspaceId, requestedBy: `grpc:${apiKey.id}` };
 }

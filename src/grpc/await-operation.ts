@@ -1,25 +1,13 @@
-import type { Db } from '../db/prisma';
 import type { Operation } from '../generated/prisma/client';
-import { UNFINISHED_STATES, waitForOperation } from '../operations/wait-for-operation';
-
-/** How often a waiting call looks at its signals: a cancelled client or a stopping server is noticed within this. */
-const SLICE_MS = 250;
-
-export function isFinished(op: Pick<Operation, 'state'>): boolean {
-  return !(UNFINISHED_STATES as readonly string[]).includes(op.state);
-}
+import { OperationWaitDeps, waitForOperation } from '../operations/wait-for-operation';
 
 /**
- * The operation row once it is finished, or as it is at `until` or when any of `signals` aborts (still unfinished then).
- * Works whichever process runs the flow: it reads the database. The signals are polled, not listened to, so nothing
- * attaches to the server-wide stop signal per call.
+ * The operation row once it is finished, or as it is at `until` or when any of `signals` aborts (still unfinished
+ * then). Woken by the operation's events, so it answers as soon as the finish is announced, from any process.
  */
-export async function awaitOperation(prisma: Db, operationId: string, until: number, signals: AbortSignal[]): Promise<Operation> {
-  for (;;) {
-    const slice = Math.max(0, Math.min(SLICE_MS, until - Date.now()));
-    const op = await waitForOperation(prisma, operationId, slice);
-    // The row is written before the flow is enqueued; its absence means it was deleted with its project.
-    if (!op) throw new Error(`operation ${operationId} disappeared while waiting for it`);
-    if (isFinished(op) || signals.some((s) => s.aborted) || Date.now() >= until) return op;
-  }
+export async function awaitOperation(deps: OperationWaitDeps, operationId: string, until: number, signals: AbortSignal[]): Promise<Operation> {
+  const op = await waitForOperation(deps, operationId, Math.max(0, until - Date.now()), signals);
+  // The row is written before the flow is enqueued; its absence means it was deleted with its project.
+  if (!op) throw new Error(`operation ${operationId} disappeared while waiting for it`);
+  return op;
 }

@@ -1,12 +1,13 @@
 import { CallContext, ServerError, Status } from 'nice-grpc';
 import type { ControlPlaneContext } from '../context';
-import { NotFoundError } from '../errors';
+import { ApiError, NotFoundError } from '../errors';
 import { Prisma } from '../generated/prisma/client';
 import type { DeploymentServiceImplementation } from '../generated/proto/hydra/v1/deployment';
 import type { Caller } from '../operations/caller';
 import { startPendingDeploy } from '../operations/create-deploy';
 import { requestSwitch } from '../operations/request-switch';
-import { awaitOperation, isFinished } from './await-operation';
+import { isFinished } from '../statuses';
+import { awaitOperation } from './await-operation';
 import { answerBy } from './call-deadline';
 import { DeployCall, parseCall, PromoteCall, RollbackCall } from './requests';
 import { operationOutcomeError } from './status-mapping';
@@ -25,7 +26,7 @@ export interface SwitchWaits {
 
 /** `hydra.v1.DeploymentService` on top of the same operation services the HTTP API uses. */
 export function deploymentService(ctx: ControlPlaneContext, waits: SwitchWaits): DeploymentServiceImplementation<{ caller: Caller }> {
-  const deps = { prisma: ctx.prisma, enqueue: ctx.engine.enqueue };
+  const deps = { prisma: ctx.prisma, enqueue: ctx.operations.enqueue };
   const logger = ctx.logger.child({ component: 'grpc' });
 
   async function switchLive(
@@ -52,7 +53,7 @@ export function deploymentService(ctx: ControlPlaneContext, waits: SwitchWaits):
     context.sendHeader();
     logger.info(`grpc ${kind} enqueued`, { operationId, deploymentId: input.targetDeploymentId, requestedBy: caller.requestedBy });
 
-    const op = await awaitOperation(ctx.prisma, operationId, until, [context.signal, waits.stopping]);
+    const op = await awaitOperation({ prisma: ctx.prisma, watcher: ctx.watcher }, operationId, until, [context.signal, waits.stopping]);
     if (isFinished(op)) {
       const error = operationOutcomeError(op);
       if (error) throw error;
@@ -68,14 +69,11 @@ export function deploymentService(ctx: ControlPlaneContext, waits: SwitchWaits):
     async deploy(request, context) {
       const call = parseCall(DeployCall, request);
       if (call.buildContextPath !== undefined || call.dockerfilePath !== undefined) {
-        throw new ServerError(
-          Status.UNIMPLEMENTED,
-          'deployflow does not build images: build and push the image yourself, create the deployment with it (POST /v1/deployments), then call Deploy with its id and without build_context_path/dockerfile_path',
-        );
+        throw new ApiError('unimplemented', { feature: 'image_builds' });
       }
       if (call.keyAuthId !== undefined) {
         // Accepting it silently would leave the caller believing its API is protected by key verification.
-        throw new ServerError(Status.UNIMPLEMENTED, 'key_auth_id is not supported: deployflow does not verify API keys in front of deployed apps; omit it');
+        throw new ApiError('unimplemented', { feature: 'key_auth' });
       }
       const { caller } = context;
       const deployment = await ctx.prisma.deployment.findFirst({
@@ -84,10 +82,15 @@ export function deploymentService(ctx: ControlPlaneContext, waits: SwitchWaits):
       });
       if (!deployment) throw new NotFoundError('deployment', call.deploymentId);
       if (call.dockerImage !== undefined && call.dockerImage !== deployment.image) {
-        throw new ServerError(
-          Status.INVALID_ARGUMENT,
-          `docker_image: deployment ${call.deploymentId} was created with image ${deployment.image}, not ${call.dockerImage}; deployflow deploys the image a deployment was created with (omit docker_image or send that image)`,
-        );
+        throw new ApiError('validation_failed', {
+          via: 'grpc',
+          issues: [
+            {
+              field: 'docker_image',
+              message: `deployment ${call.deploymentId} was created with image ${deployment.image}, not ${call.dockerImage}; deployflow deploys the image a deployment was created with (omit docker_image or send that image)`,
+            },
+          ],
+        });
       }
       const started = await startOnce(() => startPendingDeploy(deps, caller, call.deploymentId));
       logger.info(started.existing ? 'grpc deploy: already started' : 'grpc deploy enqueued', {

@@ -1,5 +1,5 @@
-import { ServerError, Status } from 'nice-grpc';
 import { z } from 'zod';
+import { ApiError } from '../errors';
 import { lineText } from '../operations/text';
 
 const DEPLOYMENT_ID = /^dep_[0-9a-z]{26}$/;
@@ -44,9 +44,6 @@ function protoFieldName(key: PropertyKey): string {
 export function parseCall<S extends z.ZodType>(schema: S, request: unknown): z.output<S> {
   const result = schema.safeParse(request);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const field = issue.path.map(protoFieldName).join('.');
-    return field ? `${field}: ${issue.message}` : issue.message;
-  });
-  throw new ServerError(Status.INVALID_ARGUMENT, `invalid request: ${problems.join('; ')}`);
+  const issues = result.error.issues.map((issue) => ({ field: issue.path.map(protoFieldName).join('.'), message: issue.message }));
+  throw new ApiError('validation_failed', { via: 'grpc', issues });
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer } from 'nice-grpc';
 import type { ControlPlaneContext } from '../context';
 import { DeploymentServiceDefinition } from '../generated/proto/hydra/v1/deployment';
@@ -33,6 +34,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export async function startGrpcServer(ctx: ControlPlaneContext, options: GrpcServerOptions): Promise<RunningGrpcServer> {
   const host = options.host ?? '127.0.0.1';
   const stopping = new AbortController();
+  // Every waiting Rollback/Promote listens to it while it waits: any number of them at once is expected, not a leak.
+  setMaxListeners(0, stopping.signal);
   const server = createServer({ interceptors: [exposeCallDeadline] })
     .use(errorsAsStatus(ctx.logger.child({ component: 'grpc' })))
     .use(requireWorkspaceKey(ctx.prisma));
@@ -49,7 +52,7 @@ export async function startGrpcServer(ctx: ControlPlaneContext, options: GrpcSer
   let stopped: Promise<void> | undefined;
   const stop = async () => {
     stopping.abort();
-    // Handlers answer within a poll slice once `stopping` fires; the force is for clients that never read the answer.
+    // Waiting handlers answer at once when `stopping` fires; the force is for clients that never read the answer.
     const force = setTimeout(() => server.forceShutdown(), SHUTDOWN_GRACE_MS);
     try {
       await server.shutdown();

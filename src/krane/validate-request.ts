@@ -15,6 +15,7 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const MAX_ENV_VARS = 200;
 const MAX_IMAGE_LENGTH = 512;
 // An image reference is one line of printable text; a driver may put it on a command line or in a file.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 const MAX_ENV_VALUE_BYTES = 32 * 1024;
 

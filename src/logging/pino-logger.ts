@@ -1,5 +1,5 @@
 import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
-import type { Logger, LogLevel } from '../logger';
+import type { Logger, LogLevel } from './log-types';
 
 /**
  * The project's `Logger` (`info(msg, fields)`, `child(fields)`) as a thin adapter over pino, so the many call sites

@@ -1,4 +1,4 @@
-import { getBytesFromInstance } from '../engine/instance-http';
+import { getBytesFromInstance } from '../deployments/instance-http';
 import type { OpenapiLimits } from './limits';
 import { parseOpenapiInWorker } from './parse-in-worker';
 

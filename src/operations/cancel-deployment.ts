@@ -1,6 +1,7 @@
 import type { Db } from '../db/prisma';
 import { ConflictError, NotFoundError } from '../errors';
 import type { Deployment } from '../generated/prisma/client';
+import { CANCELLABLE_STATUSES, isCancellableStatus } from '../statuses';
 import type { Caller } from './caller';
 
 export interface CancelOutcome {
@@ -11,22 +12,20 @@ export interface CancelOutcome {
   alreadyRequested: boolean;
 }
 
-const CANCELLABLE: Deployment['status'][] = ['pending', 'building', 'deploying', 'network'];
-
 type CancelState = Pick<Deployment, 'id' | 'status' | 'routingStartedAt' | 'cancelRequestedAt'>;
 
 /**
  * What a cancel of this deployment would meet: `refused` with the conflict to report, `requested` when a cancel is
  * already pending, or `allowed`. Shared by cancelDeployment and the bulk script's dry run.
  */
-export function cancelVerdict(d: CancelState): { kind: 'allowed' } | { kind: 'requested'; at: Date } | { kind: 'refused'; error: ConflictError } {
-  if (!CANCELLABLE.includes(d.status)) {
-    return { kind: 'refused', error: new ConflictError('deployment_finished', `deployment ${d.id} is already ${d.status}: nothing to cancel`) };
+export function cancelVerdict(d: CancelState): { kind: 'allowed' } | { kind: 'requested'; at: Date } | { kind: 'refused'; error: ConflictError<'deployment_finished' | 'too_late_to_cancel'> } {
+  if (!isCancellableStatus(d.status)) {
+    return { kind: 'refused', error: new ConflictError('deployment_finished', { deploymentId: d.id, status: d.status }) };
   }
   if (d.routingStartedAt) {
     return {
       kind: 'refused',
-      error: new ConflictError('too_late_to_cancel', `deployment ${d.id} is already being routed (assign-routes started); roll back or promote another deployment instead`),
+      error: new ConflictError('too_late_to_cancel', { deploymentId: d.id }),
     };
   }
   return d.cancelRequestedAt ? { kind: 'requested', at: d.cancelRequestedAt } : { kind: 'allowed' };
@@ -44,7 +43,7 @@ export async function cancelDeployment(prisma: Db, caller: Caller, deploymentId:
   const operation = await prisma.operation.findFirst({ where: { deploymentId, kind: 'deploy' }, orderBy: { createdAt: 'asc' }, select: { id: true } });
   const now = new Date();
   const { count } = await prisma.deployment.updateMany({
-    where: { id: deploymentId, cancelRequestedAt: null, routingStartedAt: null, status: { in: CANCELLABLE } },
+    where: { id: deploymentId, cancelRequestedAt: null, routingStartedAt: null, status: { in: CANCELLABLE_STATUSES } },
     data: { cancelRequestedAt: now },
   });
   if (count === 1) return { deploymentId, operationId: operation?.id ?? null, cancelRequestedAt: now, alreadyRequested: false };
@@ -53,5 +52,5 @@ export async function cancelDeployment(prisma: Db, caller: Caller, deploymentId:
   if (verdict.kind === 'refused') throw verdict.error;
   if (verdict.kind === 'requested') return { deploymentId, operationId: operation?.id ?? null, cancelRequestedAt: verdict.at, alreadyRequested: true };
   // Lost a race with a concurrent change and the row is cancellable again: unreachable in practice, but say so plainly.
-  throw new ConflictError('cancel_conflict', `deployment ${deploymentId} changed while cancelling; try again`);
+  throw new ConflictError('cancel_conflict', { deploymentId });
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../db/prisma';
 import { ConflictError, NotFoundError } from '../errors';
 import { newId } from '../ids';
+import { isFinished } from '../statuses';
 import type { Caller } from './caller';
 import type { DeployRequest } from './deploy-request';
 import { isUniqueViolation, operationForKey, operationIdempotencyKey, requestHash } from './operation-key';
@@ -83,12 +84,12 @@ export async function startPendingDeploy(
     const earlier = await prisma.operation.findFirst({ where: { deploymentId, kind: 'deploy' }, orderBy: { createdAt: 'asc' } });
     if (!earlier) return undefined;
     // Enqueue again only while unfinished (a lost flow is healed); a finished deploy is never run twice.
-    if (earlier.state === 'queued' || earlier.state === 'running') await deps.enqueue(earlier.id);
+    if (!isFinished(earlier)) await deps.enqueue(earlier.id);
     return { operationId: earlier.id, existing: true };
   };
   const earlier = await existing();
   if (earlier) return earlier;
-  if (deployment.status !== 'pending') throw new ConflictError('deployment_not_pending', `deployment ${deploymentId} is ${deployment.status}, not pending`);
+  if (deployment.status !== 'pending') throw new ConflictError('deployment_not_pending', { deploymentId, status: deployment.status });
   const operationId = newId('op');
   try {
     await prisma.operation.create({

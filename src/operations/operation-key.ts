@@ -34,7 +34,7 @@ export async function operationForKey(
   const earlier = await prisma.operation.findUnique({ where: { idempotencyKey: opKey }, select: { id: true, deploymentId: true, requestHash: true } });
   if (!earlier) return undefined;
   if (earlier.requestHash && earlier.requestHash !== hash) {
-    throw new UnprocessableError('idempotency_key_reused', 'this Idempotency-Key was already used for a different request: use a new key for a new request');
+    throw new UnprocessableError('idempotency_key_reused');
   }
   return earlier;
 }

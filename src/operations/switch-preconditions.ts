@@ -1,6 +1,7 @@
 import type { Db } from '../db/prisma';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors';
-import type { RoutingTx } from '../route-changes/route-change-types';
+import type { RoutingTx } from '../routing/changes/route-change-types';
+import { isRoutableStatus } from '../statuses';
 
 type Reader = Db | RoutingTx;
 
@@ -28,20 +29,16 @@ export async function checkSwitchPreconditions(
   const target = await db.deployment.findUnique({ where: { id: input.targetDeploymentId }, include: { environment: true } });
   if (!target || target.projectId !== project.id) throw new NotFoundError(`deployment of project ${project.slug}`, input.targetDeploymentId);
   if (!target.environment.isProduction) {
-    throw new UnprocessableError('not_production', `deployment ${target.id} belongs to environment ${target.environment.slug}; only production deployments can be ${input.kind === 'rollback' ? 'rolled back to' : 'promoted'}`);
+    throw new UnprocessableError('not_production', { deploymentId: target.id, environment: target.environment.slug, kind: input.kind });
   }
-  if (target.status !== 'ready') {
-    throw new UnprocessableError('deployment_not_ready', `deployment ${target.id} is ${target.status}; only a ready deployment can be ${input.kind === 'rollback' ? 'rolled back to' : 'promoted'}`);
+  if (!isRoutableStatus(target.status)) {
+    throw new UnprocessableError('deployment_not_ready', { deploymentId: target.id, status: target.status, purpose: input.kind });
   }
   if (input.expectedSourceDeploymentId && input.expectedSourceDeploymentId !== project.liveDeploymentId) {
-    throw new ConflictError(
-      'stale_source',
-      `expected ${input.expectedSourceDeploymentId} to be live, but ${project.liveDeploymentId ?? 'no deployment'} is: reload and try again`,
-    );
+    throw new ConflictError('stale_source', { expected: input.expectedSourceDeploymentId, live: project.liveDeploymentId });
   }
   if (strictLive && project.liveDeploymentId === target.id) {
-    if (input.kind === 'rollback') throw new ConflictError('already_live', `deployment ${target.id} is already live`);
-    if (!project.isRolledBack) throw new ConflictError('already_live', `deployment ${target.id} is already live and the project is not rolled back: nothing to promote`);
+    if (input.kind === 'rollback' || !project.isRolledBack) throw new ConflictError('already_live', { deploymentId: target.id, kind: input.kind });
   }
   return {
     projectId: project.id,

@@ -10,6 +10,7 @@ interface DependencyState {
 
 /** What a BullMQ Queue, Worker or FlowProducer, or an ioredis connection, looks like to us: something that emits. */
 interface Emitter {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each emitter types its listeners differently
   on(event: string, listener: (...args: any[]) => void): unknown;
 }
 

@@ -61,7 +61,7 @@ describe('bull-board at /admin/queues (happy path)', () => {
     const project = await createProject(h, acme.admin, 'shop');
     const deployment = await seedDeployment(h.db.prisma, { projectId: project.id, status: 'pending' });
     const op = await seedOperation(h.db.prisma, { projectId: project.id, kind: 'deploy', deploymentId: deployment.id });
-    await h.ctx.engine.enqueue(op.id);
+    await h.ctx.operations.enqueue(op.id);
     const res = await h.call('GET', `/admin/queues/api/queues/operations/${op.id}/flow`, { headers: bearer(platformViewer) });
     expect(res.status).toBe(200);
     const queuesInTree = new Set<string>();
@@ -76,7 +76,7 @@ describe('bull-board at /admin/queues (happy path)', () => {
   });
 
   it('lets the root key pause and resume a queue', async () => {
-    const steps = h.ctx.engine.deps.queues.steps;
+    const steps = h.queues.steps;
     const pause = await h.call('PUT', '/admin/queues/api/queues/steps/pause', { headers: bearer(h.rootKey) });
     expect(pause.status).toBeLessThan(300);
     expect(await steps.isPaused()).toBe(true);

@@ -13,7 +13,7 @@ describe('bull-board at /admin/queues (security)', () => {
   });
   afterAll(async () => h.close());
 
-  const paused = () => h.ctx.engine.deps.queues.steps.isPaused();
+  const paused = () => h.queues.steps.isPaused();
   const expectChallenge = (res: Awaited<ReturnType<ApiHarness['call']>>) => {
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm="deployflow"/);
@@ -79,7 +79,7 @@ describe('bull-board at /admin/queues (security)', () => {
     const sameOrigin = { ...basicAuth(h.rootKey), origin: 'http://localhost', 'sec-fetch-site': 'same-origin' };
     expect((await h.call('PUT', '/admin/queues/api/queues/steps/pause', { headers: sameOrigin })).status).toBeLessThan(300);
     expect(await paused()).toBe(true);
-    await h.ctx.engine.deps.queues.steps.resume();
+    await h.queues.steps.resume();
   });
 
   it('accepts Basic credentials on the dashboard only: the API still wants a Bearer key', async () => {

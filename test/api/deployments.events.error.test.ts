@@ -1,6 +1,8 @@
 import { createApiApp } from '../../src/api/app';
-import { EVENTS_POLL_MS } from '../../src/api/routes/deployments.events';
 import type { Db } from '../../src/db/prisma';
+import { redisStateEvents } from '../../src/engine/state-events';
+import { DEFAULT_FALLBACK_MS } from '../../src/events/operation-watcher';
+import { silentLogger } from '../../src/logger';
 import { eventually } from '../support/http-get';
 import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedDeployment } from './support/deployments';
@@ -30,14 +32,14 @@ describe('GET /v1/deployments/:id/events (edge cases)', () => {
     expect(parseSse(res.text)).toEqual([{ event: 'status', id: '1', data: { status: 'cancelled', statusReason: null, failedStep: null, terminal: true } }]);
   });
 
-  it('stops polling the database once the client goes away', async () => {
+  it('stops reading the database once the client goes away', async () => {
     const d = await seedDeployment(h.db.prisma, { projectId, status: 'deploying' });
-    let polls = 0;
+    let reads = 0;
     const counting = h.db.prisma.$extends({
       query: {
         deploymentStep: {
           findMany({ args, query }) {
-            polls++;
+            reads++;
             return query(args);
           },
         },
@@ -48,12 +50,18 @@ describe('GET /v1/deployments/:id/events (edge cases)', () => {
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toContain('event: status');
-    await eventually(async () => expect(polls).toBeGreaterThanOrEqual(2));
+    // A step change announced for the deployment makes the stream read its steps again.
+    // Announced as the engine announces a step row of the deployment's timeline (on the deployment's channel).
+    const events = redisStateEvents(h.redis, h.ctx.config.QUEUE_PREFIX, silentLogger);
+    const announce = () => events.publish([d.id], { type: 'step', ownerId: d.id, name: 'fetch-metadata', status: 'running' });
+    announce();
+    await eventually(async () => expect(reads).toBeGreaterThanOrEqual(2));
     await reader.cancel();
-    // One poll may be in flight when the client leaves; after that the loop must stop.
-    await new Promise((r) => setTimeout(r, 3 * EVENTS_POLL_MS));
-    const after = polls;
-    await new Promise((r) => setTimeout(r, 5 * EVENTS_POLL_MS));
-    expect(polls).toBe(after);
+    // One read may be in flight when the client leaves; after that neither announcements nor the fallback read again.
+    await new Promise((r) => setTimeout(r, 200));
+    const after = reads;
+    announce();
+    await new Promise((r) => setTimeout(r, DEFAULT_FALLBACK_MS + 500));
+    expect(reads).toBe(after);
   });
 });

@@ -1,4 +1,4 @@
-import { DEPLOY_STEPS } from '../../src/engine/step-names';
+import { DEPLOY_STEPS } from '../../flows/step-names';
 import { ApiHarness, startApiHarnessWithEngine, WorkspaceKeys } from './support/api-harness';
 import { createProject, deployOverHttp } from './support/deployments';
 import type { EngineHarness } from '../support/engine-harness';

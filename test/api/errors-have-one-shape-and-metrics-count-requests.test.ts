@@ -1,6 +1,14 @@
-import { TerminalError } from '../../src/errors';
-import { ApiError, statusForTerminalError } from '../../src/api/errors';
+import { ApiError, ConflictError, httpStatusOf, NotFoundError, PreconditionFailedError, TerminalError, UnprocessableError } from '../../src/errors';
 import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+
+// Terminal errors as the engine and the operations throw them, each with its catalogue code.
+const TERMINAL: Record<string, () => TerminalError> = {
+  stale_source: () => new ConflictError('stale_source', { expected: 'dep_a', live: 'dep_b' }, { details: { hint: 'x' } }),
+  deployment_finished: () => new ConflictError('deployment_finished', { deploymentId: 'dep_a', status: 'ready' }, { details: { hint: 'x' } }),
+  deployment_not_found: () => new PreconditionFailedError('deployment_not_found', { deploymentId: 'dep_a' }, { details: { hint: 'x' } }),
+  nothing_to_undo: () => new ConflictError('nothing_to_undo', undefined, { details: { hint: 'x' } }),
+  deployment_not_ready: () => new UnprocessableError('deployment_not_ready', { deploymentId: 'dep_a', status: 'failed', purpose: 'rollback' }, { details: { hint: 'x' } }),
+};
 
 describe('error shape, request ids and metrics', () => {
   let h: ApiHarness;
@@ -8,10 +16,10 @@ describe('error shape, request ids and metrics', () => {
   beforeAll(async () => {
     h = await startApiHarness();
     h.app.post('/v1/test/terminal/:code', (c) => {
-      throw new TerminalError(c.req.param('code'), `terminal ${c.req.param('code')}`, { hint: 'x' });
+      throw TERMINAL[c.req.param('code')]?.() ?? new NotFoundError('code', c.req.param('code'));
     });
     h.app.get('/v1/test/api-error', () => {
-      throw new ApiError(418, 'teapot', 'short and stout', { spout: true });
+      throw new ApiError('slug_taken', { scope: 'workspace', slug: 'teapot' }, { details: { spout: true } });
     });
     acme = await h.workspace('acme');
   });
@@ -21,22 +29,22 @@ describe('error shape, request ids and metrics', () => {
 
   it('renders an ApiError as {error:{code,message,details,requestId}} with its status', async () => {
     const res = await h.call('GET', '/v1/test/api-error', { key: acme.admin, headers: { 'x-request-id': 'abc-123' } });
-    expect(res.status).toBe(418);
-    expect(res.body).toEqual({ error: { code: 'teapot', message: 'short and stout', details: { spout: true }, requestId: 'abc-123' } });
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({ error: { code: 'slug_taken', message: 'workspace slug "teapot" is already taken', details: { spout: true }, requestId: 'abc-123' } });
     expect(res.headers.get('x-request-id')).toBe('abc-123');
   });
 
   it.each([
     ['stale_source', 409],
-    ['not_cancellable', 409],
+    ['deployment_finished', 409],
     ['deployment_not_found', 404],
-    ['routing_conflict', 409],
-    ['target_not_ready', 422],
-  ])('maps a TerminalError with code %s to %i', async (code, status) => {
-    expect(statusForTerminalError(code)).toBe(status);
+    ['nothing_to_undo', 409],
+    ['deployment_not_ready', 422],
+  ] as const)('maps a TerminalError with code %s to %i', async (code, status) => {
+    expect(httpStatusOf(code)).toBe(status);
     const res = await h.call('POST', `/v1/test/terminal/${code}`, { key: acme.admin, body: {} });
     expect(res.status).toBe(status);
-    expect(res.body.error).toMatchObject({ code, message: `terminal ${code}`, details: { hint: 'x' } });
+    expect(res.body.error).toMatchObject({ code, message: TERMINAL[code]().message, details: { hint: 'x' } });
   });
 
   it('generates a req_ request id when none is sent', async () => {

@@ -1,4 +1,6 @@
 import { createApiApp } from '../../src/api/app';
+import { createOperationWatcher } from '../../src/app/operation-watcher';
+import type { OperationWatcher } from '../../src/events/operation-watcher';
 import { loadConfig } from '../../src/config';
 import type { AppContext } from '../../src/context';
 import { openPostgres } from '../../src/db/database';
@@ -6,7 +8,7 @@ import { silentLogger } from '../../src/logger';
 import { readTestServices } from '../support/services-file';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { testRedis } from '../support/test-redis';
-import type { Engine } from '../../src/engine/engine';
+import type { ProducerEngine } from '../../src/engine/engine';
 import type { Redis } from 'ioredis';
 import { createIdleEngine } from './support/idle-engine';
 
@@ -14,21 +16,24 @@ describe('GET /readyz and /healthz', () => {
   let db: TestDatabase;
   const config = loadConfig({ NODE_ENV: 'test' });
   // The probes never touch the engine; the app needs one to mount the queue dashboard, so it has its own connection.
-  let engine: Engine;
+  let engine: ProducerEngine;
   let engineRedis: Redis;
+  let watcher: OperationWatcher;
   beforeAll(async () => {
     db = await createTestDatabase();
     engineRedis = testRedis().connect();
     engine = createIdleEngine({ config, db, prisma: db.prisma, redis: engineRedis, logger: silentLogger });
+    watcher = createOperationWatcher({ config, redis: engineRedis, logger: silentLogger });
   });
   afterAll(async () => {
+    await watcher.close();
     await engine.close();
     engineRedis.disconnect();
     await db.drop();
   });
 
   const request = async (ctx: AppContext, path: string) => {
-    const res = await createApiApp({ ...ctx, engine }).request(path);
+    const res = await createApiApp({ ...ctx, operations: engine.producer, watcher }).request(path);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return { status: res.status, body: (await res.json()) as any };
   };

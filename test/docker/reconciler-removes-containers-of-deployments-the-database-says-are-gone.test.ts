@@ -1,4 +1,4 @@
-import { reconcileOnce } from '../../src/engine/reconciler';
+import { reconcileOnce } from '../../src/app/reconciler';
 import { newId } from '../../src/ids';
 import type { DockerDriver } from '../../src/krane/drivers/docker-driver';
 import { connectTestDocker, describeWithDocker, TEST_IMAGES, TestDocker } from '../support/docker-for-tests';

@@ -1,14 +1,14 @@
 import { Job } from 'bullmq';
 import { Client } from 'pg';
-import type { EngineSettings } from '../../src/engine/engine-deps';
+import type { Settings } from '../../src/app/settings';
 import { stepJobId } from '../../src/engine/queue-names';
-import { DeployStep } from '../../src/engine/step-names';
+import { DeployStep } from '../../flows/step-names';
 import { DurabilityBed, SeededProject, startDurabilityBed, until } from './durability-bed';
 import { inspectFinalState } from './final-state';
 
 // maxStalledCount 1 (BullMQ's default; ours is higher) so the second kill does fail the step for good: what is pinned
 // here is what happens then.
-const SETTINGS: Partial<EngineSettings> = { pollIntervalMs: 100, pollDeadlineMs: 30_000, backoffMs: 200, lockDurationMs: 2_000, stalledIntervalMs: 1_000, maxStalledCount: 1 };
+const SETTINGS: Partial<Settings> = { pollIntervalMs: 100, pollDeadlineMs: 30_000, backoffMs: 200, lockDurationMs: 2_000, stalledIntervalMs: 1_000, maxStalledCount: 1 };
 const MAX_KILLS = 4;
 
 /**
@@ -83,9 +83,8 @@ describe('a worker SIGKILLed twice while running a deploy step after its routes 
     expect(kills).toBeGreaterThanOrEqual(1);
   }, 180_000);
 
-  // Fails today: see the report. The stalled-out step fails the flow; the reconciler resolves the failed root with
-  // handleFinalFailure, which moves the deployment from `network` to `failed` although routes and the live pointer
-  // already point at it (and compensation keeps it running because it is routed).
+  // The stalled-out step fails the flow after the route change committed: the failure must roll the operation forward
+  // (deployment ready, operation succeeded), never move a routed, live deployment to `failed`.
   it('ends with the deployment ready (or at least never failed while live) and every invariant holding', async () => {
     const b = bed!;
     const settled = await b.settle([deploy.operationId], { timeoutMs: 60_000, reconcileEveryMs: 2_000 });

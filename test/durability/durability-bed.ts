@@ -4,11 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config';
 import type { AppContext } from '../../src/context';
 import { Database, openPostgres } from '../../src/db/database';
-import type { EngineSettings } from '../../src/engine/engine-deps';
-import { createEngine, Engine } from '../../src/engine/engine';
+import type { Settings } from '../../src/app/settings';
+import { createDeployflowEngine, DeployflowEngine } from '../../src/app/deployflow-engine';
 import { operationJobId, stepJobId } from '../../src/engine/queue-names';
-import { reconcileOnce, ReconcileReport } from '../../src/engine/reconciler';
-import { COMPENSATE_STEP, DEPLOY_STEPS, ROUTING_STEPS, SWITCH_STEPS, UndoStep } from '../../src/engine/step-names';
+import { reconcileOnce, ReconcileReport } from '../../src/app/reconciler';
+import { COMPENSATE_STEP, DEPLOY_STEPS, ROUTING_STEPS, SWITCH_STEPS, UndoStep } from '../../flows/step-names';
 import { createKraneClient, KraneClient } from '../../src/krane/client';
 import { silentLogger } from '../../src/logger';
 import { createDeploy } from '../../src/operations/create-deploy';
@@ -34,7 +34,7 @@ export interface DurabilityBed {
   prefix: string;
   krane: KraneLedger;
   kraneClient: KraneClient;
-  engine: Engine;
+  engine: DeployflowEngine;
   pool: WorkerPool;
   seedProjects(count: number): Promise<SeededProject[]>;
   deploy(project: SeededProject, env?: Record<string, string>): Promise<{ deploymentId: string; operationId: string }>;
@@ -84,7 +84,7 @@ export interface SettleOutcome {
 }
 
 /** Every job an operation's flow can have (root, steps, compensation), by step name; absent ones are undefined. */
-async function jobsOf(engine: Engine, op: { id: string; kind: string }): Promise<{ name: string; job: Job | undefined }[]> {
+async function jobsOf(engine: DeployflowEngine, op: { id: string; kind: string }): Promise<{ name: string; job: Job | undefined }[]> {
   const { queues } = engine.deps;
   const steps = op.kind === 'deploy' ? [...DEPLOY_STEPS, COMPENSATE_STEP] : op.kind === 'undo' ? [UndoStep.undoRoutes] : [...SWITCH_STEPS];
   return Promise.all([
@@ -97,7 +97,7 @@ function healedSomething(r: ReconcileReport): boolean {
   return r.reenqueued.length + r.failedLostFlows.length + r.compensations.length + r.recreatedInKrane.length > 0;
 }
 
-export async function startDurabilityBed(options: { settings: Partial<EngineSettings>; workers: number; concurrency?: number }): Promise<DurabilityBed> {
+export async function startDurabilityBed(options: { settings: Partial<Settings>; workers: number; concurrency?: number }): Promise<DurabilityBed> {
   const services = await startOwnServices();
   const prefix = `{d${randomBytes(3).toString('hex')}}`;
   const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: services.redisUrl, DATABASE_URL: services.databaseUrl, LOG_LEVEL: 'silent' });
@@ -116,7 +116,7 @@ export async function startDurabilityBed(options: { settings: Partial<EngineSett
   }
   const kraneClient = createKraneClient(krane.url, { token: krane.token });
   const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: silentLogger };
-  const engine = createEngine(ctx, kraneClient, options.settings, services.redisUrl);
+  const engine = createDeployflowEngine(ctx, kraneClient, options.settings, services.redisUrl);
   for (const queue of engine.deps.queues.all()) queue.on('error', () => undefined);
   engine.deps.queues.flows.on('error', () => undefined);
   const pool = new WorkerPool(

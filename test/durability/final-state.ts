@@ -1,5 +1,4 @@
-import { TERMINAL_STATUSES } from '../../src/engine/deployment-status';
-import { FINISHED_OPERATION_STATES } from '../../src/engine/operation-state';
+import { FINISHED_STATES, TERMINAL_STATUSES } from '../../src/statuses';
 import type { DurabilityBed } from './durability-bed';
 
 export interface FinalState {
@@ -31,7 +30,7 @@ export async function inspectFinalState(bed: DurabilityBed, projectIds: string[]
   const routedIds = new Set(routes.map((r) => r.deploymentId));
 
   for (const op of operations) {
-    if (!(FINISHED_OPERATION_STATES as string[]).includes(op.state)) violations.push(`operation ${op.id} (${op.kind}) is still ${op.state}`);
+    if (!(FINISHED_STATES as string[]).includes(op.state)) violations.push(`operation ${op.id} (${op.kind}) is still ${op.state}`);
   }
   for (const d of deployments) {
     const creations = bed.krane.creations(d.id);

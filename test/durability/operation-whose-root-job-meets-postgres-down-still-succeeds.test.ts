@@ -1,10 +1,10 @@
 import { Job } from 'bullmq';
-import type { EngineSettings } from '../../src/engine/engine-deps';
+import type { Settings } from '../../src/app/settings';
 import { operationJobId } from '../../src/engine/queue-names';
-import { DeployStep } from '../../src/engine/step-names';
+import { DeployStep } from '../../flows/step-names';
 import { DurabilityBed, SeededProject, startDurabilityBed, until } from './durability-bed';
 
-const SETTINGS: Partial<EngineSettings> = { pollIntervalMs: 100, pollDeadlineMs: 30_000, backoffMs: 200, lockDurationMs: 3_000, stalledIntervalMs: 1_000 };
+const SETTINGS: Partial<Settings> = { pollIntervalMs: 100, pollDeadlineMs: 30_000, backoffMs: 200, lockDurationMs: 3_000, stalledIntervalMs: 1_000 };
 
 /**
  * SPEC §8: PostgreSQL restarted mid-run, nothing lost. Here the restart falls between a deploy's last step and its
@@ -53,9 +53,8 @@ describe('a deploy whose root job runs while PostgreSQL is down', () => {
     await b.services.startPostgres();
   }, 180_000);
 
-  // Fails today: see the report. The root job has one attempt (flows/operation-flow.ts gives root jobs no `attempts`),
-  // so one failed database write fails it for good; the reconciler then finds a failed root and runs handleFinalFailure:
-  // the operation ends `failed` (and the deployment gets a compensation that keeps it) although it is ready and live.
+  // The root job only records the outcome and has attempts of its own (src/engine/flow-job.ts): a database outage at
+  // that moment must not end the operation `failed` (or compensate the deployment) when it is ready and live.
   it('still ends with the operation succeeded, and the live deployment is not compensated', async () => {
     const b = bed!;
     const settled = await b.settle([deploy.operationId], { timeoutMs: 60_000, reconcileEveryMs: 2_000 });

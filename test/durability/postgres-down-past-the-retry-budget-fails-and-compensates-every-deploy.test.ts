@@ -1,13 +1,13 @@
 import { Job } from 'bullmq';
-import type { EngineSettings } from '../../src/engine/engine-deps';
+import type { Settings } from '../../src/app/settings';
 import { stepJobId } from '../../src/engine/queue-names';
-import { DeployStep } from '../../src/engine/step-names';
+import { DeployStep } from '../../flows/step-names';
 import { DurabilityBed, startDurabilityBed, until } from './durability-bed';
 import { inspectFinalState } from './final-state';
 
 // A short outage tolerance (1 s waited out without spending attempts) and a small retry budget after it (3 attempts,
 // backoff 200 ms then 400 ms), so an outage of a few seconds outlasts both.
-const SETTINGS: Partial<EngineSettings> = {
+const SETTINGS: Partial<Settings> = {
   pollIntervalMs: 100,
   pollDeadlineMs: 60_000,
   stepAttempts: 3,

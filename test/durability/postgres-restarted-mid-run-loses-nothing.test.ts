@@ -1,11 +1,11 @@
-import type { EngineSettings } from '../../src/engine/engine-deps';
+import type { Settings } from '../../src/app/settings';
 import type { PostgresStopMode } from '../support/own-services';
 import { DurabilityBed, SeededProject, startDurabilityBed } from './durability-bed';
 import { inspectFinalState } from './final-state';
 
 // Product defaults for retries (5 attempts, backoff from 500 ms: 7.5 s from the first failure to the last attempt), so
 // the proof is about the shipped tolerance: a step that hits the database while it restarts retries past the outage.
-const SETTINGS: Partial<EngineSettings> = { pollIntervalMs: 200, pollDeadlineMs: 60_000, stepAttempts: 5, backoffMs: 500, lockDurationMs: 3_000, stalledIntervalMs: 1_000 };
+const SETTINGS: Partial<Settings> = { pollIntervalMs: 200, pollDeadlineMs: 60_000, stepAttempts: 5, backoffMs: 500, lockDurationMs: 3_000, stalledIntervalMs: 1_000 };
 const PROJECTS = 3;
 const DOWN_MS = 1_500;
 

@@ -1,8 +1,8 @@
-import type { EngineSettings } from '../../src/engine/engine-deps';
+import type { Settings } from '../../src/app/settings';
 import { DurabilityBed, startDurabilityBed } from './durability-bed';
 import { inspectFinalState } from './final-state';
 
-const SETTINGS: Partial<EngineSettings> = { pollIntervalMs: 200, pollDeadlineMs: 60_000, backoffMs: 200, lockDurationMs: 3_000, stalledIntervalMs: 1_000 };
+const SETTINGS: Partial<Settings> = { pollIntervalMs: 200, pollDeadlineMs: 60_000, backoffMs: 200, lockDurationMs: 3_000, stalledIntervalMs: 1_000 };
 const PROJECTS = 5;
 const DEPLOYS = 10;
 // Longer than the lock of an active job (3 s): locks expire while Redis is away, so jobs stall and run again elsewhere.

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { stepJobId } from '../../src/engine/queue-names';
-import { readRoutingTrace } from '../../src/engine/routing-trace';
+import { readRoutingTrace } from '../../src/routing/routing-trace';
 import { requestSwitch } from '../../src/operations/request-switch';
 import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
 import { seedProject } from '../support/seed';

@@ -1,7 +1,8 @@
 import { loadConfig } from '../../src/config';
-import { createEngine } from '../../src/engine/engine';
+import { createDeployflowEngine } from '../../src/app/deployflow-engine';
+import { createOperationWatcher } from '../../src/app/operation-watcher';
 import { stepJobId } from '../../src/engine/queue-names';
-import { DeployStep } from '../../src/engine/step-names';
+import { DeployStep } from '../../flows/step-names';
 import { createKraneClient } from '../../src/krane/client';
 import { silentLogger } from '../../src/logger';
 import { createDeploy } from '../../src/operations/create-deploy';
@@ -33,7 +34,8 @@ describe('a scrape whose worker process dies under it, twice', () => {
     const prefix = `{${r.prefix}}`;
     const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: r.url, DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
     const kraneClient = createKraneClient(krane.url, { token: krane.token });
-    const engine = createEngine({ config, db, prisma: db.prisma, redis, logger: silentLogger }, kraneClient, SETTINGS, r.url);
+    const engine = createDeployflowEngine({ config, db, prisma: db.prisma, redis, logger: silentLogger }, kraneClient, SETTINGS, r.url);
+    const watcher = createOperationWatcher({ config, redis, logger: silentLogger });
     const workerEnv = { redisUrl: r.url, databaseUrl: db.url, kraneUrl: krane.url, kraneToken: krane.token, prefix, settings: SETTINGS };
     const workers: ChildService[] = [];
     try {
@@ -61,7 +63,7 @@ describe('a scrape whose worker process dies under it, twice', () => {
       }
 
       workers.push(startWorkerProcess(workerEnv));
-      const op = await waitForOperation(db.prisma, operationId, 60_000);
+      const op = await waitForOperation({ prisma: db.prisma, watcher }, operationId, 60_000);
       expect(op?.errorMessage ?? null).toBeNull();
       expect(op?.state).toBe('succeeded');
       const deployment = await db.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
@@ -74,6 +76,7 @@ describe('a scrape whose worker process dies under it, twice', () => {
       expect(krane.calls.create).toBe(1);
     } finally {
       for (const worker of workers) await worker.kill();
+      await watcher.close();
       await engine.close();
       kraneClient.close();
       await krane.stop();

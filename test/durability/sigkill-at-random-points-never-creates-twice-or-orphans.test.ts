@@ -1,11 +1,11 @@
-import type { EngineSettings } from '../../src/engine/engine-deps';
+import type { Settings } from '../../src/app/settings';
 import { TerminalError } from '../../src/errors';
 import { DurabilityBed, startDurabilityBed, until } from './durability-bed';
 import { inspectFinalState } from './final-state';
 
 // Short locks so a killed worker's jobs stall and come back fast; a short poll deadline so the deploys that never get
 // healthy fail (and must be compensated) while the kills are still going on.
-const SETTINGS: Partial<EngineSettings> = { pollIntervalMs: 200, pollDeadlineMs: 2_000, backoffMs: 200, lockDurationMs: 2_000, stalledIntervalMs: 1_000 };
+const SETTINGS: Partial<Settings> = { pollIntervalMs: 200, pollDeadlineMs: 2_000, backoffMs: 200, lockDurationMs: 2_000, stalledIntervalMs: 1_000 };
 const PROJECTS = 3;
 const DEPLOYS = 15;
 const FAILING = new Set([2, 6, 9, 13]);

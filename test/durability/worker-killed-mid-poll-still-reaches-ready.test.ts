@@ -1,5 +1,6 @@
 import { loadConfig } from '../../src/config';
-import { createEngine } from '../../src/engine/engine';
+import { createDeployflowEngine } from '../../src/app/deployflow-engine';
+import { createOperationWatcher } from '../../src/app/operation-watcher';
 import { createKraneClient } from '../../src/krane/client';
 import { silentLogger } from '../../src/logger';
 import { createDeploy } from '../../src/operations/create-deploy';
@@ -24,7 +25,8 @@ describe('a worker process killed with SIGKILL while a deploy polls', () => {
     const prefix = `{${r.prefix}}`;
     const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: r.url, DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
     const kraneClient = createKraneClient(krane.url, { token: krane.token });
-    const engine = createEngine({ config, db, prisma: db.prisma, redis, logger: silentLogger }, kraneClient, SETTINGS, r.url);
+    const engine = createDeployflowEngine({ config, db, prisma: db.prisma, redis, logger: silentLogger }, kraneClient, SETTINGS, r.url);
+    const watcher = createOperationWatcher({ config, redis, logger: silentLogger });
     const workerEnv = { redisUrl: r.url, databaseUrl: db.url, kraneUrl: krane.url, kraneToken: krane.token, prefix, settings: SETTINGS };
     const first = startWorkerProcess(workerEnv);
     let second: ReturnType<typeof startWorkerProcess> | undefined;
@@ -46,7 +48,7 @@ describe('a worker process killed with SIGKILL while a deploy polls', () => {
       expect(before.status).toBe('deploying');
 
       second = startWorkerProcess(workerEnv);
-      const op = await waitForOperation(db.prisma, operationId, 60_000);
+      const op = await waitForOperation({ prisma: db.prisma, watcher }, operationId, 60_000);
       expect(op?.errorMessage ?? null).toBeNull();
       expect(op?.state).toBe('succeeded');
       const after = await db.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
@@ -57,6 +59,7 @@ describe('a worker process killed with SIGKILL while a deploy polls', () => {
     } finally {
       await first.kill();
       await second?.stop();
+      await watcher.close();
       await engine.close();
       kraneClient.close();
       await krane.stop();

@@ -1,4 +1,4 @@
-import type { EngineSettings } from '../../src/engine/engine-deps';
+import type { Settings } from '../../src/app/settings';
 import type { ChildService } from '../../src/services/child-service';
 import { startWorkerProcess } from '../support/worker-process';
 
@@ -8,7 +8,7 @@ export interface WorkerPoolEnv {
   kraneUrl: string;
   kraneToken: string;
   prefix: string;
-  settings: Partial<EngineSettings>;
+  settings: Partial<Settings>;
   concurrency?: number;
 }
 

@@ -1,7 +1,7 @@
 import { newId } from '../../src/ids';
 import { requestSwitch, requestUndo } from '../../src/operations/request-switch';
-import { collisionHostname } from '../../src/routing/hostnames';
-import { routeOwnerKey } from '../../src/routing/plan-deploy-routes';
+import { collisionHostname } from '../../src/routing/hostnames/hostnames';
+import { routeOwnerKey } from '../../src/routing/plans/plan-deploy-routes';
 import { eventually, getViaHost } from '../support/http-get';
 import { seedProject } from '../support/seed';
 import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';

@@ -1,4 +1,4 @@
-import { DEPLOY_STEPS } from '../../src/engine/step-names';
+import { DEPLOY_STEPS } from '../../flows/step-names';
 import { seedProject } from '../support/seed';
 import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
 

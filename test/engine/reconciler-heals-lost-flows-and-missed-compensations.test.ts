@@ -1,5 +1,5 @@
 import { Job } from 'bullmq';
-import { reconcileOnce } from '../../src/engine/reconciler';
+import { reconcileOnce } from '../../src/app/reconciler';
 import { newId } from '../../src/ids';
 import { seedProject } from '../support/seed';
 import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';

@@ -1,4 +1,4 @@
-import { reconcileOnce } from '../../src/engine/reconciler';
+import { reconcileOnce } from '../../src/app/reconciler';
 import { newId } from '../../src/ids';
 import { seedProject } from '../support/seed';
 import { EngineHarness, startEngineHarness } from '../support/engine-harness';

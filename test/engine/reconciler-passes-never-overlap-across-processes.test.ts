@@ -1,5 +1,5 @@
 import IORedis from 'ioredis';
-import { reconcileOnce, reconcilerLeaseKey } from '../../src/engine/reconciler';
+import { reconcileOnce, reconcilerLeaseKey } from '../../src/app/reconciler';
 import { newId } from '../../src/ids';
 import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
 import { seedProject } from '../support/seed';

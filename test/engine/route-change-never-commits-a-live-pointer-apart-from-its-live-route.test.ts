@@ -1,7 +1,7 @@
 import { newId } from '../../src/ids';
-import { applyRouteChange } from '../../src/route-changes/apply-route-change';
-import { LiveRouteMismatchError } from '../../src/route-changes/live-route-invariant';
-import type { AppliedRoute, RouteDecision } from '../../src/route-changes/route-change-types';
+import { applyRouteChange } from '../../src/routing/changes/apply-route-change';
+import { LiveRouteMismatchError } from '../../src/routing/changes/live-route-invariant';
+import type { AppliedRoute, RouteDecision } from '../../src/routing/changes/route-change-types';
 import { TerminalError } from '../../src/errors';
 import { seedProject } from '../support/seed';
 import { createTestDatabase, TestDatabase } from '../support/test-database';

@@ -1,4 +1,4 @@
-import { readRoutingTrace } from '../../src/engine/routing-trace';
+import { readRoutingTrace } from '../../src/routing/routing-trace';
 import { assertSerialPerProject } from '../support/routing-trace-checks';
 import { seedProject } from '../support/seed';
 import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';

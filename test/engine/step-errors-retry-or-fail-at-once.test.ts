@@ -1,57 +1,69 @@
 import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { RetryableError, TerminalError } from '../../src/errors';
-import type { StepJobData } from '../../src/engine/job-data';
-import type { StepModule } from '../../src/engine/step-module';
-import { runStep } from '../../src/engine/step-runner';
+import { defineFlow, onSteps } from '../../src/engine/define-flow';
+import { stepsFor, type AnyStep } from '../../src/engine/define-step';
+import { OperationJobData, type StepJobFields } from '../../src/engine/job-data';
+import { runStep, validateStepJob } from '../../src/engine/step-runner';
 import { newId } from '../../src/ids';
 import { seedProject } from '../support/seed';
 import { EngineHarness, startEngineHarness } from '../support/engine-harness';
 
-/** One pathological processor per case, run by the real step runner on a real queue. */
+/** One pathological step per case, run by the real step runner on a real queue. */
 const calls = new Map<string, number>();
-const fixtures: Record<string, StepModule<unknown>> = {
-  'flaky-twice': {
+const fixtureStep = stepsFor<Record<string, never>, OperationJobData>();
+const steps: Record<string, AnyStep> = {
+  'flaky-twice': fixtureStep({
     name: 'flaky-twice',
     queue: 'steps',
     async run({ data }) {
       const n = (calls.get(data.operationId) ?? 0) + 1;
       calls.set(data.operationId, n);
-      if (n < 3) throw new RetryableError('flaky', `attempt ${n} failed`);
+      if (n < 3) throw new RetryableError('temporarily_unavailable');
       return { after: n };
     },
-  },
-  'terminal-at-once': {
+  }),
+  'terminal-at-once': fixtureStep({
     name: 'terminal-at-once',
     queue: 'steps',
     async run({ data }) {
       calls.set(data.operationId, (calls.get(data.operationId) ?? 0) + 1);
-      throw new TerminalError('bad_input', 'this will never work');
+      throw new TerminalError('nothing_to_undo');
     },
-  },
-  'always-throws-plain-error': {
+  }),
+  'always-throws-plain-error': fixtureStep({
     name: 'always-throws-plain-error',
     queue: 'steps',
     async run({ data }) {
       calls.set(data.operationId, (calls.get(data.operationId) ?? 0) + 1);
       throw new Error('connection reset');
     },
-  },
+  }),
 };
+/** A flow holding the fixtures: the runner needs one to validate job data and to resolve a final failure. */
+const fixtureFlow = defineFlow<Record<string, never>, OperationJobData>({
+  kind: 'promote',
+  data: OperationJobData,
+  fromOperation: (op) => ({ operationId: op.id, kind: op.kind, projectId: op.projectId, ownerId: op.id }),
+  steps: Object.values(steps).map(onSteps),
+});
 
 describe('the step runner maps typed errors onto BullMQ', () => {
   let h: EngineHarness;
   let queue: Queue;
   let worker: Worker;
   let connection: IORedis;
+  let workerConnection: IORedis;
   let projectId: string;
   beforeAll(async () => {
     h = await startEngineHarness({ workers: false });
     projectId = (await seedProject(h.db.prisma)).project.id;
     connection = new IORedis(h.redisUrl, { maxRetriesPerRequest: null });
     queue = new Queue('fixtures', { connection, prefix: h.prefix });
-    worker = new Worker('fixtures', (job, token) => runStep(h.engine.deps, fixtures[job.name], job, token!), {
-      connection: new IORedis(h.redisUrl, { maxRetriesPerRequest: null }),
+    const engine = h.engine.deps.engine.context;
+    workerConnection = new IORedis(h.redisUrl, { maxRetriesPerRequest: null });
+    worker = new Worker('fixtures', (job, token = '') => runStep(engine, {}, validateStepJob(fixtureFlow, steps[job.name], job), job, token), {
+      connection: workerConnection,
       prefix: h.prefix,
     });
   });
@@ -59,13 +71,14 @@ describe('the step runner maps typed errors onto BullMQ', () => {
     await worker.close();
     await queue.close();
     await connection.quit();
+    await workerConnection.quit();
     await h.close();
   });
 
   async function run(step: string) {
     const operationId = newId('op');
     await h.db.prisma.operation.create({ data: { id: operationId, kind: 'promote', projectId, requestedBy: 'test' } });
-    const data: StepJobData = { operationId, kind: 'promote', projectId, ownerId: operationId, step, position: 0 };
+    const data: OperationJobData & StepJobFields = { operationId, kind: 'promote', projectId, ownerId: operationId, step, position: 0 };
     const job = await queue.add(step, data, { attempts: 3, backoff: { type: 'exponential', delay: 20 } });
     const deadline = Date.now() + 20_000;
     while (!(await job.isCompleted()) && !(await job.isFailed())) {
@@ -87,8 +100,8 @@ describe('the step runner maps typed errors onto BullMQ', () => {
   it('fails a TerminalError at once: one attempt, step failed, operation failed with its code', async () => {
     const r = await run('terminal-at-once');
     expect(r).toMatchObject({ calls: 1, failed: true });
-    expect(r.row).toMatchObject({ status: 'failed', attempts: 1, error: 'this will never work' });
-    expect(r.op).toMatchObject({ state: 'failed', errorCode: 'bad_input', errorMessage: 'terminal-at-once: this will never work' });
+    expect(r.row).toMatchObject({ status: 'failed', attempts: 1, error: 'the project has no route change to undo' });
+    expect(r.op).toMatchObject({ state: 'failed', errorCode: 'nothing_to_undo', errorMessage: 'terminal-at-once: the project has no route change to undo' });
   });
 
   it('treats an unknown error as retryable until the attempts run out, then fails the operation', async () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { Db } from '../../src/db/prisma';
 import { GatewayService, startGatewayService } from '../../src/gateway';
-import { publishRouteChange, RouteAssignment } from '../../src/gateway/route-events';
+import { publishRouteChange, RouteAssignment } from '../../src/routing/publication/route-publication';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { testRedis } from '../support/test-redis';
 

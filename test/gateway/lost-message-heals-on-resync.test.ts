@@ -1,15 +1,13 @@
 import type { GatewayService } from '../../src/gateway';
-import { routesVersionKey } from '../../src/gateway/route-events';
-import { BlueGreen, eventually, openBlueGreenWorld, RoutingWorld, send, Upstream } from './gateway-fixture';
+import { routesVersionKey } from '../../src/routing/publication/route-publication';
+import { BlueGreen, eventually, openBlueGreenWorld, RoutingWorld, send } from './gateway-fixture';
 
 describe('gateway: a lost route message heals', () => {
   let world: RoutingWorld;
-  let blue: Upstream;
-  let green: Upstream;
   let stage: BlueGreen;
   beforeAll(async () => {
     stage = await openBlueGreenWorld();
-    ({ world, blue, green } = stage);
+    ({ world } = stage);
   });
   afterAll(async () => stage.close());
 

@@ -1,14 +1,12 @@
 import type { GatewayService } from '../../src/gateway';
-import { BlueGreen, eventually, openBlueGreenWorld, RoutingWorld, send, Upstream } from './gateway-fixture';
+import { BlueGreen, eventually, openBlueGreenWorld, RoutingWorld, send } from './gateway-fixture';
 
 describe('route sync: outages of its sources', () => {
   let world: RoutingWorld;
-  let blue: Upstream;
-  let green: Upstream;
   let stage: BlueGreen;
   beforeAll(async () => {
     stage = await openBlueGreenWorld();
-    ({ world, blue, green } = stage);
+    ({ world } = stage);
   });
   afterAll(async () => stage.close());
 

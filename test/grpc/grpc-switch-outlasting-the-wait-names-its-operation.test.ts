@@ -65,7 +65,7 @@ describe('a Rollback that outlasts its wait answers with the operation id', () =
   });
 
   it('a stopping server answers waiting calls UNAVAILABLE with the operation id', async () => {
-    const server = await startGrpcServer({ ...bed.h.ctx, engine: bed.h.engine }, { port: 0 });
+    const server = await startGrpcServer({ ...bed.h.ctx, operations: bed.h.engine.producer, watcher: bed.h.watcher }, { port: 0 });
     const client = createHydraClient(server.url, bed.keys.deployer);
     let enqueued!: () => void;
     const headerSeen = new Promise<void>((resolve) => (enqueued = resolve));

@@ -33,7 +33,7 @@ export async function startGrpcTestBed(options: { workers?: boolean; server?: Pa
   const root = await createApiKey(prisma, { workspaceId: null, role: 'admin' });
   const revoked = await createApiKey(prisma, { workspaceId, role: 'admin' });
   await revokeApiKey(prisma, revoked.record.id);
-  const server = await startGrpcServer({ ...h.ctx, engine: h.engine }, { port: 0, ...options.server });
+  const server = await startGrpcServer({ ...h.ctx, operations: h.engine.producer, watcher: h.watcher }, { port: 0, ...options.server });
   const clients: HydraClient[] = [];
   return {
     h,

@@ -14,7 +14,7 @@ describe('an unexpected failure answers INTERNAL with a generic message; the log
   it('a database that lost a table', async () => {
     const lines: string[] = [];
     const logger = createLogger('error', {}, (line) => lines.push(line) > 0);
-    const server = await startGrpcServer({ ...bed.h.ctx, logger, engine: bed.h.engine }, { port: 0 });
+    const server = await startGrpcServer({ ...bed.h.ctx, logger, operations: bed.h.engine.producer, watcher: bed.h.watcher }, { port: 0 });
     const client = createHydraClient(server.url, bed.keys.deployer);
     try {
       const { project, production } = bed.seeded;

@@ -1,4 +1,4 @@
-import { DEPLOY_STEPS } from '../../src/engine/step-names';
+import { DEPLOY_STEPS } from '../../flows/step-names';
 import { operationJobId } from '../../src/engine/queue-names';
 import { createLogger } from '../../src/logger';
 import { ApiHarness, startApiHarnessWithEngine, WorkspaceKeys } from '../api/support/api-harness';

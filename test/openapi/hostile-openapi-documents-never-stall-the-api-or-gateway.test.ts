@@ -6,7 +6,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createApiApp } from '../../src/api/app';
 import type { ControlPlaneContext } from '../../src/context';
-import { DeployStep } from '../../src/engine/step-names';
+import { DeployStep } from '../../flows/step-names';
 import type { GatewayService } from '../../src/gateway';
 import { EngineHarness, HELLO_API, REPO_ROOT, startEngineHarness } from '../support/engine-harness';
 import { getViaHost } from '../support/http-get';
@@ -66,7 +66,7 @@ describe('a tenant serving a hostile OpenAPI document', () => {
     // The SPEC's limits for the scrape (5 s, 5 MiB), not the harness's shortened timeout.
     h = await startEngineHarness({ settings: { instanceHttpTimeoutMs: 5_000 } });
     gateway = await h.startGateway();
-    const ctx: ControlPlaneContext = { ...h.ctx, engine: h.engine };
+    const ctx: ControlPlaneContext = { ...h.ctx, operations: h.engine.producer, watcher: h.watcher };
     const app = createApiApp(ctx);
     api = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise<void>((resolve) => (api.listening ? resolve() : api.once('listening', () => resolve())));

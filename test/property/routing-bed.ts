@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config';
 import type { AppContext } from '../../src/context';
-import type { EngineSettings } from '../../src/engine/engine-deps';
-import { createEngine, Engine } from '../../src/engine/engine';
+import type { Settings } from '../../src/app/settings';
+import { createDeployflowEngine, DeployflowEngine } from '../../src/app/deployflow-engine';
 import { GatewayService, startGatewayService } from '../../src/gateway';
 import { openPostgres } from '../../src/db/database';
 import { newId } from '../../src/ids';
@@ -15,7 +15,7 @@ import { testRedis } from '../support/test-redis';
  * Everything short so one operation takes a few tens of milliseconds: instances are up at once, polls and routing
  * turns are looked at often, a deploy whose app never gets healthy fails after a short deadline.
  */
-export const FAST_ENGINE_SETTINGS: Partial<EngineSettings> = {
+export const FAST_ENGINE_SETTINGS: Partial<Settings> = {
   pollIntervalMs: 50,
   pollDeadlineMs: 400,
   backoffMs: 20,
@@ -27,7 +27,7 @@ export const FAST_ENGINE_SETTINGS: Partial<EngineSettings> = {
 export interface RoutingBed {
   ctx: AppContext;
   db: TestDatabase;
-  engine: Engine;
+  engine: DeployflowEngine;
   gateway: GatewayService;
   krane: Awaited<ReturnType<typeof startInstantKrane>>;
   apex: string;
@@ -48,7 +48,7 @@ export interface SeededProject {
 }
 
 /** Real PostgreSQL (a database of its own) and Redis (a prefix of its own), the engine's workers, the gateway, and the instant Krane over gRPC. */
-export async function startRoutingBed(options: { concurrency?: number; poolSize?: number; settings?: Partial<EngineSettings> } = {}): Promise<RoutingBed> {
+export async function startRoutingBed(options: { concurrency?: number; poolSize?: number; settings?: Partial<Settings> } = {}): Promise<RoutingBed> {
   const testDb = await createTestDatabase();
   // A larger pool than the test database's own: many lanes and workers run transactions at once.
   const pool = openPostgres(testDb.url, options.poolSize ?? 16);
@@ -66,7 +66,7 @@ export async function startRoutingBed(options: { concurrency?: number; poolSize?
   const config = loadConfig({ QUEUE_PREFIX: `{${redisInfo.prefix}}`, REDIS_URL: redisInfo.url, DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
   const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: silentLogger };
   const krane = await startInstantKrane();
-  const engine = createEngine(ctx, krane.client, { ...FAST_ENGINE_SETTINGS, ...options.settings }, redisInfo.url);
+  const engine = createDeployflowEngine(ctx, krane.client, { ...FAST_ENGINE_SETTINGS, ...options.settings }, redisInfo.url);
   engine.startWorkers({ concurrency: options.concurrency ?? 16 });
   const gateway = await startGatewayService({ redisUrl: redisInfo.url, prefix: config.QUEUE_PREFIX, prisma: db.prisma, port: 0, resyncMs: 5_000 });
   const bed: RoutingBed = {

@@ -1,6 +1,6 @@
-import type { StoredRouteChange } from '../../src/route-changes/route-change-types';
-import { collisionHostname, generatedHostnames } from '../../src/routing/hostnames';
-import { routeOwnerKey } from '../../src/routing/plan-deploy-routes';
+import type { StoredRouteChange } from '../../src/routing/changes/route-change-types';
+import { collisionHostname, generatedHostnames } from '../../src/routing/hostnames/hostnames';
+import { routeOwnerKey } from '../../src/routing/plans/plan-deploy-routes';
 import { eventually, getViaHost } from '../support/http-get';
 import type { RoutingBed, SeededProject } from './routing-bed';
 

@@ -1,4 +1,4 @@
-import { ProjectTurns } from '../../src/route-changes/project-turn';
+import { ProjectTurns } from '../../src/routing/turns/project-turns';
 import { testRedis } from '../support/test-redis';
 
 describe('ProjectTurns', () => {

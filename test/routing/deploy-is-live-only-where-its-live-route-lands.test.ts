@@ -1,5 +1,5 @@
-import { collisionHostname } from '../../src/routing/hostnames';
-import { planDeployRoutes, routeOwnerKey } from '../../src/routing/plan-deploy-routes';
+import { collisionHostname } from '../../src/routing/hostnames/hostnames';
+import { planDeployRoutes, routeOwnerKey } from '../../src/routing/plans/plan-deploy-routes';
 import { depId, OTHER_PROJECT, PRODUCTION, PROJECT, productionHostnames, route } from './route-fixtures';
 
 const LIVE = 'shop-acme.deploy.localhost';

@@ -1,6 +1,6 @@
-import type { RouteSticky } from '../../src/routing/route-types';
-import { collisionHostname } from '../../src/routing/hostnames';
-import { planDeployRoutes, routeLookupHostnames, routeOwnerKey } from '../../src/routing/plan-deploy-routes';
+import type { RouteSticky } from '../../src/routing/plans/route-types';
+import { collisionHostname } from '../../src/routing/hostnames/hostnames';
+import { planDeployRoutes, routeLookupHostnames, routeOwnerKey } from '../../src/routing/plans/plan-deploy-routes';
 import { depId, OTHER_PROJECT, PREVIEW, PRODUCTION, PROJECT, productionHostnames, route } from './route-fixtures';
 
 const OWNER = routeOwnerKey(PROJECT, PRODUCTION);

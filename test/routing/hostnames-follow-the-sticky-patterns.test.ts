@@ -1,6 +1,6 @@
 import { TerminalError } from '../../src/errors';
-import { collisionHostname, deploymentIdSuffix, generatedHostnames, shortCommitSha, type HostnameInput } from '../../src/routing/hostnames';
-import { stableHash } from '../../src/routing/slug';
+import { collisionHostname, deploymentIdSuffix, generatedHostnames, shortCommitSha, type HostnameInput } from '../../src/routing/hostnames/hostnames';
+import { stableHash } from '../../src/routing/hostnames/slug';
 
 const base: HostnameInput = {
   apex: 'deploy.localhost',

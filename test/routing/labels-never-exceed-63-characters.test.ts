@@ -1,5 +1,5 @@
-import { collisionHostname, generatedHostnames } from '../../src/routing/hostnames';
-import { fitLabel, stableHash } from '../../src/routing/slug';
+import { collisionHostname, generatedHostnames } from '../../src/routing/hostnames/hostnames';
+import { fitLabel, stableHash } from '../../src/routing/hostnames/slug';
 import { depId, productionHostnames } from './route-fixtures';
 
 const firstLabel = (hostname: string) => hostname.split('.')[0];

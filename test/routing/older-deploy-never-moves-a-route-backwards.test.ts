@@ -1,5 +1,5 @@
-import { planDeployRoutes } from '../../src/routing/plan-deploy-routes';
-import type { RouteSticky } from '../../src/routing/route-types';
+import { planDeployRoutes } from '../../src/routing/plans/plan-deploy-routes';
+import type { RouteSticky } from '../../src/routing/plans/route-types';
 import { depId, PRODUCTION, PROJECT, productionHostnames, route } from './route-fixtures';
 
 const HOSTS: Record<Exclude<RouteSticky, 'deployment'>, string> = {

@@ -1,4 +1,4 @@
-import { planDeployRoutes } from '../../src/routing/plan-deploy-routes';
+import { planDeployRoutes } from '../../src/routing/plans/plan-deploy-routes';
 import { actions, depId, PRODUCTION, PROJECT, productionHostnames, route } from './route-fixtures';
 
 const HOSTS = {

@@ -1,5 +1,5 @@
-import { planDeployRoutes, type PlanDeployRoutesInput } from '../../src/routing/plan-deploy-routes';
-import { planSwitchRoutes } from '../../src/routing/plan-switch-routes';
+import { planDeployRoutes, type PlanDeployRoutesInput } from '../../src/routing/plans/plan-deploy-routes';
+import { planSwitchRoutes } from '../../src/routing/plans/plan-switch-routes';
 import { applyPlan, depId, OTHER_PROJECT, PREVIEW, PRODUCTION, PROJECT, previewHostnames, productionHostnames, route, switchTarget } from './route-fixtures';
 
 const scenarios: Array<[string, PlanDeployRoutesInput]> = [

@@ -1,4 +1,4 @@
-import { planDeployRoutes } from '../../src/routing/plan-deploy-routes';
+import { planDeployRoutes } from '../../src/routing/plans/plan-deploy-routes';
 import { actions, depId, PREVIEW, PRODUCTION, PROJECT, previewHostnames, route } from './route-fixtures';
 
 const LIVE = 'shop-acme.deploy.localhost';

@@ -1,6 +1,6 @@
-import type { HostnameInput } from '../../src/routing/hostnames';
-import type { PlanDeployRoutesInput } from '../../src/routing/plan-deploy-routes';
-import type { ExistingRoute, RoutePlan } from '../../src/routing/route-types';
+import type { HostnameInput } from '../../src/routing/hostnames/hostnames';
+import type { PlanDeployRoutesInput } from '../../src/routing/plans/plan-deploy-routes';
+import type { ExistingRoute, RoutePlan } from '../../src/routing/plans/route-types';
 
 export const PROJECT = 'prj_01hzzzzzzzpppppppppppppppp';
 export const OTHER_PROJECT = 'prj_01hzzzzzzzqqqqqqqqqqqqqqqq';

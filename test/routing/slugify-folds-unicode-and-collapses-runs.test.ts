@@ -1,4 +1,4 @@
-import { slugify } from '../../src/routing/slug';
+import { slugify } from '../../src/routing/hostnames/slug';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const FALLBACK = /^x[0-9a-z]{6}$/;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { stableHash } from '../../src/routing/slug';
+import { stableHash } from '../../src/routing/hostnames/slug';
 
 // An independent reading of the documented encoding: sha256 bits, 5 at a time, into lower-case Crockford base32.
 function reference(input: string, length: number): string {

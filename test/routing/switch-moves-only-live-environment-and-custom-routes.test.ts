@@ -1,6 +1,6 @@
-import { collisionHostname } from '../../src/routing/hostnames';
-import { routeOwnerKey } from '../../src/routing/plan-deploy-routes';
-import { planSwitchRoutes } from '../../src/routing/plan-switch-routes';
+import { collisionHostname } from '../../src/routing/hostnames/hostnames';
+import { routeOwnerKey } from '../../src/routing/plans/plan-deploy-routes';
+import { planSwitchRoutes } from '../../src/routing/plans/plan-switch-routes';
 import { depId, OTHER_PROJECT, PREVIEW, PRODUCTION, PROJECT, route, switchTarget } from './route-fixtures';
 
 const routes = [

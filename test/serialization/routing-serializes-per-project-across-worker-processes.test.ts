@@ -1,6 +1,6 @@
-import { readRoutingTrace, routingTraceKey } from '../../src/engine/routing-trace';
+import { readRoutingTrace, routingTraceKey } from '../../src/routing/routing-trace';
 import { newId } from '../../src/ids';
-import type { StoredRouteChange } from '../../src/route-changes/route-change-types';
+import type { StoredRouteChange } from '../../src/routing/changes/route-change-types';
 import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
 import { assertSerialPerProject } from '../support/routing-trace-checks';
 import { seedProject } from '../support/seed';

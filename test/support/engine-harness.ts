@@ -2,8 +2,11 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../../src/config';
 import type { AppContext } from '../../src/context';
-import type { EngineSettings } from '../../src/engine/engine-deps';
-import { createEngine, Engine } from '../../src/engine/engine';
+import type { Settings } from '../../src/app/settings';
+import { createDeployflowEngine, DeployflowEngine } from '../../src/app/deployflow-engine';
+import { createOperationWatcher } from '../../src/app/operation-watcher';
+import type { StateEvents } from '../../src/engine/state-events';
+import type { OperationWatcher } from '../../src/events/operation-watcher';
 import { GatewayService, startGatewayService } from '../../src/gateway';
 import type { KraneDriver } from '../../src/krane/driver';
 import type { ProcessDriver } from '../../src/krane/drivers/process-driver';
@@ -18,7 +21,7 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const HELLO_API = 'file:examples/hello-api';
 
 /** Fast engine settings for tests: short polls, short deadlines, quick retries. */
-export const TEST_ENGINE_SETTINGS: Partial<EngineSettings> = {
+export const TEST_ENGINE_SETTINGS: Partial<Settings> = {
   pollIntervalMs: 100,
   pollDeadlineMs: 15_000,
   backoffMs: 50,
@@ -33,7 +36,9 @@ export interface EngineHarness<D extends KraneDriver = ProcessDriver> {
   redisUrl: string;
   prefix: string;
   krane: EmbeddedKrane<D>;
-  engine: Engine;
+  engine: DeployflowEngine;
+  /** The process's watcher of state events (what `?wait`, gRPC waits and event streams use); closed by `close()`. */
+  watcher: OperationWatcher;
   /** Started on demand by `startGateway()`. */
   gateway?: GatewayService;
   startGateway(): Promise<GatewayService>;
@@ -44,11 +49,13 @@ export interface EngineHarness<D extends KraneDriver = ProcessDriver> {
 }
 
 export interface EngineHarnessOptions {
-  settings?: Partial<EngineSettings>;
+  settings?: Partial<Settings>;
   workers?: boolean;
   env?: Record<string, string>;
   /** Where the engine (and an API over this harness) logs; default nowhere. */
   logger?: Logger;
+  /** Where the engine announces state changes; by default on the harness's Redis. */
+  events?: StateEvents;
 }
 
 /**
@@ -62,11 +69,11 @@ export async function startEngineHarness(options: EngineHarnessOptions & { krane
   const redisInfo = testRedis();
   const redis = redisInfo.connect();
   const config = loadConfig({ QUEUE_PREFIX: `{${redisInfo.prefix}}`, REDIS_URL: redisInfo.url, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...options.env });
-  const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: options.logger ?? silentLogger };
+  const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: options.logger ?? silentLogger, events: options.events };
   const krane: EmbeddedKrane<KraneDriver> = options.kraneDriver
     ? await startEmbeddedKrane({ driver: options.kraneDriver })
     : await startEmbeddedKrane({ rootDir: REPO_ROOT, gracePeriodMs: 2_000, healthIntervalMs: 50 });
-  const engine = createEngine(ctx, krane.client, { ...TEST_ENGINE_SETTINGS, ...options.settings }, redisInfo.url);
+  const engine = createDeployflowEngine(ctx, krane.client, { ...TEST_ENGINE_SETTINGS, ...options.settings }, redisInfo.url);
   if (options.workers !== false) engine.startWorkers({ concurrency: 5 });
   const harness: EngineHarness<KraneDriver> = {
     ctx,
@@ -76,6 +83,7 @@ export async function startEngineHarness(options: EngineHarnessOptions & { krane
     prefix: config.QUEUE_PREFIX,
     krane,
     engine,
+    watcher: createOperationWatcher(ctx),
     async startGateway() {
       harness.gateway ??= await startGatewayService({ redisUrl: redisInfo.url, prefix: config.QUEUE_PREFIX, prisma: db.prisma, port: 0, resyncMs: 1_000 });
       return harness.gateway;
@@ -99,6 +107,7 @@ export async function startEngineHarness(options: EngineHarnessOptions & { krane
     },
     async close() {
       await harness.gateway?.close();
+      await harness.watcher.close();
       await engine.close();
       await krane.stop();
       await redis.quit();

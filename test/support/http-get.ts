@@ -1,6 +1,7 @@
 import http from 'node:http';
 
 /** A GET to 127.0.0.1:port with a chosen Host header, as a browser resolving the hostname to loopback would send. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON the tests pick apart
 export function getViaHost(port: number, host: string, path = '/'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; json(): any }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path, method: 'GET', headers: { host } }, (res) => {

@@ -1,4 +1,4 @@
-import type { RoutingTraceRecord } from '../../src/engine/routing-trace';
+import type { RoutingTraceRecord } from '../../src/routing/routing-trace';
 
 /** Per project: every start is followed by its own end before the next start, and tickets are served in order. */
 export function assertSerialPerProject(trace: RoutingTraceRecord[]): Map<string, RoutingTraceRecord[]> {

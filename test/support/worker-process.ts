@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { ChildService } from '../../src/services/child-service';
-import type { EngineSettings } from '../../src/engine/engine-deps';
+import type { Settings } from '../../src/app/settings';
 import { REPO_ROOT } from './engine-harness';
 
 /** `npm run worker` as a real OS process (one PID: node --import tsx), to be killed with SIGKILL by fault-injection tests. */
-export function startWorkerProcess(env: { redisUrl: string; databaseUrl: string; kraneUrl: string; kraneToken: string; prefix: string; settings?: Partial<EngineSettings>; concurrency?: number }): ChildService {
+export function startWorkerProcess(env: { redisUrl: string; databaseUrl: string; kraneUrl: string; kraneToken: string; prefix: string; settings?: Partial<Settings>; concurrency?: number }): ChildService {
   return ChildService.start('worker', process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'worker-main.ts')], {
     cwd: REPO_ROOT,
     env: {

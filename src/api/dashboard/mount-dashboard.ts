@@ -1,18 +1,19 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { verifyApiKey } from '../../auth/api-key';
 import type { ControlPlaneContext } from '../../context';
-import { ErrorBody, requestIdOf } from '../errors';
+import { ApiError } from '../../errors';
+import { renderError } from '../errors';
 import type { ApiApp, ApiEnv } from '../types';
 import { createQueueBoard, DASHBOARD_PATH } from './bull-board';
 import { dashboardKey } from './dashboard-key';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function refuse(c: Context<ApiEnv>, status: 401 | 403, code: string, message: string): Response {
-  const body: ErrorBody = { error: { code, message, requestId: requestIdOf(c) } };
+function refuse(c: Context<ApiEnv>, err: ApiError<'unauthorized' | 'forbidden'>): Response {
+  const res = renderError(c, err);
   // A Basic challenge makes a browser ask for the key (any user name, the key as password).
-  const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Basic realm="deployflow", charset="UTF-8"' } : {};
-  return c.json(body, status, headers);
+  if (err.code === 'unauthorized') res.headers.set('WWW-Authenticate', 'Basic realm="deployflow", charset="UTF-8"');
+  return res;
 }
 
 /**
@@ -38,20 +39,20 @@ function isCrossSite(c: Context): boolean {
  * No key or a bad key: 401 with a Basic challenge. Two boards are built once; each request goes to the one its key allows.
  */
 export function mountDashboard(app: ApiApp, ctx: ControlPlaneContext): void {
-  const queues = ctx.engine.deps.queues.all();
+  const queues = ctx.operations.queues();
   const full = createQueueBoard(queues, { readOnly: false });
   const readOnly = createQueueBoard(queues, { readOnly: true });
 
   const handler: MiddlewareHandler<ApiEnv> = async (c) => {
     const presented = dashboardKey(c);
-    if (!presented) return refuse(c, 401, 'unauthorized', 'the dashboard needs an API key: HTTP Basic (any user, the key as password) or Authorization: Bearer <key>');
+    if (!presented) return refuse(c, new ApiError('unauthorized', { problem: 'missing', via: 'dashboard' }));
     const record = await verifyApiKey(ctx.prisma, presented);
-    if (!record) return refuse(c, 401, 'unauthorized', 'the API key is invalid, has been revoked or has expired');
+    if (!record) return refuse(c, new ApiError('unauthorized', { problem: 'invalid', via: 'dashboard' }));
     if (record.workspaceId !== null) {
-      return refuse(c, 403, 'forbidden', 'the dashboard shows every workspace\'s jobs: use the root key or a platform viewer key (npm run platform-key)');
+      return refuse(c, new ApiError('forbidden', { rule: 'dashboard_needs_platform_key' }));
     }
     if (!READ_METHODS.has(c.req.method) && isCrossSite(c)) {
-      return refuse(c, 403, 'forbidden', 'dashboard actions must come from the dashboard itself (cross-site request refused)');
+      return refuse(c, new ApiError('forbidden', { rule: 'dashboard_same_site' }));
     }
     const board = record.role === 'admin' ? full : readOnly;
     const res = await board.fetch(c.req.raw);

@@ -7,9 +7,9 @@ import { DeploymentStatusSchema } from '../schemas/deployment';
 import { operationLink, OperationSchema, OperationView } from '../schemas/operation';
 import { WaitQuery } from '../schemas/wait';
 import type { RegisterRoute } from '../types';
-import { DeploymentIdParams } from './deployment-param';
-import { describeOperation } from './load-operation';
-import { isFinished } from './settle-operation';
+import { DeploymentIdParams } from './route-params';
+import { describeOperation } from './caller-resources';
+import { isFinished } from '../../statuses';
 
 const CancelOutcomeSchema = z
   .object({
@@ -51,7 +51,7 @@ export const registerCancelDeployment: RegisterRoute = (app, ctx) => {
     if (!outcome.alreadyRequested) c.get('logger').info('cancel requested', { deploymentId: outcome.deploymentId, by: auth.apiKeyId });
     let operation: OperationView | undefined;
     if (wait > 0 && outcome.operationId) {
-      const op = await waitForOperation(ctx.prisma, outcome.operationId, wait * 1000);
+      const op = await waitForOperation({ prisma: ctx.prisma, watcher: ctx.watcher }, outcome.operationId, wait * 1000);
       if (op && isFinished(op)) operation = await describeOperation(ctx, op);
     }
     const { status } = await ctx.prisma.deployment.findUniqueOrThrow({ where: { id: outcome.deploymentId }, select: { status: true } });

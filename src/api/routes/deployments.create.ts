@@ -8,7 +8,7 @@ import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS
 import { DeploymentStatusSchema } from '../schemas/deployment';
 import { operationLink } from '../schemas/operation';
 import type { RegisterRoute } from '../types';
-import { enqueueLaterIfDown } from './enqueue-later-if-down';
+import { enqueueLaterIfDown } from './starting-operations';
 
 const DeployAcceptedSchema = z
   .object({

@@ -4,8 +4,8 @@ import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schema
 import { DeploymentSchema, deploymentView } from '../schemas/deployment';
 import { STEP_ORDER } from '../schemas/step';
 import type { RegisterRoute } from '../types';
-import { DeploymentIdParams } from './deployment-param';
-import { loadDeploymentForCaller } from './load-deployment';
+import { DeploymentIdParams } from './route-params';
+import { loadDeploymentForCaller } from './caller-resources';
 
 const route = createRoute({
   method: 'get',

@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { allow, workspaceCaller } from '../../auth/permissions';
-import { DeployStep } from '../../engine/step-names';
-import { ApiError } from '../errors';
+import { scrapeOpenapi } from '../../../processors/scrape-openapi';
+import { ApiError } from '../../errors';
 import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
 import type { RegisterRoute } from '../types';
-import { DeploymentIdParams } from './deployment-param';
-import { loadDeploymentForCaller } from './load-deployment';
+import { DeploymentIdParams } from './route-params';
+import { loadDeploymentForCaller } from './caller-resources';
 
 const route = createRoute({
   method: 'get',
@@ -32,12 +32,9 @@ export const registerGetDeploymentOpenapi: RegisterRoute = (app, ctx) => {
     const deployment = await loadDeploymentForCaller(ctx, auth, c.req.valid('param').id);
     const row = await ctx.prisma.deployment.findUniqueOrThrow({ where: { id: deployment.id }, select: { openapiSpec: true } });
     if (row.openapiSpec === null) {
-      const scrape = await ctx.prisma.deploymentStep.findUnique({ where: { ownerId_name: { ownerId: deployment.id, name: DeployStep.scrapeOpenapi } } });
-      const why =
-        scrape?.status === 'succeeded'
-          ? `its instances served none at ${deployment.openapiPath}${scrape.output ? ` (${scrape.output})` : ''}`
-          : 'it was not scraped (the deploy has not reached that step, or ended before it)';
-      throw new ApiError(404, 'openapi_not_found', `deployment ${deployment.id} has no OpenAPI document: ${why}`);
+      const scrape = await ctx.prisma.deploymentStep.findUnique({ where: { ownerId_name: { ownerId: deployment.id, name: scrapeOpenapi.name } } });
+      const scraped = scrape?.status === 'succeeded' ? { scraped: true as const, output: scrape.output } : { scraped: false as const };
+      throw new ApiError('openapi_not_found', { deploymentId: deployment.id, openapiPath: deployment.openapiPath, ...scraped });
     }
     // Stored as the JSON text of a document that parsed as an object when it was scraped.
     return c.json(JSON.parse(row.openapiSpec) as Record<string, unknown>, 200);

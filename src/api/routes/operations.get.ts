@@ -5,7 +5,7 @@ import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, IdOrSlugParam } 
 import { OperationSchema } from '../schemas/operation';
 import { WaitQuery } from '../schemas/wait';
 import type { RegisterRoute } from '../types';
-import { describeOperation, loadOperationForCaller } from './load-operation';
+import { describeOperation, loadOperationForCaller } from './caller-resources';
 
 const route = createRoute({
   method: 'get',
@@ -35,7 +35,7 @@ export const registerGetOperation: RegisterRoute = (app, ctx) => {
     const auth = workspaceCaller(c);
     let op = await loadOperationForCaller(ctx, auth, c.req.valid('param').id);
     const { wait } = c.req.valid('query');
-    if (wait > 0) op = (await waitForOperation(ctx.prisma, op.id, wait * 1000)) ?? op;
+    if (wait > 0) op = (await waitForOperation({ prisma: ctx.prisma, watcher: ctx.watcher }, op.id, wait * 1000)) ?? op;
     return c.json(await describeOperation(ctx, op), 200);
   });
 };

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { allow, workspaceCaller } from '../../auth/permissions';
 import { newId } from '../../ids';
-import { ApiError } from '../errors';
+import { ApiError } from '../../errors';
 import { isUniqueViolation } from '../prisma-errors';
 import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS } from '../schemas/common';
 import { CreateProjectBody, ProjectSchema, projectView } from '../schemas/project';
@@ -51,7 +51,7 @@ export const registerCreateProject: RegisterRoute = (app, ctx) => {
       c.get('logger').info('project created', { projectId: project.id, workspaceId: auth.workspaceId, by: auth.apiKeyId });
       return c.json(projectView(project), 201, { Location: `/v1/projects/${project.id}` });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ApiError(409, 'slug_taken', `project slug "${body.slug}" is already used in this workspace`, { field: 'slug' });
+      if (isUniqueViolation(err)) throw new ApiError('slug_taken', { scope: 'project', slug: body.slug }, { details: { field: 'slug' } });
       throw err;
     }
   });

@@ -5,10 +5,9 @@ import { PromoteBody } from '../../operations/switch-request';
 import { BEARER_SECURITY, IdempotencyKeyHeader } from '../schemas/common';
 import { WaitQuery } from '../schemas/wait';
 import type { RegisterRoute } from '../types';
-import { enqueueLaterIfDown } from './enqueue-later-if-down';
-import { ProjectTargetParams } from './project-params';
+import { enqueueLaterIfDown, SWITCH_RESPONSES, WAIT_DESCRIPTION } from './starting-operations';
+import { ProjectTargetParams } from './route-params';
 import { settleOperation } from './settle-operation';
-import { SWITCH_RESPONSES, WAIT_DESCRIPTION } from './switch-responses';
 
 const route = createRoute({
   method: 'post',

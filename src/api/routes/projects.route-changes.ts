@@ -5,7 +5,7 @@ import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, page, Pagination
 import { optionalQueryInteger } from '../schemas/query-integer';
 import { RouteChangeSchema, routeChangeView } from '../schemas/route';
 import type { RegisterRoute } from '../types';
-import { ProjectIdParams } from './project-params';
+import { ProjectIdParams } from './route-params';
 
 /** Sequence numbers are 32-bit integers in the database. */
 const MAX_SEQUENCE = 2_147_483_647;

@@ -5,10 +5,9 @@ import { BEARER_SECURITY, IdempotencyKeyHeader } from '../schemas/common';
 import { UndoRoutesBody } from '../schemas/route';
 import { WaitQuery } from '../schemas/wait';
 import type { RegisterRoute } from '../types';
-import { enqueueLaterIfDown } from './enqueue-later-if-down';
-import { ProjectIdParams } from './project-params';
+import { enqueueLaterIfDown, SWITCH_RESPONSES, WAIT_DESCRIPTION } from './starting-operations';
+import { ProjectIdParams } from './route-params';
 import { settleOperation } from './settle-operation';
-import { SWITCH_RESPONSES, WAIT_DESCRIPTION } from './switch-responses';
 
 const route = createRoute({
   method: 'post',

@@ -4,7 +4,7 @@ import { allow, workspaceCaller } from '../../auth/permissions';
 import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
 import { ProjectRoutesSchema, routeView } from '../schemas/route';
 import type { RegisterRoute } from '../types';
-import { ProjectIdParams } from './project-params';
+import { ProjectIdParams } from './route-params';
 
 const STICKY_ORDER = ['live', 'environment', 'custom', 'branch', 'commit', 'deployment'];
 

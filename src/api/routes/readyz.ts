@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ApiError } from '../errors';
+import { ApiError } from '../../errors';
 import { ErrorResponse } from '../schemas/common';
 import type { RegisterRoute } from '../types';
 
@@ -51,10 +51,10 @@ export const registerReadyz: RegisterRoute = (app, ctx) => {
       } else {
         c.get('logger').warn('not ready', { checks, redisError: redis.error, databaseError: database.error });
       }
-      throw new ApiError(503, 'not_ready', `not ready: ${failed.join(' and ')} unavailable`, { checks });
+      throw new ApiError('not_ready', { failed }, { details: { checks } });
     }
     const starting = ctx.startup?.pendingStep;
-    if (starting) throw new ApiError(503, 'starting', `not ready: still starting (${starting})`, { checks, startup: starting });
+    if (starting) throw new ApiError('starting', { step: starting }, { details: { checks, startup: starting } });
     return c.json({ status: 'ready' as const, checks }, 200);
   });
 };

@@ -1,16 +1,13 @@
-import type { AppContext } from '../../context';
+import type { ControlPlaneContext } from '../../context';
 import type { Operation } from '../../generated/prisma/client';
-import { UNFINISHED_STATES, waitForOperation } from '../../operations/wait-for-operation';
-import { ApiError, statusForTerminalError } from '../errors';
+import { waitForOperation } from '../../operations/wait-for-operation';
+import { isFinished } from '../../statuses';
+import { ApiError, OperationEndedError } from '../../errors';
 import { OperationAcceptedView, operationLink, OperationView } from '../schemas/operation';
-import { describeOperation } from './load-operation';
+import { describeOperation } from './caller-resources';
 
 /** The answer to give: 202 with the accepted operation, or 200 with the operation that finished successfully. */
 export type Settled = { status: 202; body: OperationAcceptedView } | { status: 200; body: OperationView };
-
-export function isFinished(op: Operation): boolean {
-  return !(UNFINISHED_STATES as readonly string[]).includes(op.state);
-}
 
 export function accepted(op: Pick<Operation, 'id' | 'state'>): OperationAcceptedView {
   return { operationId: op.id, state: op.state, links: { operation: operationLink(op.id) } };
@@ -21,19 +18,17 @@ export function accepted(op: Pick<Operation, 'id' | 'state'>): OperationAccepted
  * operation. Ended any other way: thrown as the error the operation ended with (409 stale source, 422 not ready …),
  * with the operation in `details`, so the caller gets the same answer it would have had if the check had run at once.
  */
-export async function settleOperation(ctx: AppContext, operationId: string, waitSeconds: number): Promise<Settled> {
+export async function settleOperation(ctx: ControlPlaneContext, operationId: string, waitSeconds: number): Promise<Settled> {
   if (waitSeconds === 0) {
     // Not waiting is always the 202, whatever the state by now: the answer does not depend on how fast the flow was.
     const op = await ctx.prisma.operation.findUnique({ where: { id: operationId }, select: { id: true, state: true } });
-    if (!op) throw new ApiError(404, 'not_found', `operation ${operationId} not found`);
+    if (!op) throw new ApiError('not_found', { what: 'operation', id: operationId });
     return { status: 202, body: accepted(op) };
   }
-  const op = await waitForOperation(ctx.prisma, operationId, waitSeconds * 1000);
-  if (!op) throw new ApiError(404, 'not_found', `operation ${operationId} not found`);
+  const op = await waitForOperation({ prisma: ctx.prisma, watcher: ctx.watcher }, operationId, waitSeconds * 1000);
+  if (!op) throw new ApiError('not_found', { what: 'operation', id: operationId });
   if (!isFinished(op)) return { status: 202, body: accepted(op) };
   const operation = await describeOperation(ctx, op);
   if (op.state === 'succeeded') return { status: 200, body: operation };
-  const code = op.errorCode ?? `operation_${op.state}`;
-  const message = op.errorMessage ?? `operation ${op.id} ended ${op.state}`;
-  throw new ApiError(statusForTerminalError(code), code, message, { operationId: op.id, state: op.state, operation });
+  throw new OperationEndedError(op, { operationId: op.id, state: op.state, operation });
 }

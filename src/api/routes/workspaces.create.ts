@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createApiKey } from '../../auth/api-key';
 import { allow } from '../../auth/permissions';
 import { newId } from '../../ids';
-import { ApiError } from '../errors';
+import { ApiError } from '../../errors';
 import { isUniqueViolation } from '../prisma-errors';
 import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS } from '../schemas/common';
 import { CreateWorkspaceBody, NewApiKeySchema, WorkspaceSchema, workspaceView } from '../schemas/workspace';
@@ -45,7 +45,7 @@ export const registerCreateWorkspace: RegisterRoute = (app, ctx) => {
         { Location: `/v1/workspaces/${workspace.id}` },
       );
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ApiError(409, 'slug_taken', `workspace slug "${body.slug}" is already taken`, { field: 'slug' });
+      if (isUniqueViolation(err)) throw new ApiError('slug_taken', { scope: 'workspace', slug: body.slug }, { details: { field: 'slug' } });
       throw err;
     }
   });

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { authOf } from '../../auth/permissions';
 import { ID_PATTERN } from '../../ids';
-import { ApiError } from '../errors';
+import { ApiError } from '../../errors';
 import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, IdOrSlugParam } from '../schemas/common';
 import { WorkspaceSchema, workspaceView } from '../schemas/workspace';
 import type { RegisterRoute } from '../types';
@@ -31,7 +31,7 @@ export const registerGetWorkspace: RegisterRoute = (app, ctx) => {
     const workspace = await ctx.prisma.workspace.findFirst({ where: byId ? { id: idOrSlug } : { slug: idOrSlug } });
     // A platform viewer key (no workspace, not root) sees none; a workspace key only its own.
     const visible = workspace && (auth.isRoot || auth.workspaceId === workspace.id);
-    if (!visible) throw new ApiError(404, 'not_found', `workspace ${JSON.stringify(idOrSlug)} not found`);
+    if (!visible) throw new ApiError('not_found', { what: 'workspace', id: idOrSlug, quoted: true });
     return c.json(workspaceView(workspace), 200);
   });
 };

@@ -2,7 +2,7 @@ import { freeText } from '../../operations/text';
 import { z } from '@hono/zod-openapi';
 import type { Environment, IngressRoute, RouteChange } from '../../generated/prisma/client';
 import { RouteSticky } from '../../generated/prisma/enums';
-import type { StoredRouteChange } from '../../route-changes/route-change-types';
+import type { StoredRouteChange } from '../../routing/changes/route-change-types';
 import { Timestamp } from './common';
 import { gatewayUrl } from './deployment';
 

@@ -1,26 +1,15 @@
 import cluster, { Worker } from 'node:cluster';
 import path from 'node:path';
-import type { Logger, LogLevel } from '../../logger';
+import type { LogLevel } from '../../logger';
 import { silentLogger } from '../../logger';
 import { freePort } from '../../services/free-port';
 import { isInfrastructureOutage } from '../../engine/infrastructure-outage';
 import type { DependencyHealth } from '../../services/dependency-health';
-import type { RouteSource } from '../route-source';
+import type { GatewayListenOptions } from '../gateway-process';
 import { GatewayProcessStats, GatewayWorkerConfig, isMessage, PrimaryMessage, WORKER_CONFIG_ENV, WorkerMessage } from './messages';
 
-export interface GatewayClusterOptions {
+export interface GatewayClusterOptions extends GatewayListenOptions {
   processes: number;
-  redisUrl: string;
-  prefix: string;
-  /** Answers the workers' full loads (the primary holds the database client). */
-  source: RouteSource;
-  /** 0 picks a free port (one port for all the workers). */
-  port: number;
-  host?: string;
-  resyncMs?: number;
-  connectTimeoutMs?: number;
-  upstreamTimeoutMs?: number;
-  logger?: Logger;
   /** The workers' own log level (their lines go to this process's stderr). Default warn. */
   logLevel?: LogLevel;
   /** The control plane's dependency health: workers report their Redis connection failures to it. */

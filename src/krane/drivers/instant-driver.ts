@@ -78,6 +78,13 @@ export class InstantDriver implements KraneDriver {
     await Promise.all(instances.map((i) => closeServer(i.server)));
   }
 
+  /** Stops every deployment of a namespace (a load test done with a workspace); returns how many it stopped. */
+  async deleteNamespace(namespace: string): Promise<number> {
+    const keys = [...this.deployments.keys()].filter((k) => k.startsWith(`${namespace}/`));
+    await Promise.all(keys.map((k) => this.delete(namespace, k.slice(namespace.length + 1))));
+    return keys.length;
+  }
+
   /** Deployments it holds now. */
   get size(): number {
     return this.deployments.size;

@@ -1,16 +1,19 @@
 import type { Redis } from 'ioredis';
 import { createApiApp } from '../../../src/api/app';
+import { createOperationWatcher } from '../../../src/app/operation-watcher';
 import type { ApiApp } from '../../../src/api/types';
 import { createApiKey, ensureRootKey } from '../../../src/auth/api-key';
 import type { Role } from '../../../src/auth/auth-context';
 import { loadConfig } from '../../../src/config';
 import type { ControlPlaneContext } from '../../../src/context';
 import { newId } from '../../../src/ids';
+import type { KraneDriver } from '../../../src/krane/driver';
 import { Logger, silentLogger } from '../../../src/logger';
 import { createTestDatabase, TestDatabase } from '../../support/test-database';
 import { EngineHarness, EngineHarnessOptions, startEngineHarness } from '../../support/engine-harness';
 import { testRedis } from '../../support/test-redis';
 import { createIdleEngine } from './idle-engine';
+import type { EngineQueues } from '../../../src/engine/queues';
 
 export interface CallOptions {
   key?: string;
@@ -40,6 +43,8 @@ export interface WorkspaceKeys {
 export interface ApiHarness {
   app: ApiApp;
   ctx: ControlPlaneContext;
+  /** The engine's queues (the dashboard shows them). */
+  queues: EngineQueues;
   db: TestDatabase;
   redis: Redis;
   rootKey: string;
@@ -62,9 +67,12 @@ export async function startApiHarness(options: { env?: Record<string, string>; l
   const redis = testRedisInfo.connect();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', QUEUE_PREFIX: `{${testRedisInfo.prefix}}`, REDIS_URL: testRedisInfo.url, ...options.env });
   const base = { config, db, prisma: db.prisma, redis, logger: options.logger ?? silentLogger };
-  const ctx: ControlPlaneContext = { ...base, engine: createIdleEngine(base) };
-  return buildHarness(ctx, db, async () => {
-    await ctx.engine.close();
+  const idle = createIdleEngine(base);
+  const watcher = createOperationWatcher(base);
+  const ctx: ControlPlaneContext = { ...base, operations: idle.producer, watcher };
+  return buildHarness(ctx, idle.context.queues, db, async () => {
+    await watcher.close();
+    await idle.close();
     redis.disconnect();
     if (!sharedDb) await db.drop();
   });
@@ -75,13 +83,17 @@ export async function startApiHarness(options: { env?: Record<string, string>; l
  * `engine` is the engine harness (gateway, Krane, waitForOperation).
  */
 export async function startApiHarnessWithEngine(options: EngineHarnessOptions = {}): Promise<ApiHarness & { engine: EngineHarness }> {
-  const engine = await startEngineHarness(options);
-  const ctx: ControlPlaneContext = { ...engine.ctx, engine: engine.engine };
-  const harness = await buildHarness(ctx, engine.db, () => engine.close());
+  return apiHarnessOver(await startEngineHarness(options));
+}
+
+/** The API over an engine harness already started (e.g. one whose Krane runs a driver of the test's own). */
+export async function apiHarnessOver<D extends KraneDriver>(engine: EngineHarness<D>): Promise<ApiHarness & { engine: EngineHarness<D> }> {
+  const ctx: ControlPlaneContext = { ...engine.ctx, operations: engine.engine.producer, watcher: engine.watcher };
+  const harness = await buildHarness(ctx, engine.engine.deps.queues, engine.db, () => engine.close());
   return { ...harness, engine };
 }
 
-async function buildHarness(ctx: ControlPlaneContext, db: TestDatabase, close: () => Promise<void>): Promise<ApiHarness> {
+async function buildHarness(ctx: ControlPlaneContext, queues: EngineQueues, db: TestDatabase, close: () => Promise<void>): Promise<ApiHarness> {
   const app = createApiApp(ctx);
   const root = await ensureRootKey(db.prisma);
   // A second app on a database another harness made finds its root key there: it gets a root key of its own.
@@ -114,7 +126,7 @@ async function buildHarness(ctx: ControlPlaneContext, db: TestDatabase, close: (
     return { workspaceId: ws.id, slug: s, admin: await make('admin'), deployer: await make('deployer'), viewer: await make('viewer') };
   };
 
-  return { app, ctx, db, redis: ctx.redis, rootKey, call, workspace, close };
+  return { app, ctx, queues, db, redis: ctx.redis, rootKey, call, workspace, close };
 }
 
 /** Every string value anywhere in the database's tables, for "no plaintext key is stored" checks. */

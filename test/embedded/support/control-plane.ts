@@ -161,7 +161,7 @@ export class ControlPlane {
     return /Root API key \(shown once, keep it\): (df_[A-Za-z0-9]{32})/.exec(this.out)?.[1];
   }
 
-  async readyz(): Promise<{ status: number; body: any }> {
+  async readyz(): Promise<{ status: number; body: any }> /* eslint-disable-line @typescript-eslint/no-explicit-any -- JSON the tests pick apart */ {
     const res = await fetch(`http://127.0.0.1:${this.ports.api}/readyz`);
     return { status: res.status, body: await res.json() };
   }
@@ -183,7 +183,7 @@ export class ControlPlane {
     }
   }
 
-  async api(method: string, pathname: string, key: string, body?: unknown): Promise<any> {
+  async api(method: string, pathname: string, key: string, body?: unknown): Promise<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- JSON the tests pick apart */ {
     const res = await fetch(`http://127.0.0.1:${this.ports.api}${pathname}`, {
       method,
       headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },

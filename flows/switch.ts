@@ -1,0 +1,25 @@
+import { defineFlow, onRouting, onSteps } from '../src/engine/define-flow';
+import { SwitchJobData } from '../src/operations/operation-jobs';
+import { checkInstances } from '../processors/check-instances';
+import type { Services } from '../processors/services';
+import { switchRoutes } from '../processors/switch-routes';
+import { validate } from '../processors/validate';
+import { switchHooks } from './switch-hooks';
+
+/**
+ * Rollback and promote run the same three steps; `switch-routes` reads the kind to set (rollback) or clear (promote)
+ * the pin. Once the route change committed, a later failure rolls the operation forward.
+ */
+export function switchFlow(kind: SwitchJobData['kind']) {
+  return defineFlow<Services, SwitchJobData>({
+    kind,
+    data: SwitchJobData,
+    fromOperation: (op) => ({ deploymentId: op.deploymentId, ownerId: op.id }),
+    steps: [
+      onSteps(validate), //        target ready, production, same project; a given source still live
+      onSteps(checkInstances), //  Krane says the target runs
+      onRouting(switchRoutes), //  the project's turn (taken at request), then routes, live pointer and pin in one transaction
+    ],
+    ...switchHooks,
+  });
+}

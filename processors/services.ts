@@ -1,0 +1,41 @@
+import type { Redis } from 'ioredis';
+import type { Db } from '../src/db/prisma';
+import { stepsFor } from '../src/engine/define-step';
+import type { StateEvents } from '../src/engine/state-events';
+import type { KraneClient } from '../src/krane/client';
+import type { Logger } from '../src/logger';
+import type { DeployJobData, SwitchJobData, UndoJobData } from '../src/operations/operation-jobs';
+
+/** Tunables of the steps (the engine's own are in EngineSettings); defaults come from the config, tests shorten them. */
+export interface StepSettings {
+  pollIntervalMs: number;
+  pollDeadlineMs: number;
+  /** How long a routing job sleeps between looks at its project's turn (a finishing job wakes the next one at once). */
+  routingTurnCheckMs: number;
+  /** Timeout of one health check / OpenAPI fetch against an instance. */
+  instanceHttpTimeoutMs: number;
+  openapiMaxBytes: number;
+  /** Record start/end of every routing run in Redis (serialization proofs). */
+  traceRouting: boolean;
+}
+
+/** What the steps of deployflow's flows work with: handed to the engine, which passes it to every step. */
+export interface Services {
+  prisma: Db;
+  /** A shared connection for commands (not for blocking reads or subscriptions). */
+  redis: Redis;
+  /** The engine's key prefix: routing turns, route versions and traces live under it. */
+  prefix: string;
+  krane: KraneClient;
+  /** The apex under which hostnames are generated (APEX_DOMAIN). */
+  apex: string;
+  settings: StepSettings;
+  logger: Logger;
+  /** Where a step announces the deployment status it moved (the engine announces its own rows itself). */
+  events: StateEvents;
+}
+
+/** Step makers per kind of operation: each infers a step's inputs, state and output from its definition. */
+export const deployStep = stepsFor<Services, DeployJobData>();
+export const switchStep = stepsFor<Services, SwitchJobData>();
+export const undoStep = stepsFor<Services, UndoJobData>();

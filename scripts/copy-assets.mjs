@@ -1,0 +1,22 @@
+// After `tsc -p tsconfig.build.json`: copies the files that code loads at run time but tsc does not emit (Lua scripts,
+// the plain-JavaScript OpenAPI parse worker) to the same place under dist/, so the compiled build finds them.
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const ASSET = /\.(lua|js)$/;
+let copied = 0;
+function walk(dir) {
+  for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const rel = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'generated') walk(rel);
+    } else if (ASSET.test(entry.name)) {
+      mkdirSync(path.join(root, 'dist', dir), { recursive: true });
+      copyFileSync(path.join(root, rel), path.join(root, 'dist', rel));
+      copied++;
+    }
+  }
+}
+for (const dir of ['src', 'processors', 'flows']) walk(dir);
+console.log(`copied ${copied} run-time assets into dist/`);

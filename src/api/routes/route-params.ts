@@ -1,0 +1,23 @@
+/** The path parameters the routes share: a deployment's, a project's and a rollback/promote target's. */
+import { z } from '@hono/zod-openapi';
+import { IdOrSlugParam } from '../schemas/common';
+
+/** `{id}` of the /v1/deployments/{id} routes. */
+export const DeploymentIdParams = z.object({
+  id: IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Deployment id (`dep_…`)', example: 'dep_01h2xcejqtf2nbrexx3vqjhp41' }),
+});
+
+const projectId = IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Project id (`prj_…`) or slug', example: 'shop' });
+
+/** `{id}` of the /v1/projects/{id}/… routes. */
+export const ProjectIdParams = z.object({ id: projectId });
+
+/** `{id}` and `{deploymentId}` of rollback and promote. */
+export const ProjectTargetParams = z.object({
+  id: projectId,
+  deploymentId: IdOrSlugParam.openapi({
+    param: { name: 'deploymentId', in: 'path' },
+    description: 'The target deployment (`dep_…`), a production deployment of this project',
+    example: 'dep_01h2xcejqtf2nbrexx3vqjhp41',
+  }),
+});

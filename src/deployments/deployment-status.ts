@@ -1,0 +1,34 @@
+import type { Db } from '../db/prisma';
+import type { StateEvents } from '../engine/state-events';
+import type { DeploymentStatus } from '../generated/prisma/client';
+
+/** A deployment's status moved: announced on the deployment's channel (its event stream hears it). */
+export type DeploymentChanged = { type: 'deployment'; deploymentId: string; status: DeploymentStatus };
+
+/** What writing a deployment's status needs: the database, and where to announce the move once it committed. */
+export interface DeploymentWriter {
+  prisma: Db;
+  events: StateEvents;
+}
+
+/**
+ * Compare-and-set of a deployment's status: moves only from one of `from`, so a terminal status is never
+ * overwritten and a replayed step cannot move a deployment backwards. Returns whether it moved; a move is announced.
+ */
+export async function transitionDeployment(
+  { prisma, events }: DeploymentWriter,
+  deploymentId: string,
+  from: DeploymentStatus[],
+  to: DeploymentStatus,
+  extra: { statusReason?: string | null; failedStep?: string | null } = {},
+): Promise<boolean> {
+  const { count } = await prisma.deployment.updateMany({
+    where: { id: deploymentId, status: { in: from } },
+    data: { status: to, ...extra },
+  });
+  if (count === 1) {
+    const event: DeploymentChanged = { type: 'deployment', deploymentId, status: to };
+    events.publish([deploymentId], event);
+  }
+  return count === 1;
+}

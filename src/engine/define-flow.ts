@@ -1,0 +1,96 @@
+import type { z } from 'zod';
+import type { Operation } from '../generated/prisma/client';
+import type { AnyStep, StepDefinition, StepNeeds, StepQueue } from './define-step';
+import type { OperationJobData } from './job-data';
+
+/** A step as a flow places it: on the queue the flow says it runs on. */
+export interface PlacedStep<Step extends AnyStep = AnyStep> {
+  step: Step;
+  queue: StepQueue;
+}
+
+/** Places a step on the `steps` queue (every step that is not a route change). */
+export function onSteps<Step extends AnyStep>(step: Step): PlacedStep<Step> {
+  return { step, queue: 'steps' };
+}
+
+/** Places a step on the `routing` queue (short steps that take their project's turn). */
+export function onRouting<Step extends AnyStep>(step: Step): PlacedStep<Step> {
+  return { step, queue: 'routing' };
+}
+
+/** How a failed operation ended. */
+export interface FlowFailure {
+  step: string;
+  code: string;
+  message: string;
+  cancelled: boolean;
+}
+
+/** Undoes what a failed operation left behind, as a job of its own (retried with backoff, its own step row). */
+export interface Compensation<Services, Data> {
+  name: string;
+  /** Returns a one-line summary for the step row. Must be idempotent. */
+  run(services: Services, data: Data): Promise<string>;
+}
+
+/** What the engine asks of the application about one kind of operation, beyond its steps. */
+export interface FlowHooks<Services, Data> {
+  /** What was cancelled (e.g. `deployment dep_…`) when cancellation was requested: cancellable steps then stop. */
+  cancelRequested?(services: Services, data: Data): Promise<string | undefined>;
+  /**
+   * A change that traffic already follows was committed for this operation: a later failure rolls the operation
+   * forward (it succeeds, the failure noted) instead of failing it.
+   */
+  committed?(services: Services, data: Data): Promise<boolean>;
+  /** The operation failed or was cancelled for good: the application's own records (e.g. the deployment's status). */
+  onFailed?(services: Services, data: Data, failure: FlowFailure): Promise<void>;
+  /** The operation rolled forward (see `committed`). */
+  onRolledForward?(services: Services, data: Data): Promise<void>;
+  /** What a finished operation records as its result. */
+  outcome?(services: Services, data: Data): Promise<Record<string, unknown>>;
+  /** Run after a failure that did not roll forward. */
+  compensation?: Compensation<Services, Data>;
+}
+
+/** One kind of operation: its job data, its steps in the order they run and the queue each runs on, and its hooks. */
+export interface FlowDefinition<Services, Data extends OperationJobData> extends FlowHooks<Services, Data> {
+  kind: string;
+  /** The operation's job data; every job of the flow is validated against it when a worker picks it up. */
+  data: z.ZodType<Data>;
+  /** The job data of an operation row (validated by `data`: an operation missing what its flow needs fails clearly). */
+  fromOperation(operation: Operation): unknown;
+  steps: readonly PlacedStep[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFlow = FlowDefinition<any, any>;
+
+/** Something wrong in how a flow is put together: found when the flow module loads, never at run time. */
+export class FlowDefinitionError extends Error {}
+
+/**
+ * Checks and returns a flow: each step on the queue it was written for, no step name twice, and every step's
+ * `needs` among the steps before it (so a step never reads an output that cannot exist yet).
+ */
+export function defineFlow<Services, Data extends OperationJobData>(flow: FlowDefinition<Services, Data>): FlowDefinition<Services, Data> {
+  const seen = new Set<AnyStep>();
+  const names = new Set<string>();
+  for (const { step, queue } of flow.steps) {
+    if (step.queue !== queue) {
+      throw new FlowDefinitionError(`flow ${flow.kind}: step ${step.name} runs on the ${step.queue} queue but is placed on ${queue}`);
+    }
+    if (names.has(step.name)) throw new FlowDefinitionError(`flow ${flow.kind}: step ${step.name} appears twice`);
+    for (const [as, needed] of Object.entries((step as StepDefinition<Services, Data, StepNeeds, unknown, unknown>).needs ?? {})) {
+      if (!seen.has(needed)) {
+        throw new FlowDefinitionError(`flow ${flow.kind}: step ${step.name} needs ${needed.name} (as ${as}), which does not run before it`);
+      }
+    }
+    seen.add(step);
+    names.add(step.name);
+  }
+  if (flow.compensation && names.has(flow.compensation.name)) {
+    throw new FlowDefinitionError(`flow ${flow.kind}: the compensation is named like a step (${flow.compensation.name})`);
+  }
+  return flow;
+}

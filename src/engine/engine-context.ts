@@ -1,0 +1,27 @@
+import type { Redis } from 'ioredis';
+import type { Db } from '../db/prisma';
+import type { Logger } from '../logger';
+import type { DependencyHealth } from '../services/dependency-health';
+import type { EngineQueues } from './queues';
+import type { EngineSettings } from './settings';
+import type { StateEvents } from './state-events';
+
+/**
+ * What the engine itself works with, whoever runs it (a producer-only API process or a worker process): the
+ * Operation and DeploymentStep tables, a Redis connection for commands, the queues, its settings.
+ */
+export interface EngineContext {
+  prisma: Db;
+  /** A shared connection for commands (not for blocking reads or subscriptions). */
+  redis: Redis;
+  queues: EngineQueues;
+  settings: EngineSettings;
+  logger: Logger;
+  /** Where connection errors go (logged once per change of state). */
+  health?: DependencyHealth;
+  /** Every operation and step row write is announced here once it committed (see state-events.ts). */
+  events: StateEvents;
+}
+
+/** What the functions that write operation and step rows need: the database, and where to announce the change. */
+export type StateWriter = Pick<EngineContext, 'prisma' | 'events'>;

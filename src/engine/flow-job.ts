@@ -1,0 +1,51 @@
+import type { FlowJob, JobsOptions } from 'bullmq';
+import type { AnyFlow } from './define-flow';
+import type { OperationJobData, StepJobFields } from './job-data';
+import { operationJobId, QueueName, stepJobId } from './queue-names';
+import type { EngineSettings } from './settings';
+
+const KEEP = { removeOnComplete: { age: 7 * 24 * 3600, count: 50_000 }, removeOnFail: { age: 30 * 24 * 3600 } };
+
+function stepOptions(operationId: string, step: string, settings: Pick<EngineSettings, 'stepAttempts' | 'backoffMs'>): JobsOptions {
+  return {
+    jobId: stepJobId(operationId, step),
+    attempts: settings.stepAttempts,
+    backoff: { type: 'exponential', delay: settings.backoffMs },
+    // Without it, a failed step would leave every parent in waiting-children forever.
+    failParentOnFailure: true,
+    ...KEEP,
+  };
+}
+
+/** `{ requestId }` when the operation came from a request with an id, else nothing (no `requestId: null` in job data). */
+export function requestIdOf(input: { requestId?: string | null }): { requestId?: string } {
+  return input.requestId ? { requestId: input.requestId } : {};
+}
+
+/**
+ * One operation as one BullMQ flow (SPEC §5): a root job in `operations` whose children are the steps as a nested
+ * chain — the first step is the deepest child and runs first; each step's parent is the step after it; each step on
+ * the queue its flow places it on. Job ids are `<operation>.<step>`: enqueuing the same operation again is a no-op.
+ */
+export function buildFlowJob(flow: AnyFlow, data: OperationJobData, settings: Pick<EngineSettings, 'stepAttempts' | 'backoffMs'>): FlowJob {
+  let chain: FlowJob | undefined;
+  flow.steps.forEach(({ step, queue }, position) => {
+    const fields: StepJobFields = { step: step.name, position };
+    const job: FlowJob = {
+      name: step.name,
+      queueName: queue,
+      data: { ...data, ...fields },
+      opts: stepOptions(data.operationId, step.name, settings),
+      children: chain ? [chain] : undefined,
+    };
+    chain = job;
+  });
+  return {
+    name: data.kind,
+    queueName: QueueName.operations,
+    data,
+    // The root only records the outcome (idempotently): retry it through database outages.
+    opts: { jobId: operationJobId(data.operationId), attempts: 10, backoff: { type: 'exponential', delay: 1_000 }, ...KEEP },
+    children: chain ? [chain] : undefined,
+  };
+}

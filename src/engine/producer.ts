@@ -1,0 +1,45 @@
+import type { Queue } from 'bullmq';
+import { MalformedJobError } from './errors';
+import type { EngineContext } from './engine-context';
+import { buildFlowJob } from './flow-job';
+import type { FlowRegistry } from './flow-registry';
+import { firstIssue, OperationJobData } from './job-data';
+import { stepJobId } from './queue-names';
+import { stepRecords } from './step-records';
+
+/** The producer side of the engine: puts operations on the queues. Needs no workers and no Krane. */
+export interface OperationProducer {
+  /**
+   * Puts an operation's flow on the queues. Safe to call again for the same operation (deterministic job ids): the API
+   * calls it after committing the operation row, the reconciler calls it for operations whose flow is missing.
+   */
+  enqueue(operationId: string): Promise<void>;
+  /** Every queue, for the dashboard. */
+  queues(): Queue[];
+}
+
+/** The job data of an operation row, as its flow defines it; a row missing what the flow needs is refused clearly. */
+export async function operationJobData(engine: EngineContext, flows: FlowRegistry, operationId: string): Promise<OperationJobData> {
+  const op = await engine.prisma.operation.findUniqueOrThrow({ where: { id: operationId } });
+  const flow = flows.of(op.kind);
+  // The request id rides along in every job's data, so each step's log lines name the request (re-enqueues keep it).
+  const requestId = op.requestId ? { requestId: op.requestId } : {};
+  const parsed = flow.data.safeParse({ operationId: op.id, kind: op.kind, projectId: op.projectId, ...requestId, ...(flow.fromOperation(op) as object) });
+  if (!parsed.success) throw new MalformedJobError(op.id, firstIssue(parsed.error));
+  return parsed.data;
+}
+
+export function createOperationProducer(engine: EngineContext, flows: FlowRegistry): OperationProducer {
+  return {
+    async enqueue(operationId) {
+      const data = await operationJobData(engine, flows, operationId);
+      const flow = flows.of(data.kind);
+      // The pending rows of the whole flow first, so the timeline shows what is still to come.
+      await stepRecords.plan(engine, data.ownerId, data.operationId, flow.steps.map((s) => s.step.name));
+      await engine.queues.flows.add(buildFlowJob(flow, data, engine.settings));
+      // Taken once the flow exists (e.g. a place in the project's routing order), so nothing waits for a job never enqueued.
+      for (const { step } of flow.steps) await step.onEnqueued?.(engine, data, stepJobId(data.operationId, step.name));
+    },
+    queues: () => engine.queues.all(),
+  };
+}

@@ -1,0 +1,102 @@
+import type { Db } from '../../db/prisma';
+import { RetryableError } from '../../errors';
+import { newId } from '../../ids';
+import { assertLiveRouteMatches, liveRoutesOf, resolveLivePointer } from './live-route-invariant';
+import type { AppliedRoute, RouteChangeRequest, RoutingTx, StoredRouteChange } from './route-change-types';
+import { readStoredRouteChange } from './stored-route-change';
+
+export interface RouteChangeRecord {
+  id: string;
+  sequence: number;
+  changes: AppliedRoute[];
+  liveFrom: string | null;
+  liveTo: string | null;
+  notes: string[];
+  /** True when this operation's change had been committed before (a retry): nothing was written now. */
+  replayed: boolean;
+}
+
+/** A newer run of the same routing job holds the project's turn: this run must not write. */
+export class StaleFenceError extends RetryableError<'stale_fence'> {
+  constructor(projectId: string, fence: number) {
+    super('stale_fence', { projectId, fence });
+  }
+}
+
+async function applyOne(tx: RoutingTx, projectId: string, change: AppliedRoute): Promise<boolean> {
+  if (change.toDeploymentId === null) {
+    const { count } = await tx.ingressRoute.deleteMany({ where: { hostname: change.hostname, projectId, deploymentId: change.fromDeploymentId ?? undefined } });
+    return count === 1;
+  }
+  if (change.fromDeploymentId === null) {
+    // ON CONFLICT DO NOTHING: a hostname another project took meanwhile is never clobbered, and the transaction survives.
+    const { count } = await tx.ingressRoute.createMany({
+      data: [{ id: newId('rt'), hostname: change.hostname, projectId, environmentId: change.environmentId, deploymentId: change.toDeploymentId, sticky: change.sticky, branch: change.branch ?? null }],
+      skipDuplicates: true,
+    });
+    return count === 1;
+  }
+  const { count } = await tx.ingressRoute.updateMany({
+    where: { hostname: change.hostname, projectId, environmentId: change.environmentId, deploymentId: change.fromDeploymentId },
+    data: { deploymentId: change.toDeploymentId },
+  });
+  return count === 1;
+}
+
+/**
+ * Commits one routing job in a single transaction (SPEC §4.3): fencing check and project row lock, idempotency by
+ * operation, the route changes (each re-checked against the current owner: a changed route is skipped and reported),
+ * the live pointer, the pin, and the RouteChange row with the project's next sequence number.
+ * Before anything commits, the live pointer and the live route must agree (assertLiveRouteMatches): a change that
+ * would part them fails with LiveRouteMismatchError and the whole transaction rolls back.
+ * A crash before commit changes nothing; a retry after commit finds the RouteChange and writes nothing.
+ */
+export async function applyRouteChange(prisma: Db, request: RouteChangeRequest): Promise<RouteChangeRecord> {
+  return prisma.$transaction(
+    async (tx) => {
+      const fenced = await tx.$executeRaw`UPDATE "Project" SET "routingFence" = ${request.fence} WHERE "id" = ${request.projectId} AND "routingFence" <= ${request.fence}`;
+      const existing = await tx.routeChange.findUnique({ where: { operationId: request.operationId } });
+      if (existing) {
+        const stored = readStoredRouteChange(existing.changes, existing.sequence);
+        return { id: existing.id, sequence: existing.sequence, changes: stored.applied, notes: stored.notes, liveFrom: existing.liveFrom, liveTo: existing.liveTo, replayed: true };
+      }
+      if (fenced === 0) throw new StaleFenceError(request.projectId, request.fence);
+
+      const project = await tx.project.findUniqueOrThrow({ where: { id: request.projectId } });
+      const decision = await request.decide(tx);
+      const applied: AppliedRoute[] = [];
+      const notes = [...decision.notes];
+      for (const change of decision.changes) {
+        if (await applyOne(tx, request.projectId, change)) applied.push(change);
+        else notes.push(`${change.hostname}: changed by someone else meanwhile, left alone`);
+      }
+
+      const liveRoutes = await liveRoutesOf(tx, request.projectId);
+      const liveTo = resolveLivePointer(project.liveDeploymentId, decision.live, liveRoutes);
+      assertLiveRouteMatches(request.projectId, liveTo, liveRoutes, request.operationKind);
+      await tx.project.update({ where: { id: request.projectId }, data: { liveDeploymentId: liveTo, ...(decision.pin ?? {}) } });
+      const pinBefore = {
+        isRolledBack: project.isRolledBack,
+        rolledBackAt: project.rolledBackAt?.toISOString() ?? null,
+        rolledBackBy: project.rolledBackBy,
+        rollbackReason: project.rollbackReason,
+        rolledBackFromDeploymentId: project.rolledBackFromDeploymentId,
+      };
+      const last = await tx.routeChange.findFirst({ where: { projectId: request.projectId }, orderBy: { sequence: 'desc' }, select: { sequence: true } });
+      const sequence = (last?.sequence ?? 0) + 1;
+      const row = await tx.routeChange.create({
+        data: {
+          id: newId('rc'),
+          operationId: request.operationId,
+          projectId: request.projectId,
+          sequence,
+          changes: { applied, notes, pinBefore, operationKind: request.operationKind } satisfies StoredRouteChange as object,
+          liveFrom: project.liveDeploymentId,
+          liveTo,
+        },
+      });
+      return { id: row.id, sequence, changes: applied, notes, liveFrom: project.liveDeploymentId, liveTo, replayed: false };
+    },
+    { timeout: 15_000, maxWait: 10_000 },
+  );
+}

@@ -1,0 +1,62 @@
+import type { RouteSticky } from '../plans/route-types';
+
+/** One route change as recorded in RouteChange.changes — what an undo reads. */
+export interface AppliedRoute {
+  hostname: string;
+  sticky: RouteSticky;
+  environmentId: string;
+  branch?: string | null;
+  fromDeploymentId: string | null;
+  toDeploymentId: string | null;
+}
+
+/** What a routing job asks to commit atomically. */
+export interface RouteChangeRequest {
+  operationId: string;
+  operationKind: string;
+  projectId: string;
+  /** Fencing token from ProjectTurns.acquire: an older token than the last commit is refused. */
+  fence: number;
+  /** Computes the changes from the current state, inside the transaction and under the project's row lock. */
+  decide(tx: RoutingTx): Promise<RouteDecision>;
+}
+
+export interface RouteDecision {
+  changes: AppliedRoute[];
+  /**
+   * The live pointer after the change: a deployment id or null sets it; undefined leaves it; `{ ifLiveRouteOn: id }`
+   * sets it to `id` only if, once the changes are applied, the project's live route points at `id`, and otherwise
+   * leaves it (a deploy: its live hostname may have been skipped, or its change dropped as changed meanwhile).
+   * Whatever is asked, the result must agree with the live route, or the change is refused (live-route-invariant.ts).
+   */
+  live?: string | null | LiveIfRouted;
+  /** The pin after the change; undefined leaves it. */
+  pin?: PinState;
+  notes: string[];
+}
+
+/** Live only where the live route actually ended: see RouteDecision.live. */
+export interface LiveIfRouted {
+  ifLiveRouteOn: string;
+}
+
+export type RoutingTx = Parameters<Parameters<import('../../db/prisma').Db['$transaction']>[0]>[0];
+
+/** The rollback pin of a project (SPEC §2); stored before each change so an undo can restore it. */
+export interface PinState {
+  isRolledBack: boolean;
+  rolledBackAt: Date | null;
+  rolledBackBy: string | null;
+  rollbackReason: string | null;
+  rolledBackFromDeploymentId: string | null;
+}
+
+export const CLEARED_PIN: PinState = { isRolledBack: false, rolledBackAt: null, rolledBackBy: null, rollbackReason: null, rolledBackFromDeploymentId: null };
+
+/** What RouteChange.changes holds. */
+export interface StoredRouteChange {
+  applied: AppliedRoute[];
+  notes: string[];
+  pinBefore: Omit<PinState, 'rolledBackAt'> & { rolledBackAt: string | null };
+  operationKind?: string;
+}

@@ -1,0 +1,134 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Db } from '../db/prisma';
+import type { StepContext, StepDefinition, StepNeeds } from '../engine/define-step';
+import type { EngineContext } from '../engine/engine-context';
+import type { OperationJobData } from '../engine/job-data';
+import { applyRouteChange, RouteChangeRecord, StaleFenceError } from './changes/apply-route-change';
+import type { RouteDecision, RoutingTx } from './changes/route-change-types';
+import { publishRouteChange } from './publication/route-publication';
+import { traceRouting } from './routing-trace';
+import { ProjectTurns } from './turns/project-turns';
+import { releaseRoutingTurn, wakeRoutingJob } from './turns/routing-turn';
+
+/** What a routing step needs of the application's services. */
+export interface RoutingServices {
+  prisma: Db;
+  redis: Redis;
+  prefix: string;
+  settings: { routingTurnCheckMs: number; traceRouting: boolean };
+}
+
+/** What every routing step keeps in its job: its place in the project's order once taken. */
+const RoutingState = z.object({ ticket: z.number().int().optional() });
+type RoutingState = z.infer<typeof RoutingState>;
+
+type Context<Services, Data, Needs extends StepNeeds, State> = StepContext<Services, Data, Needs, State & RoutingState>;
+
+export interface RoutingStepDefinition<Services, Data, Needs extends StepNeeds, Output, State extends object> {
+  name: string;
+  needs?: Needs;
+  /** What the step keeps in its job besides its ticket (e.g. assign-routes: the cancel gate passed). */
+  state?: z.ZodObject<z.ZodRawShape> & z.ZodType<State>;
+  /**
+   * When the step takes its place in its project's routing order: when the operation is requested (rollback, promote,
+   * undo: they apply in request order and the last request wins), or when a worker first picks the step up (a deploy's
+   * assign-routes, after minutes of polling, queues behind whatever was requested meanwhile).
+   */
+  takesTurn: 'at-request' | 'at-pickup';
+  /** Work before taking the turn that may fail or wait (e.g. the cancel gate of assign-routes). */
+  beforeTurn?(step: Context<Services, Data, Needs, State>): Promise<void>;
+  /** The changes to commit, decided from current state inside the transaction. */
+  decide(step: Context<Services, Data, Needs, State>, tx: RoutingTx): Promise<RouteDecision>;
+  output(step: Context<Services, Data, Needs, State>, record: RouteChangeRecord): Output;
+  summarize?(output: Output): string;
+}
+
+// Every so many waits, a waiting job checks that the job holding its project's turn still exists.
+const HOLDER_CHECK_EVERY = 10;
+
+async function holderVanished(engine: Pick<EngineContext, 'queues'>, turns: ProjectTurns, projectId: string): Promise<number | undefined> {
+  const { serving, last, jobId } = await turns.holder(projectId);
+  // A served ticket without a job: its job failed for good before its turn came and released it.
+  if (!jobId) return serving <= last ? serving : undefined;
+  const job = await engine.queues.routing.getJob(jobId);
+  if (!job) return serving;
+  const state = await job.getState();
+  return state === 'failed' || state === 'completed' || state === 'unknown' ? serving : undefined;
+}
+
+/**
+ * A step in the routing queue: waits for its project's turn without holding a worker or spending an attempt,
+ * commits its decision in one transaction, publishes it to the gateways, then hands the turn to the next job.
+ * When its operation ends for good by a failure anywhere in the flow, it gives up its place (and wakes the next).
+ */
+export function routingStep<Services extends RoutingServices, Data extends OperationJobData, Needs extends StepNeeds, Output, State extends object = Record<never, never>>(
+  definition: RoutingStepDefinition<Services, Data, Needs, Output, State>,
+): StepDefinition<Services, Data, Needs, Output, State & RoutingState> {
+  const state = (definition.state ? RoutingState.extend(definition.state.shape) : RoutingState) as unknown as z.ZodType<State & RoutingState>;
+  return {
+    name: definition.name,
+    queue: 'routing',
+    needs: definition.needs,
+    state,
+    onEnqueued:
+      definition.takesTurn === 'at-request'
+        ? async (engine, data, jobId) => {
+            await new ProjectTurns(engine.redis, engine.queues.prefix).ticket(data.projectId, jobId);
+          }
+        : undefined,
+    onOperationEnded: (engine, data, jobId) => releaseRoutingTurn(engine, data.projectId, jobId),
+    async run(step) {
+      const { services, data, job } = step;
+      const { settings } = services;
+      const turns = new ProjectTurns(services.redis, services.prefix);
+      const jobId = step.job.id ?? `${data.operationId}.${definition.name}`;
+      await definition.beforeTurn?.(step);
+      const { ticket, serving } = await turns.ticket(data.projectId, jobId);
+      if (ticket !== serving) {
+        const waits = (job.data.delays ?? 0) + 1;
+        if (waits % HOLDER_CHECK_EVERY === 0) {
+          const dead = await holderVanished(step, turns, data.projectId);
+          if (dead !== undefined) {
+            step.logger.warn('routing turn holder vanished; serving the next ticket', { projectId: data.projectId, ticket: dead });
+            await turns.finish(data.projectId, '', dead);
+          }
+        }
+        return step.delay(settings.routingTurnCheckMs, { ticket } as Partial<State & RoutingState>);
+      }
+      const fence = await turns.acquire(data.projectId, jobId, ticket);
+      if (fence === undefined) return step.delay(settings.routingTurnCheckMs, { ticket } as Partial<State & RoutingState>);
+
+      const trace = settings.traceRouting;
+      if (trace) await traceRouting(services.redis, services.prefix, { event: 'start', projectId: data.projectId, jobId, ticket });
+      const txStarted = Date.now();
+      const record = await applyRouteChange(services.prisma, {
+        operationId: data.operationId,
+        operationKind: data.kind,
+        projectId: data.projectId,
+        fence,
+        decide: (tx) => definition.decide(step, tx),
+      }).catch(async (err) => {
+        if (err instanceof StaleFenceError) {
+          // The database saw a newer token than Redis hands out: Redis lost writes. Catch it up; the retry then passes.
+          const project = await services.prisma.project.findUnique({ where: { id: data.projectId }, select: { routingFence: true } });
+          if (project) await turns.raiseFence(data.projectId, project.routingFence);
+        }
+        throw err;
+      });
+      const txMs = Date.now() - txStarted;
+      await publishRouteChange(services.redis, services.prefix, {
+        projectId: data.projectId,
+        sequence: record.sequence,
+        routes: record.changes.map((c) => ({ hostname: c.hostname, deploymentId: c.toDeploymentId })),
+      });
+      if (trace) {
+        await traceRouting(services.redis, services.prefix, { event: 'end', projectId: data.projectId, jobId, ticket, sequence: record.sequence, liveTo: record.liveTo, txMs });
+      }
+      const next = await turns.finish(data.projectId, jobId, ticket);
+      if (next) await wakeRoutingJob(step.queues, next);
+      return definition.output(step, record);
+    },
+    summarize: definition.summarize,
+  };
+}
