@@ -107,7 +107,9 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
       logLevel: config.LOG_LEVEL,
       health,
     });
-    shutdown.add('gateway', () => gateway.close(), 2_000);
+    // The gateway itself gives requests in flight up to 2 s (gateway-server.ts closeGraceMs) and its worker processes
+    // then exit: a step timeout of 2 s raced that grace and, on a busy machine, turned a clean stop into exit code 1.
+    shutdown.add('gateway', () => gateway.close(), 4_000);
 
     // One watcher of state events for every waiter of this process (?wait, gRPC waits, event streams).
     const watcher = createOperationWatcher(ctx);
