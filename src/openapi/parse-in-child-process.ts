@@ -112,9 +112,11 @@ function parseOnce(body: Buffer, limits: OpenapiLimits): Promise<ParseOutcome> {
       running.delete(child);
       if (timedOut) return resolve({ ok: false, reason: `parsing took longer than ${limits.parseTimeoutMs} ms` });
       if (spawnError) return resolve({ ok: false, reason: `the parser could not start: ${spawnError.message}` });
-      if (OUT_OF_MEMORY.test(stderr)) return resolve({ ok: false, reason: `parsing needed more than its ${budgetMb(limits)} MiB memory budget` });
       const answer = code === 0 ? readAnswer(Buffer.concat(stdout)) : undefined;
-      resolve(answer ?? { ok: false, reason: `the parser stopped (${signal ? `signal ${signal}` : `exit code ${code}`}) without an answer` });
+      if (answer) return resolve(answer);
+      // V8 aborts the process when a heap limit is reached (SIGABRT), after saying so on stderr.
+      if (OUT_OF_MEMORY.test(stderr)) return resolve({ ok: false, reason: `parsing needed more than its ${budgetMb(limits)} MiB memory budget` });
+      resolve({ ok: false, reason: `the parser stopped (${signal ? `signal ${signal}` : `exit code ${code}`}) without an answer` });
     });
   });
 }
