@@ -77,7 +77,7 @@ describe('parsing an OpenAPI document in a capped child process', () => {
     expect(reason(starved)).toBe('parsing needed more than its 16 MiB memory budget');
   });
 
-  it('gives up on a parse that runs past its wall-clock limit', async () => {
-    expect(reason(await parse(bigYaml(3_000), { parseTimeoutMs: 20 }))).toBe('parsing took longer than 20 ms');
+  it('gives up on a parse that uses more than its CPU-time limit', async () => {
+    expect(reason(await parse(bigYaml(3_000), { parseTimeoutMs: 20 }))).toBe('parsing took more than 20 ms of CPU time');
   });
 });
