@@ -1,5 +1,5 @@
 // After `tsc -p tsconfig.build.json`: copies the files that code loads at run time but tsc does not emit (Lua scripts,
-// the plain-JavaScript OpenAPI parse worker) to the same place under dist/, so the compiled build finds them.
+// the plain-JavaScript OpenAPI parser run as a child process) to the same place under dist/, so the compiled build finds them.
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 

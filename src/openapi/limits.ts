@@ -7,9 +7,9 @@ export interface OpenapiLimits {
   maxBodyBytes: number;
   /** The whole exchange with one instance, a body that drips in included (SPEC: 5 s). */
   fetchTimeoutMs: number;
-  /** Wall clock of one parse, worker start-up included; the worker is terminated past it. */
+  /** CPU time of one parse, child process start-up included; the parser is SIGKILLed past it (or past 12 times it on the clock). */
   parseTimeoutMs: number;
-  /** V8 heap of the parse worker (old + young generation) and its stack: together the 64 MiB budget. */
+  /** V8 heap of the parser's child process (old + young generation) and its stack: together the 64 MiB budget. */
   parseHeapMb: { old: number; young: number; stack: number };
   /** Nesting depth of the parsed document (objects and arrays). */
   maxDepth: number;

@@ -1,6 +1,6 @@
 import { getBytesFromInstance } from '../deployments/instance-http';
 import type { OpenapiLimits } from './limits';
-import { parseOpenapiInWorker } from './parse-in-worker';
+import { parseOpenapiInWorker } from './parse-in-child-process';
 
 export type ScrapeOutcome =
   | { found: true; json: string; format: 'json' | 'yaml'; bytes: number; address: string }
@@ -9,7 +9,7 @@ export type ScrapeOutcome =
 /**
  * Asks each instance in turn for the OpenAPI document at `path` and returns the first one that parses, or why none
  * did. Only the instances' own addresses are asked, redirects are not followed, the body is bounded in size and
- * time, and the parse runs isolated (parse-in-worker.ts): nothing a tenant serves can stall or exhaust this process.
+ * time, and the parse runs isolated (parse-in-child-process.ts): nothing a tenant serves can stall or exhaust this process.
  */
 export async function scrapeOpenapiFromInstances(addresses: readonly string[], path: string, limits: OpenapiLimits): Promise<ScrapeOutcome> {
   const reasons: string[] = [];

@@ -89,7 +89,7 @@ describe('a tenant serving a hostile OpenAPI document', () => {
     const hostile = await seedProject(h.db.prisma, { workspace: 'mallory', project: 'evil' });
     workspaceId = hostile.workspace.id;
     // One unmeasured deploy of the same app first, so the figures are about the documents, not about this
-    // process's first parse worker or first start of the app's image.
+    // process's first parse or first start of the app's image.
     const warmUp = await h.deploy({ projectId: 'evil', image: HOSTILE_APP, runtime: { env: { HOSTILE_OPENAPI: 'good-yaml' } } }, workspaceId);
     expect((await h.waitForOperation(warmUp.operationId)).state).toBe('succeeded');
   }, 120_000);

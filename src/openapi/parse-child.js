@@ -1,26 +1,34 @@
 'use strict';
-// The body of the OpenAPI parse worker (see parse-in-worker.ts). Plain JavaScript on purpose: a worker thread is a
-// fresh Node.js instance, and this file must load there without a TypeScript loader (tsx, or Jest's transform, only
-// exist in the thread that started it). It receives the raw body and the caps, and answers once:
-//   { ok: true, json, format }  the document as the JSON text to store
-//   { ok: false, reason }       why it is not stored
-// Memory and wall-clock limits are enforced from outside (resourceLimits, terminate); the caps below keep a
-// hostile document from getting near them in the common cases and give a clear reason when it does.
+// The OpenAPI parser's child process (see parse-in-child-process.ts), run as `node <flags> parse-child.js <limits>`.
+// Plain JavaScript on purpose: it is a fresh Node.js process, started without a TypeScript loader. It reads the raw
+// body from stdin until EOF, and answers once on stdout with a one-line JSON header, then (only when stored) the
+// document's JSON text as it is, so the parent never has to decode a 10 MiB JSON string inside another:
+//   {"ok":true,"format":"json"|"yaml"}\n<the document as the JSON text to store>
+//   {"ok":false,"reason":"…"}\n                  why it is not stored
+// Memory and wall-clock limits are enforced from outside (V8 heap flags, SIGKILL); the caps below keep a hostile
+// document from getting near them in the common cases and give a clear reason when it does.
 const fs = require('node:fs');
 const os = require('node:os');
-const { parentPort, workerData } = require('node:worker_threads');
 const yaml = require('js-yaml');
 
 /**
- * Parsing is background work: on Linux, niceness is per thread, so this thread (and only it) yields the CPU to the
- * thread serving the API, the gateway and other tenants' steps. Elsewhere, or if refused, it parses at normal priority.
+ * Parsing is background work. The parent lowers this process's main thread to niceness 19 right after spawning it,
+ * but on Linux niceness is per thread and V8's platform threads (GC helpers) may have started before that: lower
+ * every thread of this process too. Threads started later inherit it. Elsewhere, or if refused, nothing changes.
  */
-function lowerThisThreadsPriority() {
+function lowerEveryThreadsPriority() {
+  let tasks;
   try {
-    const match = /\/task\/(\d+)$/.exec(fs.readlinkSync('/proc/thread-self'));
-    if (match) os.setPriority(Number(match[1]), 19);
+    tasks = fs.readdirSync('/proc/self/task');
   } catch {
-    // not Linux, or not allowed
+    return; // not Linux
+  }
+  for (const task of tasks) {
+    try {
+      os.setPriority(Number(task), 19);
+    } catch {
+      // gone already, or not allowed
+    }
   }
 }
 
@@ -118,18 +126,31 @@ function parse(text, limits) {
   return { json, format };
 }
 
-function answer() {
-  lowerThisThreadsPriority();
-  const { body, limits } = workerData;
+function answer(text, limits) {
   try {
-    const text = Buffer.from(body).toString('utf8');
     const { json, format } = parse(text, limits);
-    parentPort.postMessage({ ok: true, json, format });
+    return [{ ok: true, format }, json];
   } catch (err) {
-    if (err instanceof NotStored) parentPort.postMessage({ ok: false, reason: err.message });
-    else if (err instanceof RangeError) parentPort.postMessage({ ok: false, reason: 'the document is nested too deeply to process' });
-    else parentPort.postMessage({ ok: false, reason: `the parser failed: ${firstLine(err && err.message)}` });
+    if (err instanceof NotStored) return [{ ok: false, reason: err.message }];
+    if (err instanceof RangeError) return [{ ok: false, reason: 'the document is nested too deeply to process' }];
+    return [{ ok: false, reason: `the parser failed: ${firstLine(err && err.message)}` }];
   }
 }
 
-if (parentPort && workerData && workerData.openapiParse === true) answer();
+function main() {
+  lowerEveryThreadsPriority();
+  const limits = JSON.parse(process.argv[2]);
+  const chunks = [];
+  process.stdin.on('data', (chunk) => chunks.push(chunk));
+  process.stdin.on('end', () => {
+    const text = Buffer.concat(chunks).toString('utf8');
+    chunks.length = 0;
+    const [header, json] = answer(text, limits);
+    const out = json === undefined ? `${JSON.stringify(header)}\n` : `${JSON.stringify(header)}\n${json}`;
+    // Exit only once stdout is flushed (a pipe write may be asynchronous); a parent that has gone makes it fail: exit.
+    process.stdout.write(out, () => process.exit(0));
+    process.stdout.on('error', () => process.exit(1));
+  });
+}
+
+if (require.main === module) main();
