@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
+import { workspaceCaller } from '../../auth/permissions';
 import { cancelDeployment } from '../../operations/cancel-deployment';
 import { waitForOperation } from '../../operations/wait-for-operation';
-import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS, Timestamp } from '../schemas/common';
+import { errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS, jsonContent, Timestamp } from '../schemas/common';
 import { DeploymentStatusSchema } from '../schemas/deployment';
 import { operationLink, OperationSchema, OperationView } from '../schemas/operation';
 import { WaitQuery } from '../schemas/wait';
@@ -10,6 +10,7 @@ import type { RegisterRoute } from '../types';
 import { DeploymentIdParams } from './route-params';
 import { describeOperation } from './caller-resources';
 import { isFinished } from '../../statuses';
+import { callableBy } from './callable-by';
 
 const CancelOutcomeSchema = z
   .object({
@@ -33,12 +34,11 @@ const route = createRoute({
     'stops, deletes what it created in Krane and ends `cancelled`. Allowed until assign-routes starts; after that, or ' +
     'once the deploy ended, 409 with the reason. `?wait=N` waits up to N seconds for the flow to stop: 200 with the ' +
     'operation when it did, 202 otherwise.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer')] as const,
+  ...callableBy('admin', 'deployer'),
   request: { params: DeploymentIdParams, query: WaitQuery, headers: IdempotencyKeyHeader },
   responses: {
-    200: { description: 'Cancelled, and the flow has stopped (with ?wait)', content: { 'application/json': { schema: CancelOutcomeSchema } } },
-    202: { description: 'Cancel requested; the flow stops at its next check', content: { 'application/json': { schema: CancelOutcomeSchema } } },
+    200: { description: 'Cancelled, and the flow has stopped (with ?wait)', ...jsonContent(CancelOutcomeSchema) },
+    202: { description: 'Cancel requested; the flow stops at its next check', ...jsonContent(CancelOutcomeSchema) },
     ...errorResponses(...JSON_POST_ERRORS, 404),
   },
 });

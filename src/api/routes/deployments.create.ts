@@ -1,14 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
+import { workspaceCaller } from '../../auth/permissions';
 import { imageProblemFor } from '../../krane/image-support';
 import { createDeploy } from '../../operations/create-deploy';
 import { DeployRequest } from '../../operations/deploy-request';
 import { validationError } from '../errors';
-import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS } from '../schemas/common';
+import { errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS, jsonContent } from '../schemas/common';
 import { DeploymentStatusSchema } from '../schemas/deployment';
 import { operationLink } from '../schemas/operation';
 import type { RegisterRoute } from '../types';
 import { enqueueLaterIfDown } from './starting-operations';
+import { callableBy } from './callable-by';
 
 const DeployAcceptedSchema = z
   .object({
@@ -40,14 +41,13 @@ const route = createRoute({
   description:
     'Creates a `pending` deployment and starts its flow: create in Krane, wait until healthy, scrape the OpenAPI document, ' +
     'assign hostnames and switch traffic. Follow it with GET /v1/deployments/{id}, its /events stream, or GET /v1/operations/{id}?wait=30.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer')] as const,
+  ...callableBy('admin', 'deployer'),
   request: {
     headers: IdempotencyKeyHeader,
-    body: { required: true, content: { 'application/json': { schema: DeployRequest.openapi('DeployRequest', { example: DEPLOY_EXAMPLE }) } } },
+    body: { required: true, ...jsonContent(DeployRequest.openapi('DeployRequest', { example: DEPLOY_EXAMPLE })) },
   },
   responses: {
-    202: { description: 'Accepted: the deploy runs in the background', content: { 'application/json': { schema: DeployAcceptedSchema } } },
+    202: { description: 'Accepted: the deploy runs in the background', ...jsonContent(DeployAcceptedSchema) },
     ...errorResponses(...JSON_POST_ERRORS, 404),
   },
 });

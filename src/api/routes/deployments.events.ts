@@ -1,14 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SSEStreamingApi, streamSSE } from 'hono/streaming';
-import { allow, workspaceCaller } from '../../auth/permissions';
+import { workspaceCaller } from '../../auth/permissions';
 import { isTerminalStatus, UNFINISHED_STATES } from '../../statuses';
 import type { Watch } from '../../events/operation-watcher';
 import type { Deployment, DeploymentStep } from '../../generated/prisma/client';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
+import { AUTHENTICATED_ERRORS, errorResponses } from '../schemas/common';
 import { STEP_ORDER, stepView } from '../schemas/step';
 import type { RegisterRoute } from '../types';
 import { DeploymentIdParams } from './route-params';
 import { loadDeploymentForCaller } from './caller-resources';
+import { callableBy } from './callable-by';
 
 /** A stream never outlives this, so a deploy stuck somewhere cannot hold connections forever. */
 export const EVENTS_MAX_MS = 10 * 60 * 1000;
@@ -38,8 +39,7 @@ const route = createRoute({
     '(the current rows are sent first). `status` events carry `{status, statusReason, failedStep, terminal}` on each ' +
     'status change; the one with `terminal: true` is the last event, after which the stream closes. A stream lasts at ' +
     'most 10 minutes (then a `timeout` event); reconnect to continue.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer', 'viewer')] as const,
+  ...callableBy('admin', 'deployer', 'viewer'),
   request: { params: DeploymentIdParams },
   responses: {
     200: {

@@ -1,11 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
+import { workspaceCaller } from '../../auth/permissions';
+import { AUTHENTICATED_ERRORS, errorResponses, jsonContent } from '../schemas/common';
 import { DeploymentSchema, deploymentView } from '../schemas/deployment';
 import { STEP_ORDER } from '../schemas/step';
 import type { RegisterRoute } from '../types';
 import { DeploymentIdParams } from './route-params';
 import { loadDeploymentForCaller } from './caller-resources';
+import { callableBy } from './callable-by';
 
 const route = createRoute({
   method: 'get',
@@ -14,11 +15,10 @@ const route = createRoute({
   tags: ['deployments'],
   summary: 'Get a deployment with its step timeline, instances and hostnames',
   description: 'Environment variable values are never returned (they may be secrets): `runtime.envNames` lists the names.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer', 'viewer')] as const,
+  ...callableBy('admin', 'deployer', 'viewer'),
   request: { params: DeploymentIdParams },
   responses: {
-    200: { description: 'The deployment', content: { 'application/json': { schema: DeploymentSchema } } },
+    200: { description: 'The deployment', ...jsonContent(DeploymentSchema) },
     ...errorResponses(...AUTHENTICATED_ERRORS, 404),
   },
 });

@@ -1,12 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { loadProjectForCaller } from '../../auth/load-project-for-caller';
-import { allow, workspaceCaller } from '../../auth/permissions';
+import { workspaceCaller } from '../../auth/permissions';
 import { DeploymentStatus } from '../../generated/prisma/enums';
 import type { Prisma } from '../../generated/prisma/client';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, IdOrSlugParam, page, PaginationQuery } from '../schemas/common';
+import { AUTHENTICATED_ERRORS, errorResponses, IdOrSlugParam, jsonContent, page, PaginationQuery } from '../schemas/common';
 import { DEPLOYMENT_ROW_QUERY, DeploymentSummarySchema, deploymentSummaryView } from '../schemas/deployment';
 import { lineText } from '../../operations/text';
 import type { RegisterRoute } from '../types';
+import { callableBy } from './callable-by';
 
 const ListDeploymentsQuery = PaginationQuery.extend({
   projectId: IdOrSlugParam.optional().openapi({ description: 'Only this project (id or slug).', example: 'shop' }),
@@ -26,11 +27,10 @@ const route = createRoute({
   description:
     'Filter by project, environment and status. Cursor pagination: pass `nextCursor` from one page as `cursor` for the next; ' +
     'deployments created meanwhile never shift a page.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer', 'viewer')] as const,
+  ...callableBy('admin', 'deployer', 'viewer'),
   request: { query: ListDeploymentsQuery },
   responses: {
-    200: { description: 'A page of deployments', content: { 'application/json': { schema: page(DeploymentSummarySchema, 'DeploymentPage') } } },
+    200: { description: 'A page of deployments', ...jsonContent(page(DeploymentSummarySchema, 'DeploymentPage')) },
     ...errorResponses(...AUTHENTICATED_ERRORS, 404),
   },
 });

@@ -1,11 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
+import { workspaceCaller } from '../../auth/permissions';
 import { scrapeOpenapi } from '../../../processors/scrape-openapi';
 import { ApiError } from '../../errors';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
+import { AUTHENTICATED_ERRORS, errorResponses, jsonContent } from '../schemas/common';
 import type { RegisterRoute } from '../types';
 import { DeploymentIdParams } from './route-params';
 import { loadDeploymentForCaller } from './caller-resources';
+import { callableBy } from './callable-by';
 
 const route = createRoute({
   method: 'get',
@@ -14,13 +15,12 @@ const route = createRoute({
   tags: ['deployments'],
   summary: "The OpenAPI document scraped from the deployment's instances",
   description: 'Scraped once the instances are healthy (JSON or YAML, served here as JSON). 404 `openapi_not_found` when the app served none.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer', 'viewer')] as const,
+  ...callableBy('admin', 'deployer', 'viewer'),
   request: { params: DeploymentIdParams },
   responses: {
     200: {
       description: "The app's OpenAPI document, as the app served it",
-      content: { 'application/json': { schema: z.record(z.string(), z.unknown()).openapi('ScrapedOpenApiDocument') } },
+      ...jsonContent(z.record(z.string(), z.unknown()).openapi('ScrapedOpenApiDocument')),
     },
     ...errorResponses(...AUTHENTICATED_ERRORS, 404),
   },

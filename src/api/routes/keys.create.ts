@@ -1,10 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createApiKey } from '../../auth/api-key';
-import { allow, workspaceCaller } from '../../auth/permissions';
+import { workspaceCaller } from '../../auth/permissions';
 import { validationError } from '../errors';
 import { apiKeyView, CreateApiKeyBody, CreatedApiKeySchema, keyLink } from '../schemas/api-key';
-import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS } from '../schemas/common';
+import { errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS, jsonContent } from '../schemas/common';
 import type { RegisterRoute } from '../types';
+import { callableBy } from './callable-by';
 
 const route = createRoute({
   method: 'post',
@@ -16,14 +17,13 @@ const route = createRoute({
     'For CI, make a `deployer` key; for dashboards and read-only tools, a `viewer` key. The answer carries the key ' +
     'itself, this once: only its hash is stored, and the key list shows its `prefix`. With `expiresAt` the key stops ' +
     'working at that instant.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin')] as const,
+  ...callableBy('admin'),
   request: {
     headers: IdempotencyKeyHeader,
-    body: { required: true, content: { 'application/json': { schema: CreateApiKeyBody } } },
+    body: { required: true, ...jsonContent(CreateApiKeyBody) },
   },
   responses: {
-    201: { description: 'The new key, with the key itself (shown this once)', content: { 'application/json': { schema: CreatedApiKeySchema } } },
+    201: { description: 'The new key, with the key itself (shown this once)', ...jsonContent(CreatedApiKeySchema) },
     ...errorResponses(...JSON_POST_ERRORS),
   },
 });

@@ -1,9 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
 import { loadWorkspaceKey } from '../../auth/key-management';
-import { allow, workspaceCaller } from '../../auth/permissions';
+import { workspaceCaller } from '../../auth/permissions';
 import { ApiKeySchema, apiKeyView, KeyIdParams } from '../schemas/api-key';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
+import { AUTHENTICATED_ERRORS, errorResponses, jsonContent } from '../schemas/common';
 import type { RegisterRoute } from '../types';
+import { callableBy } from './callable-by';
 
 const route = createRoute({
   method: 'get',
@@ -11,11 +12,10 @@ const route = createRoute({
   operationId: 'getApiKey',
   tags: ['keys'],
   summary: 'Get one API key of the workspace (admin keys only), never the key itself',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin')] as const,
+  ...callableBy('admin'),
   request: { params: KeyIdParams },
   responses: {
-    200: { description: 'The key', content: { 'application/json': { schema: ApiKeySchema } } },
+    200: { description: 'The key', ...jsonContent(ApiKeySchema) },
     ...errorResponses(...AUTHENTICATED_ERRORS, 404),
   },
 });

@@ -1,8 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
+import { workspaceCaller } from '../../auth/permissions';
 import { ApiKeySchema, apiKeyView } from '../schemas/api-key';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, page, PaginationQuery } from '../schemas/common';
+import { AUTHENTICATED_ERRORS, errorResponses, jsonContent, page, PaginationQuery } from '../schemas/common';
 import type { RegisterRoute } from '../types';
+import { callableBy } from './callable-by';
 
 const route = createRoute({
   method: 'get',
@@ -14,11 +15,10 @@ const route = createRoute({
     'Every key of the workspace, revoked and expired ones included (see `status`), with its prefix, role, name and ' +
     'when it was created, last used (to the minute), expires and was revoked. Never the key or its hash. ' +
     'Cursor pagination as in GET /v1/projects.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin')] as const,
+  ...callableBy('admin'),
   request: { query: PaginationQuery },
   responses: {
-    200: { description: 'A page of keys', content: { 'application/json': { schema: page(ApiKeySchema, 'ApiKeyPage') } } },
+    200: { description: 'A page of keys', ...jsonContent(page(ApiKeySchema, 'ApiKeyPage')) },
     ...errorResponses(...AUTHENTICATED_ERRORS),
   },
 });

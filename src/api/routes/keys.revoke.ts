@@ -1,9 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
 import { revokeWorkspaceKey } from '../../auth/key-management';
-import { allow, workspaceCaller } from '../../auth/permissions';
+import { workspaceCaller } from '../../auth/permissions';
 import { ApiKeySchema, apiKeyView, KeyIdParams } from '../schemas/api-key';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
+import { AUTHENTICATED_ERRORS, errorResponses, jsonContent } from '../schemas/common';
 import type { RegisterRoute } from '../types';
+import { callableBy } from './callable-by';
 
 const route = createRoute({
   method: 'delete',
@@ -15,11 +16,10 @@ const route = createRoute({
     'The key stops working immediately, on every API and gRPC server: the next request with it is a 401. Revoking a ' +
     'revoked key changes nothing and answers the same. The workspace\'s last active admin key cannot be revoked ' +
     '(409 `last_admin_key`): create another admin key first, since nobody else can give the workspace a new key.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin')] as const,
+  ...callableBy('admin'),
   request: { params: KeyIdParams },
   responses: {
-    200: { description: 'The revoked key', content: { 'application/json': { schema: ApiKeySchema } } },
+    200: { description: 'The revoked key', ...jsonContent(ApiKeySchema) },
     ...errorResponses(...AUTHENTICATED_ERRORS, 404, 409),
   },
 });

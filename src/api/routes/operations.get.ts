@@ -1,11 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
+import { workspaceCaller } from '../../auth/permissions';
 import { waitForOperation } from '../../operations/wait-for-operation';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, IdOrSlugParam } from '../schemas/common';
+import { AUTHENTICATED_ERRORS, errorResponses, IdOrSlugParam, jsonContent } from '../schemas/common';
 import { OperationSchema } from '../schemas/operation';
 import { WaitQuery } from '../schemas/wait';
 import type { RegisterRoute } from '../types';
 import { describeOperation, loadOperationForCaller } from './caller-resources';
+import { callableBy } from './callable-by';
 
 const route = createRoute({
   method: 'get',
@@ -16,8 +17,7 @@ const route = createRoute({
   description:
     '`?wait=N` (0 to 30 seconds) holds the request until the operation finished or N seconds passed, then answers ' +
     'its state either way (200). A failed operation is a successful read: its `error` says why.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer', 'viewer')] as const,
+  ...callableBy('admin', 'deployer', 'viewer'),
   request: {
     params: z.object({
       id: IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Operation id (`op_…`)', example: 'op_01h2xcejqtf2nbrexx3vqjhp41' }),
@@ -25,7 +25,7 @@ const route = createRoute({
     query: WaitQuery,
   },
   responses: {
-    200: { description: 'The operation', content: { 'application/json': { schema: OperationSchema } } },
+    200: { description: 'The operation', ...jsonContent(OperationSchema) },
     ...errorResponses(...AUTHENTICATED_ERRORS, 404),
   },
 });

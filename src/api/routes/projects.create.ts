@@ -1,11 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
+import { workspaceCaller } from '../../auth/permissions';
 import { newId } from '../../ids';
 import { ApiError } from '../../errors';
 import { isUniqueViolation } from '../prisma-errors';
-import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS } from '../schemas/common';
+import { errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS, jsonContent } from '../schemas/common';
 import { CreateProjectBody, ProjectSchema, projectView } from '../schemas/project';
 import type { RegisterRoute } from '../types';
+import { callableBy } from './callable-by';
 
 /** Every project starts with these; `production` is the one live routes and rollbacks concern. */
 const INITIAL_ENVIRONMENTS = [
@@ -19,14 +20,13 @@ const route = createRoute({
   operationId: 'createProject',
   tags: ['projects'],
   summary: 'Create a project with its production and preview environments',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer')] as const,
+  ...callableBy('admin', 'deployer'),
   request: {
     headers: IdempotencyKeyHeader,
-    body: { required: true, content: { 'application/json': { schema: CreateProjectBody } } },
+    body: { required: true, ...jsonContent(CreateProjectBody) },
   },
   responses: {
-    201: { description: 'The project, with its environments', content: { 'application/json': { schema: ProjectSchema } } },
+    201: { description: 'The project, with its environments', ...jsonContent(ProjectSchema) },
     ...errorResponses(...JSON_POST_ERRORS),
   },
 });

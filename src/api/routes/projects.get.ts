@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { loadProjectForCaller } from '../../auth/load-project-for-caller';
-import { allow, workspaceCaller } from '../../auth/permissions';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, IdOrSlugParam } from '../schemas/common';
+import { workspaceCaller } from '../../auth/permissions';
+import { AUTHENTICATED_ERRORS, errorResponses, IdOrSlugParam, jsonContent } from '../schemas/common';
 import { ProjectSchema, projectView } from '../schemas/project';
 import type { RegisterRoute } from '../types';
+import { callableBy } from './callable-by';
 
 const route = createRoute({
   method: 'get',
@@ -11,13 +12,12 @@ const route = createRoute({
   operationId: 'getProject',
   tags: ['projects'],
   summary: 'Get a project by id or slug, with its environments, live deployment and rollback pin',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer', 'viewer')] as const,
+  ...callableBy('admin', 'deployer', 'viewer'),
   request: {
     params: z.object({ id: IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Project id (`prj_…`) or slug', example: 'shop' }) }),
   },
   responses: {
-    200: { description: 'The project', content: { 'application/json': { schema: ProjectSchema } } },
+    200: { description: 'The project', ...jsonContent(ProjectSchema) },
     ...errorResponses(...AUTHENTICATED_ERRORS, 404),
   },
 });

@@ -1,8 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, page, PaginationQuery } from '../schemas/common';
+import { workspaceCaller } from '../../auth/permissions';
+import { AUTHENTICATED_ERRORS, errorResponses, jsonContent, page, PaginationQuery } from '../schemas/common';
 import { ProjectSchema, projectView } from '../schemas/project';
 import type { RegisterRoute } from '../types';
+import { callableBy } from './callable-by';
 
 const route = createRoute({
   method: 'get',
@@ -13,11 +14,10 @@ const route = createRoute({
   description:
     'Newest first (ids sort by creation time). Cursor pagination: pass `nextCursor` from one page as `cursor` for the next; ' +
     'projects created meanwhile never shift a page.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer', 'viewer')] as const,
+  ...callableBy('admin', 'deployer', 'viewer'),
   request: { query: PaginationQuery },
   responses: {
-    200: { description: 'A page of projects', content: { 'application/json': { schema: page(ProjectSchema, 'ProjectPage') } } },
+    200: { description: 'A page of projects', ...jsonContent(page(ProjectSchema, 'ProjectPage')) },
     ...errorResponses(...AUTHENTICATED_ERRORS),
   },
 });

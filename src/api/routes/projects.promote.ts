@@ -1,13 +1,14 @@
 import { createRoute } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
+import { workspaceCaller } from '../../auth/permissions';
 import { requestSwitch } from '../../operations/request-switch';
 import { PromoteBody } from '../../operations/switch-request';
-import { BEARER_SECURITY, IdempotencyKeyHeader } from '../schemas/common';
+import { IdempotencyKeyHeader, jsonContent } from '../schemas/common';
 import { WaitQuery } from '../schemas/wait';
 import type { RegisterRoute } from '../types';
 import { enqueueLaterIfDown, SWITCH_RESPONSES, WAIT_DESCRIPTION } from './starting-operations';
 import { ProjectTargetParams } from './route-params';
 import { settleOperation } from './settle-operation';
+import { callableBy } from './callable-by';
 
 const route = createRoute({
   method: 'post',
@@ -21,13 +22,12 @@ const route = createRoute({
     'Promoting the live deployment of a pinned project confirms it (clears the pin, moves nothing); of an unpinned ' +
     'project it is 409 `already_live`. ' +
     WAIT_DESCRIPTION,
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer')] as const,
+  ...callableBy('admin', 'deployer'),
   request: {
     params: ProjectTargetParams,
     query: WaitQuery,
     headers: IdempotencyKeyHeader,
-    body: { required: false, content: { 'application/json': { schema: PromoteBody.openapi('PromoteRequest') } } },
+    body: { required: false, ...jsonContent(PromoteBody.openapi('PromoteRequest')) },
   },
   responses: SWITCH_RESPONSES,
 });

@@ -1,13 +1,14 @@
 import { createRoute } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
+import { workspaceCaller } from '../../auth/permissions';
 import { requestSwitch } from '../../operations/request-switch';
 import { RollbackBody } from '../../operations/switch-request';
-import { BEARER_SECURITY, IdempotencyKeyHeader } from '../schemas/common';
+import { IdempotencyKeyHeader, jsonContent } from '../schemas/common';
 import { WaitQuery } from '../schemas/wait';
 import type { RegisterRoute } from '../types';
 import { enqueueLaterIfDown, SWITCH_RESPONSES, WAIT_DESCRIPTION } from './starting-operations';
 import { ProjectTargetParams } from './route-params';
 import { settleOperation } from './settle-operation';
+import { callableBy } from './callable-by';
 
 const route = createRoute({
   method: 'post',
@@ -21,13 +22,12 @@ const route = createRoute({
     'deployment of the project with running instances (422 otherwise). `expectedSourceDeploymentId` guards against a ' +
     'stale view: 409 `stale_source` when another deployment is live. Rolling back to the live deployment is 409 `already_live`. ' +
     WAIT_DESCRIPTION,
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer')] as const,
+  ...callableBy('admin', 'deployer'),
   request: {
     params: ProjectTargetParams,
     query: WaitQuery,
     headers: IdempotencyKeyHeader,
-    body: { required: false, content: { 'application/json': { schema: RollbackBody.openapi('RollbackRequest', { example: { expectedSourceDeploymentId: 'dep_01jx4q8m2k7d3w9r5t6y0z1a2c', reason: 'v2 breaks checkout' } }) } } },
+    body: { required: false, ...jsonContent(RollbackBody.openapi('RollbackRequest', { example: { expectedSourceDeploymentId: 'dep_01jx4q8m2k7d3w9r5t6y0z1a2c', reason: 'v2 breaks checkout' } })) },
   },
   responses: SWITCH_RESPONSES,
 });

@@ -1,11 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { loadProjectForCaller } from '../../auth/load-project-for-caller';
-import { allow, workspaceCaller } from '../../auth/permissions';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, page, PaginationQuery } from '../schemas/common';
+import { workspaceCaller } from '../../auth/permissions';
+import { AUTHENTICATED_ERRORS, errorResponses, jsonContent, page, PaginationQuery } from '../schemas/common';
 import { optionalQueryInteger } from '../schemas/query-integer';
 import { RouteChangeSchema, routeChangeView } from '../schemas/route';
 import type { RegisterRoute } from '../types';
 import { ProjectIdParams } from './route-params';
+import { callableBy } from './callable-by';
 
 /** Sequence numbers are 32-bit integers in the database. */
 const MAX_SEQUENCE = 2_147_483_647;
@@ -24,11 +25,10 @@ const route = createRoute({
   tags: ['routing'],
   summary: "The project's routing history, newest first",
   description: 'Every routing change (deploy, rollback, promote, undo): which hostnames moved from which deployment to which, and the live pointer before and after.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer', 'viewer')] as const,
+  ...callableBy('admin', 'deployer', 'viewer'),
   request: { params: ProjectIdParams, query: RouteChangesQuery },
   responses: {
-    200: { description: 'A page of route changes', content: { 'application/json': { schema: page(RouteChangeSchema, 'RouteChangePage') } } },
+    200: { description: 'A page of route changes', ...jsonContent(page(RouteChangeSchema, 'RouteChangePage')) },
     ...errorResponses(...AUTHENTICATED_ERRORS, 404),
   },
 });

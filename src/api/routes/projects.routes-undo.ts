@@ -1,13 +1,14 @@
 import { createRoute } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
+import { workspaceCaller } from '../../auth/permissions';
 import { requestUndo } from '../../operations/request-switch';
-import { BEARER_SECURITY, IdempotencyKeyHeader } from '../schemas/common';
+import { IdempotencyKeyHeader, jsonContent } from '../schemas/common';
 import { UndoRoutesBody } from '../schemas/route';
 import { WaitQuery } from '../schemas/wait';
 import type { RegisterRoute } from '../types';
 import { enqueueLaterIfDown, SWITCH_RESPONSES, WAIT_DESCRIPTION } from './starting-operations';
 import { ProjectIdParams } from './route-params';
 import { settleOperation } from './settle-operation';
+import { callableBy } from './callable-by';
 
 const route = createRoute({
   method: 'post',
@@ -20,13 +21,12 @@ const route = createRoute({
     'live deployment and rollback pin return to what they were. A route changed since by someone else is left alone. ' +
     'Undo is itself a route change, so undoing an undo redoes. Fails with 409 `nothing_to_undo` on a project without changes. ' +
     WAIT_DESCRIPTION,
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer')] as const,
+  ...callableBy('admin', 'deployer'),
   request: {
     params: ProjectIdParams,
     query: WaitQuery,
     headers: IdempotencyKeyHeader,
-    body: { required: false, content: { 'application/json': { schema: UndoRoutesBody } } },
+    body: { required: false, ...jsonContent(UndoRoutesBody) },
   },
   responses: SWITCH_RESPONSES,
 });

@@ -1,10 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
 import { loadProjectForCaller } from '../../auth/load-project-for-caller';
-import { allow, workspaceCaller } from '../../auth/permissions';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
+import { workspaceCaller } from '../../auth/permissions';
+import { AUTHENTICATED_ERRORS, errorResponses, jsonContent } from '../schemas/common';
 import { ProjectRoutesSchema, routeView } from '../schemas/route';
 import type { RegisterRoute } from '../types';
 import { ProjectIdParams } from './route-params';
+import { callableBy } from './callable-by';
 
 const STICKY_ORDER = ['live', 'environment', 'custom', 'branch', 'commit', 'deployment'];
 
@@ -14,11 +15,10 @@ const route = createRoute({
   operationId: 'listProjectRoutes',
   tags: ['routing'],
   summary: "The project's hostnames, where each points, the live deployment and the rollback pin",
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer', 'viewer')] as const,
+  ...callableBy('admin', 'deployer', 'viewer'),
   request: { params: ProjectIdParams },
   responses: {
-    200: { description: 'The routing table of the project', content: { 'application/json': { schema: ProjectRoutesSchema } } },
+    200: { description: 'The routing table of the project', ...jsonContent(ProjectRoutesSchema) },
     ...errorResponses(...AUTHENTICATED_ERRORS, 404),
   },
 });

@@ -1,13 +1,13 @@
 /** What the routes that start an operation share: how they enqueue it, and (rollback, promote, undo) their answers. */
 import type { ControlPlaneContext } from '../../context';
 import type { Logger } from '../../logger';
-import { errorResponses, JSON_POST_ERRORS } from '../schemas/common';
+import { errorResponses, JSON_POST_ERRORS, jsonContent } from '../schemas/common';
 import { OperationAcceptedSchema, OperationSchema } from '../schemas/operation';
 
 /** Responses of the routes that start a routing operation and may wait for it (rollback, promote, undo). */
 export const SWITCH_RESPONSES = {
-  200: { description: 'With ?wait: the operation finished and succeeded', content: { 'application/json': { schema: OperationSchema } } },
-  202: { description: 'Accepted: the operation is queued or running', content: { 'application/json': { schema: OperationAcceptedSchema } } },
+  200: { description: 'With ?wait: the operation finished and succeeded', ...jsonContent(OperationSchema) },
+  202: { description: 'Accepted: the operation is queued or running', ...jsonContent(OperationAcceptedSchema) },
   ...errorResponses(...JSON_POST_ERRORS, 404),
 };
 

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { authOf } from '../../auth/permissions';
 import { ID_PATTERN } from '../../ids';
 import { ApiError } from '../../errors';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, IdOrSlugParam } from '../schemas/common';
+import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, IdOrSlugParam, jsonContent } from '../schemas/common';
 import { WorkspaceSchema, workspaceView } from '../schemas/workspace';
 import type { RegisterRoute } from '../types';
 
@@ -18,7 +18,7 @@ const route = createRoute({
     params: z.object({ id: IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Workspace id (`ws_…`) or slug', example: 'acme' }) }),
   },
   responses: {
-    200: { description: 'The workspace', content: { 'application/json': { schema: WorkspaceSchema } } },
+    200: { description: 'The workspace', ...jsonContent(WorkspaceSchema) },
     ...errorResponses(...AUTHENTICATED_ERRORS, 404),
   },
 });

@@ -72,11 +72,16 @@ const ERROR_DESCRIPTIONS = {
 
 export type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 
+/** The `content` of a request body or response that is JSON of `schema`: `{ description, ...jsonContent(S) }`. */
+export function jsonContent<S extends z.ZodType>(schema: S) {
+  return { content: { 'application/json': { schema } } };
+}
+
 /** The `responses` entries for the errors a route can answer, all in the one error shape. */
 export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
   const out = {} as Record<S, { description: string; content: { 'application/json': { schema: typeof ErrorResponse } } }>;
   for (const status of statuses) {
-    out[status] = { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: ErrorResponse } } };
+    out[status] = { description: ERROR_DESCRIPTIONS[status], ...jsonContent(ErrorResponse) };
   }
   return out;
 }
