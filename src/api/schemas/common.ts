@@ -26,6 +26,9 @@ export const BranchName = z
 
 export const Timestamp = z.iso.datetime().openapi({ example: '2026-01-01T12:00:00.000Z' });
 
+/** The last fields of a stored resource's view: when it was created and last changed. */
+export const RECORD_TIMES = { createdAt: Timestamp, updatedAt: Timestamp };
+
 /** A path or query parameter naming a resource by id or slug. Bounded, one line of well-formed text; never interpolated into SQL. */
 export const IdOrSlugParam = lineText(255).min(1, 'must not be empty');
 
@@ -91,6 +94,15 @@ export const AUTHENTICATED_ERRORS = [400, 401, 403, 429] as const;
 /** Errors every authenticated POST with a JSON body can answer, on top of those. */
 export const JSON_POST_ERRORS = [400, 401, 403, 409, 413, 415, 422, 429] as const;
 
+/**
+ * The responses of an authenticated route that answers 200 with `schema` (reads, and revoking a key): that, the
+ * errors every authenticated route can answer, and the route's own `more` (404 where it names a resource).
+ */
+export function okResponses<S extends z.ZodType, M extends ErrorStatus = never>(description: string, schema: S, ...more: M[]) {
+  const errors = errorResponses<(typeof AUTHENTICATED_ERRORS)[number] | M>(...AUTHENTICATED_ERRORS, ...more);
+  return { 200: { description, ...jsonContent(schema) }, ...errors };
+}
+
 export const IdempotencyKeyHeader = z.object({
   // Checked by the idempotency middleware before any route runs; declared here so the document shows the rule.
   'idempotency-key': z
@@ -101,3 +113,13 @@ export const IdempotencyKeyHeader = z.object({
 });
 
 export const BEARER_SECURITY = [{ bearerAuth: [] }];
+
+/** The request of a POST with a JSON body (required), and the Idempotency-Key that makes it safe to retry. */
+export function jsonPostRequest<S extends z.ZodType>(body: S) {
+  return { headers: IdempotencyKeyHeader, body: { required: true, ...jsonContent(body) } };
+}
+
+/** The responses of a POST that creates a resource: 201 with it, or an error any JSON POST can answer. */
+export function createdResponses<S extends z.ZodType>(description: string, schema: S) {
+  return { 201: { description, ...jsonContent(schema) }, ...errorResponses(...JSON_POST_ERRORS) };
+}
