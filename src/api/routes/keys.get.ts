@@ -1,10 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { loadWorkspaceKey } from '../../auth/key-management';
-import { workspaceCaller } from '../../auth/permissions';
 import { ApiKeySchema, apiKeyView, KeyIdParams } from '../schemas/api-key';
-import { AUTHENTICATED_ERRORS, errorResponses, jsonContent } from '../schemas/common';
-import type { RegisterRoute } from '../types';
+import { okResponses } from '../schemas/common';
 import { callableBy } from './callable-by';
+import { workspaceRoute } from './workspace-route';
 
 const route = createRoute({
   method: 'get',
@@ -14,15 +13,9 @@ const route = createRoute({
   summary: 'Get one API key of the workspace (admin keys only), never the key itself',
   ...callableBy('admin'),
   request: { params: KeyIdParams },
-  responses: {
-    200: { description: 'The key', ...jsonContent(ApiKeySchema) },
-    ...errorResponses(...AUTHENTICATED_ERRORS, 404),
-  },
+  responses: okResponses('The key', ApiKeySchema, 404),
 });
 
-export const registerGetApiKey: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    return c.json(apiKeyView(await loadWorkspaceKey(ctx.prisma, auth.workspaceId, c.req.valid('param').id)), 200);
-  });
-};
+export const registerGetApiKey = workspaceRoute(route, async (c, auth, ctx) => {
+  return c.json(apiKeyView(await loadWorkspaceKey(ctx.prisma, auth.workspaceId, c.req.valid('param').id)), 200);
+});

@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
-import { workspaceCaller } from '../../auth/permissions';
 import { ApiKeySchema, apiKeyView } from '../schemas/api-key';
-import { AUTHENTICATED_ERRORS, errorResponses, jsonContent, page, PaginationQuery } from '../schemas/common';
-import type { RegisterRoute } from '../types';
+import { okResponses, page, PaginationQuery } from '../schemas/common';
 import { callableBy } from './callable-by';
+import { newestFirst, pageOf } from './pagination';
+import { workspaceRoute } from './workspace-route';
 
 const route = createRoute({
   method: 'get',
@@ -17,24 +17,13 @@ const route = createRoute({
     'Cursor pagination as in GET /v1/projects.',
   ...callableBy('admin'),
   request: { query: PaginationQuery },
-  responses: {
-    200: { description: 'A page of keys', ...jsonContent(page(ApiKeySchema, 'ApiKeyPage')) },
-    ...errorResponses(...AUTHENTICATED_ERRORS),
-  },
+  responses: okResponses('A page of keys', page(ApiKeySchema, 'ApiKeyPage')),
 });
 
-export const registerListApiKeys: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const { limit, cursor } = c.req.valid('query');
-    const rows = await ctx.prisma.apiKey.findMany({
-      where: { workspaceId: auth.workspaceId, ...(cursor ? { id: { lt: cursor } } : {}) },
-      orderBy: { id: 'desc' },
-      take: limit + 1,
-    });
-    const more = rows.length > limit;
-    const items = more ? rows.slice(0, limit) : rows;
-    const now = new Date();
-    return c.json({ data: items.map((k) => apiKeyView(k, now)), nextCursor: more ? items[items.length - 1].id : null }, 200);
-  });
-};
+export const registerListApiKeys = workspaceRoute(route, async (c, auth, ctx) => {
+  const query = c.req.valid('query');
+  const rows = await ctx.prisma.apiKey.findMany(newestFirst(query, { workspaceId: auth.workspaceId }));
+  const { items, nextCursor } = pageOf(rows, query.limit, (last) => last.id);
+  const now = new Date();
+  return c.json({ data: items.map((k) => apiKeyView(k, now)), nextCursor }, 200);
+});

@@ -1,10 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { revokeWorkspaceKey } from '../../auth/key-management';
-import { workspaceCaller } from '../../auth/permissions';
 import { ApiKeySchema, apiKeyView, KeyIdParams } from '../schemas/api-key';
-import { AUTHENTICATED_ERRORS, errorResponses, jsonContent } from '../schemas/common';
-import type { RegisterRoute } from '../types';
+import { okResponses } from '../schemas/common';
 import { callableBy } from './callable-by';
+import { workspaceRoute } from './workspace-route';
 
 const route = createRoute({
   method: 'delete',
@@ -18,17 +17,11 @@ const route = createRoute({
     '(409 `last_admin_key`): create another admin key first, since nobody else can give the workspace a new key.',
   ...callableBy('admin'),
   request: { params: KeyIdParams },
-  responses: {
-    200: { description: 'The revoked key', ...jsonContent(ApiKeySchema) },
-    ...errorResponses(...AUTHENTICATED_ERRORS, 404, 409),
-  },
+  responses: okResponses('The revoked key', ApiKeySchema, 404, 409),
 });
 
-export const registerRevokeApiKey: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const { key, alreadyRevoked } = await revokeWorkspaceKey(ctx.prisma, auth.workspaceId, c.req.valid('param').id);
-    if (!alreadyRevoked) c.get('logger').info('API key revoked', { keyId: key.id, role: key.role, workspaceId: auth.workspaceId, by: auth.apiKeyId });
-    return c.json(apiKeyView(key), 200);
-  });
-};
+export const registerRevokeApiKey = workspaceRoute(route, async (c, auth, ctx) => {
+  const { key, alreadyRevoked } = await revokeWorkspaceKey(ctx.prisma, auth.workspaceId, c.req.valid('param').id);
+  if (!alreadyRevoked) c.get('logger').info('API key revoked', { keyId: key.id, role: key.role, workspaceId: auth.workspaceId, by: auth.apiKeyId });
+  return c.json(apiKeyView(key), 200);
+});

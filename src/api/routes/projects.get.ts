@@ -1,10 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { loadProjectForCaller } from '../../auth/load-project-for-caller';
-import { workspaceCaller } from '../../auth/permissions';
-import { AUTHENTICATED_ERRORS, errorResponses, IdOrSlugParam, jsonContent } from '../schemas/common';
+import { okResponses } from '../schemas/common';
 import { ProjectSchema, projectView } from '../schemas/project';
-import type { RegisterRoute } from '../types';
 import { callableBy } from './callable-by';
+import { ProjectIdParams } from './route-params';
+import { workspaceRoute } from './workspace-route';
 
 const route = createRoute({
   method: 'get',
@@ -13,19 +13,11 @@ const route = createRoute({
   tags: ['projects'],
   summary: 'Get a project by id or slug, with its environments, live deployment and rollback pin',
   ...callableBy('admin', 'deployer', 'viewer'),
-  request: {
-    params: z.object({ id: IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Project id (`prj_…`) or slug', example: 'shop' }) }),
-  },
-  responses: {
-    200: { description: 'The project', ...jsonContent(ProjectSchema) },
-    ...errorResponses(...AUTHENTICATED_ERRORS, 404),
-  },
+  request: { params: ProjectIdParams },
+  responses: okResponses('The project', ProjectSchema, 404),
 });
 
-export const registerGetProject: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const project = await loadProjectForCaller(ctx, auth, c.req.valid('param').id);
-    return c.json(projectView(project), 200);
-  });
-};
+export const registerGetProject = workspaceRoute(route, async (c, auth, ctx) => {
+  const project = await loadProjectForCaller(ctx, auth, c.req.valid('param').id);
+  return c.json(projectView(project), 200);
+});

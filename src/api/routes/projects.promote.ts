@@ -1,14 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { workspaceCaller } from '../../auth/permissions';
 import { requestSwitch } from '../../operations/request-switch';
 import { PromoteBody } from '../../operations/switch-request';
-import { IdempotencyKeyHeader, jsonContent } from '../schemas/common';
-import { WaitQuery } from '../schemas/wait';
-import type { RegisterRoute } from '../types';
-import { enqueueLaterIfDown, SWITCH_RESPONSES, WAIT_DESCRIPTION } from './starting-operations';
+import { operationCaller, operationDeps, switchRoute, WAIT_DESCRIPTION } from './starting-operations';
 import { ProjectTargetParams } from './route-params';
 import { settleOperation } from './settle-operation';
-import { callableBy } from './callable-by';
+import { workspaceRoute } from './workspace-route';
 
 const route = createRoute({
   method: 'post',
@@ -22,28 +18,18 @@ const route = createRoute({
     'Promoting the live deployment of a pinned project confirms it (clears the pin, moves nothing); of an unpinned ' +
     'project it is 409 `already_live`. ' +
     WAIT_DESCRIPTION,
-  ...callableBy('admin', 'deployer'),
-  request: {
-    params: ProjectTargetParams,
-    query: WaitQuery,
-    headers: IdempotencyKeyHeader,
-    body: { required: false, ...jsonContent(PromoteBody.openapi('PromoteRequest')) },
-  },
-  responses: SWITCH_RESPONSES,
+  ...switchRoute(ProjectTargetParams, PromoteBody.openapi('PromoteRequest')),
 });
 
-export const registerPromoteProject: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const { id, deploymentId } = c.req.valid('param');
-    const { operationId, existing } = await requestSwitch(
-      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx, c.get('logger')) },
-      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId, requestId: c.get('requestId') },
-      { kind: 'promote', projectId: id, targetDeploymentId: deploymentId, reason: c.req.valid('json').reason },
-      c.req.valid('header')['idempotency-key'],
-    );
-    if (!existing) c.get('logger').info('promote requested', { operationId, projectId: id, targetDeploymentId: deploymentId, by: auth.apiKeyId });
-    const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
-    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202, { Location: settled.body.links.operation });
-  });
-};
+export const registerPromoteProject = workspaceRoute(route, async (c, auth, ctx) => {
+  const { id, deploymentId } = c.req.valid('param');
+  const { operationId, existing } = await requestSwitch(
+    operationDeps(ctx, c),
+    operationCaller(c, auth),
+    { kind: 'promote', projectId: id, targetDeploymentId: deploymentId, reason: c.req.valid('json').reason },
+    c.req.valid('header')['idempotency-key'],
+  );
+  if (!existing) c.get('logger').info('promote requested', { operationId, projectId: id, targetDeploymentId: deploymentId, by: auth.apiKeyId });
+  const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
+  return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202, { Location: settled.body.links.operation });
+});

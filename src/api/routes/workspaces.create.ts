@@ -3,7 +3,7 @@ import { createApiKey } from '../../auth/api-key';
 import { newId } from '../../ids';
 import { ApiError } from '../../errors';
 import { isUniqueViolation } from '../prisma-errors';
-import { errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS, jsonContent } from '../schemas/common';
+import { createdResponses, jsonPostRequest } from '../schemas/common';
 import { CreateWorkspaceBody, NewApiKeySchema, WorkspaceSchema, workspaceView } from '../schemas/workspace';
 import type { RegisterRoute } from '../types';
 import { callableBy } from './callable-by';
@@ -15,17 +15,11 @@ const route = createRoute({
   tags: ['workspaces'],
   summary: 'Create a workspace (root key only) and its first admin API key',
   ...callableBy('root'),
-  request: {
-    headers: IdempotencyKeyHeader,
-    body: { required: true, ...jsonContent(CreateWorkspaceBody) },
-  },
-  responses: {
-    201: {
-      description: 'The workspace, and its first admin API key in plaintext (shown this once)',
-      ...jsonContent(z.object({ workspace: WorkspaceSchema, apiKey: NewApiKeySchema }).openapi('CreatedWorkspace')),
-    },
-    ...errorResponses(...JSON_POST_ERRORS),
-  },
+  request: jsonPostRequest(CreateWorkspaceBody),
+  responses: createdResponses(
+    'The workspace, and its first admin API key in plaintext (shown this once)',
+    z.object({ workspace: WorkspaceSchema, apiKey: NewApiKeySchema }).openapi('CreatedWorkspace'),
+  ),
 });
 
 export const registerCreateWorkspace: RegisterRoute = (app, ctx) => {
