@@ -10,29 +10,28 @@ interface PgLike {
   query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
-export function pgRunner(client: PgLike): SqlRunner {
+interface PGliteLike extends PgLike {
+  exec(sql: string): Promise<unknown>;
+}
+
+/** Both clients answer a query alike; they differ in how a script of several statements is sent. */
+function runner(client: PgLike, runScript: (sql: string) => Promise<unknown>): SqlRunner {
   return {
     async query<T>(sql: string, params?: unknown[]) {
       return (await client.query(sql, params)).rows as T[];
     },
     async exec(sql: string) {
-      await client.query(sql);
+      await runScript(sql);
     },
   };
 }
 
-interface PGliteLike {
-  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
-  exec(sql: string): Promise<unknown>;
+/** node-postgres runs a parameterless query with the simple protocol, which takes several statements. */
+export function pgRunner(client: PgLike): SqlRunner {
+  return runner(client, (sql) => client.query(sql));
 }
 
+/** PGlite's query takes one statement; exec takes a script. */
 export function pgliteRunner(db: PGliteLike): SqlRunner {
-  return {
-    async query<T>(sql: string, params?: unknown[]) {
-      return (await db.query(sql, params)).rows as T[];
-    },
-    async exec(sql: string) {
-      await db.exec(sql);
-    },
-  };
+  return runner(db, (sql) => db.exec(sql));
 }

@@ -3,7 +3,7 @@ import type { Logger, LogLevel } from '../logger';
 import { silentLogger } from '../logger';
 import type { DependencyHealth } from '../services/dependency-health';
 import { startGatewayCluster } from './cluster/gateway-cluster';
-import type { GatewayProcessStats } from './cluster/messages';
+import type { GatewayFleet } from './gateway-fleet';
 import { type GatewayListenOptions, runGatewayProcess } from './gateway-process';
 import { prismaRouteSource } from './route-source';
 import type { RouteSync } from './route-sync';
@@ -20,6 +20,7 @@ export type { RouteSync, RouteSyncOptions, RouteSyncStats } from './route-sync';
 export { normalizeHostname, RouteTable } from './route-table';
 export type { RouteTarget } from './route-table';
 export type { GatewayProcessStats } from './cluster/messages';
+export type { GatewayFleet } from './gateway-fleet';
 
 export interface GatewayServiceOptions {
   redisUrl: string;
@@ -38,18 +39,6 @@ export interface GatewayServiceOptions {
    * Worker processes report theirs to it too.
    */
   health?: DependencyHealth;
-}
-
-/** A running gateway, in this process or spread over worker processes. */
-export interface GatewayFleet {
-  port: number;
-  /** Processes serving the port. */
-  processes: number;
-  /** Each serving process: the route version it applied and the requests it served. */
-  stats(): Promise<GatewayProcessStats[]>;
-  /** A full route reload in every process; true when each of them replaced its table. */
-  resync(): Promise<boolean>;
-  close(): Promise<void>;
 }
 
 /** The gateway in this process, with its table and sync in reach (tests, a single-core deployment). */

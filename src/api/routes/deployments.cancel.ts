@@ -1,15 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
 import { cancelDeployment } from '../../operations/cancel-deployment';
 import { waitForOperation } from '../../operations/wait-for-operation';
-import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS, Timestamp } from '../schemas/common';
+import { errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS, jsonContent, Timestamp } from '../schemas/common';
 import { DeploymentStatusSchema } from '../schemas/deployment';
 import { operationLink, OperationSchema, OperationView } from '../schemas/operation';
 import { WaitQuery } from '../schemas/wait';
-import type { RegisterRoute } from '../types';
 import { DeploymentIdParams } from './route-params';
 import { describeOperation } from './caller-resources';
 import { isFinished } from '../../statuses';
+import { callableBy } from './callable-by';
+import { operationCaller } from './starting-operations';
+import { workspaceRoute } from './workspace-route';
 
 const CancelOutcomeSchema = z
   .object({
@@ -33,38 +34,34 @@ const route = createRoute({
     'stops, deletes what it created in Krane and ends `cancelled`. Allowed until assign-routes starts; after that, or ' +
     'once the deploy ended, 409 with the reason. `?wait=N` waits up to N seconds for the flow to stop: 200 with the ' +
     'operation when it did, 202 otherwise.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer')] as const,
+  ...callableBy('admin', 'deployer'),
   request: { params: DeploymentIdParams, query: WaitQuery, headers: IdempotencyKeyHeader },
   responses: {
-    200: { description: 'Cancelled, and the flow has stopped (with ?wait)', content: { 'application/json': { schema: CancelOutcomeSchema } } },
-    202: { description: 'Cancel requested; the flow stops at its next check', content: { 'application/json': { schema: CancelOutcomeSchema } } },
+    200: { description: 'Cancelled, and the flow has stopped (with ?wait)', ...jsonContent(CancelOutcomeSchema) },
+    202: { description: 'Cancel requested; the flow stops at its next check', ...jsonContent(CancelOutcomeSchema) },
     ...errorResponses(...JSON_POST_ERRORS, 404),
   },
 });
 
-export const registerCancelDeployment: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const { wait } = c.req.valid('query');
-    const outcome = await cancelDeployment(ctx.prisma, { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId, requestId: c.get('requestId') }, c.req.valid('param').id);
-    if (!outcome.alreadyRequested) c.get('logger').info('cancel requested', { deploymentId: outcome.deploymentId, by: auth.apiKeyId });
-    let operation: OperationView | undefined;
-    if (wait > 0 && outcome.operationId) {
-      const op = await waitForOperation({ prisma: ctx.prisma, watcher: ctx.watcher }, outcome.operationId, wait * 1000);
-      if (op && isFinished(op)) operation = await describeOperation(ctx, op);
-    }
-    const { status } = await ctx.prisma.deployment.findUniqueOrThrow({ where: { id: outcome.deploymentId }, select: { status: true } });
-    const body = {
-      deploymentId: outcome.deploymentId,
-      operationId: outcome.operationId,
-      cancelRequestedAt: outcome.cancelRequestedAt.toISOString(),
-      alreadyRequested: outcome.alreadyRequested,
-      status,
-      ...(operation ? { operation } : {}),
-    };
-    // The 202's Location is what to watch: the deploy operation (or, without one, the deployment).
-    const watch = outcome.operationId ? operationLink(outcome.operationId) : `/v1/deployments/${outcome.deploymentId}`;
-    return operation ? c.json(body, 200) : c.json(body, 202, { Location: watch });
-  });
-};
+export const registerCancelDeployment = workspaceRoute(route, async (c, auth, ctx) => {
+  const { wait } = c.req.valid('query');
+  const outcome = await cancelDeployment(ctx.prisma, operationCaller(c, auth), c.req.valid('param').id);
+  if (!outcome.alreadyRequested) c.get('logger').info('cancel requested', { deploymentId: outcome.deploymentId, by: auth.apiKeyId });
+  let operation: OperationView | undefined;
+  if (wait > 0 && outcome.operationId) {
+    const op = await waitForOperation({ prisma: ctx.prisma, watcher: ctx.watcher }, outcome.operationId, wait * 1000);
+    if (op && isFinished(op)) operation = await describeOperation(ctx, op);
+  }
+  const { status } = await ctx.prisma.deployment.findUniqueOrThrow({ where: { id: outcome.deploymentId }, select: { status: true } });
+  const body = {
+    deploymentId: outcome.deploymentId,
+    operationId: outcome.operationId,
+    cancelRequestedAt: outcome.cancelRequestedAt.toISOString(),
+    alreadyRequested: outcome.alreadyRequested,
+    status,
+    ...(operation ? { operation } : {}),
+  };
+  // The 202's Location is what to watch: the deploy operation (or, without one, the deployment).
+  const watch = outcome.operationId ? operationLink(outcome.operationId) : `/v1/deployments/${outcome.deploymentId}`;
+  return operation ? c.json(body, 200) : c.json(body, 202, { Location: watch });
+});

@@ -1,14 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
 import { imageProblemFor } from '../../krane/image-support';
 import { createDeploy } from '../../operations/create-deploy';
 import { DeployRequest } from '../../operations/deploy-request';
 import { validationError } from '../errors';
-import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS } from '../schemas/common';
+import { errorResponses, JSON_POST_ERRORS, jsonContent, jsonPostRequest } from '../schemas/common';
 import { DeploymentStatusSchema } from '../schemas/deployment';
 import { operationLink } from '../schemas/operation';
-import type { RegisterRoute } from '../types';
-import { enqueueLaterIfDown } from './starting-operations';
+import { operationCaller, operationDeps } from './starting-operations';
+import { callableBy } from './callable-by';
+import { workspaceRoute } from './workspace-route';
 
 const DeployAcceptedSchema = z
   .object({
@@ -40,46 +40,39 @@ const route = createRoute({
   description:
     'Creates a `pending` deployment and starts its flow: create in Krane, wait until healthy, scrape the OpenAPI document, ' +
     'assign hostnames and switch traffic. Follow it with GET /v1/deployments/{id}, its /events stream, or GET /v1/operations/{id}?wait=30.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer')] as const,
-  request: {
-    headers: IdempotencyKeyHeader,
-    body: { required: true, content: { 'application/json': { schema: DeployRequest.openapi('DeployRequest', { example: DEPLOY_EXAMPLE }) } } },
-  },
+  ...callableBy('admin', 'deployer'),
+  request: jsonPostRequest(DeployRequest.openapi('DeployRequest', { example: DEPLOY_EXAMPLE })),
   responses: {
-    202: { description: 'Accepted: the deploy runs in the background', content: { 'application/json': { schema: DeployAcceptedSchema } } },
+    202: { description: 'Accepted: the deploy runs in the background', ...jsonContent(DeployAcceptedSchema) },
     ...errorResponses(...JSON_POST_ERRORS, 404),
   },
 });
 
-export const registerCreateDeployment: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const imageProblem = imageProblemFor(ctx.config.KRANE_DRIVER, c.req.valid('json').image);
-    if (imageProblem) throw validationError([{ location: 'body', field: 'image', message: imageProblem }]);
-    const created = await createDeploy(
-      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx, c.get('logger')) },
-      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId, requestId: c.get('requestId') },
-      c.req.valid('json'),
-      c.req.valid('header')['idempotency-key'],
-    );
-    let status: z.infer<typeof DeploymentStatusSchema> = 'pending';
-    if (created.existing) {
-      const row = await ctx.prisma.deployment.findUniqueOrThrow({ where: { id: created.deploymentId }, select: { status: true } });
-      status = row.status;
-    } else {
-      c.get('logger').info('deploy requested', { deploymentId: created.deploymentId, operationId: created.operationId, by: auth.apiKeyId });
-    }
-    return c.json(
-      {
-        deploymentId: created.deploymentId,
-        operationId: created.operationId,
-        status,
-        links: { deployment: `/v1/deployments/${created.deploymentId}`, operation: operationLink(created.operationId) },
-      },
-      202,
-      // The operation is what to watch until the deploy is done; the deployment is in the body's links.
-      { Location: operationLink(created.operationId) },
-    );
-  });
-};
+export const registerCreateDeployment = workspaceRoute(route, async (c, auth, ctx) => {
+  const imageProblem = imageProblemFor(ctx.config.KRANE_DRIVER, c.req.valid('json').image);
+  if (imageProblem) throw validationError([{ location: 'body', field: 'image', message: imageProblem }]);
+  const created = await createDeploy(
+    operationDeps(ctx, c),
+    operationCaller(c, auth),
+    c.req.valid('json'),
+    c.req.valid('header')['idempotency-key'],
+  );
+  let status: z.infer<typeof DeploymentStatusSchema> = 'pending';
+  if (created.existing) {
+    const row = await ctx.prisma.deployment.findUniqueOrThrow({ where: { id: created.deploymentId }, select: { status: true } });
+    status = row.status;
+  } else {
+    c.get('logger').info('deploy requested', { deploymentId: created.deploymentId, operationId: created.operationId, by: auth.apiKeyId });
+  }
+  return c.json(
+    {
+      deploymentId: created.deploymentId,
+      operationId: created.operationId,
+      status,
+      links: { deployment: `/v1/deployments/${created.deploymentId}`, operation: operationLink(created.operationId) },
+    },
+    202,
+    // The operation is what to watch until the deploy is done; the deployment is in the body's links.
+    { Location: operationLink(created.operationId) },
+  );
+});

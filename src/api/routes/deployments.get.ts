@@ -1,11 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
+import { okResponses } from '../schemas/common';
 import { DeploymentSchema, deploymentView } from '../schemas/deployment';
 import { STEP_ORDER } from '../schemas/step';
-import type { RegisterRoute } from '../types';
 import { DeploymentIdParams } from './route-params';
 import { loadDeploymentForCaller } from './caller-resources';
+import { callableBy } from './callable-by';
+import { workspaceRoute } from './workspace-route';
 
 const route = createRoute({
   method: 'get',
@@ -14,24 +14,17 @@ const route = createRoute({
   tags: ['deployments'],
   summary: 'Get a deployment with its step timeline, instances and hostnames',
   description: 'Environment variable values are never returned (they may be secrets): `runtime.envNames` lists the names.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer', 'viewer')] as const,
+  ...callableBy('admin', 'deployer', 'viewer'),
   request: { params: DeploymentIdParams },
-  responses: {
-    200: { description: 'The deployment', content: { 'application/json': { schema: DeploymentSchema } } },
-    ...errorResponses(...AUTHENTICATED_ERRORS, 404),
-  },
+  responses: okResponses('The deployment', DeploymentSchema, 404),
 });
 
-export const registerGetDeployment: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const deployment = await loadDeploymentForCaller(ctx, auth, c.req.valid('param').id);
-    const [steps, instances, routes] = await Promise.all([
-      ctx.prisma.deploymentStep.findMany({ where: { ownerId: deployment.id }, orderBy: STEP_ORDER }),
-      ctx.prisma.instance.findMany({ where: { deploymentId: deployment.id }, orderBy: { createdAt: 'asc' } }),
-      ctx.prisma.ingressRoute.findMany({ where: { deploymentId: deployment.id }, orderBy: { hostname: 'asc' } }),
-    ]);
-    return c.json(deploymentView(deployment, { steps, instances, routes, gatewayPort: ctx.config.GATEWAY_PORT }), 200);
-  });
-};
+export const registerGetDeployment = workspaceRoute(route, async (c, auth, ctx) => {
+  const deployment = await loadDeploymentForCaller(ctx, auth, c.req.valid('param').id);
+  const [steps, instances, routes] = await Promise.all([
+    ctx.prisma.deploymentStep.findMany({ where: { ownerId: deployment.id }, orderBy: STEP_ORDER }),
+    ctx.prisma.instance.findMany({ where: { deploymentId: deployment.id }, orderBy: { createdAt: 'asc' } }),
+    ctx.prisma.ingressRoute.findMany({ where: { deploymentId: deployment.id }, orderBy: { hostname: 'asc' } }),
+  ]);
+  return c.json(deploymentView(deployment, { steps, instances, routes, gatewayPort: ctx.config.GATEWAY_PORT }), 200);
+});

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { jsonContent } from '../schemas/common';
 import type { RegisterRoute } from '../types';
 
 const route = createRoute({
@@ -8,7 +9,7 @@ const route = createRoute({
   tags: ['system'],
   summary: 'Liveness: the process is up (checks nothing else)',
   responses: {
-    200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } },
+    200: { description: 'Up', ...jsonContent(z.object({ status: z.literal('ok') })) },
   },
 });
 

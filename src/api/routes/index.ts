@@ -25,7 +25,8 @@ import { registerGetWorkspace } from './workspaces.get';
 
 /**
  * Every route of the API. To add one: write `routes/<resource>.<action>.ts` exporting a RegisterRoute
- * (createRoute with zod schemas + app.openapi(route, handler)), then add it to this list.
+ * (createRoute with zod schemas, then `workspaceRoute(route, handler)` or app.openapi(route, handler)), then add it to this
+ * list; src/api/README.md names the shared pieces a route declaration is built from.
  * Routes under /v1 are authenticated (and viewer-read-only, and idempotent on POST) by app.ts; others are public.
  * (The queue dashboard at /admin/queues is not an API route: app.ts mounts it from dashboard/.)
  */

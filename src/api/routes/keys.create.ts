@@ -1,10 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createApiKey } from '../../auth/api-key';
-import { allow, workspaceCaller } from '../../auth/permissions';
 import { validationError } from '../errors';
 import { apiKeyView, CreateApiKeyBody, CreatedApiKeySchema, keyLink } from '../schemas/api-key';
-import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS } from '../schemas/common';
-import type { RegisterRoute } from '../types';
+import { createdResponses, jsonPostRequest } from '../schemas/common';
+import { callableBy } from './callable-by';
+import { workspaceRoute } from './workspace-route';
 
 const route = createRoute({
   method: 'post',
@@ -16,34 +16,24 @@ const route = createRoute({
     'For CI, make a `deployer` key; for dashboards and read-only tools, a `viewer` key. The answer carries the key ' +
     'itself, this once: only its hash is stored, and the key list shows its `prefix`. With `expiresAt` the key stops ' +
     'working at that instant.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin')] as const,
-  request: {
-    headers: IdempotencyKeyHeader,
-    body: { required: true, content: { 'application/json': { schema: CreateApiKeyBody } } },
-  },
-  responses: {
-    201: { description: 'The new key, with the key itself (shown this once)', content: { 'application/json': { schema: CreatedApiKeySchema } } },
-    ...errorResponses(...JSON_POST_ERRORS),
-  },
+  ...callableBy('admin'),
+  request: jsonPostRequest(CreateApiKeyBody),
+  responses: createdResponses('The new key, with the key itself (shown this once)', CreatedApiKeySchema),
 });
 
-export const registerCreateApiKey: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const body = c.req.valid('json');
-    const expiresAt = body.expiresAt === undefined ? undefined : new Date(body.expiresAt);
-    if (expiresAt && expiresAt.getTime() <= Date.now()) {
-      throw validationError([{ location: 'body', field: 'expiresAt', message: 'must be in the future' }]);
-    }
-    const { key, record } = await createApiKey(ctx.prisma, {
-      workspaceId: auth.workspaceId,
-      role: body.role,
-      name: body.name,
-      expiresAt,
-      createdBy: auth.apiKeyId,
-    });
-    c.get('logger').info('API key created', { keyId: record.id, role: record.role, workspaceId: auth.workspaceId, by: auth.apiKeyId });
-    return c.json({ ...apiKeyView(record), key }, 201, { Location: keyLink(record.id) });
+export const registerCreateApiKey = workspaceRoute(route, async (c, auth, ctx) => {
+  const body = c.req.valid('json');
+  const expiresAt = body.expiresAt === undefined ? undefined : new Date(body.expiresAt);
+  if (expiresAt && expiresAt.getTime() <= Date.now()) {
+    throw validationError([{ location: 'body', field: 'expiresAt', message: 'must be in the future' }]);
+  }
+  const { key, record } = await createApiKey(ctx.prisma, {
+    workspaceId: auth.workspaceId,
+    role: body.role,
+    name: body.name,
+    expiresAt,
+    createdBy: auth.apiKeyId,
   });
-};
+  c.get('logger').info('API key created', { keyId: record.id, role: record.role, workspaceId: auth.workspaceId, by: auth.apiKeyId });
+  return c.json({ ...apiKeyView(record), key }, 201, { Location: keyLink(record.id) });
+});

@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { loadWorkspaceKey } from '../../auth/key-management';
-import { allow, workspaceCaller } from '../../auth/permissions';
 import { ApiKeySchema, apiKeyView, KeyIdParams } from '../schemas/api-key';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
-import type { RegisterRoute } from '../types';
+import { okResponses } from '../schemas/common';
+import { callableBy } from './callable-by';
+import { workspaceRoute } from './workspace-route';
 
 const route = createRoute({
   method: 'get',
@@ -11,18 +11,11 @@ const route = createRoute({
   operationId: 'getApiKey',
   tags: ['keys'],
   summary: 'Get one API key of the workspace (admin keys only), never the key itself',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin')] as const,
+  ...callableBy('admin'),
   request: { params: KeyIdParams },
-  responses: {
-    200: { description: 'The key', content: { 'application/json': { schema: ApiKeySchema } } },
-    ...errorResponses(...AUTHENTICATED_ERRORS, 404),
-  },
+  responses: okResponses('The key', ApiKeySchema, 404),
 });
 
-export const registerGetApiKey: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    return c.json(apiKeyView(await loadWorkspaceKey(ctx.prisma, auth.workspaceId, c.req.valid('param').id)), 200);
-  });
-};
+export const registerGetApiKey = workspaceRoute(route, async (c, auth, ctx) => {
+  return c.json(apiKeyView(await loadWorkspaceKey(ctx.prisma, auth.workspaceId, c.req.valid('param').id)), 200);
+});

@@ -1,8 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
 import { ApiKeySchema, apiKeyView } from '../schemas/api-key';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, page, PaginationQuery } from '../schemas/common';
-import type { RegisterRoute } from '../types';
+import { okResponses, page, PaginationQuery } from '../schemas/common';
+import { callableBy } from './callable-by';
+import { newestFirst, pageOf } from './pagination';
+import { workspaceRoute } from './workspace-route';
 
 const route = createRoute({
   method: 'get',
@@ -14,27 +15,15 @@ const route = createRoute({
     'Every key of the workspace, revoked and expired ones included (see `status`), with its prefix, role, name and ' +
     'when it was created, last used (to the minute), expires and was revoked. Never the key or its hash. ' +
     'Cursor pagination as in GET /v1/projects.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin')] as const,
+  ...callableBy('admin'),
   request: { query: PaginationQuery },
-  responses: {
-    200: { description: 'A page of keys', content: { 'application/json': { schema: page(ApiKeySchema, 'ApiKeyPage') } } },
-    ...errorResponses(...AUTHENTICATED_ERRORS),
-  },
+  responses: okResponses('A page of keys', page(ApiKeySchema, 'ApiKeyPage')),
 });
 
-export const registerListApiKeys: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const { limit, cursor } = c.req.valid('query');
-    const rows = await ctx.prisma.apiKey.findMany({
-      where: { workspaceId: auth.workspaceId, ...(cursor ? { id: { lt: cursor } } : {}) },
-      orderBy: { id: 'desc' },
-      take: limit + 1,
-    });
-    const more = rows.length > limit;
-    const items = more ? rows.slice(0, limit) : rows;
-    const now = new Date();
-    return c.json({ data: items.map((k) => apiKeyView(k, now)), nextCursor: more ? items[items.length - 1].id : null }, 200);
-  });
-};
+export const registerListApiKeys = workspaceRoute(route, async (c, auth, ctx) => {
+  const query = c.req.valid('query');
+  const rows = await ctx.prisma.apiKey.findMany(newestFirst(query, { workspaceId: auth.workspaceId }));
+  const { items, nextCursor } = pageOf(rows, query.limit, (last) => last.id);
+  const now = new Date();
+  return c.json({ data: items.map((k) => apiKeyView(k, now)), nextCursor }, 200);
+});

@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { revokeWorkspaceKey } from '../../auth/key-management';
-import { allow, workspaceCaller } from '../../auth/permissions';
 import { ApiKeySchema, apiKeyView, KeyIdParams } from '../schemas/api-key';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
-import type { RegisterRoute } from '../types';
+import { okResponses } from '../schemas/common';
+import { callableBy } from './callable-by';
+import { workspaceRoute } from './workspace-route';
 
 const route = createRoute({
   method: 'delete',
@@ -15,20 +15,13 @@ const route = createRoute({
     'The key stops working immediately, on every API and gRPC server: the next request with it is a 401. Revoking a ' +
     'revoked key changes nothing and answers the same. The workspace\'s last active admin key cannot be revoked ' +
     '(409 `last_admin_key`): create another admin key first, since nobody else can give the workspace a new key.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin')] as const,
+  ...callableBy('admin'),
   request: { params: KeyIdParams },
-  responses: {
-    200: { description: 'The revoked key', content: { 'application/json': { schema: ApiKeySchema } } },
-    ...errorResponses(...AUTHENTICATED_ERRORS, 404, 409),
-  },
+  responses: okResponses('The revoked key', ApiKeySchema, 404, 409),
 });
 
-export const registerRevokeApiKey: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const { key, alreadyRevoked } = await revokeWorkspaceKey(ctx.prisma, auth.workspaceId, c.req.valid('param').id);
-    if (!alreadyRevoked) c.get('logger').info('API key revoked', { keyId: key.id, role: key.role, workspaceId: auth.workspaceId, by: auth.apiKeyId });
-    return c.json(apiKeyView(key), 200);
-  });
-};
+export const registerRevokeApiKey = workspaceRoute(route, async (c, auth, ctx) => {
+  const { key, alreadyRevoked } = await revokeWorkspaceKey(ctx.prisma, auth.workspaceId, c.req.valid('param').id);
+  if (!alreadyRevoked) c.get('logger').info('API key revoked', { keyId: key.id, role: key.role, workspaceId: auth.workspaceId, by: auth.apiKeyId });
+  return c.json(apiKeyView(key), 200);
+});

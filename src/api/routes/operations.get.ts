@@ -1,11 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
+import { createRoute } from '@hono/zod-openapi';
 import { waitForOperation } from '../../operations/wait-for-operation';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, IdOrSlugParam } from '../schemas/common';
+import { okResponses } from '../schemas/common';
 import { OperationSchema } from '../schemas/operation';
 import { WaitQuery } from '../schemas/wait';
-import type { RegisterRoute } from '../types';
 import { describeOperation, loadOperationForCaller } from './caller-resources';
+import { callableBy } from './callable-by';
+import { OperationIdParams } from './route-params';
+import { workspaceRoute } from './workspace-route';
 
 const route = createRoute({
   method: 'get',
@@ -16,26 +17,14 @@ const route = createRoute({
   description:
     '`?wait=N` (0 to 30 seconds) holds the request until the operation finished or N seconds passed, then answers ' +
     'its state either way (200). A failed operation is a successful read: its `error` says why.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer', 'viewer')] as const,
-  request: {
-    params: z.object({
-      id: IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Operation id (`op_…`)', example: 'op_01h2xcejqtf2nbrexx3vqjhp41' }),
-    }),
-    query: WaitQuery,
-  },
-  responses: {
-    200: { description: 'The operation', content: { 'application/json': { schema: OperationSchema } } },
-    ...errorResponses(...AUTHENTICATED_ERRORS, 404),
-  },
+  ...callableBy('admin', 'deployer', 'viewer'),
+  request: { params: OperationIdParams, query: WaitQuery },
+  responses: okResponses('The operation', OperationSchema, 404),
 });
 
-export const registerGetOperation: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    let op = await loadOperationForCaller(ctx, auth, c.req.valid('param').id);
-    const { wait } = c.req.valid('query');
-    if (wait > 0) op = (await waitForOperation({ prisma: ctx.prisma, watcher: ctx.watcher }, op.id, wait * 1000)) ?? op;
-    return c.json(await describeOperation(ctx, op), 200);
-  });
-};
+export const registerGetOperation = workspaceRoute(route, async (c, auth, ctx) => {
+  let op = await loadOperationForCaller(ctx, auth, c.req.valid('param').id);
+  const { wait } = c.req.valid('query');
+  if (wait > 0) op = (await waitForOperation({ prisma: ctx.prisma, watcher: ctx.watcher }, op.id, wait * 1000)) ?? op;
+  return c.json(await describeOperation(ctx, op), 200);
+});

@@ -1,9 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { loadProjectForCaller } from '../../auth/load-project-for-caller';
-import { allow, workspaceCaller } from '../../auth/permissions';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, IdOrSlugParam } from '../schemas/common';
+import { okResponses } from '../schemas/common';
 import { ProjectSchema, projectView } from '../schemas/project';
-import type { RegisterRoute } from '../types';
+import { callableBy } from './callable-by';
+import { ProjectIdParams } from './route-params';
+import { workspaceRoute } from './workspace-route';
 
 const route = createRoute({
   method: 'get',
@@ -11,21 +12,12 @@ const route = createRoute({
   operationId: 'getProject',
   tags: ['projects'],
   summary: 'Get a project by id or slug, with its environments, live deployment and rollback pin',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer', 'viewer')] as const,
-  request: {
-    params: z.object({ id: IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Project id (`prj_…`) or slug', example: 'shop' }) }),
-  },
-  responses: {
-    200: { description: 'The project', content: { 'application/json': { schema: ProjectSchema } } },
-    ...errorResponses(...AUTHENTICATED_ERRORS, 404),
-  },
+  ...callableBy('admin', 'deployer', 'viewer'),
+  request: { params: ProjectIdParams },
+  responses: okResponses('The project', ProjectSchema, 404),
 });
 
-export const registerGetProject: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const project = await loadProjectForCaller(ctx, auth, c.req.valid('param').id);
-    return c.json(projectView(project), 200);
-  });
-};
+export const registerGetProject = workspaceRoute(route, async (c, auth, ctx) => {
+  const project = await loadProjectForCaller(ctx, auth, c.req.valid('param').id);
+  return c.json(projectView(project), 200);
+});

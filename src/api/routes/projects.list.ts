@@ -1,8 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, page, PaginationQuery } from '../schemas/common';
+import { okResponses, page, PaginationQuery } from '../schemas/common';
 import { ProjectSchema, projectView } from '../schemas/project';
-import type { RegisterRoute } from '../types';
+import { callableBy } from './callable-by';
+import { cursorPaginationText, newestFirst, pageOf } from './pagination';
+import { workspaceRoute } from './workspace-route';
 
 const route = createRoute({
   method: 'get',
@@ -10,30 +11,15 @@ const route = createRoute({
   operationId: 'listProjects',
   tags: ['projects'],
   summary: "List the workspace's projects, newest first",
-  description:
-    'Newest first (ids sort by creation time). Cursor pagination: pass `nextCursor` from one page as `cursor` for the next; ' +
-    'projects created meanwhile never shift a page.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer', 'viewer')] as const,
+  description: `Newest first (ids sort by creation time). ${cursorPaginationText('projects')}`,
+  ...callableBy('admin', 'deployer', 'viewer'),
   request: { query: PaginationQuery },
-  responses: {
-    200: { description: 'A page of projects', content: { 'application/json': { schema: page(ProjectSchema, 'ProjectPage') } } },
-    ...errorResponses(...AUTHENTICATED_ERRORS),
-  },
+  responses: okResponses('A page of projects', page(ProjectSchema, 'ProjectPage')),
 });
 
-export const registerListProjects: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const { limit, cursor } = c.req.valid('query');
-    const rows = await ctx.prisma.project.findMany({
-      where: { workspaceId: auth.workspaceId, ...(cursor ? { id: { lt: cursor } } : {}) },
-      orderBy: { id: 'desc' },
-      take: limit + 1,
-      include: { environments: true },
-    });
-    const more = rows.length > limit;
-    const items = more ? rows.slice(0, limit) : rows;
-    return c.json({ data: items.map(projectView), nextCursor: more ? items[items.length - 1].id : null }, 200);
-  });
-};
+export const registerListProjects = workspaceRoute(route, async (c, auth, ctx) => {
+  const query = c.req.valid('query');
+  const rows = await ctx.prisma.project.findMany({ ...newestFirst(query, { workspaceId: auth.workspaceId }), include: { environments: true } });
+  const { items, nextCursor } = pageOf(rows, query.limit, (last) => last.id);
+  return c.json({ data: items.map(projectView), nextCursor }, 200);
+});

@@ -1,13 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
 import { requestSwitch } from '../../operations/request-switch';
 import { PromoteBody } from '../../operations/switch-request';
-import { BEARER_SECURITY, IdempotencyKeyHeader } from '../schemas/common';
-import { WaitQuery } from '../schemas/wait';
-import type { RegisterRoute } from '../types';
-import { enqueueLaterIfDown, SWITCH_RESPONSES, WAIT_DESCRIPTION } from './starting-operations';
+import { operationCaller, operationDeps, switchRoute, WAIT_DESCRIPTION } from './starting-operations';
 import { ProjectTargetParams } from './route-params';
 import { settleOperation } from './settle-operation';
+import { workspaceRoute } from './workspace-route';
 
 const route = createRoute({
   method: 'post',
@@ -21,29 +18,18 @@ const route = createRoute({
     'Promoting the live deployment of a pinned project confirms it (clears the pin, moves nothing); of an unpinned ' +
     'project it is 409 `already_live`. ' +
     WAIT_DESCRIPTION,
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer')] as const,
-  request: {
-    params: ProjectTargetParams,
-    query: WaitQuery,
-    headers: IdempotencyKeyHeader,
-    body: { required: false, content: { 'application/json': { schema: PromoteBody.openapi('PromoteRequest') } } },
-  },
-  responses: SWITCH_RESPONSES,
+  ...switchRoute(ProjectTargetParams, PromoteBody.openapi('PromoteRequest')),
 });
 
-export const registerPromoteProject: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const { id, deploymentId } = c.req.valid('param');
-    const { operationId, existing } = await requestSwitch(
-      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx, c.get('logger')) },
-      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId, requestId: c.get('requestId') },
-      { kind: 'promote', projectId: id, targetDeploymentId: deploymentId, reason: c.req.valid('json').reason },
-      c.req.valid('header')['idempotency-key'],
-    );
-    if (!existing) c.get('logger').info('promote requested', { operationId, projectId: id, targetDeploymentId: deploymentId, by: auth.apiKeyId });
-    const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
-    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202, { Location: settled.body.links.operation });
-  });
-};
+export const registerPromoteProject = workspaceRoute(route, async (c, auth, ctx) => {
+  const { id, deploymentId } = c.req.valid('param');
+  const { operationId, existing } = await requestSwitch(
+    operationDeps(ctx, c),
+    operationCaller(c, auth),
+    { kind: 'promote', projectId: id, targetDeploymentId: deploymentId, reason: c.req.valid('json').reason },
+    c.req.valid('header')['idempotency-key'],
+  );
+  if (!existing) c.get('logger').info('promote requested', { operationId, projectId: id, targetDeploymentId: deploymentId, by: auth.apiKeyId });
+  const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
+  return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202, { Location: settled.body.links.operation });
+});

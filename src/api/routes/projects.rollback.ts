@@ -1,13 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
 import { requestSwitch } from '../../operations/request-switch';
 import { RollbackBody } from '../../operations/switch-request';
-import { BEARER_SECURITY, IdempotencyKeyHeader } from '../schemas/common';
-import { WaitQuery } from '../schemas/wait';
-import type { RegisterRoute } from '../types';
-import { enqueueLaterIfDown, SWITCH_RESPONSES, WAIT_DESCRIPTION } from './starting-operations';
+import { operationCaller, operationDeps, switchRoute, WAIT_DESCRIPTION } from './starting-operations';
 import { ProjectTargetParams } from './route-params';
 import { settleOperation } from './settle-operation';
+import { workspaceRoute } from './workspace-route';
 
 const route = createRoute({
   method: 'post',
@@ -21,30 +18,22 @@ const route = createRoute({
     'deployment of the project with running instances (422 otherwise). `expectedSourceDeploymentId` guards against a ' +
     'stale view: 409 `stale_source` when another deployment is live. Rolling back to the live deployment is 409 `already_live`. ' +
     WAIT_DESCRIPTION,
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer')] as const,
-  request: {
-    params: ProjectTargetParams,
-    query: WaitQuery,
-    headers: IdempotencyKeyHeader,
-    body: { required: false, content: { 'application/json': { schema: RollbackBody.openapi('RollbackRequest', { example: { expectedSourceDeploymentId: 'dep_01jx4q8m2k7d3w9r5t6y0z1a2c', reason: 'v2 breaks checkout' } }) } } },
-  },
-  responses: SWITCH_RESPONSES,
+  ...switchRoute(
+    ProjectTargetParams,
+    RollbackBody.openapi('RollbackRequest', { example: { expectedSourceDeploymentId: 'dep_01jx4q8m2k7d3w9r5t6y0z1a2c', reason: 'v2 breaks checkout' } }),
+  ),
 });
 
-export const registerRollbackProject: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const { id, deploymentId } = c.req.valid('param');
-    const body = c.req.valid('json');
-    const { operationId, existing } = await requestSwitch(
-      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx, c.get('logger')) },
-      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId, requestId: c.get('requestId') },
-      { kind: 'rollback', projectId: id, targetDeploymentId: deploymentId, expectedSourceDeploymentId: body.expectedSourceDeploymentId, reason: body.reason },
-      c.req.valid('header')['idempotency-key'],
-    );
-    if (!existing) c.get('logger').info('rollback requested', { operationId, projectId: id, targetDeploymentId: deploymentId, by: auth.apiKeyId });
-    const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
-    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202, { Location: settled.body.links.operation });
-  });
-};
+export const registerRollbackProject = workspaceRoute(route, async (c, auth, ctx) => {
+  const { id, deploymentId } = c.req.valid('param');
+  const body = c.req.valid('json');
+  const { operationId, existing } = await requestSwitch(
+    operationDeps(ctx, c),
+    operationCaller(c, auth),
+    { kind: 'rollback', projectId: id, targetDeploymentId: deploymentId, expectedSourceDeploymentId: body.expectedSourceDeploymentId, reason: body.reason },
+    c.req.valid('header')['idempotency-key'],
+  );
+  if (!existing) c.get('logger').info('rollback requested', { operationId, projectId: id, targetDeploymentId: deploymentId, by: auth.apiKeyId });
+  const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
+  return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202, { Location: settled.body.links.operation });
+});

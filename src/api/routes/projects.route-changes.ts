@@ -1,11 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { loadProjectForCaller } from '../../auth/load-project-for-caller';
-import { allow, workspaceCaller } from '../../auth/permissions';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, page, PaginationQuery } from '../schemas/common';
+import { okResponses, page, PaginationQuery } from '../schemas/common';
 import { optionalQueryInteger } from '../schemas/query-integer';
 import { RouteChangeSchema, routeChangeView } from '../schemas/route';
-import type { RegisterRoute } from '../types';
 import { ProjectIdParams } from './route-params';
+import { callableBy } from './callable-by';
+import { pageOf } from './pagination';
+import { workspaceRoute } from './workspace-route';
 
 /** Sequence numbers are 32-bit integers in the database. */
 const MAX_SEQUENCE = 2_147_483_647;
@@ -24,34 +25,26 @@ const route = createRoute({
   tags: ['routing'],
   summary: "The project's routing history, newest first",
   description: 'Every routing change (deploy, rollback, promote, undo): which hostnames moved from which deployment to which, and the live pointer before and after.',
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer', 'viewer')] as const,
+  ...callableBy('admin', 'deployer', 'viewer'),
   request: { params: ProjectIdParams, query: RouteChangesQuery },
-  responses: {
-    200: { description: 'A page of route changes', content: { 'application/json': { schema: page(RouteChangeSchema, 'RouteChangePage') } } },
-    ...errorResponses(...AUTHENTICATED_ERRORS, 404),
-  },
+  responses: okResponses('A page of route changes', page(RouteChangeSchema, 'RouteChangePage'), 404),
 });
 
-export const registerListProjectRouteChanges: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const project = await loadProjectForCaller(ctx, auth, c.req.valid('param').id);
-    const { limit, cursor } = c.req.valid('query');
-    const rows = await ctx.prisma.routeChange.findMany({
-      where: { projectId: project.id, ...(cursor !== undefined ? { sequence: { lt: cursor } } : {}) },
-      orderBy: { sequence: 'desc' },
-      take: limit + 1,
-    });
-    const more = rows.length > limit;
-    const items = more ? rows.slice(0, limit) : rows;
-    const kinds = new Map(
-      (await ctx.prisma.operation.findMany({ where: { id: { in: items.map((r) => r.operationId) } }, select: { id: true, kind: true } })).map((o) => [o.id, o.kind]),
-    );
-    const data = items.map((r) => {
-      const view = routeChangeView(r);
-      return { ...view, operationKind: kinds.get(r.operationId) ?? view.operationKind };
-    });
-    return c.json({ data, nextCursor: more ? String(items[items.length - 1].sequence) : null }, 200);
+export const registerListProjectRouteChanges = workspaceRoute(route, async (c, auth, ctx) => {
+  const project = await loadProjectForCaller(ctx, auth, c.req.valid('param').id);
+  const { limit, cursor } = c.req.valid('query');
+  const rows = await ctx.prisma.routeChange.findMany({
+    where: { projectId: project.id, ...(cursor !== undefined ? { sequence: { lt: cursor } } : {}) },
+    orderBy: { sequence: 'desc' },
+    take: limit + 1,
   });
-};
+  const { items, nextCursor } = pageOf(rows, limit, (last) => String(last.sequence));
+  const kinds = new Map(
+    (await ctx.prisma.operation.findMany({ where: { id: { in: items.map((r) => r.operationId) } }, select: { id: true, kind: true } })).map((o) => [o.id, o.kind]),
+  );
+  const data = items.map((r) => {
+    const view = routeChangeView(r);
+    return { ...view, operationKind: kinds.get(r.operationId) ?? view.operationKind };
+  });
+  return c.json({ data, nextCursor }, 200);
+});

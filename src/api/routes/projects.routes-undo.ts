@@ -1,13 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { allow, workspaceCaller } from '../../auth/permissions';
 import { requestUndo } from '../../operations/request-switch';
-import { BEARER_SECURITY, IdempotencyKeyHeader } from '../schemas/common';
 import { UndoRoutesBody } from '../schemas/route';
-import { WaitQuery } from '../schemas/wait';
-import type { RegisterRoute } from '../types';
-import { enqueueLaterIfDown, SWITCH_RESPONSES, WAIT_DESCRIPTION } from './starting-operations';
+import { operationCaller, operationDeps, switchRoute, WAIT_DESCRIPTION } from './starting-operations';
 import { ProjectIdParams } from './route-params';
 import { settleOperation } from './settle-operation';
+import { workspaceRoute } from './workspace-route';
 
 const route = createRoute({
   method: 'post',
@@ -20,30 +17,19 @@ const route = createRoute({
     'live deployment and rollback pin return to what they were. A route changed since by someone else is left alone. ' +
     'Undo is itself a route change, so undoing an undo redoes. Fails with 409 `nothing_to_undo` on a project without changes. ' +
     WAIT_DESCRIPTION,
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer')] as const,
-  request: {
-    params: ProjectIdParams,
-    query: WaitQuery,
-    headers: IdempotencyKeyHeader,
-    body: { required: false, content: { 'application/json': { schema: UndoRoutesBody } } },
-  },
-  responses: SWITCH_RESPONSES,
+  ...switchRoute(ProjectIdParams, UndoRoutesBody),
 });
 
-export const registerUndoProjectRoutes: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const { id } = c.req.valid('param');
-    const { operationId } = await requestUndo(
-      { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx, c.get('logger')) },
-      { workspaceId: auth.workspaceId, requestedBy: auth.apiKeyId, requestId: c.get('requestId') },
-      id,
-      c.req.valid('json').reason,
-      c.req.valid('header')['idempotency-key'],
-    );
-    c.get('logger').info('route undo requested', { operationId, projectId: id, by: auth.apiKeyId });
-    const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
-    return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202, { Location: settled.body.links.operation });
-  });
-};
+export const registerUndoProjectRoutes = workspaceRoute(route, async (c, auth, ctx) => {
+  const { id } = c.req.valid('param');
+  const { operationId } = await requestUndo(
+    operationDeps(ctx, c),
+    operationCaller(c, auth),
+    id,
+    c.req.valid('json').reason,
+    c.req.valid('header')['idempotency-key'],
+  );
+  c.get('logger').info('route undo requested', { operationId, projectId: id, by: auth.apiKeyId });
+  const settled = await settleOperation(ctx, operationId, c.req.valid('query').wait);
+  return settled.status === 200 ? c.json(settled.body, 200) : c.json(settled.body, 202, { Location: settled.body.links.operation });
+});

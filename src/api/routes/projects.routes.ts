@@ -1,10 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
 import { loadProjectForCaller } from '../../auth/load-project-for-caller';
-import { allow, workspaceCaller } from '../../auth/permissions';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
+import { okResponses } from '../schemas/common';
 import { ProjectRoutesSchema, routeView } from '../schemas/route';
-import type { RegisterRoute } from '../types';
 import { ProjectIdParams } from './route-params';
+import { callableBy } from './callable-by';
+import { workspaceRoute } from './workspace-route';
 
 const STICKY_ORDER = ['live', 'environment', 'custom', 'branch', 'commit', 'deployment'];
 
@@ -14,40 +14,33 @@ const route = createRoute({
   operationId: 'listProjectRoutes',
   tags: ['routing'],
   summary: "The project's hostnames, where each points, the live deployment and the rollback pin",
-  security: BEARER_SECURITY,
-  middleware: [allow('admin', 'deployer', 'viewer')] as const,
+  ...callableBy('admin', 'deployer', 'viewer'),
   request: { params: ProjectIdParams },
-  responses: {
-    200: { description: 'The routing table of the project', content: { 'application/json': { schema: ProjectRoutesSchema } } },
-    ...errorResponses(...AUTHENTICATED_ERRORS, 404),
-  },
+  responses: okResponses('The routing table of the project', ProjectRoutesSchema, 404),
 });
 
-export const registerGetProjectRoutes: RegisterRoute = (app, ctx) => {
-  app.openapi(route, async (c) => {
-    const auth = workspaceCaller(c);
-    const project = await loadProjectForCaller(ctx, auth, c.req.valid('param').id);
-    const rows = await ctx.prisma.ingressRoute.findMany({ where: { projectId: project.id }, include: { environment: true } });
-    rows.sort(
-      (a, b) =>
-        a.environment.slug.localeCompare(b.environment.slug) ||
-        STICKY_ORDER.indexOf(a.sticky) - STICKY_ORDER.indexOf(b.sticky) ||
-        a.hostname.localeCompare(b.hostname),
-    );
-    return c.json(
-      {
-        projectId: project.id,
-        liveDeploymentId: project.liveDeploymentId,
-        pin: {
-          isRolledBack: project.isRolledBack,
-          rolledBackAt: project.rolledBackAt?.toISOString() ?? null,
-          rolledBackBy: project.rolledBackBy,
-          reason: project.rollbackReason,
-          fromDeploymentId: project.rolledBackFromDeploymentId,
-        },
-        routes: rows.map((r) => routeView(r, ctx.config.GATEWAY_PORT)),
+export const registerGetProjectRoutes = workspaceRoute(route, async (c, auth, ctx) => {
+  const project = await loadProjectForCaller(ctx, auth, c.req.valid('param').id);
+  const rows = await ctx.prisma.ingressRoute.findMany({ where: { projectId: project.id }, include: { environment: true } });
+  rows.sort(
+    (a, b) =>
+      a.environment.slug.localeCompare(b.environment.slug) ||
+      STICKY_ORDER.indexOf(a.sticky) - STICKY_ORDER.indexOf(b.sticky) ||
+      a.hostname.localeCompare(b.hostname),
+  );
+  return c.json(
+    {
+      projectId: project.id,
+      liveDeploymentId: project.liveDeploymentId,
+      pin: {
+        isRolledBack: project.isRolledBack,
+        rolledBackAt: project.rolledBackAt?.toISOString() ?? null,
+        rolledBackBy: project.rolledBackBy,
+        reason: project.rollbackReason,
+        fromDeploymentId: project.rolledBackFromDeploymentId,
       },
-      200,
-    );
-  });
-};
+      routes: rows.map((r) => routeView(r, ctx.config.GATEWAY_PORT)),
+    },
+    200,
+  );
+});

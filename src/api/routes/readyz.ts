@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ApiError } from '../../errors';
-import { ErrorResponse } from '../schemas/common';
+import { ErrorResponse, jsonContent } from '../schemas/common';
 import type { RegisterRoute } from '../types';
 
 /** A dependency that answers slower than this is as good as down for a readiness probe. */
@@ -32,8 +32,8 @@ const route = createRoute({
   tags: ['system'],
   summary: 'Readiness: Redis and the database answer and start-up is done',
   responses: {
-    200: { description: 'Ready', content: { 'application/json': { schema: z.object({ status: z.literal('ready'), checks: Checks }) } } },
-    503: { description: 'Not ready; `error.details.checks` names the failing dependency, `error.details.startup` what start-up is still doing', content: { 'application/json': { schema: ErrorResponse } } },
+    200: { description: 'Ready', ...jsonContent(z.object({ status: z.literal('ready'), checks: Checks })) },
+    503: { description: 'Not ready; `error.details.checks` names the failing dependency, `error.details.startup` what start-up is still doing', ...jsonContent(ErrorResponse) },
   },
 });
 

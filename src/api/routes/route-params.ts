@@ -1,4 +1,4 @@
-/** The path parameters the routes share: a deployment's, a project's and a rollback/promote target's. */
+/** The path parameters of the routes: a deployment's, a project's, a rollback/promote target's, an operation's, a workspace's. */
 import { z } from '@hono/zod-openapi';
 import { IdOrSlugParam } from '../schemas/common';
 
@@ -11,6 +11,16 @@ const projectId = IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, des
 
 /** `{id}` of the /v1/projects/{id}/… routes. */
 export const ProjectIdParams = z.object({ id: projectId });
+
+/** `{id}` of GET /v1/operations/{id}. */
+export const OperationIdParams = z.object({
+  id: IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Operation id (`op_…`)', example: 'op_01h2xcejqtf2nbrexx3vqjhp41' }),
+});
+
+/** `{id}` of GET /v1/workspaces/{id}. */
+export const WorkspaceIdParams = z.object({
+  id: IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Workspace id (`ws_…`) or slug', example: 'acme' }),
+});
 
 /** `{id}` and `{deploymentId}` of rollback and promote. */
 export const ProjectTargetParams = z.object({

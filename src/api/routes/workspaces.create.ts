@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createApiKey } from '../../auth/api-key';
-import { allow } from '../../auth/permissions';
 import { newId } from '../../ids';
 import { ApiError } from '../../errors';
 import { isUniqueViolation } from '../prisma-errors';
-import { BEARER_SECURITY, errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS } from '../schemas/common';
+import { createdResponses, jsonPostRequest } from '../schemas/common';
 import { CreateWorkspaceBody, NewApiKeySchema, WorkspaceSchema, workspaceView } from '../schemas/workspace';
 import type { RegisterRoute } from '../types';
+import { callableBy } from './callable-by';
 
 const route = createRoute({
   method: 'post',
@@ -14,19 +14,12 @@ const route = createRoute({
   operationId: 'createWorkspace',
   tags: ['workspaces'],
   summary: 'Create a workspace (root key only) and its first admin API key',
-  security: BEARER_SECURITY,
-  middleware: [allow('root')] as const,
-  request: {
-    headers: IdempotencyKeyHeader,
-    body: { required: true, content: { 'application/json': { schema: CreateWorkspaceBody } } },
-  },
-  responses: {
-    201: {
-      description: 'The workspace, and its first admin API key in plaintext (shown this once)',
-      content: { 'application/json': { schema: z.object({ workspace: WorkspaceSchema, apiKey: NewApiKeySchema }).openapi('CreatedWorkspace') } },
-    },
-    ...errorResponses(...JSON_POST_ERRORS),
-  },
+  ...callableBy('root'),
+  request: jsonPostRequest(CreateWorkspaceBody),
+  responses: createdResponses(
+    'The workspace, and its first admin API key in plaintext (shown this once)',
+    z.object({ workspace: WorkspaceSchema, apiKey: NewApiKeySchema }).openapi('CreatedWorkspace'),
+  ),
 });
 
 export const registerCreateWorkspace: RegisterRoute = (app, ctx) => {

@@ -1,10 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { authOf } from '../../auth/permissions';
 import { ID_PATTERN } from '../../ids';
 import { ApiError } from '../../errors';
-import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses, IdOrSlugParam } from '../schemas/common';
+import { BEARER_SECURITY, okResponses } from '../schemas/common';
 import { WorkspaceSchema, workspaceView } from '../schemas/workspace';
 import type { RegisterRoute } from '../types';
+import { WorkspaceIdParams } from './route-params';
 
 const route = createRoute({
   method: 'get',
@@ -14,13 +15,8 @@ const route = createRoute({
   summary: 'Get a workspace by id or slug: the root key any, a workspace key its own',
   description: 'Where POST /v1/workspaces points its `Location`. Any other workspace answers 404, as one that does not exist.',
   security: BEARER_SECURITY,
-  request: {
-    params: z.object({ id: IdOrSlugParam.openapi({ param: { name: 'id', in: 'path' }, description: 'Workspace id (`ws_…`) or slug', example: 'acme' }) }),
-  },
-  responses: {
-    200: { description: 'The workspace', content: { 'application/json': { schema: WorkspaceSchema } } },
-    ...errorResponses(...AUTHENTICATED_ERRORS, 404),
-  },
+  request: { params: WorkspaceIdParams },
+  responses: okResponses('The workspace', WorkspaceSchema, 404),
 });
 
 export const registerGetWorkspace: RegisterRoute = (app, ctx) => {

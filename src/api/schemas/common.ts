@@ -26,6 +26,9 @@ export const BranchName = z
 
 export const Timestamp = z.iso.datetime().openapi({ example: '2026-01-01T12:00:00.000Z' });
 
+/** The last fields of a stored resource's view: when it was created and last changed. */
+export const RECORD_TIMES = { createdAt: Timestamp, updatedAt: Timestamp };
+
 /** A path or query parameter naming a resource by id or slug. Bounded, one line of well-formed text; never interpolated into SQL. */
 export const IdOrSlugParam = lineText(255).min(1, 'must not be empty');
 
@@ -72,11 +75,16 @@ const ERROR_DESCRIPTIONS = {
 
 export type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 
+/** The `content` of a request body or response that is JSON of `schema`: `{ description, ...jsonContent(S) }`. */
+export function jsonContent<S extends z.ZodType>(schema: S) {
+  return { content: { 'application/json': { schema } } };
+}
+
 /** The `responses` entries for the errors a route can answer, all in the one error shape. */
 export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
   const out = {} as Record<S, { description: string; content: { 'application/json': { schema: typeof ErrorResponse } } }>;
   for (const status of statuses) {
-    out[status] = { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: ErrorResponse } } };
+    out[status] = { description: ERROR_DESCRIPTIONS[status], ...jsonContent(ErrorResponse) };
   }
   return out;
 }
@@ -85,6 +93,15 @@ export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
 export const AUTHENTICATED_ERRORS = [400, 401, 403, 429] as const;
 /** Errors every authenticated POST with a JSON body can answer, on top of those. */
 export const JSON_POST_ERRORS = [400, 401, 403, 409, 413, 415, 422, 429] as const;
+
+/**
+ * The responses of an authenticated route that answers 200 with `schema` (reads, and revoking a key): that, the
+ * errors every authenticated route can answer, and the route's own `more` (404 where it names a resource).
+ */
+export function okResponses<S extends z.ZodType, M extends ErrorStatus = never>(description: string, schema: S, ...more: M[]) {
+  const errors = errorResponses<(typeof AUTHENTICATED_ERRORS)[number] | M>(...AUTHENTICATED_ERRORS, ...more);
+  return { 200: { description, ...jsonContent(schema) }, ...errors };
+}
 
 export const IdempotencyKeyHeader = z.object({
   // Checked by the idempotency middleware before any route runs; declared here so the document shows the rule.
@@ -96,3 +113,13 @@ export const IdempotencyKeyHeader = z.object({
 });
 
 export const BEARER_SECURITY = [{ bearerAuth: [] }];
+
+/** The request of a POST with a JSON body (required), and the Idempotency-Key that makes it safe to retry. */
+export function jsonPostRequest<S extends z.ZodType>(body: S) {
+  return { headers: IdempotencyKeyHeader, body: { required: true, ...jsonContent(body) } };
+}
+
+/** The responses of a POST that creates a resource: 201 with it, or an error any JSON POST can answer. */
+export function createdResponses<S extends z.ZodType>(description: string, schema: S) {
+  return { 201: { description, ...jsonContent(schema) }, ...errorResponses(...JSON_POST_ERRORS) };
+}

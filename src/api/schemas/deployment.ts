@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Deployment, DeploymentStep, Environment, IngressRoute, Instance } from '../../generated/prisma/client';
 import { DeploymentStatus, InstanceStatus, RouteSticky } from '../../generated/prisma/enums';
-import { Timestamp } from './common';
+import { RECORD_TIMES, Timestamp } from './common';
 import { StepSchema, stepView } from './step';
 
 export const DeploymentStatusSchema = z.enum(DeploymentStatus).openapi('DeploymentStatus', {
@@ -43,8 +43,7 @@ export const DeploymentSummarySchema = z
     hasOpenapi: z.boolean().openapi({ description: 'Whether an OpenAPI document was scraped (GET /v1/deployments/{id}/openapi).' }),
     openapiFetchedAt: Timestamp.nullable(),
     isLive: z.boolean().openapi({ description: "Whether this is the project's live deployment." }),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
+    ...RECORD_TIMES,
   })
   .openapi('DeploymentSummary');
 
@@ -57,10 +56,12 @@ export const InstanceSchema = z
   })
   .openapi('Instance');
 
+/** A hostname and the kind of route it is: shown on a deployment (Hostname) and in a project's routing table (Route). */
+export const ROUTED_HOSTNAME = { hostname: z.string().openapi({ example: 'api-acme.deploy.localhost' }), sticky: z.enum(RouteSticky) };
+
 export const HostnameSchema = z
   .object({
-    hostname: z.string().openapi({ example: 'api-acme.deploy.localhost' }),
-    sticky: z.enum(RouteSticky),
+    ...ROUTED_HOSTNAME,
     url: z.string().openapi({ description: 'Where the gateway serves it.', example: 'http://api-acme.deploy.localhost:8080/' }),
   })
   .openapi('Hostname');

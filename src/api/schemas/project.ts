@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Environment, Project } from '../../generated/prisma/client';
-import { BranchName, DisplayName, Slug, Timestamp } from './common';
+import { BranchName, DisplayName, RECORD_TIMES, Slug, Timestamp } from './common';
 
 export const EnvironmentSchema = z
   .object({
@@ -25,8 +25,7 @@ export const ProjectSchema = z
     rollbackReason: z.string().nullable(),
     rolledBackFromDeploymentId: z.string().nullable(),
     environments: z.array(EnvironmentSchema),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
+    ...RECORD_TIMES,
   })
   .openapi('Project');
 

@@ -4,7 +4,7 @@ import type { Environment, IngressRoute, RouteChange } from '../../generated/pri
 import { RouteSticky } from '../../generated/prisma/enums';
 import type { StoredRouteChange } from '../../routing/changes/route-change-types';
 import { Timestamp } from './common';
-import { gatewayUrl } from './deployment';
+import { gatewayUrl, ROUTED_HOSTNAME } from './deployment';
 
 export const UndoRoutesBody = z
   .strictObject({
@@ -14,8 +14,7 @@ export const UndoRoutesBody = z
 
 export const RouteSchema = z
   .object({
-    hostname: z.string().openapi({ example: 'api-acme.deploy.localhost' }),
-    sticky: z.enum(RouteSticky),
+    ...ROUTED_HOSTNAME,
     environment: z.string().openapi({ description: 'Environment slug.', example: 'production' }),
     deploymentId: z.string(),
     branch: z.string().nullable().openapi({ description: 'For branch routes: the git branch they follow.' }),

@@ -1,14 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import type { Workspace } from '../../generated/prisma/client';
-import { DisplayName, Slug, Timestamp } from './common';
+import { DisplayName, RECORD_TIMES, Slug } from './common';
 
 export const WorkspaceSchema = z
   .object({
     id: z.string().openapi({ example: 'ws_01h2xcejqtf2nbrexx3vqjhp41' }),
     slug: z.string(),
     name: z.string(),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
+    ...RECORD_TIMES,
   })
   .openapi('Workspace');
 

@@ -5,6 +5,7 @@ import { silentLogger } from '../../logger';
 import { freePort } from '../../services/free-port';
 import { isInfrastructureOutage } from '../../engine/infrastructure-outage';
 import type { DependencyHealth } from '../../services/dependency-health';
+import type { GatewayFleet } from '../gateway-fleet';
 import type { GatewayListenOptions } from '../gateway-process';
 import { GatewayProcessStats, GatewayWorkerConfig, isMessage, PrimaryMessage, WORKER_CONFIG_ENV, WorkerMessage } from './messages';
 
@@ -16,16 +17,6 @@ export interface GatewayClusterOptions extends GatewayListenOptions {
   health?: DependencyHealth;
   /** How long a worker may take to load its routes and listen. Default 30 s. */
   startTimeoutMs?: number;
-}
-
-export interface GatewayCluster {
-  port: number;
-  processes: number;
-  /** Every live worker as it reports itself (a worker that does not answer within 2 s is left out). */
-  stats(): Promise<GatewayProcessStats[]>;
-  /** A full route reload in every worker; true when each of them replaced its table. */
-  resync(): Promise<boolean>;
-  close(): Promise<void>;
 }
 
 const RESTART_DELAY_MS = 1_000;
@@ -48,7 +39,7 @@ function workerEntry(): { exec: string; execArgv: string[] } {
  * hands each new connection to the next worker in turn). Each worker keeps its own route table current from its own
  * Redis subscription; full loads are answered here from `source`. A worker that dies is forked again.
  */
-export async function startGatewayCluster(options: GatewayClusterOptions): Promise<GatewayCluster> {
+export async function startGatewayCluster(options: GatewayClusterOptions): Promise<GatewayFleet> {
   const logger = options.logger ?? silentLogger;
   const host = options.host ?? '127.0.0.1';
   // A concrete port: workers that all ask for port 0 would share one random port, but so would a second cluster
@@ -68,9 +59,32 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
   const entry = workerEntry();
   const workers = new Set<Worker>();
   let closing = false;
-  let nextStatsId = 0;
+  let nextRequestId = 0;
   const statsWaiters = new Map<number, (stats: GatewayProcessStats) => void>();
   const resyncWaiters = new Map<number, (replaced: boolean) => void>();
+
+  /** Asks every connected worker the same question; the answer of one that is silent for `timeoutMs` is undefined. */
+  const askEveryWorker = <T>(waiters: Map<number, (answer: T) => void>, type: 'gateway:stats?' | 'gateway:resync', timeoutMs: number) =>
+    Promise.all(
+      [...workers]
+        .filter((worker) => worker.isConnected())
+        .map(
+          (worker) =>
+            new Promise<T | undefined>((resolve) => {
+              const id = ++nextRequestId;
+              const timer = setTimeout(() => {
+                waiters.delete(id);
+                resolve(undefined);
+              }, timeoutMs);
+              waiters.set(id, (answer) => {
+                waiters.delete(id);
+                clearTimeout(timer);
+                resolve(answer);
+              });
+              worker.send({ type, id } satisfies PrimaryMessage);
+            }),
+        ),
+    );
 
   const answerLoad = async (worker: Worker, id: number, deploymentIds: string[] | undefined) => {
     let reply: PrimaryMessage;
@@ -166,47 +180,12 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
     port,
     processes: options.processes,
     async stats() {
-      const answers = [...workers]
-        .filter((worker) => worker.isConnected())
-        .map(
-          (worker) =>
-            new Promise<GatewayProcessStats | undefined>((resolve) => {
-              const id = ++nextStatsId;
-              const timer = setTimeout(() => {
-                statsWaiters.delete(id);
-                resolve(undefined);
-              }, STATS_TIMEOUT_MS);
-              statsWaiters.set(id, (stats) => {
-                statsWaiters.delete(id);
-                clearTimeout(timer);
-                resolve(stats);
-              });
-              worker.send({ type: 'gateway:stats?', id } satisfies PrimaryMessage);
-            }),
-        );
-      return (await Promise.all(answers)).filter((s): s is GatewayProcessStats => s !== undefined);
+      const answers = await askEveryWorker(statsWaiters, 'gateway:stats?', STATS_TIMEOUT_MS);
+      return answers.filter((s): s is GatewayProcessStats => s !== undefined);
     },
     async resync() {
-      const answers = [...workers]
-        .filter((worker) => worker.isConnected())
-        .map(
-          (worker) =>
-            new Promise<boolean>((resolve) => {
-              const id = ++nextStatsId;
-              // A reload is bounded inside the worker (its resync timeout); this only guards against a worker that died.
-              const timer = setTimeout(() => {
-                resyncWaiters.delete(id);
-                resolve(false);
-              }, RESYNC_TIMEOUT_MS);
-              resyncWaiters.set(id, (replaced) => {
-                resyncWaiters.delete(id);
-                clearTimeout(timer);
-                resolve(replaced);
-              });
-              worker.send({ type: 'gateway:resync', id } satisfies PrimaryMessage);
-            }),
-        );
-      return (await Promise.all(answers)).every(Boolean);
+      // A reload is bounded inside the worker (its resync timeout); the timeout here only guards against a worker that died.
+      return (await askEveryWorker(resyncWaiters, 'gateway:resync', RESYNC_TIMEOUT_MS)).every((replaced) => replaced === true);
     },
     close: () => (stopped ??= stopAll()),
   };
