@@ -33,7 +33,8 @@ describe('the OpenAPI parser runs as a child process that never outlives its par
     const { pid, outcome } = startParse(SLOW, { ...ROOMY, parseTimeoutMs: 500 });
     expect(nicenessOf(pid)).toBe(19);
     expect(hasEnded(pid)).toBe(false);
-    expect(await outcome).toEqual({ ok: false, reason: 'parsing took more than 500 ms of CPU time' });
+    // Killed on its CPU time, or, when a busy machine gives the niced parser almost no CPU, on the clock (12x the limit).
+    expect(await outcome).toEqual({ ok: false, reason: expect.stringMatching(/^parsing took (more than 500 ms of CPU time|longer than \d+ ms)$/) });
     // The outcome comes once the process has exited and been reaped.
     expect(hasEnded(pid)).toBe(true);
   });

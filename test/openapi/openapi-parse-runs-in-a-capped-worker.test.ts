@@ -78,6 +78,7 @@ describe('parsing an OpenAPI document in a capped child process', () => {
   });
 
   it('gives up on a parse that uses more than its CPU-time limit', async () => {
-    expect(reason(await parse(bigYaml(3_000), { parseTimeoutMs: 20 }))).toBe('parsing took more than 20 ms of CPU time');
+    // Killed on its CPU time, or, when a busy machine gives the niced parser almost no CPU, on the clock (12x the limit).
+    expect(reason(await parse(bigYaml(3_000), { parseTimeoutMs: 20 }))).toMatch(/^parsing took (more than 20 ms of CPU time|longer than \d+ ms)$/);
   });
 });
