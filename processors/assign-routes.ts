@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CancelledError } from '../src/engine/errors';
-import type { AppliedRoute } from '../src/routing/changes/route-change-types';
+import type { OutputOf } from '../src/engine/define-step';
+import type { AppliedRoute, RouteDecision, RoutingTx } from '../src/routing/changes/route-change-types';
 import { planDeployment } from '../src/routing/plans/deploy-plan-input';
 import { routingStep } from '../src/routing/routing-step';
 import { buildRoutes } from './build-routes';
@@ -18,9 +19,11 @@ export interface AssignResult {
 const GateState = z.object({ gated: z.boolean().optional() });
 
 /**
- * Applies build-routes' plan in the routing queue, atomically. The plan is re-checked against the current state
- * under the project's lock: only hostnames of the stored plan change, and only where the rules still allow it
- * (a rollback pin set meanwhile, a newer deployment, a hostname taken by someone else → skipped and reported).
+ * Applies the deploy's routes in the routing queue, atomically, as the rules decide them NOW, under the project's
+ * turn: the state build-routes saw may have changed while the deploy waited for its turn (a rollback pin set or
+ * cleared by a switch applied first, a newer deployment, a hostname taken by someone else). Deciding on the state at
+ * the moment of applying is what makes requests apply in order with the last one winning; build-routes' plan is
+ * what the timeline showed, and where it differs the change says so in its notes.
  */
 export const assignRoutes = routingStep<Services, DeployJobData, { plan: typeof buildRoutes }, AssignResult, z.infer<typeof GateState>>({
   name: 'assign-routes',
@@ -41,27 +44,41 @@ export const assignRoutes = routingStep<Services, DeployJobData, { plan: typeof 
     }
     await saveState({ gated: true });
   },
-  async decide({ services, data, needs }, tx) {
-    const stored = needs.plan;
-    const planned = new Set(stored.changes.filter((c) => c.action === 'create' || c.action === 'move').map((c) => c.hostname));
-    const current = await planDeployment(tx, data.deploymentId, services.apex);
-    const notes = [...current.notes];
-    const changes: AppliedRoute[] = [];
-    for (const c of current.changes) {
-      if (c.action === 'skip' && planned.has(c.hostname)) notes.push(`${c.hostname}: ${c.reason ?? 'skipped'} (state changed since build-routes)`);
-      if ((c.action !== 'create' && c.action !== 'move') || !planned.has(c.hostname)) continue;
-      changes.push({
-        hostname: c.hostname,
-        sticky: c.sticky,
-        branch: c.branch ?? null,
-        environmentId: stored.environmentId,
-        fromDeploymentId: c.action === 'move' ? c.fromDeploymentId : null,
-        toDeploymentId: data.deploymentId,
-      });
-    }
-    // Live only where the live route really ends on this deployment once applied: never a live pointer without its route.
-    return { changes, live: stored.setLive && current.setLive ? { ifLiveRouteOn: data.deploymentId } : undefined, notes };
-  },
+  decide: ({ services, data, needs }, tx) => decideDeployRoutes(services, data, needs.plan, tx),
   output: (_step, record) => ({ sequence: record.sequence, applied: record.changes.length, live: record.liveTo !== record.liveFrom, notes: record.notes }),
   summarize: (o) => `${o.applied} route(s) changed (change #${o.sequence})${o.live ? '; now live' : ''}${o.notes.length ? `; ${o.notes.join('; ')}` : ''}`,
 });
+
+/**
+ * What a deploy's route change is, decided on the state inside the transaction (see assignRoutes): the current plan's
+ * creates and moves, live only where its live route lands, and a note for each hostname where it differs from the
+ * plan build-routes stored.
+ */
+export async function decideDeployRoutes(
+  services: Pick<Services, 'apex'>,
+  data: Pick<DeployJobData, 'deploymentId'>,
+  stored: OutputOf<typeof buildRoutes>,
+  tx: RoutingTx,
+): Promise<RouteDecision> {
+  const planned = new Set(stored.changes.filter((c) => c.action === 'create' || c.action === 'move').map((c) => c.hostname));
+  const current = await planDeployment(tx, data.deploymentId, services.apex);
+  const notes = [...current.notes];
+  const changes: AppliedRoute[] = [];
+  for (const c of current.changes) {
+    const applies = c.action === 'create' || c.action === 'move';
+    if (applies !== planned.has(c.hostname) && c.action !== 'unchanged') {
+      notes.push(`${c.hostname}: ${applies ? c.action : (c.reason ?? 'skipped')} (state changed since build-routes)`);
+    }
+    if (!applies) continue;
+    changes.push({
+      hostname: c.hostname,
+      sticky: c.sticky,
+      branch: c.branch ?? null,
+      environmentId: stored.environmentId,
+      fromDeploymentId: c.action === 'move' ? c.fromDeploymentId : null,
+      toDeploymentId: data.deploymentId,
+    });
+  }
+  // Live only where the live route really ends on this deployment once applied: never a live pointer without its route.
+  return { changes, live: current.setLive ? { ifLiveRouteOn: data.deploymentId } : undefined, notes };
+}

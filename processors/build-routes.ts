@@ -3,8 +3,9 @@ import type { RoutePlan } from '../src/routing/plans/route-types';
 import { deployStep } from './services';
 
 /**
- * Computes the deployment's hostnames and which routes move to it (SPEC §4.1, §4.2). Pure computation over the
- * current state; the plan is the step's output, so every retry of assign-routes works from the same plan.
+ * Computes the deployment's hostnames and which routes move to it (SPEC §4.1, §4.2), as the timeline shows them
+ * before the deploy's routing turn. assign-routes decides again on the state at its turn (switches requested
+ * meanwhile apply first) and notes where that differs from this plan.
  */
 export const buildRoutes = deployStep({
   name: 'build-routes',
