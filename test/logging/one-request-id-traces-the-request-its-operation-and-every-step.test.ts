@@ -39,6 +39,11 @@ describe('grep <requestId>: the request, its operation and every step of it', ()
     const op = await h.engine.waitForOperation(res.body.operationId, 60_000);
     expect(op.state).toBe('succeeded');
 
+    // The operation row turns succeeded first (a waiter may answer at once); its log line follows the duration query.
+    for (const until = Date.now() + 10_000; !lines.some((l) => l.requestId === requestId && l.msg === 'operation succeeded') && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+
     // The root job's data carries the id: a flow re-enqueued by the reconciler (from the operation row) keeps it too.
     const root = await h.engine.engine.deps.queues.operations.getJob(operationJobId(res.body.operationId));
     expect(root?.data.requestId).toBe(requestId);
@@ -76,7 +81,10 @@ describe('grep <requestId>: the request, its operation and every step of it', ()
     const failedStep = traced.find((l) => l.msg === 'step failed')!;
     expect(failedStep).toMatchObject({ level: 'warn', step: 'create-in-krane', operationId: res.body.operationId });
     expect(typeof failedStep.durationMs).toBe('number');
-    const outcome = traced.find((l) => l.msg === 'operation failed')!;
+    // The operation row turns failed first (a waiter may answer at once); its log line follows the duration query.
+    const outcomeLine = () => lines.find((l) => l.requestId === requestId && l.msg === 'operation failed');
+    for (const until = Date.now() + 10_000; !outcomeLine() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+    const outcome = outcomeLine()!;
     expect(outcome).toMatchObject({ level: 'warn', operationId: res.body.operationId, kind: 'deploy', step: 'create-in-krane' });
     expect(typeof outcome.durationMs).toBe('number');
   }, 90_000);
