@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { GatewayService, startGatewayService } from '../../src/gateway';
 import { ChildService } from '../../src/services/child-service';
-import { freePort } from '../../src/services/free-port';
 import { connectTestDocker, describeWithDocker, TEST_IMAGES, TEST_NETWORK, TestDocker } from '../support/docker-for-tests';
 import { REPO_ROOT } from '../support/engine-harness';
 import { eventually } from '../support/http-get';
+import { freePorts } from '../embedded/support/control-plane';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { testRedis } from '../support/test-redis';
 
@@ -85,7 +85,9 @@ describeWithDocker('kill -9 of the control plane running the docker driver', () 
 
   it('keeps the live hostname serving with no failed request, and the restart re-adopts the containers', async () => {
     const redis = testRedis();
-    const [apiPort, gatewayPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
+    // Below the ephemeral range: the restart binds the same ports again, and a port handed out for listen(0) or an
+    // outgoing connection meanwhile would make it fail (the likely cause of a CI run where the restart never answered).
+    const { api: apiPort, gateway: gatewayPort, grpc: grpcPort } = await freePorts();
     const prefix = `{${redis.prefix}}`;
     const env = {
       PATH: process.env.PATH,
@@ -108,11 +110,18 @@ describeWithDocker('kill -9 of the control plane running the docker driver', () 
       LOG_LEVEL: 'info',
     };
     const start = async () => {
-      app = ChildService.start('deployflow', process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'main.ts')], { cwd: REPO_ROOT, env });
-      await eventually(async () => {
-        const res = await fetch(`http://127.0.0.1:${apiPort}/readyz`);
-        if (res.status !== 200) throw new Error(`readyz ${res.status}`);
-      }, 60_000, 100);
+      const started = ChildService.start('deployflow', process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'main.ts')], { cwd: REPO_ROOT, env });
+      app = started;
+      // Until ready, or until the process dies (it would never answer): then fail with its output, which says why.
+      const deadline = Date.now() + 60_000;
+      let last = '';
+      while (started.running && Date.now() < deadline) {
+        const res = await fetch(`http://127.0.0.1:${apiPort}/readyz`).catch((err: Error) => err);
+        if (!(res instanceof Error) && res.status === 200) return;
+        last = res instanceof Error ? String((res.cause as Error | undefined)?.message ?? res.message) : `readyz ${res.status}`;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`deployflow did not become ready (${started.running ? 'still running' : 'exited'}; last: ${last}):\n${started.recentOutput()}`);
     };
     const api = async (method: string, url: string, key: string, body?: unknown) => {
       const res = await fetch(`http://127.0.0.1:${apiPort}${url}`, {
