@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// zod as the API extends it (`.openapi()`): zod 4 gives each schema its methods when it is built, so a schema built
+// before the first import of @hono/zod-openapi elsewhere would lack it, and POST /v1/deployments documents this one.
+import { z } from '@hono/zod-openapi';
 import { ALLOWED_ENV_NAME_PATTERN, envNameProblem, MAX_ENV_NAME_LENGTH } from '../krane/env-policy';
 import { HTTP_PATH_PATTERN, HTTP_PATH_RULE, MAX_HTTP_PATH_LENGTH } from '../krane/http-path';
 import { describeText, freeText, lineText, nonBlankLineText, textCharacter } from './text';
