@@ -1,17 +1,10 @@
 import { loadConfig } from '../../src/config';
 import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('CORS', () => {
   describe('by default', () => {
-    let h: ApiHarness;
-    let acme: WorkspaceKeys;
-    beforeAll(async () => {
-      h = await startApiHarness();
-      acme = await h.workspace('acme');
-    });
-    afterAll(async () => {
-      await h.close();
-    });
+    const { h, acme } = useApiHarness(['acme']);
 
     it('sends no CORS header, to a preflight or a request from any origin', async () => {
       const preflight = await h.call('OPTIONS', '/v1/projects', { headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });

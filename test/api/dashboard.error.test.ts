@@ -1,11 +1,7 @@
-import { ApiHarness, startApiHarness } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('bull-board at /admin/queues (unknown things)', () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await startApiHarness();
-  });
-  afterAll(async () => h.close());
+  const { h } = useApiHarness([]);
 
   const get = (path: string) => h.call('GET', path, { headers: { authorization: `Bearer ${h.rootKey}` } });
 

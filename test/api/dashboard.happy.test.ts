@@ -1,18 +1,14 @@
 import { createApiKey } from '../../src/auth/api-key';
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { basicAuth } from './support/basic-auth';
 import { createProject, seedDeployment, seedOperation } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('bull-board at /admin/queues (happy path)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   let platformViewer: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     platformViewer = (await createApiKey(h.db.prisma, { workspaceId: null, role: 'viewer' })).key;
   });
-  afterAll(async () => h.close());
 
   const queues = async (headers: Record<string, string>) => {
     const res = await h.call('GET', '/admin/queues/api/queues', { headers });

@@ -1,17 +1,14 @@
 import { createApiKey, revokeApiKey } from '../../src/auth/api-key';
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { ApiHarness } from './support/api-harness';
 import { basicAuth } from './support/basic-auth';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('bull-board at /admin/queues (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   let platformViewer: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     platformViewer = (await createApiKey(h.db.prisma, { workspaceId: null, role: 'viewer' })).key;
   });
-  afterAll(async () => h.close());
 
   const paused = () => h.queues.steps.isPaused();
   const expectChallenge = (res: Awaited<ReturnType<ApiHarness['call']>>) => {

@@ -1,17 +1,11 @@
 import { eventually, getViaHost } from '../support/http-get';
-import type { EngineHarness } from '../support/engine-harness';
-import { ApiHarness, startApiHarnessWithEngine, WorkspaceKeys } from './support/api-harness';
+import { startApiHarnessWithEngine } from './support/api-harness';
 import { createProject, deployOverHttp } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 /** The whole lifecycle of SPEC §3 driven only through the HTTP API, checked through GET /v1/projects/:id and the gateway. */
 describe('deploy, roll back, deploy while pinned, promote, undo — over HTTP', () => {
-  let h: ApiHarness & { engine: EngineHarness };
-  let acme: WorkspaceKeys;
-  beforeAll(async () => {
-    h = await startApiHarnessWithEngine();
-    acme = await h.workspace('acme');
-  });
-  afterAll(async () => h.close());
+  const { h, acme } = useApiHarness(['acme'], { start: () => startApiHarnessWithEngine() });
 
   it('follows the pin at every step', async () => {
     const gateway = await h.engine.startGateway();

@@ -1,17 +1,13 @@
 import { eventually } from '../support/http-get';
-import type { EngineHarness } from '../support/engine-harness';
-import { ApiHarness, startApiHarnessWithEngine, WorkspaceKeys } from './support/api-harness';
+import { startApiHarnessWithEngine } from './support/api-harness';
 import { createProject } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/deployments/:id/cancel (happy path)', () => {
-  let h: ApiHarness & { engine: EngineHarness };
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme'], { start: () => startApiHarnessWithEngine() });
   beforeAll(async () => {
-    h = await startApiHarnessWithEngine();
-    acme = await h.workspace('acme');
     await createProject(h, acme.admin, 'shop');
   });
-  afterAll(async () => h.close());
 
   /** A deploy whose instance stays unhealthy, so the flow sits in poll-instances until cancelled. */
   const slowDeploy = async () => {

@@ -1,20 +1,14 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedDeployment } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/deployments/:id/cancel (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  let globex: WorkspaceKeys;
+  const { h, acme, globex } = useApiHarness(['acme', 'globex']);
   let globexDeploymentId: string;
   let acmeDeploymentId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-    globex = await h.workspace('globex');
     acmeDeploymentId = (await seedDeployment(h.db.prisma, { projectId: (await createProject(h, acme.admin, 'shop')).id, status: 'deploying' })).id;
     globexDeploymentId = (await seedDeployment(h.db.prisma, { projectId: (await createProject(h, globex.admin, 'secret')).id, status: 'deploying' })).id;
   });
-  afterAll(async () => h.close());
 
   const cancelRequested = async (id: string) => (await h.db.prisma.deployment.findUniqueOrThrow({ where: { id } })).cancelRequestedAt;
 

@@ -1,15 +1,12 @@
-import { ApiHarness, errorFields, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { ApiHarness, errorFields } from './support/api-harness';
 import { createProject } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/deployments (bad input)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     await createProject(h, acme.admin, 'shop');
   });
-  afterAll(async () => h.close());
 
   const image = 'file:examples/hello-api';
   const post = (options: Parameters<ApiHarness['call']>[2]) => h.call('POST', '/v1/deployments', { key: acme.deployer, ...options });

@@ -1,17 +1,13 @@
-import type { EngineHarness } from '../support/engine-harness';
-import { ApiHarness, startApiHarnessWithEngine, WorkspaceKeys } from './support/api-harness';
+import { startApiHarnessWithEngine } from './support/api-harness';
 import { createProject, waitOverHttp } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/deployments (happy path)', () => {
-  let h: ApiHarness & { engine: EngineHarness };
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme'], { start: () => startApiHarnessWithEngine() });
   let projectId: string;
   beforeAll(async () => {
-    h = await startApiHarnessWithEngine();
-    acme = await h.workspace('acme');
     projectId = (await createProject(h, acme.admin, 'shop')).id;
   });
-  afterAll(async () => h.close());
 
   it('answers 202 with the pending deployment and its operation, and the deploy runs to ready', async () => {
     const res = await h.call('POST', '/v1/deployments', {

@@ -1,15 +1,12 @@
-import { ApiHarness, errorFields, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { errorFields, startApiHarness } from './support/api-harness';
 import { createProject } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/deployments with KRANE_DRIVER=docker', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme'], { start: () => startApiHarness({ env: { KRANE_DRIVER: 'docker' } }) });
   beforeAll(async () => {
-    h = await startApiHarness({ env: { KRANE_DRIVER: 'docker' } });
-    acme = await h.workspace('acme');
     await createProject(h, acme.admin, 'shop');
   });
-  afterAll(async () => h.close());
 
   const post = (body: unknown) => h.call('POST', '/v1/deployments', { key: acme.deployer, body });
 

@@ -1,20 +1,14 @@
 import { revokeApiKey } from '../../src/auth/api-key';
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/deployments (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  let globex: WorkspaceKeys;
+  const { h, acme, globex } = useApiHarness(['acme', 'globex']);
   let globexProjectId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-    globex = await h.workspace('globex');
     await createProject(h, acme.admin, 'shop');
     globexProjectId = (await createProject(h, globex.admin, 'secret')).id;
   });
-  afterAll(async () => h.close());
 
   const body = { projectId: 'shop', image: 'file:examples/hello-api' };
   const deployments = () => h.db.prisma.deployment.count();

@@ -4,20 +4,16 @@ import { redisStateEvents } from '../../src/engine/state-events';
 import { DEFAULT_FALLBACK_MS } from '../../src/events/operation-watcher';
 import { silentLogger } from '../../src/logger';
 import { eventually } from '../support/http-get';
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedDeployment } from './support/deployments';
 import { parseSse } from './support/sse';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/deployments/:id/events (edge cases)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   let projectId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     projectId = (await createProject(h, acme.admin, 'shop')).id;
   });
-  afterAll(async () => h.close());
 
   it('answers 404 in the JSON error shape, not a stream, for a deployment that does not exist', async () => {
     const res = await h.call('GET', '/v1/deployments/dep_00000000000000000000000000/events', { key: acme.viewer });

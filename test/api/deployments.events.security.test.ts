@@ -1,18 +1,12 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedDeployment } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/deployments/:id/events (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  let globex: WorkspaceKeys;
+  const { h, acme, globex } = useApiHarness(['acme', 'globex']);
   let globexDeploymentId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-    globex = await h.workspace('globex');
     globexDeploymentId = (await seedDeployment(h.db.prisma, { projectId: (await createProject(h, globex.admin, 'secret')).id, status: 'ready' })).id;
   });
-  afterAll(async () => h.close());
 
   it('answers 401 without a key, before any stream starts', async () => {
     const res = await h.call('GET', `/v1/deployments/${globexDeploymentId}/events`);

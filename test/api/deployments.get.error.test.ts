@@ -1,16 +1,12 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedDeployment } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/deployments/:id (bad input)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   let projectId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     projectId = (await createProject(h, acme.admin, 'shop')).id;
   });
-  afterAll(async () => h.close());
 
   it('answers 404 for a deployment that does not exist', async () => {
     const res = await h.call('GET', '/v1/deployments/dep_00000000000000000000000000', { key: acme.viewer });

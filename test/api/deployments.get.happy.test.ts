@@ -1,17 +1,13 @@
 import { DEPLOY_STEPS } from '../../flows/step-names';
-import { ApiHarness, startApiHarnessWithEngine, WorkspaceKeys } from './support/api-harness';
+import { startApiHarnessWithEngine } from './support/api-harness';
 import { createProject, deployOverHttp } from './support/deployments';
-import type { EngineHarness } from '../support/engine-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/deployments/:id (happy path)', () => {
-  let h: ApiHarness & { engine: EngineHarness };
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme'], { start: () => startApiHarnessWithEngine() });
   beforeAll(async () => {
-    h = await startApiHarnessWithEngine();
-    acme = await h.workspace('acme');
     await createProject(h, acme.admin, 'shop');
   });
-  afterAll(async () => h.close());
 
   it('shows a ready deploy with nine succeeded steps in order, its running instances, hostnames and scraped spec', async () => {
     const { deploymentId } = await deployOverHttp(h, acme.deployer, { projectId: 'shop', version: 'v1', env: { DATABASE_PASSWORD: 'hunter2-secret' } });

@@ -1,20 +1,14 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedDeployment } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/deployments/:id (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  let globex: WorkspaceKeys;
+  const { h, acme, globex } = useApiHarness(['acme', 'globex']);
   let globexDeploymentId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-    globex = await h.workspace('globex');
     await createProject(h, acme.admin, 'shop');
     const secret = await createProject(h, globex.admin, 'secret');
     globexDeploymentId = (await seedDeployment(h.db.prisma, { projectId: secret.id, env: { STRIPE_KEY: 'sk_live_secret' } })).id;
   });
-  afterAll(async () => h.close());
 
   it('answers 401 without a key', async () => {
     expect((await h.call('GET', `/v1/deployments/${globexDeploymentId}`)).status).toBe(401);

@@ -1,15 +1,12 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedDeployment } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/deployments (happy path)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   let shop: string;
   let blog: string;
   const ids: Record<string, string> = {};
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     shop = (await createProject(h, acme.admin, 'shop')).id;
     blog = (await createProject(h, acme.admin, 'blog')).id;
     // Created in this order, so ids (and "newest first") follow it.
@@ -18,7 +15,6 @@ describe('GET /v1/deployments (happy path)', () => {
     ids.shopPreview = (await seedDeployment(h.db.prisma, { projectId: shop, environment: 'preview', status: 'ready' })).id;
     ids.blog = (await seedDeployment(h.db.prisma, { projectId: blog, status: 'deploying' })).id;
   });
-  afterAll(async () => h.close());
 
   const list = async (query = '') => {
     const res = await h.call('GET', `/v1/deployments${query}`, { key: acme.viewer });

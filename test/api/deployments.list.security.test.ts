@@ -1,22 +1,16 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedDeployment } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/deployments (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  let globex: WorkspaceKeys;
+  const { h, acme, globex } = useApiHarness(['acme', 'globex']);
   let globexProjectId: string;
   let acmeDeploymentId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-    globex = await h.workspace('globex');
     const acmeProject = await createProject(h, acme.admin, 'shop');
     globexProjectId = (await createProject(h, globex.admin, 'secret')).id;
     acmeDeploymentId = (await seedDeployment(h.db.prisma, { projectId: acmeProject.id })).id;
     await seedDeployment(h.db.prisma, { projectId: globexProjectId });
   });
-  afterAll(async () => h.close());
 
   it('answers 401 without a key', async () => {
     expect((await h.call('GET', '/v1/deployments')).status).toBe(401);

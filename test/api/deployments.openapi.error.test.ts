@@ -1,16 +1,12 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedDeployment } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/deployments/:id/openapi (no document)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   let projectId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     projectId = (await createProject(h, acme.admin, 'shop')).id;
   });
-  afterAll(async () => h.close());
 
   it('answers 404 openapi_not_found for a ready deployment whose app served none, saying what the scrape found', async () => {
     const d = await seedDeployment(h.db.prisma, { projectId, status: 'ready' });

@@ -1,16 +1,12 @@
-import type { EngineHarness } from '../support/engine-harness';
-import { ApiHarness, startApiHarnessWithEngine, WorkspaceKeys } from './support/api-harness';
+import { startApiHarnessWithEngine } from './support/api-harness';
 import { createProject, deployOverHttp } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/deployments/:id/openapi (happy path)', () => {
-  let h: ApiHarness & { engine: EngineHarness };
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme'], { start: () => startApiHarnessWithEngine() });
   beforeAll(async () => {
-    h = await startApiHarnessWithEngine();
-    acme = await h.workspace('acme');
     await createProject(h, acme.admin, 'shop');
   });
-  afterAll(async () => h.close());
 
   it("serves the document scraped from the deployment's instance", async () => {
     const { deploymentId } = await deployOverHttp(h, acme.deployer, { projectId: 'shop', version: '2.3.4' });

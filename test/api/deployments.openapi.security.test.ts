@@ -1,20 +1,14 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedDeployment } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/deployments/:id/openapi (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  let globex: WorkspaceKeys;
+  const { h, acme, globex } = useApiHarness(['acme', 'globex']);
   let globexDeploymentId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-    globex = await h.workspace('globex');
     const secret = await createProject(h, globex.admin, 'secret');
     const spec = JSON.stringify({ openapi: '3.1.0', info: { title: 'internal billing', version: '1' }, paths: {} });
     globexDeploymentId = (await seedDeployment(h.db.prisma, { projectId: secret.id, openapiSpec: spec })).id;
   });
-  afterAll(async () => h.close());
 
   it('answers 401 without a key and 403 to the root key', async () => {
     expect((await h.call('GET', `/v1/deployments/${globexDeploymentId}/openapi`)).status).toBe(401);

@@ -1,5 +1,6 @@
 import { ApiError, ConflictError, httpStatusOf, NotFoundError, PreconditionFailedError, TerminalError, UnprocessableError } from '../../src/errors';
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 // Terminal errors as the engine and the operations throw them, each with its catalogue code.
 const TERMINAL: Record<string, () => TerminalError> = {
@@ -11,10 +12,9 @@ const TERMINAL: Record<string, () => TerminalError> = {
 };
 
 describe('error shape, request ids and metrics', () => {
-  let h: ApiHarness;
+  const { h } = useApiHarness([]);
   let acme: WorkspaceKeys;
   beforeAll(async () => {
-    h = await startApiHarness();
     h.app.post('/v1/test/terminal/:code', (c) => {
       throw TERMINAL[c.req.param('code')]?.() ?? new NotFoundError('code', c.req.param('code'));
     });
@@ -22,9 +22,6 @@ describe('error shape, request ids and metrics', () => {
       throw new ApiError('slug_taken', { scope: 'workspace', slug: 'teapot' }, { details: { spout: true } });
     });
     acme = await h.workspace('acme');
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   it('renders an ApiError as {error:{code,message,details,requestId}} with its status', async () => {

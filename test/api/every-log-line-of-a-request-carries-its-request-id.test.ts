@@ -1,6 +1,7 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject } from './support/deployments';
 import { createLogger } from '../../src/logger';
+import { useApiHarness } from './support/use-api-harness';
 
 const HELLO_API = 'file:examples/hello-api';
 
@@ -12,21 +13,17 @@ interface Line {
 }
 
 describe('request ids in logs, the access log and the operation', () => {
-  let h: ApiHarness;
+  const { h } = useApiHarness([], { start: () => startApiHarness({ logger: createLogger('debug', { service: 'api-test' }, (line) => lines.push(JSON.parse(line))) }) });
   let acme: WorkspaceKeys;
   const lines: Line[] = [];
   const linesOf = (requestId: string) => lines.filter((l) => l.requestId === requestId);
 
   beforeAll(async () => {
-    h = await startApiHarness({ logger: createLogger('debug', { service: 'api-test' }, (line) => lines.push(JSON.parse(line))) });
     h.app.get('/v1/test/boom', () => {
       throw new Error('kaboom');
     });
     acme = await h.workspace('acme');
     await createProject(h, acme.admin, 'shop');
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   it('puts the caller\'s x-request-id on every line the request logs, on the operation it creates, and answers it back', async () => {

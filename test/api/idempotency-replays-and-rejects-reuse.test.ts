@@ -1,13 +1,13 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('Idempotency-Key on POST', () => {
-  let h: ApiHarness;
+  const { h } = useApiHarness([]);
   let acme: WorkspaceKeys;
   // Routes only this test needs: one that waits for the test's signal, one that fails its first call.
   let gate: Promise<void> = Promise.resolve();
   let flakyCalls = 0;
   beforeAll(async () => {
-    h = await startApiHarness();
     h.app.post('/v1/test/slow', async (c) => {
       await gate;
       return c.json({ done: true }, 201);
@@ -18,9 +18,6 @@ describe('Idempotency-Key on POST', () => {
       return c.json({ calls: flakyCalls }, 201);
     });
     acme = await h.workspace('acme');
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   const createProject = (slug: string, idempotencyKey: string, key = acme.admin) =>

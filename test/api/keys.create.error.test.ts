@@ -1,16 +1,11 @@
-import { ApiHarness, errorFields, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { errorFields } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/keys (errors)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   let keysBefore: number;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     keysBefore = await h.db.prisma.apiKey.count();
-  });
-  afterAll(async () => {
-    await h.close();
   });
   afterEach(async () => {
     expect(await h.db.prisma.apiKey.count()).toBe(keysBefore);

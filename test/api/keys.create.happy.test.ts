@@ -1,15 +1,7 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/keys (happy)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const { h, acme } = useApiHarness(['acme']);
 
   it('mints a deployer key for CI, shown once, that works at once for its role', async () => {
     const res = await h.call('POST', '/v1/keys', { key: acme.admin, body: { name: 'github-actions-shop', role: 'deployer' } });

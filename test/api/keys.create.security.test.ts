@@ -1,18 +1,9 @@
 import { createApiKey } from '../../src/auth/api-key';
-import { ApiHarness, everyStoredText, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { everyStoredText } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/keys (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  let globex: WorkspaceKeys;
-  beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-    globex = await h.workspace('globex');
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const { h, acme, globex } = useApiHarness(['acme', 'globex']);
 
   const body = { name: 'escalation', role: 'admin' };
   const count = () => h.db.prisma.apiKey.count();

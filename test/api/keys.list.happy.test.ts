@@ -1,16 +1,8 @@
 import { createApiKey, revokeApiKey } from '../../src/auth/api-key';
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/keys and GET /v1/keys/{id} (happy)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const { h, acme } = useApiHarness(['acme']);
 
   it("lists the workspace's keys newest first with prefix, role, name, dates and status; never the key or its hash", async () => {
     const made = await h.call('POST', '/v1/keys', { key: acme.admin, body: { name: 'ci', role: 'deployer', expiresAt: '2099-01-01T00:00:00Z' } });

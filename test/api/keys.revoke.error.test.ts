@@ -1,13 +1,8 @@
-import { ApiHarness, errorFields, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { errorFields, WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('DELETE /v1/keys/{id} (errors)', () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await startApiHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const { h } = useApiHarness([]);
 
   it('answers 400 naming the id for something that is not a key id, 404 for a key that does not exist', async () => {
     const acme = await h.workspace('acme');

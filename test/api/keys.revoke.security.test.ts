@@ -1,17 +1,7 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('DELETE /v1/keys/{id} (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  let globex: WorkspaceKeys;
-  beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-    globex = await h.workspace('globex');
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const { h, acme, globex } = useApiHarness(['acme', 'globex']);
 
   const unrevoked = () => h.db.prisma.apiKey.count({ where: { revokedAt: null } });
 

@@ -1,15 +1,9 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('405 Method Not Allowed', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     await h.call('POST', '/v1/projects', { key: acme.admin, body: { slug: 'shop', name: 'Shop' } });
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   it.each([

@@ -1,21 +1,17 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedDeployment } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 /** SPEC §8 "Bad input" for the deployment, routing and operation routes: whatever arrives, a 4xx in the error shape. */
 describe('no input causes a 5xx on the deployment, routing and operation routes', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   let projectId: string;
   let live: string;
   let target: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     projectId = (await createProject(h, acme.admin, 'shop')).id;
     live = (await seedDeployment(h.db.prisma, { projectId, live: true })).id;
     target = (await seedDeployment(h.db.prisma, { projectId })).id;
   });
-  afterAll(async () => h.close());
 
   const json = { 'content-type': 'application/json' };
   const bodies: Array<[string, { rawBody?: string | Uint8Array; body?: unknown; headers?: Record<string, string> }]> = [

@@ -1,17 +1,11 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 /** SPEC §8 "Bad input": whatever arrives, the answer is a 4xx in the error shape, never a 5xx, and nothing is written. */
 describe('no input causes a 5xx', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   let projectId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     projectId = (await h.call('POST', '/v1/projects', { key: acme.admin, body: { slug: 'api', name: 'API' } })).body.id;
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   const deeplyNested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);

@@ -1,17 +1,13 @@
-import { ApiHarness, startApiHarness } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /openapi.json', () => {
-  let h: ApiHarness;
+  const { h } = useApiHarness([]);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let doc: any;
   beforeAll(async () => {
-    h = await startApiHarness();
     const res = await h.call('GET', '/openapi.json');
     expect(res.status).toBe(200);
     doc = res.body;
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   it('is an OpenAPI 3.1 document with a bearer security scheme', () => {

@@ -1,17 +1,13 @@
 import { createApiKey } from '../../src/auth/api-key';
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 /** The operation layer's key is per workspace (the HTTP record is per API key): a reused key must not hand back another request's operation. */
 describe('an Idempotency-Key reused across API keys of one workspace', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     await createProject(h, acme.admin, 'shop');
   });
-  afterAll(async () => h.close());
 
   const deploy = (key: string, image: string) =>
     h.call('POST', '/v1/deployments', { key, headers: { 'idempotency-key': 'release-42' }, body: { projectId: 'shop', image } });

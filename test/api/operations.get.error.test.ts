@@ -1,17 +1,14 @@
-import { ApiHarness, errorFields, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { errorFields } from './support/api-harness';
 import { createProject, seedOperation } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/operations/:id (bad input)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   let operationId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     const { id } = await createProject(h, acme.admin, 'shop');
     operationId = (await seedOperation(h.db.prisma, { projectId: id, kind: 'undo', state: 'running' })).id;
   });
-  afterAll(async () => h.close());
 
   it.each(['wait=31', 'wait=-1', 'wait=2.5', 'wait=abc', 'wait=1e9'])('rejects ?%s, naming wait', async (query) => {
     const res = await h.call('GET', `/v1/operations/${operationId}?${query}`, { key: acme.viewer });

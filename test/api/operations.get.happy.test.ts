@@ -1,17 +1,13 @@
 import { newId } from '../../src/ids';
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedDeployment, seedOperation } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/operations/:id (happy path)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   let projectId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     projectId = (await createProject(h, acme.admin, 'shop')).id;
   });
-  afterAll(async () => h.close());
 
   const step = (ownerId: string, name: string, position: number, status: 'succeeded' | 'failed' | 'skipped' | 'pending', extra: { error?: string; output?: string } = {}) =>
     h.db.prisma.deploymentStep.create({ data: { id: newId('stp'), ownerId, name, position, status, attempts: status === 'pending' ? 0 : 1, ...extra } });

@@ -1,19 +1,13 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedOperation } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/operations/:id (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  let globex: WorkspaceKeys;
+  const { h, acme, globex } = useApiHarness(['acme', 'globex']);
   let globexOperationId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-    globex = await h.workspace('globex');
     const secret = await createProject(h, globex.admin, 'secret');
     globexOperationId = (await seedOperation(h.db.prisma, { projectId: secret.id, kind: 'rollback', state: 'failed', errorMessage: 'globex internal detail' })).id;
   });
-  afterAll(async () => h.close());
 
   it('answers 401 without a key and 403 to the root key', async () => {
     expect((await h.call('GET', `/v1/operations/${globexOperationId}`)).status).toBe(401);

@@ -1,15 +1,8 @@
-import { ApiHarness, errorFields, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { ApiHarness, errorFields } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/projects (bad input)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const { h, acme } = useApiHarness(['acme']);
 
   const post = (options: Parameters<ApiHarness['call']>[2]) => h.call('POST', '/v1/projects', { key: acme.admin, ...options });
   const nothingCreated = async () => {

@@ -1,15 +1,7 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/projects (happy path)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const { h, acme } = useApiHarness(['acme']);
 
   it('creates the project with production and preview environments, unpinned and not yet live', async () => {
     const res = await h.call('POST', '/v1/projects', { key: acme.admin, body: { slug: 'api', name: 'Public API' } });

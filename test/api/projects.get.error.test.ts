@@ -1,15 +1,10 @@
-import { ApiHarness, errorFields, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { errorFields } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/projects/:id (bad input)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     await h.call('POST', '/v1/projects', { key: acme.admin, body: { slug: 'api', name: 'API' } });
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   it('answers 404 not_found for an unknown id or slug, naming it', async () => {

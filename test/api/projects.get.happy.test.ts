@@ -1,16 +1,10 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/projects/:id (happy path)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   let created: { id: string; slug: string };
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     created = (await h.call('POST', '/v1/projects', { key: acme.admin, body: { slug: 'api', name: 'API' } })).body;
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   it('finds the project by id and by slug, with the same answer', async () => {

@@ -1,19 +1,11 @@
 import { revokeApiKey } from '../../src/auth/api-key';
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/projects/:id (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  let globex: WorkspaceKeys;
+  const { h, acme, globex } = useApiHarness(['acme', 'globex']);
   let project: { id: string; slug: string };
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-    globex = await h.workspace('globex');
     project = (await h.call('POST', '/v1/projects', { key: acme.admin, body: { slug: 'api', name: 'API' } })).body;
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   it('answers 401 without a key and for a bad key', async () => {

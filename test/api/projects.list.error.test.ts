@@ -1,15 +1,8 @@
-import { ApiHarness, errorFields, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { errorFields } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/projects (bad input)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const { h, acme } = useApiHarness(['acme']);
 
   it.each([['0'], ['101'], ['abc'], ['2.5'], ['-1'], ['']])('rejects limit=%j with 400 naming limit', async (limit) => {
     const res = await h.call('GET', `/v1/projects?limit=${encodeURIComponent(limit)}`, { key: acme.admin });

@@ -1,19 +1,13 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/projects (happy path)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   const created: string[] = [];
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     for (let i = 1; i <= 5; i++) {
       const res = await h.call('POST', '/v1/projects', { key: acme.admin, body: { slug: `p${i}`, name: `Project ${i}` } });
       created.push(res.body.id);
     }
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   it('lists newest first with environments', async () => {

@@ -1,16 +1,10 @@
 import { createApiKey, revokeApiKey } from '../../src/auth/api-key';
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/projects (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     await h.call('POST', '/v1/projects', { key: acme.admin, body: { slug: 'secret-project', name: 'Secret' } });
-  });
-  afterAll(async () => {
-    await h.close();
   });
 
   it('answers 401 without a key', async () => {

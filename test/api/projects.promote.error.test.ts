@@ -1,18 +1,15 @@
-import { ApiHarness, errorFields, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { ApiHarness, errorFields } from './support/api-harness';
 import { createProject, seedDeployment } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/projects/:id/promote/:deploymentId (refused)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   let projectId: string;
   let live: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     projectId = (await createProject(h, acme.admin, 'shop')).id;
     live = (await seedDeployment(h.db.prisma, { projectId, live: true })).id;
   });
-  afterAll(async () => h.close());
 
   const promote = (target: string, options: Parameters<ApiHarness['call']>[2] = {}) =>
     h.call('POST', `/v1/projects/shop/promote/${target}`, { key: acme.deployer, ...options });

@@ -1,17 +1,12 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedDeployment } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/projects/:id/rollback/:deploymentId (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  let globex: WorkspaceKeys;
+  const { h, acme, globex } = useApiHarness(['acme', 'globex']);
   let acmeTarget: string;
   let globexProjectId: string;
   let globexTarget: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-    globex = await h.workspace('globex');
     const shop = await createProject(h, acme.admin, 'shop');
     await seedDeployment(h.db.prisma, { projectId: shop.id, live: true });
     acmeTarget = (await seedDeployment(h.db.prisma, { projectId: shop.id })).id;
@@ -19,7 +14,6 @@ describe('POST /v1/projects/:id/rollback/:deploymentId (security)', () => {
     await seedDeployment(h.db.prisma, { projectId: globexProjectId, live: true });
     globexTarget = (await seedDeployment(h.db.prisma, { projectId: globexProjectId })).id;
   });
-  afterAll(async () => h.close());
 
   const operations = () => h.db.prisma.operation.count();
 

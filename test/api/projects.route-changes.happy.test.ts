@@ -1,13 +1,10 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedRouteChange } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/projects/:id/route-changes (happy path)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   let projectId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     projectId = (await createProject(h, acme.admin, 'shop')).id;
     const host = 'shop-acme.deploy.localhost';
     await seedRouteChange(h.db.prisma, { projectId, sequence: 1, kind: 'deploy', moves: [{ hostname: host, from: null, to: 'dep_a' }], liveTo: 'dep_a' });
@@ -15,7 +12,6 @@ describe('GET /v1/projects/:id/route-changes (happy path)', () => {
     await seedRouteChange(h.db.prisma, { projectId, sequence: 3, kind: 'rollback', moves: [{ hostname: host, from: 'dep_b', to: 'dep_a' }], liveFrom: 'dep_b', liveTo: 'dep_a' });
     await seedRouteChange(h.db.prisma, { projectId, sequence: 4, kind: 'undo', moves: [{ hostname: host, from: 'dep_a', to: 'dep_b' }], liveFrom: 'dep_a', liveTo: 'dep_b' });
   });
-  afterAll(async () => h.close());
 
   it('lists the routing history newest first, with what moved and the live pointer before and after', async () => {
     const res = await h.call('GET', '/v1/projects/shop/route-changes', { key: acme.viewer });

@@ -1,21 +1,15 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedRouteChange } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/projects/:id/route-changes (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  let globex: WorkspaceKeys;
+  const { h, acme, globex } = useApiHarness(['acme', 'globex']);
   let globexProjectId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-    globex = await h.workspace('globex');
     const shop = await createProject(h, acme.admin, 'shop');
     globexProjectId = (await createProject(h, globex.admin, 'shop')).id;
     await seedRouteChange(h.db.prisma, { projectId: shop.id, sequence: 1, kind: 'deploy', moves: [{ hostname: 'shop-acme.deploy.localhost', from: null, to: 'dep_a' }] });
     await seedRouteChange(h.db.prisma, { projectId: globexProjectId, sequence: 1, kind: 'deploy', moves: [{ hostname: 'shop-globex.deploy.localhost', from: null, to: 'dep_g' }] });
   });
-  afterAll(async () => h.close());
 
   it('answers 401 without a key and 403 to the root key', async () => {
     expect((await h.call('GET', '/v1/projects/shop/route-changes')).status).toBe(401);

@@ -1,16 +1,12 @@
-import type { EngineHarness } from '../support/engine-harness';
-import { ApiHarness, errorFields, startApiHarnessWithEngine, WorkspaceKeys } from './support/api-harness';
+import { ApiHarness, errorFields, startApiHarnessWithEngine } from './support/api-harness';
 import { createProject } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/projects/:id/routes/undo (refused)', () => {
-  let h: ApiHarness & { engine: EngineHarness };
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme'], { start: () => startApiHarnessWithEngine() });
   beforeAll(async () => {
-    h = await startApiHarnessWithEngine();
-    acme = await h.workspace('acme');
     await createProject(h, acme.admin, 'fresh');
   });
-  afterAll(async () => h.close());
 
   const undo = (options: Parameters<ApiHarness['call']>[2] = {}, query = '') => h.call('POST', `/v1/projects/fresh/routes/undo${query}`, { key: acme.deployer, ...options });
 

@@ -1,13 +1,7 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/projects/:id/routes (bad input)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-  });
-  afterAll(async () => h.close());
+  const { h, acme } = useApiHarness(['acme']);
 
   it('answers 404 for a project that does not exist, by slug or id', async () => {
     for (const id of ['nope', 'prj_00000000000000000000000000']) {

@@ -1,14 +1,8 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedDeployment, seedRoute } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/projects/:id/routes (happy path)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-  });
-  afterAll(async () => h.close());
+  const { h, acme } = useApiHarness(['acme']);
 
   it('lists every route of the project with where it points, the live deployment and the pin', async () => {
     const project = await createProject(h, acme.admin, 'shop');

@@ -1,15 +1,10 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
 import { createProject, seedDeployment, seedRoute } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/projects/:id/routes (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  let globex: WorkspaceKeys;
+  const { h, acme, globex } = useApiHarness(['acme', 'globex']);
   let globexProjectId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-    globex = await h.workspace('globex');
     const shop = await createProject(h, acme.admin, 'shop');
     const blog = await createProject(h, acme.admin, 'blog');
     globexProjectId = (await createProject(h, globex.admin, 'secret')).id;
@@ -20,7 +15,6 @@ describe('GET /v1/projects/:id/routes (security)', () => {
     const g = await seedDeployment(h.db.prisma, { projectId: globexProjectId, live: true });
     await seedRoute(h.db.prisma, { projectId: globexProjectId, deploymentId: g.id, hostname: 'internal-admin.globex.example', sticky: 'custom' });
   });
-  afterAll(async () => h.close());
 
   it('answers 401 without a key and 403 to the root key', async () => {
     expect((await h.call('GET', '/v1/projects/shop/routes')).status).toBe(401);

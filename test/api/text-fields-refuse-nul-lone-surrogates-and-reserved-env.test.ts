@@ -1,17 +1,14 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { ApiHarness } from './support/api-harness';
 import { createProject, seedDeployment } from './support/deployments';
+import { useApiHarness } from './support/use-api-harness';
 
 /** Values PostgreSQL cannot store, and env names that would run code on the host: each a 400 naming the field, never a 500. */
 describe('text fields and env names', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   let projectId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     projectId = (await createProject(h, acme.admin, 'shop')).id;
   });
-  afterAll(async () => h.close());
 
   const deploy = (extra: Record<string, unknown>) => h.call('POST', '/v1/deployments', { key: acme.deployer, body: { projectId: 'shop', image: 'file:examples/hello-api', ...extra } });
   const fieldsOf = (res: Awaited<ReturnType<ApiHarness['call']>>) => JSON.stringify(res.body.error);

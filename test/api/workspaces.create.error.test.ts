@@ -1,13 +1,8 @@
-import { ApiHarness, errorFields, startApiHarness } from './support/api-harness';
+import { ApiHarness, errorFields } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/workspaces (bad input)', () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await startApiHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const { h } = useApiHarness([]);
 
   const workspaceCount = () => h.db.prisma.workspace.count();
   const post = (options: Parameters<ApiHarness['call']>[2]) => h.call('POST', '/v1/workspaces', { key: h.rootKey, ...options });

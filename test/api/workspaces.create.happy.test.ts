@@ -1,14 +1,8 @@
 import { hashApiKey } from '../../src/auth/api-key';
-import { ApiHarness, startApiHarness } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/workspaces (happy path)', () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await startApiHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const { h } = useApiHarness([]);
 
   it('creates the workspace and returns its first admin key in plaintext, once', async () => {
     const res = await h.call('POST', '/v1/workspaces', { key: h.rootKey, body: { slug: 'acme', name: 'Acme Inc.' } });

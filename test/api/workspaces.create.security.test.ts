@@ -1,16 +1,9 @@
 import { createApiKey, revokeApiKey } from '../../src/auth/api-key';
-import { ApiHarness, everyStoredText, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { everyStoredText } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('POST /v1/workspaces (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const { h, acme } = useApiHarness(['acme']);
 
   const body = { slug: 'newco', name: 'NewCo' };
   const newcoExists = async () => (await h.db.prisma.workspace.count({ where: { slug: 'newco' } })) > 0;

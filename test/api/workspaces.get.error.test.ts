@@ -1,13 +1,8 @@
-import { ApiHarness, errorFields, startApiHarness } from './support/api-harness';
+import { errorFields } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/workspaces/{id} (errors)', () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await startApiHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const { h } = useApiHarness([]);
 
   it('answers 404 for a workspace that does not exist, by id or slug', async () => {
     for (const id of ['ws_01jx4m7k2q9d3w8r5t6y0z1a2b', 'nobody']) {

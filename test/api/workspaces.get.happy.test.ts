@@ -1,13 +1,7 @@
-import { ApiHarness, startApiHarness } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/workspaces/{id} (happy)', () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await startApiHarness();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const { h } = useApiHarness([]);
 
   it('shows a workspace by id or slug to the root key and to a key of that workspace', async () => {
     const created = await h.call('POST', '/v1/workspaces', { key: h.rootKey, body: { slug: 'acme', name: 'Acme Inc.' } });

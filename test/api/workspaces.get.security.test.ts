@@ -1,18 +1,8 @@
 import { createApiKey } from '../../src/auth/api-key';
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 
 describe('GET /v1/workspaces/{id} (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  let globex: WorkspaceKeys;
-  beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-    globex = await h.workspace('globex');
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const { h, acme, globex } = useApiHarness(['acme', 'globex']);
 
   it('answers 401 without a key', async () => {
     expect((await h.call('GET', '/v1/workspaces/acme')).status).toBe(401);

@@ -1,9 +1,10 @@
 import { DEPLOY_STEPS } from '../../flows/step-names';
 import { operationJobId } from '../../src/engine/queue-names';
 import { createLogger } from '../../src/logger';
-import { ApiHarness, startApiHarnessWithEngine, WorkspaceKeys } from '../api/support/api-harness';
+import { startApiHarnessWithEngine } from '../api/support/api-harness';
 import { createProject } from '../api/support/deployments';
-import { EngineHarness, HELLO_API } from '../support/engine-harness';
+import { HELLO_API } from '../support/engine-harness';
+import { useApiHarness } from '../api/support/use-api-harness';
 
 interface Line {
   level: string;
@@ -15,18 +16,12 @@ interface Line {
 }
 
 describe('grep <requestId>: the request, its operation and every step of it', () => {
-  let h: ApiHarness & { engine: EngineHarness };
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme'], { start: () => startApiHarnessWithEngine({ logger: createLogger('debug', { service: 'trace-test' }, (line) => lines.push(JSON.parse(line))) }), timeoutMs: 60_000 });
   const lines: Line[] = [];
 
   beforeAll(async () => {
-    h = await startApiHarnessWithEngine({ logger: createLogger('debug', { service: 'trace-test' }, (line) => lines.push(JSON.parse(line))) });
-    acme = await h.workspace('acme');
     await createProject(h, acme.admin, 'shop');
   }, 60_000);
-  afterAll(async () => {
-    await h.close();
-  });
 
   it('puts the request id on the access line, the operation, each step started/succeeded, and the outcome, with durations', async () => {
     const requestId = 'ci-run-91-deploy';
