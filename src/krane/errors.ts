@@ -56,26 +56,14 @@ function parts(call: KraneCall, target: string, grpcCode: Status, grpcDetails: s
 
 /** A Krane call that may succeed when tried again (the engine retries it with backoff). */
 export class KraneRetryableError extends RetryableError<Extract<KraneCode, RetryableCode>> implements KraneCallFailure {
-  constructor(
-    code: Extract<KraneCode, RetryableCode>,
-    readonly call: KraneCall,
-    readonly target: string,
-    readonly grpcCode: Status,
-    readonly grpcDetails: string,
-  ) {
+  constructor(code: Extract<KraneCode, RetryableCode>, readonly call: KraneCall, readonly target: string, readonly grpcCode: Status, readonly grpcDetails: string) {
     super(code, ...parts(call, target, grpcCode, grpcDetails));
   }
 }
 
 /** A Krane call that will fail the same way however often it is tried (the engine fails the step at once). */
 export class KraneTerminalError extends TerminalError<Extract<KraneCode, TerminalCode>> implements KraneCallFailure {
-  constructor(
-    code: Extract<KraneCode, TerminalCode>,
-    readonly call: KraneCall,
-    readonly target: string,
-    readonly grpcCode: Status,
-    readonly grpcDetails: string,
-  ) {
+  constructor(code: Extract<KraneCode, TerminalCode>, readonly call: KraneCall, readonly target: string, readonly grpcCode: Status, readonly grpcDetails: string) {
     super(code, ...parts(call, target, grpcCode, grpcDetails));
   }
 }

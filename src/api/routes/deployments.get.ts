@@ -1,20 +1,14 @@
-import { createRoute } from '@hono/zod-openapi';
 import { okResponses } from '../schemas/common';
 import { DeploymentSchema, deploymentView } from '../schemas/deployment';
 import { STEP_ORDER } from '../schemas/step';
 import { DeploymentIdParams } from './route-params';
 import { loadDeploymentForCaller } from './caller-resources';
-import { callableBy } from './callable-by';
 import { workspaceRoute } from './workspace-route';
+import { readRoute } from './read-route';
 
-const route = createRoute({
-  method: 'get',
-  path: '/v1/deployments/{id}',
-  operationId: 'getDeployment',
-  tags: ['deployments'],
+const route = readRoute('deployments', '/v1/deployments/{id}', 'getDeployment', {
   summary: 'Get a deployment with its step timeline, instances and hostnames',
   description: 'Environment variable values are never returned (they may be secrets): `runtime.envNames` lists the names.',
-  ...callableBy('admin', 'deployer', 'viewer'),
   request: { params: DeploymentIdParams },
   responses: okResponses('The deployment', DeploymentSchema, 404),
 });

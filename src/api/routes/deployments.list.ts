@@ -1,13 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { loadProjectForCaller } from '../../auth/load-project-for-caller';
 import { DeploymentStatus } from '../../generated/prisma/enums';
 import type { Prisma } from '../../generated/prisma/client';
 import { IdOrSlugParam, okResponses, page, PaginationQuery } from '../schemas/common';
 import { DEPLOYMENT_ROW_QUERY, DeploymentSummarySchema, deploymentSummaryView } from '../schemas/deployment';
 import { lineText } from '../../operations/text';
-import { callableBy } from './callable-by';
 import { cursorPaginationText, newestFirst, pageOf } from './pagination';
 import { workspaceRoute } from './workspace-route';
+import { readRoute } from './read-route';
 
 const ListDeploymentsQuery = PaginationQuery.extend({
   projectId: IdOrSlugParam.optional().openapi({ description: 'Only this project (id or slug).', example: 'shop' }),
@@ -18,15 +18,10 @@ const ListDeploymentsQuery = PaginationQuery.extend({
   status: z.enum(DeploymentStatus, { error: `must be one of ${Object.values(DeploymentStatus).join(', ')}` }).optional().openapi({ description: 'Only deployments in this status.' }),
 });
 
-const route = createRoute({
-  method: 'get',
-  path: '/v1/deployments',
-  operationId: 'listDeployments',
-  tags: ['deployments'],
+const route = readRoute('deployments', '/v1/deployments', 'listDeployments', {
   summary: "List the workspace's deployments, newest first",
   description:
     `Filter by project, environment and status. ${cursorPaginationText('deployments')}`,
-  ...callableBy('admin', 'deployer', 'viewer'),
   request: { query: ListDeploymentsQuery },
   responses: okResponses('A page of deployments', page(DeploymentSummarySchema, 'DeploymentPage'), 404),
 });

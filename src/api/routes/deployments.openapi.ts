@@ -1,20 +1,15 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { scrapeOpenapi } from '../../../processors/scrape-openapi';
 import { ApiError } from '../../errors';
 import { okResponses } from '../schemas/common';
 import { DeploymentIdParams } from './route-params';
 import { loadDeploymentForCaller } from './caller-resources';
-import { callableBy } from './callable-by';
 import { workspaceRoute } from './workspace-route';
+import { readRoute } from './read-route';
 
-const route = createRoute({
-  method: 'get',
-  path: '/v1/deployments/{id}/openapi',
-  operationId: 'getDeploymentOpenapi',
-  tags: ['deployments'],
+const route = readRoute('deployments', '/v1/deployments/{id}/openapi', 'getDeploymentOpenapi', {
   summary: "The OpenAPI document scraped from the deployment's instances",
   description: 'Scraped once the instances are healthy (JSON or YAML, served here as JSON). 404 `openapi_not_found` when the app served none.',
-  ...callableBy('admin', 'deployer', 'viewer'),
   request: { params: DeploymentIdParams },
   responses: okResponses("The app's OpenAPI document, as the app served it", z.record(z.string(), z.unknown()).openapi('ScrapedOpenApiDocument'), 404),
 });

@@ -1,22 +1,16 @@
-import { createRoute } from '@hono/zod-openapi';
 import { createApiKey } from '../../auth/api-key';
 import { validationError } from '../errors';
 import { apiKeyView, CreateApiKeyBody, CreatedApiKeySchema, keyLink } from '../schemas/api-key';
 import { createdResponses, jsonPostRequest } from '../schemas/common';
-import { callableBy } from './callable-by';
 import { workspaceRoute } from './workspace-route';
+import { keyRoute } from './key-route';
 
-const route = createRoute({
-  method: 'post',
-  path: '/v1/keys',
-  operationId: 'createApiKey',
-  tags: ['keys'],
+const route = keyRoute('post', '/v1/keys', 'createApiKey', {
   summary: 'Create an API key of the workspace (admin keys only); the key is shown once',
   description:
     'For CI, make a `deployer` key; for dashboards and read-only tools, a `viewer` key. The answer carries the key ' +
     'itself, this once: only its hash is stored, and the key list shows its `prefix`. With `expiresAt` the key stops ' +
     'working at that instant.',
-  ...callableBy('admin'),
   request: jsonPostRequest(CreateApiKeyBody),
   responses: createdResponses('The new key, with the key itself (shown this once)', CreatedApiKeySchema),
 });

@@ -1,17 +1,11 @@
-import { createRoute } from '@hono/zod-openapi';
 import { loadWorkspaceKey } from '../../auth/key-management';
 import { ApiKeySchema, apiKeyView, KeyIdParams } from '../schemas/api-key';
 import { okResponses } from '../schemas/common';
-import { callableBy } from './callable-by';
 import { workspaceRoute } from './workspace-route';
+import { keyRoute } from './key-route';
 
-const route = createRoute({
-  method: 'get',
-  path: '/v1/keys/{id}',
-  operationId: 'getApiKey',
-  tags: ['keys'],
+const route = keyRoute('get', '/v1/keys/{id}', 'getApiKey', {
   summary: 'Get one API key of the workspace (admin keys only), never the key itself',
-  ...callableBy('admin'),
   request: { params: KeyIdParams },
   responses: okResponses('The key', ApiKeySchema, 404),
 });

@@ -1,21 +1,15 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ApiKeySchema, apiKeyView } from '../schemas/api-key';
 import { okResponses, page, PaginationQuery } from '../schemas/common';
-import { callableBy } from './callable-by';
 import { newestFirst, pageOf } from './pagination';
 import { workspaceRoute } from './workspace-route';
+import { keyRoute } from './key-route';
 
-const route = createRoute({
-  method: 'get',
-  path: '/v1/keys',
-  operationId: 'listApiKeys',
-  tags: ['keys'],
+const route = keyRoute('get', '/v1/keys', 'listApiKeys', {
   summary: "List the workspace's API keys, newest first (admin keys only)",
   description:
     'Every key of the workspace, revoked and expired ones included (see `status`), with its prefix, role, name and ' +
     'when it was created, last used (to the minute), expires and was revoked. Never the key or its hash. ' +
     'Cursor pagination as in GET /v1/projects.',
-  ...callableBy('admin'),
   request: { query: PaginationQuery },
   responses: okResponses('A page of keys', page(ApiKeySchema, 'ApiKeyPage')),
 });

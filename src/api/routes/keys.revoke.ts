@@ -1,21 +1,15 @@
-import { createRoute } from '@hono/zod-openapi';
 import { revokeWorkspaceKey } from '../../auth/key-management';
 import { ApiKeySchema, apiKeyView, KeyIdParams } from '../schemas/api-key';
 import { okResponses } from '../schemas/common';
-import { callableBy } from './callable-by';
 import { workspaceRoute } from './workspace-route';
+import { keyRoute } from './key-route';
 
-const route = createRoute({
-  method: 'delete',
-  path: '/v1/keys/{id}',
-  operationId: 'revokeApiKey',
-  tags: ['keys'],
+const route = keyRoute('delete', '/v1/keys/{id}', 'revokeApiKey', {
   summary: 'Revoke an API key of the workspace at once (admin keys only)',
   description:
     'The key stops working immediately, on every API and gRPC server: the next request with it is a 401. Revoking a ' +
     'revoked key changes nothing and answers the same. The workspace\'s last active admin key cannot be revoked ' +
     '(409 `last_admin_key`): create another admin key first, since nobody else can give the workspace a new key.',
-  ...callableBy('admin'),
   request: { params: KeyIdParams },
   responses: okResponses('The revoked key', ApiKeySchema, 404, 409),
 });

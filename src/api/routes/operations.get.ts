@@ -1,23 +1,17 @@
-import { createRoute } from '@hono/zod-openapi';
 import { waitForOperation } from '../../operations/wait-for-operation';
 import { okResponses } from '../schemas/common';
 import { OperationSchema } from '../schemas/operation';
 import { WaitQuery } from '../schemas/wait';
 import { describeOperation, loadOperationForCaller } from './caller-resources';
-import { callableBy } from './callable-by';
 import { OperationIdParams } from './route-params';
 import { workspaceRoute } from './workspace-route';
+import { readRoute } from './read-route';
 
-const route = createRoute({
-  method: 'get',
-  path: '/v1/operations/{id}',
-  operationId: 'getOperation',
-  tags: ['operations'],
+const route = readRoute('operations', '/v1/operations/{id}', 'getOperation', {
   summary: 'Get an operation (deploy, rollback, promote, undo) with its steps; ?wait=N long-polls until it finishes',
   description:
     '`?wait=N` (0 to 30 seconds) holds the request until the operation finished or N seconds passed, then answers ' +
     'its state either way (200). A failed operation is a successful read: its `error` says why.',
-  ...callableBy('admin', 'deployer', 'viewer'),
   request: { params: OperationIdParams, query: WaitQuery },
   responses: okResponses('The operation', OperationSchema, 404),
 });

@@ -1,18 +1,12 @@
-import { createRoute } from '@hono/zod-openapi';
 import { okResponses, page, PaginationQuery } from '../schemas/common';
 import { ProjectSchema, projectView } from '../schemas/project';
-import { callableBy } from './callable-by';
 import { cursorPaginationText, newestFirst, pageOf } from './pagination';
 import { workspaceRoute } from './workspace-route';
+import { readRoute } from './read-route';
 
-const route = createRoute({
-  method: 'get',
-  path: '/v1/projects',
-  operationId: 'listProjects',
-  tags: ['projects'],
+const route = readRoute('projects', '/v1/projects', 'listProjects', {
   summary: "List the workspace's projects, newest first",
   description: `Newest first (ids sort by creation time). ${cursorPaginationText('projects')}`,
-  ...callableBy('admin', 'deployer', 'viewer'),
   request: { query: PaginationQuery },
   responses: okResponses('A page of projects', page(ProjectSchema, 'ProjectPage')),
 });

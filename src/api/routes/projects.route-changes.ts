@@ -1,12 +1,11 @@
-import { createRoute } from '@hono/zod-openapi';
 import { loadProjectForCaller } from '../../auth/load-project-for-caller';
 import { okResponses, page, PaginationQuery } from '../schemas/common';
 import { optionalQueryInteger } from '../schemas/query-integer';
 import { RouteChangeSchema, routeChangeView } from '../schemas/route';
 import { ProjectIdParams } from './route-params';
-import { callableBy } from './callable-by';
 import { pageOf } from './pagination';
 import { workspaceRoute } from './workspace-route';
+import { readRoute } from './read-route';
 
 /** Sequence numbers are 32-bit integers in the database. */
 const MAX_SEQUENCE = 2_147_483_647;
@@ -18,14 +17,9 @@ const RouteChangesQuery = PaginationQuery.extend({
   }),
 });
 
-const route = createRoute({
-  method: 'get',
-  path: '/v1/projects/{id}/route-changes',
-  operationId: 'listRouteChanges',
-  tags: ['routing'],
+const route = readRoute('routing', '/v1/projects/{id}/route-changes', 'listRouteChanges', {
   summary: "The project's routing history, newest first",
   description: 'Every routing change (deploy, rollback, promote, undo): which hostnames moved from which deployment to which, and the live pointer before and after.',
-  ...callableBy('admin', 'deployer', 'viewer'),
   request: { params: ProjectIdParams, query: RouteChangesQuery },
   responses: okResponses('A page of route changes', page(RouteChangeSchema, 'RouteChangePage'), 404),
 });

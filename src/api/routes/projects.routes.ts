@@ -1,20 +1,14 @@
-import { createRoute } from '@hono/zod-openapi';
 import { loadProjectForCaller } from '../../auth/load-project-for-caller';
 import { okResponses } from '../schemas/common';
 import { ProjectRoutesSchema, routeView } from '../schemas/route';
 import { ProjectIdParams } from './route-params';
-import { callableBy } from './callable-by';
 import { workspaceRoute } from './workspace-route';
+import { readRoute } from './read-route';
 
 const STICKY_ORDER = ['live', 'environment', 'custom', 'branch', 'commit', 'deployment'];
 
-const route = createRoute({
-  method: 'get',
-  path: '/v1/projects/{id}/routes',
-  operationId: 'listProjectRoutes',
-  tags: ['routing'],
+const route = readRoute('routing', '/v1/projects/{id}/routes', 'listProjectRoutes', {
   summary: "The project's hostnames, where each points, the live deployment and the rollback pin",
-  ...callableBy('admin', 'deployer', 'viewer'),
   request: { params: ProjectIdParams },
   responses: okResponses('The routing table of the project', ProjectRoutesSchema, 404),
 });
