@@ -13,6 +13,7 @@ import { startGatewayProcesses } from '../gateway';
 import { startGrpcServer } from '../grpc';
 import { createKraneClient } from '../krane/client';
 import { DriverUnavailableError } from '../krane/driver';
+import { createDeployflowMetrics } from '../metrics/deployflow-metrics';
 import { createKraneDriver } from '../krane/drivers/create-driver';
 import { startEmbeddedKrane } from '../krane/embedded';
 import type { Logger } from '../logger';
@@ -61,7 +62,7 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
       stopProbes();
       probe.disconnect();
     });
-    const ctx: AppContext = { config: { ...config, REDIS_URL: redisUrl }, db, prisma: db.prisma, redis, logger, health, startup };
+    const ctx: AppContext = { config: { ...config, REDIS_URL: redisUrl }, db, prisma: db.prisma, redis, logger, health, startup, metrics: createDeployflowMetrics() };
 
     // KRANE_DRIVER picks the embedded Krane's driver; the docker driver re-adopts the containers it already runs.
     const selected = config.KRANE_URL
