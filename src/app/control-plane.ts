@@ -107,6 +107,7 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
       logger,
       logLevel: config.LOG_LEVEL,
       health,
+      metricsPort: config.GATEWAY_METRICS_PORT,
     });
     // The gateway itself gives requests in flight up to 2 s (gateway-server.ts closeGraceMs) and its worker processes
     // then exit: a step timeout of 2 s raced that grace and, on a busy machine, turned a clean stop into exit code 1.
@@ -146,6 +147,7 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
     logger.info('deployflow is up; restoring instances before reporting ready', {
       api: `http://${config.HOST}:${config.API_PORT}`,
       gateway: `http://${config.HOST}:${gateway.port}`,
+      gatewayMetrics: gateway.metricsPort === undefined ? undefined : `http://${config.HOST}:${gateway.metricsPort}/metrics`,
       gatewayProcesses: gateway.processes,
       grpc: `${config.HOST}:${grpc.port}`,
       krane: config.KRANE_URL ?? `embedded (${selected?.description})`,
