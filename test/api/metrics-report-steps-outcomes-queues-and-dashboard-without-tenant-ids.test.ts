@@ -1,6 +1,7 @@
 import { DEPLOY_STEPS, ROUTING_STEPS } from '../../flows/step-names';
 import { DASHBOARD_ROUTE } from '../../src/api/metrics';
 import type { EngineHarness } from '../support/engine-harness';
+import { eventually } from '../support/http-get';
 import { parseSamples, Sample, samplesOf, valueOf } from '../support/prometheus-text';
 import { ApiHarness, startApiHarnessWithEngine, WorkspaceKeys } from './support/api-harness';
 import { basicAuth } from './support/basic-auth';
@@ -27,7 +28,12 @@ describe('GET /metrics after a deploy', () => {
     expect((await h.call('GET', '/admin/queues', { headers: basicAuth(h.rootKey) })).status).toBe(200);
     expect((await h.call('GET', '/admin/queues/api/queues', { headers: basicAuth(h.rootKey) })).status).toBe(200);
     expect((await h.call('GET', '/admin/queues/api/queues')).status).toBe(401);
-    const scrape = await h.call('GET', '/metrics');
+    // The outcome is counted right after the operation row's final write, which the wait above saw: scrape once it is.
+    const scrape = await eventually(async () => {
+      const res = await h.call('GET', '/metrics');
+      if (!res.text.includes('deployflow_operations_total{')) throw new Error('the deploy is not counted yet');
+      return res;
+    });
     expect(scrape.status).toBe(200);
     expect(scrape.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     text = scrape.text;
