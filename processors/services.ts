@@ -5,6 +5,7 @@ import type { StateEvents } from '../src/engine/state-events';
 import type { KraneClient } from '../src/krane/client';
 import type { Logger } from '../src/logger';
 import type { DeployJobData, SwitchJobData, UndoJobData } from '../src/operations/operation-jobs';
+import type { RoutingTurnObserver } from '../src/routing/routing-step';
 
 /** Tunables of the steps (the engine's own are in EngineSettings); defaults come from the config, tests shorten them. */
 export interface StepSettings {
@@ -33,6 +34,8 @@ export interface Services {
   logger: Logger;
   /** Where a step announces the deployment status it moved (the engine announces its own rows itself). */
   events: StateEvents;
+  /** Who measures routing steps' waits for their project's turn (the process's metrics); absent: nobody. */
+  turnObserver?: RoutingTurnObserver;
 }
 
 /** Step makers per kind of operation: each infers a step's inputs, state and output from its definition. */

@@ -30,6 +30,11 @@ export const ConfigSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   API_PORT: port(3000),
   GATEWAY_PORT: port(8080),
+  /**
+   * Where the gateway serves its own metrics (`GET /metrics`, added up over GATEWAY_PROCESSES), on HOST. A port of
+   * its own because every path on GATEWAY_PORT belongs to a tenant's app. Unset: not served.
+   */
+  GATEWAY_METRICS_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
   GRPC_PORT: port(50051),
   /** Unset: the embedded Krane server with the `process` driver. */
   KRANE_URL: optionalUrl(['http://', 'https://', 'dns:', '127.', 'localhost']),

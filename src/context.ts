@@ -6,6 +6,7 @@ import type { OperationProducer } from './engine/producer';
 import type { StateEvents } from './engine/state-events';
 import type { OperationWatcher } from './events/operation-watcher';
 import type { Logger } from './logger';
+import type { DeployflowMetrics } from './metrics/deployflow-metrics';
 import type { DependencyHealth } from './services/dependency-health';
 import type { StartupState } from './services/startup-state';
 
@@ -26,6 +27,11 @@ export interface AppContext {
    * prefix (tests pass their own to lose events on purpose).
    */
   events?: StateEvents;
+  /**
+   * This process's metrics: the engine reports steps and operations to it, the API renders it on GET /metrics.
+   * Absent: the API keeps its own (request metrics only) and the engine reports to nobody.
+   */
+  metrics?: DeployflowMetrics;
 }
 
 /** The API and gRPC servers also start operations: the engine's producer side (no workers needed). */

@@ -9,7 +9,8 @@ import { mountSwaggerUi } from './docs/swagger-ui';
 import { createErrorHandler, handleNotFound, validationHook } from './errors';
 import { idempotency } from './idempotency';
 import { rejectMalformedJson } from './json-body';
-import { HttpMetrics } from './metrics';
+import { createDeployflowMetrics } from '../metrics/deployflow-metrics';
+import { httpMetrics } from './metrics';
 import { readRequestBody } from './request-body';
 import { methodNotAllowed } from './method-not-allowed';
 import { rateLimit } from './rate-limit';
@@ -26,21 +27,23 @@ const metricsRoute = createRoute({
   path: '/metrics',
   operationId: 'getMetrics',
   tags: ['system'],
-  summary: 'Prometheus metrics: request counts by route and status, uptime',
-  responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+  summary: "Prometheus metrics of this process: requests, steps, operations, queue depths, routing turns, the process's own",
+  responses: { 200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: z.string() } } } },
 });
 
 /** The HTTP API: middleware, every route of routes/index.ts, the generated OpenAPI document and its UI, probes and the queue dashboard. */
 export function createApiApp(ctx: ControlPlaneContext): ApiApp {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
-  const metrics = new HttpMetrics();
+  // The process's metrics (the engine in this process reports to them too); an API on its own keeps its own.
+  const metrics = ctx.metrics ?? createDeployflowMetrics();
+  metrics.queues.watch(ctx.operations.queues());
 
   app.onError(createErrorHandler(ctx.logger));
   app.notFound(handleNotFound);
 
   app.use('*', requestId());
   app.use('*', requestLogger(ctx.logger));
-  app.use('*', metrics.middleware());
+  app.use('*', httpMetrics(metrics.http));
   // Browsers' preflights are answered before anything asks for a key; off unless origins are configured.
   const corsMiddleware = corsFor(ctx.config.CORS_ALLOWED_ORIGINS);
   if (corsMiddleware) {
@@ -74,7 +77,7 @@ export function createApiApp(ctx: ControlPlaneContext): ApiApp {
     return c.json(document);
   });
   mountSwaggerUi(app, '/openapi.json');
-  app.openapi(metricsRoute, (c) => c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }));
+  app.openapi(metricsRoute, async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
 
   return app;
 }

@@ -1,55 +1,33 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
+import type { HttpMetrics } from '../metrics/http-metrics';
+import { DASHBOARD_PATH } from './dashboard/bull-board';
 import type { ApiEnv } from './types';
 
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
+/** The label of every request to the queue dashboard (its pages, assets and API), whatever its path. */
+export const DASHBOARD_ROUTE = `${DASHBOARD_PATH}/*`;
+/** The label of requests no route matched. */
+export const UNMATCHED_ROUTE = 'unmatched';
 
 /**
- * Request counters in Prometheus text format. Labels use the route pattern (`/v1/projects/:id`), never the raw
- * path, so callers cannot grow the label set; requests matching no route share `route="unmatched"`.
+ * The `route` label of a request: the pattern of the route that answered it (`/v1/projects/:id`), never the raw path,
+ * so callers cannot grow the label set. The dashboard is mounted on wildcard patterns and is labelled as such; a
+ * request that matched only middleware (its last pattern a wildcard like `/v1/*`) is `unmatched`.
  */
-export class HttpMetrics {
-  private readonly counts = new Map<string, { method: string; route: string; status: number; count: number }>();
-  private readonly startedAt = Date.now();
+export function routeLabel(c: Context<ApiEnv>): string {
+  const matched = routePath(c, -1);
+  if (matched === DASHBOARD_PATH || matched === DASHBOARD_ROUTE) return DASHBOARD_ROUTE;
+  return !matched || matched.endsWith('*') ? UNMATCHED_ROUTE : matched;
+}
 
-  record(method: string, route: string, status: number): void {
-    const key = `${method} ${route} ${status}`;
-    const entry = this.counts.get(key);
-    if (entry) entry.count++;
-    else this.counts.set(key, { method, route, status, count: 1 });
-  }
-
-  middleware(): MiddlewareHandler<ApiEnv> {
-    return async (c, next) => {
-      try {
-        await next();
-      } finally {
-        const matched = routePath(c, -1);
-        const route = !matched || matched.endsWith('*') ? 'unmatched' : matched;
-        this.record(c.req.method, route, c.res.status);
-      }
-    };
-  }
-
-  render(): string {
-    const lines = [
-      '# HELP deployflow_http_requests_total HTTP requests answered, by method, route pattern and status.',
-      '# TYPE deployflow_http_requests_total counter',
-    ];
-    const entries = [...this.counts.values()].sort((a, b) => a.route.localeCompare(b.route) || a.method.localeCompare(b.method) || a.status - b.status);
-    for (const e of entries) {
-      lines.push(`deployflow_http_requests_total{method="${escapeLabel(e.method)}",route="${escapeLabel(e.route)}",status="${e.status}"} ${e.count}`);
+/** Counts and times every answer, errors included (runs early, so it sees what the error handler answered). */
+export function httpMetrics(metrics: HttpMetrics): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      metrics.record(c.req.method, routeLabel(c), c.res.status, (performance.now() - started) / 1000);
     }
-    lines.push(
-      '# HELP deployflow_process_uptime_seconds Seconds since the process started.',
-      '# TYPE deployflow_process_uptime_seconds gauge',
-      `deployflow_process_uptime_seconds ${process.uptime().toFixed(3)}`,
-      '# HELP deployflow_api_uptime_seconds Seconds since this API instance was created.',
-      '# TYPE deployflow_api_uptime_seconds gauge',
-      `deployflow_api_uptime_seconds ${((Date.now() - this.startedAt) / 1000).toFixed(3)}`,
-    );
-    return lines.join('\n') + '\n';
-  }
+  };
 }

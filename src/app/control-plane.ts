@@ -13,6 +13,7 @@ import { startGatewayProcesses } from '../gateway';
 import { startGrpcServer } from '../grpc';
 import { createKraneClient } from '../krane/client';
 import { DriverUnavailableError } from '../krane/driver';
+import { createDeployflowMetrics } from '../metrics/deployflow-metrics';
 import { createKraneDriver } from '../krane/drivers/create-driver';
 import { startEmbeddedKrane } from '../krane/embedded';
 import type { Logger } from '../logger';
@@ -61,7 +62,7 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
       stopProbes();
       probe.disconnect();
     });
-    const ctx: AppContext = { config: { ...config, REDIS_URL: redisUrl }, db, prisma: db.prisma, redis, logger, health, startup };
+    const ctx: AppContext = { config: { ...config, REDIS_URL: redisUrl }, db, prisma: db.prisma, redis, logger, health, startup, metrics: createDeployflowMetrics() };
 
     // KRANE_DRIVER picks the embedded Krane's driver; the docker driver re-adopts the containers it already runs.
     const selected = config.KRANE_URL
@@ -106,6 +107,7 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
       logger,
       logLevel: config.LOG_LEVEL,
       health,
+      metricsPort: config.GATEWAY_METRICS_PORT,
     });
     // The gateway itself gives requests in flight up to 2 s (gateway-server.ts closeGraceMs) and its worker processes
     // then exit: a step timeout of 2 s raced that grace and, on a busy machine, turned a clean stop into exit code 1.
@@ -145,6 +147,7 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
     logger.info('deployflow is up; restoring instances before reporting ready', {
       api: `http://${config.HOST}:${config.API_PORT}`,
       gateway: `http://${config.HOST}:${gateway.port}`,
+      gatewayMetrics: gateway.metricsPort === undefined ? undefined : `http://${config.HOST}:${gateway.metricsPort}/metrics`,
       gatewayProcesses: gateway.processes,
       grpc: `${config.HOST}:${grpc.port}`,
       krane: config.KRANE_URL ?? `embedded (${selected?.description})`,

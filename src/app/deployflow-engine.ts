@@ -38,6 +38,7 @@ export function createDeployflowEngine(ctx: AppContext, krane: KraneClient, over
     settings,
     logger: ctx.logger,
     events,
+    turnObserver: ctx.metrics?.engine,
   };
   // The reconciler runs as a scheduled job of the engine's own workers; it needs the deps built just below (a
   // scheduled job only runs once workers start, after this function returned).
@@ -51,6 +52,7 @@ export function createDeployflowEngine(ctx: AppContext, krane: KraneClient, over
     settings,
     flows: DEPLOYFLOW_FLOWS,
     events,
+    observer: ctx.metrics?.engine,
     services,
     scheduled: { [RECONCILE_JOB]: () => reconcileOnce(deps) },
   });

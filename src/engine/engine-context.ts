@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from '../db/prisma';
 import type { Logger } from '../logger';
 import type { DependencyHealth } from '../services/dependency-health';
+import type { EngineObserver } from './engine-observer';
 import type { EngineQueues } from './queues';
 import type { EngineSettings } from './settings';
 import type { StateEvents } from './state-events';
@@ -21,6 +22,8 @@ export interface EngineContext {
   health?: DependencyHealth;
   /** Every operation and step row write is announced here once it committed (see state-events.ts). */
   events: StateEvents;
+  /** Who measures the engine (step and operation ends); `noEngineObserver` when nobody does. */
+  observer: EngineObserver;
 }
 
 /** What the functions that write operation and step rows need: the database, and where to announce the change. */

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { DependencyHealth } from '../services/dependency-health';
 import type { AnyFlow } from './define-flow';
 import type { EngineContext } from './engine-context';
+import { noEngineObserver, type EngineObserver } from './engine-observer';
 import { FlowRegistry } from './flow-registry';
 import { healFlows, type FlowHealingReport } from './flow-healing';
 import { createOperationProducer, type OperationProducer } from './producer';
@@ -29,6 +30,8 @@ export interface EngineOptions {
    * (the composition root passes the one it also hands the application's services).
    */
   events?: StateEvents;
+  /** Who measures steps and operations as they end (the application's metrics); absent: nobody. */
+  observer?: EngineObserver;
 }
 
 /** The producer side only: enqueue operations, show the queues. No workers, no application services. */
@@ -78,6 +81,7 @@ export function createProducerEngine(options: EngineOptions): ProducerEngine {
     logger: options.logger,
     health: options.health,
     events: options.events ?? redisStateEvents(options.redis, options.prefix, options.logger.child({ component: 'state-events' })),
+    observer: options.observer ?? noEngineObserver,
   };
   const flows = new FlowRegistry(options.flows);
   return { context, flows, producer: createOperationProducer(context, flows), close: () => queues.close() };

@@ -34,8 +34,9 @@ export async function handleFinalFailure<Services>(engine: EngineContext, servic
   await stepRecords.skipRemaining(engine, data.ownerId, cancelled ? 'cancelled' : 'skipped');
   // Compensation is a job of its own so that an outage of what it talks to retries it without holding up anything else.
   if (flow.compensation) await enqueueCompensation(engine, flow.compensation.name, data);
-  await finishOperation(engine, data, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
+  const ended = await finishOperation(engine, data, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
   const durationMs = await operationDurationMs(prisma, data.operationId);
+  if (ended) engine.observer.operationEnded({ kind: data.kind, result: cancelled ? 'cancelled' : 'failed', durationMs });
   engine.logger.warn('operation failed', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, ...logFieldsOf(err), code, durationMs });
 }
 
@@ -46,10 +47,11 @@ async function rollForward<Services>(engine: EngineContext, services: Services, 
   // What the remaining steps do (recording the outcome) is done here: say so on their rows.
   await stepRecords.completeByRollForward(engine, data.ownerId, `completed when the operation rolled forward: ${step} failed after the route change was committed (${message})`);
   const outcome = await operationOutcome(services, flow, data);
-  await finishOperation(engine, data, 'succeeded', {
+  const ended = await finishOperation(engine, data, 'succeeded', {
     result: { ...outcome, rolledForward: `${step} failed after the route change was committed (${message}); the operation is complete` },
   });
   const durationMs = await operationDurationMs(prisma, data.operationId);
+  if (ended) engine.observer.operationEnded({ kind: data.kind, result: 'rolled_forward', durationMs });
   engine.logger.warn('operation rolled forward after its route change', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, ...logFieldsOf(err), durationMs });
 }
 

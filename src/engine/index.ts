@@ -8,6 +8,7 @@ export { createEngine, createProducerEngine, type Engine, type EngineOptions, ty
 export { defineFlow, onRouting, onSteps, type AnyFlow, type FlowDefinition, type FlowFailure, type FlowHooks } from './define-flow';
 export { stepsFor, type AnyStep, type OutputOf, type StepContext, type StepDefinition } from './define-step';
 export type { EngineContext, StateWriter } from './engine-context';
+export { noEngineObserver, type EngineObserver, type OperationEnded, type StepEnded } from './engine-observer';
 export { CancelledError, MalformedJobError, UnknownOperationKindError } from './errors';
 export { OperationJobData } from './job-data';
 export type { OperationProducer } from './producer';

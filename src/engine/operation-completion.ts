@@ -11,8 +11,10 @@ export async function operationOutcome<Services>(services: Services, flow: AnyFl
 /** The root job of a flow runs once every step succeeded: the operation has succeeded. */
 export async function completeOperation<Services>(engine: EngineContext, services: Services, flow: AnyFlow, data: OperationJobData): Promise<Record<string, unknown>> {
   const result = await operationOutcome(services, flow, data);
-  await finishOperation(engine, data, 'succeeded', { result });
+  const ended = await finishOperation(engine, data, 'succeeded', { result });
   const durationMs = await operationDurationMs(engine.prisma, data.operationId);
   engine.logger.info('operation succeeded', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, durationMs });
+  // Counted by the write that ended it: a root job run again (a stall, the reconciler) counts nothing twice.
+  if (ended) engine.observer.operationEnded({ kind: data.kind, result: 'succeeded', durationMs });
   return result;
 }

@@ -97,6 +97,7 @@ export async function runStep<Services>(engine: EngineContext, services: Service
     const summary = step.summarize ? step.summarize(output) : undefined;
     const durationMs = await stepRecords.succeeded(engine, data.ownerId, step.name, summary);
     logger.info('step succeeded', { summary, durationMs });
+    engine.observer.stepEnded({ kind: data.kind, step: step.name, queue: step.queue, result: 'succeeded', durationMs });
     return { outputs: { ...outputs, [step.name]: output ?? null } };
   } catch (err) {
     if (err instanceof DelayedError) throw err;
@@ -115,7 +116,9 @@ export async function runStep<Services>(engine: EngineContext, services: Service
       logger.warn('step attempt failed, will retry', { attempt, maxAttempts, ...logFieldsOf(err) });
       throw err;
     }
-    logger.warn('step failed', { attempt, ...logFieldsOf(err), durationMs: await stepRecords.durationMs(prisma, data.ownerId, step.name) });
+    const durationMs = await stepRecords.durationMs(prisma, data.ownerId, step.name);
+    logger.warn('step failed', { attempt, ...logFieldsOf(err), durationMs });
+    engine.observer.stepEnded({ kind: data.kind, step: step.name, queue: step.queue, result: err instanceof CancelledError ? 'cancelled' : 'failed', durationMs });
     await handleFinalFailure(engine, services, flow, data, step.name, err);
     throw new UnrecoverableError(`${step.name}: ${message}`);
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../logger';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { downstreamResponseHeaders, upstreamRequestHead } from './proxy-headers';
 import { sendError } from './error-answers';
 import type { Backend } from './route-table';
@@ -9,6 +10,7 @@ export interface ForwardSettings {
   /** Keep-alive connection pools, one per instance origin (an undici Agent). */
   dispatcher: Dispatcher;
   logger: Logger;
+  metrics: GatewayMetrics;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
@@ -43,6 +45,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private readonly hasBody: boolean;
   private readonly start: number;
   private attempt = 0;
+  /** When the current attempt was dispatched (performance.now()): the upstream latency runs from here. */
+  private dispatchedAt = 0;
   private retriedSameInstance = false;
   private connected = false;
   private bodyPulled = false;
@@ -78,6 +82,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.connected = false;
     this.abortUpstream = undefined;
     const index = (this.start + this.attempt) % origins.length;
+    this.dispatchedAt = performance.now();
     this.settings.dispatcher.dispatch(
       {
         origin: origins[index],
@@ -115,6 +120,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.clientGone) return false;
     this.responded = true;
     this.resume = resume;
+    this.settings.metrics.upstreamAnswered(statusCode, (performance.now() - this.dispatchedAt) / 1000);
     const headers = downstreamResponseHeaders(rawHeaders ?? [], this.backend.deploymentId);
     if (statusText) this.res.writeHead(statusCode, statusText, headers);
     else this.res.writeHead(statusCode, headers);
@@ -189,6 +195,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   private fail(status: number, code: string, message: string): void {
     this.finished = true;
+    this.settings.metrics.gatewayAnswered(status, code);
     sendError(this.res, status, code, message, this.backend.deploymentId);
   }
 }

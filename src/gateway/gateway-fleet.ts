@@ -9,5 +9,7 @@ export interface GatewayFleet {
   stats(): Promise<GatewayProcessStats[]>;
   /** A full route reload in every process; true when each of them replaced its table. */
   resync(): Promise<boolean>;
+  /** The gateway's metrics in Prometheus text format, added up over its processes. */
+  metrics(): Promise<string>;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import IORedis from 'ioredis';
 import { Logger, silentLogger } from '../logger';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { Dependency } from '../services/dependency-health';
 import type { GatewayProcessStats } from './cluster/messages';
 import { RunningGateway, startGateway } from './gateway-server';
@@ -42,6 +43,8 @@ export interface GatewayProcess {
   port: number;
   table: RouteTable;
   sync: RouteSync;
+  /** What this process served, for the gateway's metrics endpoint. */
+  metrics: GatewayMetrics;
   stats(): GatewayProcessStats;
   close(): Promise<void>;
 }
@@ -66,6 +69,7 @@ export async function runGatewayProcess(options: GatewayProcessOptions): Promise
   } else {
     redis.on('error', (err: Error) => logger.warn('gateway redis connection error', { error: err.message }));
   }
+  const metrics = new GatewayMetrics();
   let sync: RouteSync | undefined;
   let server: RunningGateway | undefined;
   try {
@@ -86,6 +90,7 @@ export async function runGatewayProcess(options: GatewayProcessOptions): Promise
       logger,
       connectTimeoutMs: options.connectTimeoutMs,
       upstreamTimeoutMs: options.upstreamTimeoutMs,
+      metrics,
     });
   } catch (err) {
     subscriber?.disconnect();
@@ -100,6 +105,7 @@ export async function runGatewayProcess(options: GatewayProcessOptions): Promise
     port: serving.port,
     table,
     sync: started,
+    metrics,
     stats: () => ({ pid: process.pid, version: table.version, loaded: table.loaded, routes: table.size, served: serving.served, sync: started.stats() }),
     // Idempotent: a second ioredis disconnect() would arm a timer that nothing clears.
     close() {

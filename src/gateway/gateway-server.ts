@@ -2,6 +2,7 @@ import http, { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { Logger, silentLogger } from '../logger';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { sendError } from './error-answers';
 import { Exchange, ForwardSettings } from './forward';
 import { normalizeHostname, RouteTable } from './route-table';
@@ -19,6 +20,8 @@ export interface GatewayOptions {
   upstreamTimeoutMs?: number;
   /** How long close() lets requests in flight finish before cutting them. Default 2 s. */
   closeGraceMs?: number;
+  /** Where requests, answers and upstream latencies are counted; default a set of its own. */
+  metrics?: GatewayMetrics;
 }
 
 export interface RunningGateway {
@@ -55,28 +58,34 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     bodyTimeout: upstreamTimeoutMs,
     connect: { timeout: options.connectTimeoutMs ?? 5_000 },
   });
-  const settings: ForwardSettings = { dispatcher, logger };
+  const metrics = options.metrics ?? new GatewayMetrics();
+  const settings: ForwardSettings = { dispatcher, logger, metrics };
   let served = 0;
+  const answer = (res: ServerResponse, status: number, code: string, message: string, deploymentId?: string) => {
+    metrics.gatewayAnswered(status, code);
+    sendError(res, status, code, message, deploymentId);
+  };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     served++;
+    metrics.requestTaken();
     res.on('error', ignore);
     const host = hostOf(req);
     if (host === undefined) {
-      sendError(res, 400, 'missing_host', 'the request has no Host header');
+      answer(res, 400, 'missing_host', 'the request has no Host header');
       return;
     }
     if (!table.loaded) {
-      sendError(res, 503, 'not_ready', 'the gateway has not loaded its routes yet');
+      answer(res, 503, 'not_ready', 'the gateway has not loaded its routes yet');
       return;
     }
     const backend = table.resolve(host);
     if (backend === undefined) {
-      sendError(res, 404, 'unknown_host', `no route for host ${normalizeHostname(host).slice(0, 255)}`);
+      answer(res, 404, 'unknown_host', `no route for host ${normalizeHostname(host).slice(0, 255)}`);
       return;
     }
     if (backend.origins.length === 0) {
-      sendError(res, 502, 'no_instance', `deployment ${backend.deploymentId} has no running instance`, backend.deploymentId);
+      answer(res, 502, 'no_instance', `deployment ${backend.deploymentId} has no running instance`, backend.deploymentId);
       return;
     }
     new Exchange(req, res, backend, settings).run();

@@ -1,6 +1,7 @@
 import type { Db } from '../db/prisma';
 import type { Logger, LogLevel } from '../logger';
 import { silentLogger } from '../logger';
+import { startMetricsServer } from '../metrics/metrics-server';
 import type { DependencyHealth } from '../services/dependency-health';
 import { startGatewayCluster } from './cluster/gateway-cluster';
 import type { GatewayFleet } from './gateway-fleet';
@@ -69,6 +70,7 @@ export async function startGatewayService(options: GatewayServiceOptions): Promi
     table: gateway.table,
     sync: gateway.sync,
     stats: async () => [gateway.stats()],
+    metrics: () => gateway.metrics.registry.metrics(),
     resync: () => gateway.sync.resync(),
     close: () => gateway.close(),
   };
@@ -79,6 +81,11 @@ export interface GatewayProcessesOptions extends GatewayServiceOptions {
   processes: number;
   /** Log level of worker processes (their lines go to this process's stderr). */
   logLevel?: LogLevel;
+  /**
+   * Serve the gateway's metrics (added up over its processes) at `GET /metrics` on this port of `host` (0 picks a
+   * free one). Not on the proxy port: there every path under every Host is a tenant's. Absent: not served.
+   */
+  metricsPort?: number;
 }
 
 /**
@@ -86,7 +93,31 @@ export interface GatewayProcessesOptions extends GatewayServiceOptions {
  * each with its own route table and Redis subscription, and full loads are answered from this process's database
  * client. With one, it is `startGatewayService`.
  */
-export async function startGatewayProcesses(options: GatewayProcessesOptions): Promise<GatewayFleet> {
-  if (options.processes <= 1) return startGatewayService(options);
-  return startGatewayCluster({ ...listenOptions(options), processes: options.processes, logLevel: options.logLevel, health: options.health });
+export async function startGatewayProcesses(options: GatewayProcessesOptions): Promise<GatewayFleet & { metricsPort?: number }> {
+  const fleet =
+    options.processes <= 1
+      ? await startGatewayService(options)
+      : await startGatewayCluster({ ...listenOptions(options), processes: options.processes, logLevel: options.logLevel, health: options.health });
+  if (options.metricsPort === undefined) return fleet;
+  let endpoint;
+  try {
+    endpoint = await startMetricsServer({ host: options.host ?? '127.0.0.1', port: options.metricsPort, render: () => fleet.metrics() });
+  } catch (err) {
+    await fleet.close();
+    throw err;
+  }
+  const served = endpoint;
+  (options.logger ?? silentLogger).info('gateway metrics listening', { host: options.host ?? '127.0.0.1', port: served.port });
+  return {
+    port: fleet.port,
+    processes: fleet.processes,
+    metricsPort: served.port,
+    stats: () => fleet.stats(),
+    resync: () => fleet.resync(),
+    metrics: () => fleet.metrics(),
+    close: async () => {
+      await served.close();
+      await fleet.close();
+    },
+  };
 }

@@ -17,10 +17,20 @@ export interface RoutingServices {
   redis: Redis;
   prefix: string;
   settings: { routingTurnCheckMs: number; traceRouting: boolean };
+  /** Who measures how long routing steps wait for their project's turn (deployflow's metrics); absent: nobody. */
+  turnObserver?: RoutingTurnObserver;
 }
 
-/** What every routing step keeps in its job: its place in the project's order once taken. */
-const RoutingState = z.object({ ticket: z.number().int().optional() });
+export interface RoutingTurnObserver {
+  /** A routing run got its project's turn after waiting `waitedMs` since it first asked for it. */
+  routingTurnWaited(kind: string, waitedMs: number): void;
+}
+
+/**
+ * What every routing step keeps in its job: its place in the project's order once taken, and when it first asked for
+ * its turn (epoch ms), so the wait is measured across the delays it spends waiting.
+ */
+const RoutingState = z.object({ ticket: z.number().int().optional(), turnAskedAt: z.number().int().optional() });
 type RoutingState = z.infer<typeof RoutingState>;
 
 type Context<Services, Data, Needs extends StepNeeds, State> = StepContext<Services, Data, Needs, State & RoutingState>;
@@ -85,6 +95,7 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
       const jobId = step.job.id ?? `${data.operationId}.${definition.name}`;
       await definition.beforeTurn?.(step);
       const { ticket, serving } = await turns.ticket(data.projectId, jobId);
+      const turnAskedAt = step.state.turnAskedAt ?? Date.now();
       if (ticket !== serving) {
         const waits = (job.data.delays ?? 0) + 1;
         if (waits % HOLDER_CHECK_EVERY === 0) {
@@ -94,10 +105,11 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
             await turns.finish(data.projectId, '', dead);
           }
         }
-        return step.delay(settings.routingTurnCheckMs, { ticket } as Partial<State & RoutingState>);
+        return step.delay(settings.routingTurnCheckMs, { ticket, turnAskedAt } as Partial<State & RoutingState>);
       }
       const fence = await turns.acquire(data.projectId, jobId, ticket);
-      if (fence === undefined) return step.delay(settings.routingTurnCheckMs, { ticket } as Partial<State & RoutingState>);
+      if (fence === undefined) return step.delay(settings.routingTurnCheckMs, { ticket, turnAskedAt } as Partial<State & RoutingState>);
+      services.turnObserver?.routingTurnWaited(data.kind, Date.now() - turnAskedAt);
 
       const trace = settings.traceRouting;
       if (trace) await traceRouting(services.redis, services.prefix, { event: 'start', projectId: data.projectId, jobId, ticket });

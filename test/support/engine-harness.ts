@@ -12,6 +12,7 @@ import type { KraneDriver } from '../../src/krane/driver';
 import type { ProcessDriver } from '../../src/krane/drivers/process-driver';
 import { EmbeddedKrane, startEmbeddedKrane } from '../../src/krane/embedded';
 import { Logger, silentLogger } from '../../src/logger';
+import { createDeployflowMetrics } from '../../src/metrics/deployflow-metrics';
 import { createDeploy } from '../../src/operations/create-deploy';
 import { DeployRequest, DeployRequestInput } from '../../src/operations/deploy-request';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -69,7 +70,8 @@ export async function startEngineHarness(options: EngineHarnessOptions & { krane
   const redisInfo = testRedis();
   const redis = redisInfo.connect();
   const config = loadConfig({ QUEUE_PREFIX: `{${redisInfo.prefix}}`, REDIS_URL: redisInfo.url, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...options.env });
-  const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: options.logger ?? silentLogger, events: options.events };
+  // The process's metrics, as `npm start` builds them: the engine reports to them, an API over this harness renders them.
+  const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: options.logger ?? silentLogger, events: options.events, metrics: createDeployflowMetrics() };
   const krane: EmbeddedKrane<KraneDriver> = options.kraneDriver
     ? await startEmbeddedKrane({ driver: options.kraneDriver })
     : await startEmbeddedKrane({ rootDir: REPO_ROOT, gracePeriodMs: 2_000, healthIntervalMs: 50 });

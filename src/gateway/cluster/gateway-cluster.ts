@@ -1,4 +1,5 @@
 import cluster, { Worker } from 'node:cluster';
+import { AggregatorRegistry } from 'prom-client';
 import path from 'node:path';
 import type { LogLevel } from '../../logger';
 import { silentLogger } from '../../logger';
@@ -7,7 +8,7 @@ import { isInfrastructureOutage } from '../../engine/infrastructure-outage';
 import type { DependencyHealth } from '../../services/dependency-health';
 import type { GatewayFleet } from '../gateway-fleet';
 import type { GatewayListenOptions } from '../gateway-process';
-import { GatewayProcessStats, GatewayWorkerConfig, isMessage, PrimaryMessage, WORKER_CONFIG_ENV, WorkerMessage } from './messages';
+import { GatewayProcessMetrics, GatewayProcessStats, GatewayWorkerConfig, isMessage, PrimaryMessage, WORKER_CONFIG_ENV, WorkerMessage } from './messages';
 
 export interface GatewayClusterOptions extends GatewayListenOptions {
   processes: number;
@@ -62,9 +63,10 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
   let nextRequestId = 0;
   const statsWaiters = new Map<number, (stats: GatewayProcessStats) => void>();
   const resyncWaiters = new Map<number, (replaced: boolean) => void>();
+  const metricsWaiters = new Map<number, (metrics: GatewayProcessMetrics) => void>();
 
   /** Asks every connected worker the same question; the answer of one that is silent for `timeoutMs` is undefined. */
-  const askEveryWorker = <T>(waiters: Map<number, (answer: T) => void>, type: 'gateway:stats?' | 'gateway:resync', timeoutMs: number) =>
+  const askEveryWorker = <T>(waiters: Map<number, (answer: T) => void>, type: 'gateway:stats?' | 'gateway:resync' | 'gateway:metrics?', timeoutMs: number) =>
     Promise.all(
       [...workers]
         .filter((worker) => worker.isConnected())
@@ -120,6 +122,7 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
         if (isMessage<Extract<WorkerMessage, { type: 'gateway:load' }>>(message, 'gateway:load')) void answerLoad(worker, message.id, message.deploymentIds);
         else if (isMessage<Extract<WorkerMessage, { type: 'gateway:stats' }>>(message, 'gateway:stats')) statsWaiters.get(message.id)?.(message.stats);
         else if (isMessage<Extract<WorkerMessage, { type: 'gateway:resynced' }>>(message, 'gateway:resynced')) resyncWaiters.get(message.id)?.(message.replaced);
+        else if (isMessage<Extract<WorkerMessage, { type: 'gateway:metrics' }>>(message, 'gateway:metrics')) metricsWaiters.get(message.id)?.(message.metrics);
         else if (isMessage<Extract<WorkerMessage, { type: 'gateway:redis-down' }>>(message, 'gateway:redis-down')) options.health?.reportDown('redis', new Error(message.error));
         else if (isMessage<Extract<WorkerMessage, { type: 'gateway:ready' }>>(message, 'gateway:ready')) {
           ready = true;
@@ -186,6 +189,11 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
     async resync() {
       // A reload is bounded inside the worker (its resync timeout); the timeout here only guards against a worker that died.
       return (await askEveryWorker(resyncWaiters, 'gateway:resync', RESYNC_TIMEOUT_MS)).every((replaced) => replaced === true);
+    },
+    async metrics() {
+      // Each worker counts what it served; a scrape sees their sum (a worker that does not answer in time is left out).
+      const answers = await askEveryWorker(metricsWaiters, 'gateway:metrics?', STATS_TIMEOUT_MS);
+      return AggregatorRegistry.aggregate(answers.filter((m): m is GatewayProcessMetrics => m !== undefined)).metrics();
     },
     close: () => (stopped ??= stopAll()),
   };

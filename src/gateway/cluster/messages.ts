@@ -1,3 +1,4 @@
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { LogLevel } from '../../logger';
 import type { RouteSyncStats } from '../route-sync';
 
@@ -32,12 +33,16 @@ export interface GatewayProcessStats {
   sync: RouteSyncStats;
 }
 
+/** One process's gateway metrics as prom-client reads them (`getMetricsAsJSON`), for the primary to add up. */
+export type GatewayProcessMetrics = MetricObjectWithValues<MetricValue<string>>[];
+
 // Worker -> primary.
 export type WorkerMessage =
   | { type: 'gateway:ready'; port: number }
   | { type: 'gateway:failed'; error: string }
   | { type: 'gateway:stats'; id: number; stats: GatewayProcessStats }
   | { type: 'gateway:resynced'; id: number; replaced: boolean }
+  | { type: 'gateway:metrics'; id: number; metrics: GatewayProcessMetrics }
   | { type: 'gateway:redis-down'; error: string }
   | { type: 'gateway:load'; id: number; deploymentIds?: string[] };
 
@@ -45,6 +50,7 @@ export type WorkerMessage =
 export type PrimaryMessage =
   | { type: 'gateway:stats?'; id: number }
   | { type: 'gateway:resync'; id: number }
+  | { type: 'gateway:metrics?'; id: number }
   | { type: 'gateway:loaded'; id: number; ok: true; data: unknown }
   | { type: 'gateway:loaded'; id: number; ok: false; error: string; outage: boolean }
   | { type: 'gateway:shutdown' };

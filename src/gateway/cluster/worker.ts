@@ -32,6 +32,9 @@ async function main(): Promise<void> {
     if (isMessage<PrimaryMessage>(message, 'gateway:shutdown')) stop(0);
     else if (isMessage<Extract<PrimaryMessage, { type: 'gateway:stats?' }>>(message, 'gateway:stats?') && gateway) {
       send({ type: 'gateway:stats', id: message.id, stats: gateway.stats() });
+    } else if (isMessage<Extract<PrimaryMessage, { type: 'gateway:metrics?' }>>(message, 'gateway:metrics?') && gateway) {
+      const { id } = message;
+      void gateway.metrics.registry.getMetricsAsJSON().then((metrics) => send({ type: 'gateway:metrics', id, metrics }));
     } else if (isMessage<Extract<PrimaryMessage, { type: 'gateway:resync' }>>(message, 'gateway:resync') && gateway) {
       const { id } = message;
       void gateway.sync.resync().then((replaced) => send({ type: 'gateway:resynced', id, replaced }));
