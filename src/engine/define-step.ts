@@ -6,7 +6,7 @@ import type { EngineQueues } from './queues';
 import type { QueueName } from './queue-names';
 
 /** The queues a step can run on: `routing` for short steps that take a per-project turn, `steps` for all others. */
-export type StepQueue = Exclude<QueueName, 'operations'>;
+export type StepQueue = Exclude<QueueName, 'operations' | 'reconciler'>;
 
 /** Any step definition, whatever its services, data, inputs and output. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -17,7 +17,7 @@ export interface EngineWorkers {
   close(force?: boolean): Promise<void>;
 }
 
-/** A job of the operations queue that is not an operation's root: a scheduled job (e.g. the reconciler). */
+/** The jobs of the reconciler queue, by name: scheduled jobs (e.g. the reconciler's pass). */
 export type ScheduledJobHandlers = Record<string, () => Promise<unknown>>;
 
 export interface WorkerOptions<Services> {
@@ -58,15 +58,30 @@ function stepProcessor<Services>(options: WorkerOptions<Services>) {
   };
 }
 
-/** The processor of the `operations` queue: an operation's root job (every step succeeded), or a scheduled job. */
+/**
+ * The processor of the `operations` queue: an operation's root job (every step succeeded). Scheduled jobs ran here
+ * before they had their own queue: one still queued here (or made by an older process's scheduler) is completed
+ * without running — the reconciler queue runs the schedule now, and a pass here would only compete with operations
+ * for this queue's slots.
+ */
 function operationProcessor<Services>(options: WorkerOptions<Services>) {
   const { engine, services, flows, scheduled } = options;
   return async (job: Job) => {
-    const handler = scheduled[job.name];
-    if (handler) return handler();
+    if (scheduled[job.name] && !OperationJobData.safeParse(job.data).success) {
+      return { skipped: `scheduled jobs run in the ${QueueName.reconciler} queue now` };
+    }
     const data = OperationJobData.safeParse(job.data);
     if (!data.success) return refuseMalformed(engine, job, new MalformedJobError(job.id, firstIssue(data.error)));
     return completeOperation(engine, services, flows.of(data.data.kind), data.data);
+  };
+}
+
+/** The processor of the `reconciler` queue: the scheduled job of the job's name. */
+function scheduledProcessor(scheduled: ScheduledJobHandlers) {
+  return async (job: Job) => {
+    const handler = scheduled[job.name];
+    if (!handler) throw new UnrecoverableError(`no handler for the scheduled job ${job.name}`);
+    return handler();
   };
 }
 
@@ -97,7 +112,9 @@ export function startEngineWorkers<Services>(options: WorkerOptions<Services>): 
     connection: connection(),
   });
   const operations = new Worker(QueueName.operations, operationProcessor(options), { ...common, connection: connection() });
-  const workers = [steps, routing, operations];
+  // One pass at a time is all a process needs (passes are single-flight across processes anyway, app/reconciler.ts).
+  const reconciler = new Worker(QueueName.reconciler, scheduledProcessor(options.scheduled), { ...common, concurrency: 1, connection: connection() });
+  const workers = [steps, routing, operations, reconciler];
   for (const worker of workers) {
     if (engine.health) engine.health.watchQueueClient(worker, 'worker', engine.logger.child({ queue: worker.name }));
     else worker.on('error', (err) => engine.logger.error('worker error', { queue: worker.name, error: err.message }));
