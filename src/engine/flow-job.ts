@@ -1,6 +1,7 @@
 import type { FlowJob, JobsOptions } from 'bullmq';
 import type { AnyFlow } from './define-flow';
 import type { OperationJobData, StepJobFields } from './job-data';
+import { rootJobName, stepJobName } from './job-names';
 import { operationJobId, QueueName, stepJobId } from './queue-names';
 import type { EngineSettings } from './settings';
 
@@ -32,7 +33,7 @@ export function buildFlowJob(flow: AnyFlow, data: OperationJobData, settings: Pi
   flow.steps.forEach(({ step, queue }, position) => {
     const fields: StepJobFields = { step: step.name, position };
     const job: FlowJob = {
-      name: step.name,
+      name: stepJobName(step.name, data.subject),
       queueName: queue,
       data: { ...data, ...fields },
       opts: stepOptions(data.operationId, step.name, settings),
@@ -41,7 +42,7 @@ export function buildFlowJob(flow: AnyFlow, data: OperationJobData, settings: Pi
     chain = job;
   });
   return {
-    name: data.kind,
+    name: rootJobName(data.kind, data.subject),
     queueName: QueueName.operations,
     data,
     // The root only records the outcome (idempotently): retry it through database outages.

@@ -1,12 +1,12 @@
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { quitRedis } from '../services/quit-redis';
-import { COMPENSATION_JOB, runCompensation } from './compensation';
+import { isCompensationJob, runCompensation } from './compensation';
 import type { EngineContext } from './engine-context';
 import { MalformedJobError } from './errors';
 import { failMalformedOperation } from './final-failure';
 import type { FlowRegistry } from './flow-registry';
-import { firstIssue, OperationJobData } from './job-data';
+import { firstIssue, OperationJobData, StepJobFields } from './job-data';
 import { completeOperation } from './operation-completion';
 import { QueueName } from './queue-names';
 import { runStep, validateStepJob } from './step-runner';
@@ -36,19 +36,25 @@ async function refuseMalformed(engine: EngineContext, job: Job, err: MalformedJo
   throw new UnrecoverableError(err.message);
 }
 
-/** The processor of the `steps` and `routing` queues: the step of the job's flow, by the job's name. */
+/**
+ * The processor of the `steps` and `routing` queues: the step of the job's flow, by the step its data names (`step`:
+ * the job's name is for people and carries what the operation is about). Jobs of older versions were named after
+ * their step and carry the same `step` field.
+ */
 function stepProcessor<Services>(options: WorkerOptions<Services>) {
   const { engine, services, flows } = options;
   return async (job: Job, token?: string) => {
     if (!token) throw new Error(`job ${job.id} was handed to its processor without a lock token`);
-    if (job.name === COMPENSATION_JOB) return runCompensation(engine, services, flows, job);
+    if (isCompensationJob(job)) return runCompensation(engine, services, flows, job);
     let validated;
     try {
       const kind = OperationJobData.shape.kind.safeParse(job.data?.kind);
       if (!kind.success) throw new MalformedJobError(job.id, 'kind: missing');
       const flow = flows.of(kind.data);
-      const placed = flow.steps.find((s) => s.step.name === job.name);
-      if (!placed) throw new MalformedJobError(job.id, `flow ${flow.kind} has no step ${job.name}`);
+      const stepName = StepJobFields.shape.step.safeParse(job.data?.step);
+      const name = stepName.success ? stepName.data : job.name;
+      const placed = flow.steps.find((s) => s.step.name === name);
+      if (!placed) throw new MalformedJobError(job.id, `flow ${flow.kind} has no step ${name}`);
       validated = validateStepJob(flow, placed.step, job);
     } catch (err) {
       if (err instanceof MalformedJobError) return refuseMalformed(engine, job, err);

@@ -66,8 +66,9 @@ describe('bull-board at /admin/queues (happy path)', () => {
       queuesInTree.add(node.queueName);
       names.push(node.name);
     }
-    expect(names[0]).toBe('deploy');
-    expect(names[names.length - 1]).toBe('fetch-metadata');
+    // Names say what the operation acts on; each step's name comes first.
+    expect(names[0]).toBe('deploy shop/production');
+    expect(names[names.length - 1]).toBe('fetch-metadata · shop/production');
     expect([...queuesInTree].sort()).toEqual(['operations', 'routing', 'steps']);
   });
 
