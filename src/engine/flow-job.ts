@@ -12,8 +12,9 @@ function stepOptions(operationId: string, step: string, settings: Pick<EngineSet
     jobId: stepJobId(operationId, step),
     attempts: settings.stepAttempts,
     backoff: { type: 'exponential', delay: settings.backoffMs },
-    // Without it, a failed step would leave every parent in waiting-children forever.
-    failParentOnFailure: true,
+    // A step that fails for good moves its parent on, and the parent fails with the step's reason without running
+    // (chain-failure.ts): the reason reaches the root job. (No option at all would leave the parents waiting forever.)
+    continueParentOnFailure: true,
     ...KEEP,
   };
 }

@@ -1,8 +1,9 @@
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { chainFailure, stepFailureReason } from './chain-failure';
 import type { AnyFlow } from './define-flow';
 import type { AnyStep, StepContext, StepNeeds } from './define-step';
 import type { EngineContext } from './engine-context';
-import { CancelledError, isRetryable, logFieldsOf, MalformedJobError, publicMessageOf } from './errors';
+import { CancelledError, CodedError, errorCodeOf, isRetryable, logFieldsOf, MalformedJobError, publicMessageOf } from './errors';
 import { handleFinalFailure } from './final-failure';
 import { isInfrastructureOutage } from './infrastructure-outage';
 import { firstIssue, StepJobFields, type OperationJobData, type StepResult } from './job-data';
@@ -111,6 +112,7 @@ export async function runStep<Services>(engine: EngineContext, services: Service
     const final = !isRetryable(err) || err instanceof UnrecoverableError || attempt >= maxAttempts;
     // The step row (and then the application's records and the operation) shows the tenant the public message only.
     const message = publicMessageOf(err);
+    const code = errorCodeOf(err);
     await stepRecords.failed(engine, data.ownerId, step.name, message, final, err instanceof CancelledError ? 'cancelled' : 'failed');
     if (!final) {
       logger.warn('step attempt failed, will retry', { attempt, maxAttempts, ...logFieldsOf(err) });
@@ -120,6 +122,10 @@ export async function runStep<Services>(engine: EngineContext, services: Service
     logger.warn('step failed', { attempt, ...logFieldsOf(err), durationMs });
     engine.observer.stepEnded({ kind: data.kind, step: step.name, queue: step.queue, result: err instanceof CancelledError ? 'cancelled' : 'failed', durationMs });
     await handleFinalFailure(engine, services, flow, data, step.name, err);
-    throw new UnrecoverableError(`${step.name}: ${message}`);
+    // The reason travels up the chain to the root job (chain-failure.ts). A catalogued error says all there is; only an
+    // unexpected one keeps its stack, for whoever debugs it.
+    const failure = chainFailure(stepFailureReason(step.name, code, message));
+    if (!(err instanceof CodedError) && err instanceof Error && err.stack) failure.stack = err.stack;
+    throw failure;
   }
 }

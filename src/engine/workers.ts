@@ -1,6 +1,7 @@
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { quitRedis } from '../services/quit-redis';
+import { chainFailure, failedChild } from './chain-failure';
 import { isCompensationJob, runCompensation } from './compensation';
 import type { EngineContext } from './engine-context';
 import { MalformedJobError } from './errors';
@@ -37,6 +38,20 @@ async function refuseMalformed(engine: EngineContext, job: Job, err: MalformedJo
 }
 
 /**
+ * A job whose child step failed for good fails at once with the child's reason, without running (chain-failure.ts).
+ * Only a job that has a child and has not run before can be in that case: the first step has no child, and a step
+ * that delayed itself had its child succeed before its first run — so the happy path pays no extra Redis call there.
+ */
+async function failIfChildFailed(job: Job, hasChild: boolean): Promise<void> {
+  if (!hasChild) return;
+  const reason = await failedChild(job, typeof job.data?.operationId === 'string' ? job.data.operationId : undefined);
+  if (reason) {
+    await job.log(`${new Date().toISOString()} not run: ${reason}`).catch(() => undefined);
+    throw chainFailure(reason);
+  }
+}
+
+/**
  * The processor of the `steps` and `routing` queues: the step of the job's flow, by the step its data names (`step`:
  * the job's name is for people and carries what the operation is about). Jobs of older versions were named after
  * their step and carry the same `step` field.
@@ -46,6 +61,8 @@ function stepProcessor<Services>(options: WorkerOptions<Services>) {
   return async (job: Job, token?: string) => {
     if (!token) throw new Error(`job ${job.id} was handed to its processor without a lock token`);
     if (isCompensationJob(job)) return runCompensation(engine, services, flows, job);
+    const position = StepJobFields.shape.position.safeParse(job.data?.position);
+    await failIfChildFailed(job, position.success && position.data > 0 && !job.data?.delays);
     let validated;
     try {
       const kind = OperationJobData.shape.kind.safeParse(job.data?.kind);
@@ -65,10 +82,10 @@ function stepProcessor<Services>(options: WorkerOptions<Services>) {
 }
 
 /**
- * The processor of the `operations` queue: an operation's root job (every step succeeded). Scheduled jobs ran here
- * before they had their own queue: one still queued here (or made by an older process's scheduler) is completed
- * without running — the reconciler queue runs the schedule now, and a pass here would only compete with operations
- * for this queue's slots.
+ * The processor of the `operations` queue: an operation's root job, which records the outcome once every step
+ * succeeded, and fails with the failing step's reason otherwise. Scheduled jobs ran here before they had their own
+ * queue: one still queued here (or made by an older process's scheduler) is completed without running — the
+ * reconciler queue runs the schedule now, and a pass here would only compete with operations for this queue's slots.
  */
 function operationProcessor<Services>(options: WorkerOptions<Services>) {
   const { engine, services, flows, scheduled } = options;
@@ -76,6 +93,7 @@ function operationProcessor<Services>(options: WorkerOptions<Services>) {
     if (scheduled[job.name] && !OperationJobData.safeParse(job.data).success) {
       return { skipped: `scheduled jobs run in the ${QueueName.reconciler} queue now` };
     }
+    await failIfChildFailed(job, true);
     const data = OperationJobData.safeParse(job.data);
     if (!data.success) return refuseMalformed(engine, job, new MalformedJobError(job.id, firstIssue(data.error)));
     return completeOperation(engine, services, flows.of(data.data.kind), data.data);
