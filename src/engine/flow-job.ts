@@ -2,6 +2,7 @@ import type { FlowJob, JobsOptions } from 'bullmq';
 import type { AnyFlow } from './define-flow';
 import type { OperationJobData, StepJobFields } from './job-data';
 import { rootJobName, stepJobName } from './job-names';
+import { JOURNAL_KEEP_LINES } from './step-journal';
 import { operationJobId, QueueName, stepJobId } from './queue-names';
 import type { EngineSettings } from './settings';
 
@@ -15,6 +16,7 @@ function stepOptions(operationId: string, step: string, settings: Pick<EngineSet
     // A step that fails for good moves its parent on, and the parent fails with the step's reason without running
     // (chain-failure.ts): the reason reaches the root job. (No option at all would leave the parents waiting forever.)
     continueParentOnFailure: true,
+    keepLogs: JOURNAL_KEEP_LINES,
     ...KEEP,
   };
 }
