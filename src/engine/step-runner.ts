@@ -134,6 +134,8 @@ export async function runStep<Services>(engine: EngineContext, services: Service
       logger.warn('step attempt failed, will retry', { attempt, maxAttempts, ...logFieldsOf(err) });
       journal.log(`${step.name} attempt ${attempt}/${maxAttempts} failed (${code}): ${message}; BullMQ retries it`);
       await journal.flush();
+      // BullMQ keeps each failed attempt's stack on the job: a catalogued error's is only the engine's frames.
+      if (err instanceof CodedError) err.stack = '';
       throw err;
     }
     const durationMs = await stepRecords.durationMs(prisma, data.ownerId, step.name);
