@@ -13,7 +13,7 @@ export const OperationJobData = z.object({
   /** The HTTP request that asked for the operation (its x-request-id): on every log line of its jobs. */
   requestId: z.string().min(1).optional(),
   /** What the operation acts on, for people reading the queues (e.g. `shop/production`): part of its jobs' names. */
-  subject: z.string().min(1).max(200).optional(),
+  subject: z.string().optional(),
 });
 export type OperationJobData = z.infer<typeof OperationJobData>;
 
