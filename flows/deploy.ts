@@ -4,6 +4,7 @@ import { operationOutcome } from '../src/deployments/operation-outcome';
 import { defineFlow, onRouting, onSteps } from '../src/engine/define-flow';
 import { DeployJobData } from '../src/operations/operation-jobs';
 import { routeChangeCommitted } from '../src/routing/changes/route-change-committed';
+import { operationSubject } from '../src/operations/operation-subject';
 import { assignRoutes } from '../processors/assign-routes';
 import { buildRoutes } from '../processors/build-routes';
 import { createInKrane } from '../processors/create-in-krane';
@@ -23,6 +24,7 @@ export const deployFlow = defineFlow<Services, DeployJobData>({
   kind: 'deploy',
   data: DeployJobData,
   fromOperation: (op) => ({ deploymentId: op.deploymentId, ownerId: op.deploymentId }),
+  subject: operationSubject, // what its jobs' names on the dashboard say it acts on (`shop/production`)
   steps: [
     onSteps(fetchMetadata), //   load deployment, workspace, project, environment
     onSteps(setBuilding), //     status building

@@ -1,5 +1,6 @@
 import { defineFlow, onRouting, onSteps } from '../src/engine/define-flow';
 import { SwitchJobData } from '../src/operations/operation-jobs';
+import { operationSubject } from '../src/operations/operation-subject';
 import { checkInstances } from '../processors/check-instances';
 import type { Services } from '../processors/services';
 import { switchRoutes } from '../processors/switch-routes';
@@ -15,6 +16,7 @@ export function switchFlow(kind: SwitchJobData['kind']) {
     kind,
     data: SwitchJobData,
     fromOperation: (op) => ({ deploymentId: op.deploymentId, ownerId: op.id }),
+    subject: operationSubject, // what its jobs' names on the dashboard say it acts on (`shop/production`)
     steps: [
       onSteps(validate), //        target ready, production, same project; a given source still live
       onSteps(checkInstances), //  Krane says the target runs

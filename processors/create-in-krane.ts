@@ -10,10 +10,12 @@ export const createInKrane = deployStep({
   queue: 'steps',
   cancellable: true,
   needs: { meta: fetchMetadata },
-  async run({ services, data, needs }): Promise<{ alreadyExisted: boolean }> {
+  async run({ services, data, needs, log }): Promise<{ alreadyExisted: boolean }> {
     const moved = await transitionDeployment(services, data.deploymentId, ['building'], 'deploying');
     const d = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId } });
     if (!moved && d.status !== 'deploying') throw new PreconditionFailedError('deployment_not_active', { status: d.status, wanted: 'deploying' });
+    log(moved ? 'deployment building -> deploying' : 'deployment already deploying (a run before this one moved it)');
+    log(`Krane CreateDeployment ${needs.meta.namespace}/${d.id}: image ${d.image}, ${d.replicas} replica(s), port ${d.port}, health ${d.healthCheckPath}`);
     return services.krane.create(kraneSpecOf(d, needs.meta.namespace));
   },
   summarize: (o) => (o.alreadyExisted ? 'already existed in Krane' : 'created in Krane'),

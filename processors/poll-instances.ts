@@ -65,12 +65,19 @@ export const pollInstances = deployStep({
     const checks = await Promise.all(running.map((i) => healthy(i.address, d.healthCheckPath, Math.min(2000, services.settings.instanceHttpTimeoutMs))));
     const healthyAddresses = running.filter((_, n) => checks[n]).map((i) => i.address);
     const wanted = Math.max(1, d.replicas);
-    if (healthyAddresses.length >= wanted) return { running: healthyAddresses.length, replicas: wanted, addresses: healthyAddresses, polls };
+    // The dashboard's Progress tab: how many of the wanted instances are ready (running and healthy) so far.
+    const figures = { ready: Math.min(healthyAddresses.length, wanted), total: wanted, running: running.length, polls, percent: Math.round((100 * Math.min(healthyAddresses.length, wanted)) / wanted) };
+    if (healthyAddresses.length >= wanted) {
+      step.reportProgress(figures);
+      step.log(`poll ${polls}: ${healthyAddresses.length}/${wanted} instance(s) healthy (${healthyAddresses.join(', ')}): ready`);
+      return { running: healthyAddresses.length, replicas: wanted, addresses: healthyAddresses, polls };
+    }
 
     // An instance that ended by itself does not come back (no driver restarts it): waiting for the deadline would
     // only hide why. Its exit code and the tail of its output become the step's reason.
     const ended = instances.find((i) => i.failure);
     if (ended?.failure) {
+      step.log(`poll ${polls}: instance ${ended.id} exited by itself: not waiting for the deadline`);
       throw new TerminalError('instance_exited', { running: running.length, wanted, instanceId: ended.id, failure: ended.failure });
     }
 
@@ -84,8 +91,10 @@ export const pollInstances = deployStep({
         deadlineMs: services.settings.pollDeadlineMs,
       });
     }
-    await step.progress(`poll ${polls}: ${running.length}/${wanted} running, ${healthyAddresses.length} healthy${kraneError ? ` (krane: ${kraneError})` : ''}`);
-    return step.delay(pollDelay(polls, services.settings.pollIntervalMs), { polls, pollStartedAt: startedAt });
+    const next = pollDelay(polls, services.settings.pollIntervalMs);
+    await step.progress(`poll ${polls}: ${running.length}/${wanted} running, ${healthyAddresses.length} healthy${kraneError ? ` (krane: ${kraneError})` : ''}`, figures);
+    step.log(`next poll in ${next} ms; ${Math.round(elapsed / 1000)} s of the ${Math.round(services.settings.pollDeadlineMs / 1000)} s deadline used`);
+    return step.delay(next, { polls, pollStartedAt: startedAt });
   },
   summarize: (o) => `${o.running}/${o.replicas} instance(s) healthy after ${o.polls} poll(s)`,
 });

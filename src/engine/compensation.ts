@@ -4,18 +4,27 @@ import type { EngineContext } from './engine-context';
 import { logFieldsOf, MalformedJobError, publicMessageOf } from './errors';
 import type { FlowRegistry } from './flow-registry';
 import { firstIssue, type OperationJobData } from './job-data';
+import { stepJobName } from './job-names';
 import { operationJobData } from './producer';
 import { stepJobId } from './queue-names';
 import { stepRecords } from './step-records';
 
-/** The name of every compensation job in the `steps` queue (its id is `<operation>.compensate`). */
+/**
+ * What every compensation job in the `steps` queue is: its id is `<operation>.compensate`; its name starts with it
+ * (`compensate · shop/production`; plain `compensate` when queued by older versions).
+ */
 export const COMPENSATION_JOB = 'compensate';
+
+/** A compensation job, whichever version queued it: by its id, not by the name people read. */
+export function isCompensationJob(job: Job): boolean {
+  return job.name === COMPENSATION_JOB || (job.id?.endsWith(`.${COMPENSATION_JOB}`) ?? false);
+}
 /** Where the compensation's step row sorts on the timeline: after every step. */
 const COMPENSATION_POSITION = 100;
 
 /** Enqueues the compensation of a failed operation (deterministic id: once per operation). */
 export async function enqueueCompensation(engine: EngineContext, name: string, data: OperationJobData): Promise<void> {
-  await engine.queues.steps.add(COMPENSATION_JOB, { ...data, compensation: name }, {
+  await engine.queues.steps.add(stepJobName(COMPENSATION_JOB, data.subject), { ...data, compensation: name }, {
     jobId: stepJobId(data.operationId, COMPENSATION_JOB),
     attempts: 20,
     backoff: { type: 'exponential', delay: engine.settings.backoffMs },

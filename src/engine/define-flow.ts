@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Db } from '../db/prisma';
 import type { Operation } from '../generated/prisma/client';
 import type { AnyStep, StepDefinition, StepNeeds, StepQueue } from './define-step';
 import type { OperationJobData } from './job-data';
@@ -60,6 +61,11 @@ export interface FlowDefinition<Services, Data extends OperationJobData> extends
   data: z.ZodType<Data>;
   /** The job data of an operation row (validated by `data`: an operation missing what its flow needs fails clearly). */
   fromOperation(operation: Operation): unknown;
+  /**
+   * What an operation acts on, in a few words for people reading the queues (e.g. `shop/production`): its jobs are
+   * named after it (`deploy shop/production`, `create-in-krane · shop/production`). Absent or nothing: bare names.
+   */
+  subject?(prisma: Db, data: Data): Promise<string | undefined>;
   steps: readonly PlacedStep[];
 }
 

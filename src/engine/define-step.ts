@@ -4,9 +4,10 @@ import type { Logger } from '../logger';
 import type { EngineContext } from './engine-context';
 import type { EngineQueues } from './queues';
 import type { QueueName } from './queue-names';
+import type { StepProgress } from './step-journal';
 
 /** The queues a step can run on: `routing` for short steps that take a per-project turn, `steps` for all others. */
-export type StepQueue = Exclude<QueueName, 'operations'>;
+export type StepQueue = Exclude<QueueName, 'operations' | 'reconciler'>;
 
 /** Any step definition, whatever its services, data, inputs and output. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -39,8 +40,18 @@ export interface StepContext<Services, Data, Needs extends StepNeeds, State> {
   token: string;
   queues: EngineQueues;
   logger: Logger;
-  /** Records a progress line on the step row (e.g. "1/2 instances running"). */
-  progress(text: string): Promise<void>;
+  /**
+   * Adds a line to the job's log on the dashboard (a decision the step took, what it found). For people watching the
+   * queues; never fails the step. The runner already logs the start, the inputs, the outcome and its duration.
+   */
+  log(line: string): void;
+  /**
+   * Records a progress line on the step row (e.g. "1/2 instances running"), and in the job's log; with `figures`,
+   * also as the job's progress on the dashboard (e.g. `{ ready: 1, total: 2, percent: 50 }`).
+   */
+  progress(text: string, figures?: StepProgress): Promise<void>;
+  /** Shows how far the step is as the job's progress on the dashboard only (the step row is left as it is). */
+  reportProgress(figures: StepProgress): void;
   /** Keeps `patch` in the job's state now (it survives a crash of this run). */
   saveState(patch: Partial<State>): Promise<void>;
   /** Runs this step again after `ms`, keeping `patch` in its state, without spending an attempt; never returns. */

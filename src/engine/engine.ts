@@ -47,7 +47,7 @@ export interface Engine<Services> extends ProducerEngine {
   services: Services;
   /** Starts the workers of all queues in this process (`npm start` does; a pure API process need not). */
   startWorkers(options: { concurrency: number }): EngineWorkers;
-  /** Registers a job the workers run every `everyMs` (a BullMQ job scheduler in the operations queue: one run each time). */
+  /** Registers a job the workers run every `everyMs` (a BullMQ job scheduler in the reconciler queue: one run each time). */
   schedule(name: string, everyMs: number): Promise<void>;
   /** Heals operations whose flows were lost or failed unseen (see flow-healing.ts). */
   healFlows(now?: number): Promise<FlowHealingReport>;
@@ -106,7 +106,10 @@ export function createEngine<Services>(options: EngineOptions & { services: Serv
     },
     async schedule(name, everyMs) {
       if (!options.scheduled?.[name]) throw new Error(`no handler for the scheduled job ${name}`);
-      await context.queues.operations.upsertJobScheduler(name, { every: everyMs }, { name, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+      await context.queues.reconciler.upsertJobScheduler(name, { every: everyMs }, { name, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+      // Older versions scheduled it in the operations queue: that schedule would keep adding jobs there (which the
+      // operations worker now completes without running them, workers.ts).
+      await context.queues.operations.removeJobScheduler(name);
     },
     healFlows: (now) => healFlows(context, options.services, flows, producer, now),
     async close(closeOptions = {}) {

@@ -1,4 +1,5 @@
 import type { Job } from 'bullmq';
+import { failedThroughChild } from './chain-failure';
 import type { EngineContext } from './engine-context';
 import { handleFinalFailure } from './final-failure';
 import type { FlowRegistry } from './flow-registry';
@@ -79,7 +80,7 @@ async function healOperation<Services>(
   const state = await root.getState();
   if (state !== 'failed' && state !== 'completed') return;
   const data = OperationJobData.parse(root.data);
-  if (state === 'failed' && !/^child /.test(root.failedReason ?? '')) {
+  if (state === 'failed' && !(await failedThroughChild(root))) {
     // Every step succeeded; the root itself ran out of attempts (e.g. the database was down): finish it now.
     await completeOperation(engine, services, flows.of(data.kind), data);
   } else if (state === 'failed') {

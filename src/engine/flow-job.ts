@@ -1,6 +1,8 @@
 import type { FlowJob, JobsOptions } from 'bullmq';
 import type { AnyFlow } from './define-flow';
 import type { OperationJobData, StepJobFields } from './job-data';
+import { rootJobName, stepJobName } from './job-names';
+import { JOURNAL_KEEP_LINES } from './step-journal';
 import { operationJobId, QueueName, stepJobId } from './queue-names';
 import type { EngineSettings } from './settings';
 
@@ -11,8 +13,10 @@ function stepOptions(operationId: string, step: string, settings: Pick<EngineSet
     jobId: stepJobId(operationId, step),
     attempts: settings.stepAttempts,
     backoff: { type: 'exponential', delay: settings.backoffMs },
-    // Without it, a failed step would leave every parent in waiting-children forever.
-    failParentOnFailure: true,
+    // A step that fails for good moves its parent on, and the parent fails with the step's reason without running
+    // (chain-failure.ts): the reason reaches the root job. (No option at all would leave the parents waiting forever.)
+    continueParentOnFailure: true,
+    keepLogs: JOURNAL_KEEP_LINES,
     ...KEEP,
   };
 }
@@ -32,7 +36,7 @@ export function buildFlowJob(flow: AnyFlow, data: OperationJobData, settings: Pi
   flow.steps.forEach(({ step, queue }, position) => {
     const fields: StepJobFields = { step: step.name, position };
     const job: FlowJob = {
-      name: step.name,
+      name: stepJobName(step.name, data.subject),
       queueName: queue,
       data: { ...data, ...fields },
       opts: stepOptions(data.operationId, step.name, settings),
@@ -41,7 +45,7 @@ export function buildFlowJob(flow: AnyFlow, data: OperationJobData, settings: Pi
     chain = job;
   });
   return {
-    name: data.kind,
+    name: rootJobName(data.kind, data.subject),
     queueName: QueueName.operations,
     data,
     // The root only records the outcome (idempotently): retry it through database outages.

@@ -1,5 +1,5 @@
 /**
- * The engine as a library (SPEC §5): operations as BullMQ flows of named steps, on three queues, with step rows,
+ * The engine as a library (SPEC §5): operations as BullMQ flows of named steps, on its queues, with step rows,
  * polling without holding a worker, typed job data validated at the worker boundary, final-failure handling with
  * roll-forward and compensation, and flow healing. It is handed its flows and the services their steps use; it never
  * imports them. The application's composition root (src/app/) wires it.

@@ -12,6 +12,8 @@ export const OperationJobData = z.object({
   ownerId: z.string().min(1),
   /** The HTTP request that asked for the operation (its x-request-id): on every log line of its jobs. */
   requestId: z.string().min(1).optional(),
+  /** What the operation acts on, for people reading the queues (e.g. `shop/production`): part of its jobs' names. */
+  subject: z.string().optional(),
 });
 export type OperationJobData = z.infer<typeof OperationJobData>;
 

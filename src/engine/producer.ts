@@ -26,7 +26,9 @@ export async function operationJobData(engine: EngineContext, flows: FlowRegistr
   const requestId = op.requestId ? { requestId: op.requestId } : {};
   const parsed = flow.data.safeParse({ operationId: op.id, kind: op.kind, projectId: op.projectId, ...requestId, ...(flow.fromOperation(op) as object) });
   if (!parsed.success) throw new MalformedJobError(op.id, firstIssue(parsed.error));
-  return parsed.data;
+  // Only a name for people: kept short, and never a reason to refuse a job (the schema takes any string).
+  const subject = (await flow.subject?.(engine.prisma, parsed.data))?.slice(0, 120);
+  return subject ? { ...parsed.data, subject } : parsed.data;
 }
 
 export function createOperationProducer(engine: EngineContext, flows: FlowRegistry): OperationProducer {

@@ -1,15 +1,20 @@
-/** The three queues of the engine (SPEC §5). Names are fixed; the key prefix is configurable. */
+/** The queues of the engine (SPEC §5). Names are fixed; the key prefix is configurable. */
 export const QueueName = {
-  /** Root job of every operation: runs once all its steps are done. Also hosts the reconciler. */
+  /** Root job of every operation: runs once all its steps are done. */
   operations: 'operations',
   /** Every step that is not a route change. */
   steps: 'steps',
   /** Short route-applying jobs, one at a time per project. */
   routing: 'routing',
+  /**
+   * The reconciler's passes (the engine's scheduled jobs): a queue of their own, so a pass never waits behind a burst
+   * of operations nor holds a slot an operation's root job needs, and the dashboard shows them apart.
+   */
+  reconciler: 'reconciler',
 } as const;
 
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
-export const ALL_QUEUES: QueueName[] = [QueueName.operations, QueueName.steps, QueueName.routing];
+export const ALL_QUEUES: QueueName[] = [QueueName.operations, QueueName.steps, QueueName.routing, QueueName.reconciler];
 
 /**
  * Deterministic job id of an operation's step, so enqueuing the same flow twice is a no-op.

@@ -7,28 +7,30 @@ export interface EngineQueues {
   operations: Queue;
   steps: Queue;
   routing: Queue;
+  /** Scheduled jobs (the reconciler's passes). */
+  reconciler: Queue;
   flows: FlowProducer;
   all(): Queue[];
   close(): Promise<void>;
 }
 
-/** Producers for the three queues and the flow producer, on one shared connection. */
+/** Producers for the engine's queues and the flow producer, on one shared connection. */
 export function createEngineQueues(connection: Redis, prefix: string): EngineQueues {
   const make = (name: QueueName) => new Queue(name, { connection, prefix });
-  const operations = make(QueueName.operations);
-  const steps = make(QueueName.steps);
-  const routing = make(QueueName.routing);
+  const byName: Record<QueueName, Queue> = {
+    operations: make(QueueName.operations),
+    steps: make(QueueName.steps),
+    routing: make(QueueName.routing),
+    reconciler: make(QueueName.reconciler),
+  };
   const flows = new FlowProducer({ connection, prefix });
-  const byName = { operations, steps, routing };
   return {
     prefix,
-    operations,
-    steps,
-    routing,
+    ...byName,
     flows,
     all: () => ALL_QUEUES.map((n) => byName[n]),
     async close() {
-      await Promise.all([operations.close(), steps.close(), routing.close(), flows.close()]);
+      await Promise.all([...ALL_QUEUES.map((n) => byName[n].close()), flows.close()]);
     },
   };
 }

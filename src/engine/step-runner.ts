@@ -1,12 +1,14 @@
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { chainFailure, stepFailureReason } from './chain-failure';
 import type { AnyFlow } from './define-flow';
 import type { AnyStep, StepContext, StepNeeds } from './define-step';
 import type { EngineContext } from './engine-context';
-import { CancelledError, isRetryable, logFieldsOf, MalformedJobError, publicMessageOf } from './errors';
+import { CancelledError, CodedError, errorCodeOf, isRetryable, logFieldsOf, MalformedJobError, publicMessageOf } from './errors';
 import { handleFinalFailure } from './final-failure';
 import { isInfrastructureOutage } from './infrastructure-outage';
 import { firstIssue, StepJobFields, type OperationJobData, type StepResult } from './job-data';
 import { markOperationRunning } from './operation-state';
+import { stepJournal, summarizeInputs } from './step-journal';
 import { stepRecords } from './step-records';
 
 /** Merges the accumulated outputs that the child step returned (the map's keys name the child job; only values count). */
@@ -56,6 +58,8 @@ export async function runStep<Services>(engine: EngineContext, services: Service
   const maxAttempts = job.opts.attempts ?? 1;
   const { prisma } = engine;
   let state = validated.state;
+  // The job's own log and progress on the dashboard (best effort, written in the background, flushed before the job ends).
+  const journal = stepJournal(job, logger);
 
   const saveState = async (patch: object, extra: object = {}) => {
     await job.updateData({ ...job.data, ...patch, ...extra });
@@ -69,19 +73,21 @@ export async function runStep<Services>(engine: EngineContext, services: Service
 
   try {
     const outputs = await previousOutputs(job);
+    const needs = neededOutputs(step, outputs);
     // First run, or a run after an outage (which may have kept the first from being recorded): both idempotent.
     if (!fields.delays || fields.outageSince) {
       await stepRecords.running(engine, { ownerId: data.ownerId, operationId: data.operationId, name: step.name, position: fields.position, attempts: attempt });
       // The first step starts the operation; a later step only needs it after a crash re-ran the flow mid-way.
       if (fields.position === 0 || attempt > 1 || fields.outageSince) await markOperationRunning(engine, data);
       logger.info('step started', { attempt });
+      journal.log(`${step.name} started (attempt ${attempt}/${maxAttempts}): ${summarizeInputs(data, needs)}`);
     }
     const cancelled = step.cancellable ? await flow.cancelRequested?.(services, data) : undefined;
     if (cancelled) throw new CancelledError(cancelled);
     const context: StepContext<Services, OperationJobData, StepNeeds, unknown> = {
       services,
       data,
-      needs: neededOutputs(step, outputs),
+      needs,
       get state() {
         return state;
       },
@@ -89,7 +95,13 @@ export async function runStep<Services>(engine: EngineContext, services: Service
       token,
       queues: engine.queues,
       logger,
-      progress: (text) => stepRecords.progress(engine, data.ownerId, step.name, text),
+      log: (line) => journal.log(line),
+      progress: (text, figures) => {
+        journal.log(text);
+        if (figures) journal.progress(figures);
+        return stepRecords.progress(engine, data.ownerId, step.name, text);
+      },
+      reportProgress: (figures) => journal.progress(figures),
       saveState: (patch) => saveState(patch),
       delay: (ms, patch) => delay(ms, patch),
     };
@@ -98,9 +110,14 @@ export async function runStep<Services>(engine: EngineContext, services: Service
     const durationMs = await stepRecords.succeeded(engine, data.ownerId, step.name, summary);
     logger.info('step succeeded', { summary, durationMs });
     engine.observer.stepEnded({ kind: data.kind, step: step.name, queue: step.queue, result: 'succeeded', durationMs });
+    journal.log(`${step.name} succeeded in ${durationMs} ms${summary ? `: ${summary}` : ''}`);
+    await journal.flush();
     return { outputs: { ...outputs, [step.name]: output ?? null } };
   } catch (err) {
-    if (err instanceof DelayedError) throw err;
+    if (err instanceof DelayedError) {
+      await journal.flush();
+      throw err;
+    }
     if (isInfrastructureOutage(err)) {
       const since = fields.outageSince ?? Date.now();
       if (Date.now() - since < engine.settings.outageToleranceMs) {
@@ -111,15 +128,26 @@ export async function runStep<Services>(engine: EngineContext, services: Service
     const final = !isRetryable(err) || err instanceof UnrecoverableError || attempt >= maxAttempts;
     // The step row (and then the application's records and the operation) shows the tenant the public message only.
     const message = publicMessageOf(err);
+    const code = errorCodeOf(err);
     await stepRecords.failed(engine, data.ownerId, step.name, message, final, err instanceof CancelledError ? 'cancelled' : 'failed');
     if (!final) {
       logger.warn('step attempt failed, will retry', { attempt, maxAttempts, ...logFieldsOf(err) });
+      journal.log(`${step.name} attempt ${attempt}/${maxAttempts} failed (${code}): ${message}; BullMQ retries it`);
+      await journal.flush();
+      // BullMQ keeps each failed attempt's stack on the job: a catalogued error's is only the engine's frames.
+      if (err instanceof CodedError) err.stack = '';
       throw err;
     }
     const durationMs = await stepRecords.durationMs(prisma, data.ownerId, step.name);
     logger.warn('step failed', { attempt, ...logFieldsOf(err), durationMs });
     engine.observer.stepEnded({ kind: data.kind, step: step.name, queue: step.queue, result: err instanceof CancelledError ? 'cancelled' : 'failed', durationMs });
+    journal.log(`${step.name} failed for good after ${durationMs ?? '?'} ms (${code}): ${message}`);
     await handleFinalFailure(engine, services, flow, data, step.name, err);
-    throw new UnrecoverableError(`${step.name}: ${message}`);
+    await journal.flush();
+    // The reason travels up the chain to the root job (chain-failure.ts). A catalogued error says all there is; only an
+    // unexpected one keeps its stack, for whoever debugs it.
+    const failure = chainFailure(stepFailureReason(step.name, code, message));
+    if (!(err instanceof CodedError) && err instanceof Error && err.stack) failure.stack = err.stack;
+    throw failure;
   }
 }

@@ -1,12 +1,13 @@
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { quitRedis } from '../services/quit-redis';
-import { COMPENSATION_JOB, runCompensation } from './compensation';
+import { chainFailure, failedChild } from './chain-failure';
+import { isCompensationJob, runCompensation } from './compensation';
 import type { EngineContext } from './engine-context';
 import { MalformedJobError } from './errors';
 import { failMalformedOperation } from './final-failure';
 import type { FlowRegistry } from './flow-registry';
-import { firstIssue, OperationJobData } from './job-data';
+import { firstIssue, OperationJobData, StepJobFields } from './job-data';
 import { completeOperation } from './operation-completion';
 import { QueueName } from './queue-names';
 import { runStep, validateStepJob } from './step-runner';
@@ -17,7 +18,7 @@ export interface EngineWorkers {
   close(force?: boolean): Promise<void>;
 }
 
-/** A job of the operations queue that is not an operation's root: a scheduled job (e.g. the reconciler). */
+/** The jobs of the reconciler queue, by name: scheduled jobs (e.g. the reconciler's pass). */
 export type ScheduledJobHandlers = Record<string, () => Promise<unknown>>;
 
 export interface WorkerOptions<Services> {
@@ -36,19 +37,41 @@ async function refuseMalformed(engine: EngineContext, job: Job, err: MalformedJo
   throw new UnrecoverableError(err.message);
 }
 
-/** The processor of the `steps` and `routing` queues: the step of the job's flow, by the job's name. */
+/**
+ * A job whose child step failed for good fails at once with the child's reason, without running (chain-failure.ts).
+ * Only a job that has a child and has not run before can be in that case: the first step has no child, and a step
+ * that delayed itself had its child succeed before its first run — so the happy path pays no extra Redis call there.
+ */
+async function failIfChildFailed(job: Job, hasChild: boolean): Promise<void> {
+  if (!hasChild) return;
+  const reason = await failedChild(job, typeof job.data?.operationId === 'string' ? job.data.operationId : undefined);
+  if (reason) {
+    await job.log(`${new Date().toISOString()} not run: ${reason}`).catch(() => undefined);
+    throw chainFailure(reason);
+  }
+}
+
+/**
+ * The processor of the `steps` and `routing` queues: the step of the job's flow, by the step its data names (`step`:
+ * the job's name is for people and carries what the operation is about). Jobs of older versions were named after
+ * their step and carry the same `step` field.
+ */
 function stepProcessor<Services>(options: WorkerOptions<Services>) {
   const { engine, services, flows } = options;
   return async (job: Job, token?: string) => {
     if (!token) throw new Error(`job ${job.id} was handed to its processor without a lock token`);
-    if (job.name === COMPENSATION_JOB) return runCompensation(engine, services, flows, job);
+    if (isCompensationJob(job)) return runCompensation(engine, services, flows, job);
+    const position = StepJobFields.shape.position.safeParse(job.data?.position);
+    await failIfChildFailed(job, position.success && position.data > 0 && !job.data?.delays);
     let validated;
     try {
       const kind = OperationJobData.shape.kind.safeParse(job.data?.kind);
       if (!kind.success) throw new MalformedJobError(job.id, 'kind: missing');
       const flow = flows.of(kind.data);
-      const placed = flow.steps.find((s) => s.step.name === job.name);
-      if (!placed) throw new MalformedJobError(job.id, `flow ${flow.kind} has no step ${job.name}`);
+      const stepName = StepJobFields.shape.step.safeParse(job.data?.step);
+      const name = stepName.success ? stepName.data : job.name;
+      const placed = flow.steps.find((s) => s.step.name === name);
+      if (!placed) throw new MalformedJobError(job.id, `flow ${flow.kind} has no step ${name}`);
       validated = validateStepJob(flow, placed.step, job);
     } catch (err) {
       if (err instanceof MalformedJobError) return refuseMalformed(engine, job, err);
@@ -58,15 +81,31 @@ function stepProcessor<Services>(options: WorkerOptions<Services>) {
   };
 }
 
-/** The processor of the `operations` queue: an operation's root job (every step succeeded), or a scheduled job. */
+/**
+ * The processor of the `operations` queue: an operation's root job, which records the outcome once every step
+ * succeeded, and fails with the failing step's reason otherwise. Scheduled jobs ran here before they had their own
+ * queue: one still queued here (or made by an older process's scheduler) is completed without running — the
+ * reconciler queue runs the schedule now, and a pass here would only compete with operations for this queue's slots.
+ */
 function operationProcessor<Services>(options: WorkerOptions<Services>) {
   const { engine, services, flows, scheduled } = options;
   return async (job: Job) => {
-    const handler = scheduled[job.name];
-    if (handler) return handler();
+    if (scheduled[job.name] && !OperationJobData.safeParse(job.data).success) {
+      return { skipped: `scheduled jobs run in the ${QueueName.reconciler} queue now` };
+    }
+    await failIfChildFailed(job, true);
     const data = OperationJobData.safeParse(job.data);
     if (!data.success) return refuseMalformed(engine, job, new MalformedJobError(job.id, firstIssue(data.error)));
     return completeOperation(engine, services, flows.of(data.data.kind), data.data);
+  };
+}
+
+/** The processor of the `reconciler` queue: the scheduled job of the job's name. */
+function scheduledProcessor(scheduled: ScheduledJobHandlers) {
+  return async (job: Job) => {
+    const handler = scheduled[job.name];
+    if (!handler) throw new UnrecoverableError(`no handler for the scheduled job ${job.name}`);
+    return handler();
   };
 }
 
@@ -97,7 +136,9 @@ export function startEngineWorkers<Services>(options: WorkerOptions<Services>): 
     connection: connection(),
   });
   const operations = new Worker(QueueName.operations, operationProcessor(options), { ...common, connection: connection() });
-  const workers = [steps, routing, operations];
+  // One pass at a time is all a process needs (passes are single-flight across processes anyway, app/reconciler.ts).
+  const reconciler = new Worker(QueueName.reconciler, scheduledProcessor(options.scheduled), { ...common, concurrency: 1, connection: connection() });
+  const workers = [steps, routing, operations, reconciler];
   for (const worker of workers) {
     if (engine.health) engine.health.watchQueueClient(worker, 'worker', engine.logger.child({ queue: worker.name }));
     else worker.on('error', (err) => engine.logger.error('worker error', { queue: worker.name, error: err.message }));

@@ -98,6 +98,7 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
       const turnAskedAt = step.state.turnAskedAt ?? Date.now();
       if (ticket !== serving) {
         const waits = (job.data.delays ?? 0) + 1;
+        if (waits === 1) step.log(`waiting for project ${data.projectId}'s routing turn: ticket ${ticket}, serving ${serving}`);
         if (waits % HOLDER_CHECK_EVERY === 0) {
           const dead = await holderVanished(step, turns, data.projectId);
           if (dead !== undefined) {
@@ -110,6 +111,7 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
       const fence = await turns.acquire(data.projectId, jobId, ticket);
       if (fence === undefined) return step.delay(settings.routingTurnCheckMs, { ticket, turnAskedAt } as Partial<State & RoutingState>);
       services.turnObserver?.routingTurnWaited(data.kind, Date.now() - turnAskedAt);
+      step.log(`routing turn taken: ticket ${ticket}, fence ${fence}`);
 
       const trace = settings.traceRouting;
       if (trace) await traceRouting(services.redis, services.prefix, { event: 'start', projectId: data.projectId, jobId, ticket });
@@ -129,6 +131,12 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
         throw err;
       });
       const txMs = Date.now() - txStarted;
+      step.log(
+        record.replayed
+          ? `route change #${record.sequence} was already committed by an earlier run: nothing written, published again`
+          : `route change #${record.sequence} committed in ${txMs} ms: ${record.changes.length} route(s) changed, live ${record.liveFrom ?? 'none'} -> ${record.liveTo ?? 'none'}` +
+              (record.notes.length ? `; ${record.notes.join('; ')}` : ''),
+      );
       await publishRouteChange(services.redis, services.prefix, {
         projectId: data.projectId,
         sequence: record.sequence,

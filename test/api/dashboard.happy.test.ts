@@ -34,10 +34,10 @@ describe('bull-board at /admin/queues (happy path)', () => {
     expect(asset.headers.get('content-type')).toMatch(/text\/css/);
   });
 
-  it('registers the three engine queues, writable for the root key', async () => {
+  it('registers the engine queues, the reconciler queue included, writable for the root key', async () => {
     for (const key of [h.rootKey]) {
       const list = await queues(bearer(key));
-      expect(list.map((q) => q.name).sort()).toEqual(['operations', 'routing', 'steps']);
+      expect(list.map((q) => q.name).sort()).toEqual(['operations', 'reconciler', 'routing', 'steps']);
       expect(list.every((q) => q.readOnlyMode === false)).toBe(true);
     }
   });
@@ -45,7 +45,7 @@ describe('bull-board at /admin/queues (happy path)', () => {
   it('gives a platform viewer key a read-only board', async () => {
     for (const key of [platformViewer]) {
       const list = await queues(basicAuth(key));
-      expect(list.map((q) => q.name).sort()).toEqual(['operations', 'routing', 'steps']);
+      expect(list.map((q) => q.name).sort()).toEqual(['operations', 'reconciler', 'routing', 'steps']);
       expect(list.every((q) => q.readOnlyMode === true)).toBe(true);
       const page = await h.call('GET', '/admin/queues', { headers: basicAuth(key) });
       expect(page.status).toBe(200);
@@ -66,8 +66,9 @@ describe('bull-board at /admin/queues (happy path)', () => {
       queuesInTree.add(node.queueName);
       names.push(node.name);
     }
-    expect(names[0]).toBe('deploy');
-    expect(names[names.length - 1]).toBe('fetch-metadata');
+    // Names say what the operation acts on; each step's name comes first.
+    expect(names[0]).toBe('deploy shop/production');
+    expect(names[names.length - 1]).toBe('fetch-metadata · shop/production');
     expect([...queuesInTree].sort()).toEqual(['operations', 'routing', 'steps']);
   });
 

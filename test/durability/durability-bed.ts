@@ -6,6 +6,7 @@ import type { AppContext } from '../../src/context';
 import { Database, openPostgres } from '../../src/db/database';
 import type { Settings } from '../../src/app/settings';
 import { createDeployflowEngine, DeployflowEngine } from '../../src/app/deployflow-engine';
+import { failedThroughChild } from '../../src/engine/chain-failure';
 import { operationJobId, stepJobId } from '../../src/engine/queue-names';
 import { reconcileOnce, ReconcileReport } from '../../src/app/reconciler';
 import { COMPENSATE_STEP, DEPLOY_STEPS, ROUTING_STEPS, SWITCH_STEPS, UndoStep } from '../../flows/step-names';
@@ -217,7 +218,7 @@ export async function startDurabilityBed(options: { settings: Partial<Settings>;
           history.stalls += job.stalledCounter;
           if ((job.data as { outageSince?: number }).outageSince) history.outageWaits += 1;
           // BullMQ counts the successful run in attemptsMade too, and a parent failed by its child; a self-delay (polling) is not counted.
-          if ((await job.isFailed()) && job.failedReason?.startsWith('child ')) continue;
+          if ((await job.isFailed()) && (await failedThroughChild(job))) continue;
           const failed = job.attemptsMade - ((await job.isCompleted()) ? 1 : 0);
           if (failed <= 0) continue;
           history.failedAttemptsByStep[name] = (history.failedAttemptsByStep[name] ?? 0) + failed;

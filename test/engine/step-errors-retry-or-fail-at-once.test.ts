@@ -1,4 +1,4 @@
-import { Queue, Worker } from 'bullmq';
+import { Job, Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { RetryableError, TerminalError } from '../../src/errors';
 import { defineFlow, onSteps } from '../../src/engine/define-flow';
@@ -29,6 +29,14 @@ const steps: Record<string, AnyStep> = {
     async run({ data }) {
       calls.set(data.operationId, (calls.get(data.operationId) ?? 0) + 1);
       throw new TerminalError('nothing_to_undo');
+    },
+  }),
+  'always-unavailable': fixtureStep({
+    name: 'always-unavailable',
+    queue: 'steps',
+    async run({ data }) {
+      calls.set(data.operationId, (calls.get(data.operationId) ?? 0) + 1);
+      throw new RetryableError('temporarily_unavailable');
     },
   }),
   'always-throws-plain-error': fixtureStep({
@@ -87,7 +95,8 @@ describe('the step runner maps typed errors onto BullMQ', () => {
     }
     const row = await h.db.prisma.deploymentStep.findUniqueOrThrow({ where: { ownerId_name: { ownerId: operationId, name: step } } });
     const op = await h.db.prisma.operation.findUniqueOrThrow({ where: { id: operationId } });
-    return { row, op, calls: calls.get(operationId), failed: await job.isFailed() };
+    const finished = (await Job.fromId(queue, job.id!))!;
+    return { row, op, calls: calls.get(operationId), failed: await job.isFailed(), failedReason: finished.failedReason, stacktrace: finished.stacktrace ?? [] };
   }
 
   it('retries a RetryableError with backoff and succeeds, recording the attempts', async () => {
@@ -109,5 +118,21 @@ describe('the step runner maps typed errors onto BullMQ', () => {
     expect(r).toMatchObject({ calls: 3, failed: true });
     expect(r.row).toMatchObject({ status: 'failed', attempts: 3 });
     expect(r.op).toMatchObject({ state: 'failed', errorCode: 'step_failed' });
+    // The job's reason names the step and the code; an unexpected error keeps its own stack for whoever debugs it.
+    expect(r.failedReason).toMatch(/^always-throws-plain-error failed \(step_failed\): /);
+    expect(r.stacktrace.length).toBeGreaterThan(0);
+    expect(r.stacktrace.every((trace) => trace.includes('connection reset'))).toBe(true);
+  });
+
+  it('leaves no stack trace on a job whose catalogued errors failed it, at once or after its retries', async () => {
+    const once = await run('terminal-at-once');
+    expect({ failedReason: once.failedReason, stacktrace: once.stacktrace }).toEqual({
+      failedReason: 'terminal-at-once failed (nothing_to_undo): the project has no route change to undo',
+      stacktrace: [],
+    });
+    const retried = await run('always-unavailable');
+    expect(retried).toMatchObject({ calls: 3, failed: true });
+    expect(retried.failedReason).toMatch(/^always-unavailable failed \(temporarily_unavailable\): /);
+    expect(retried.stacktrace).toEqual([]);
   });
 });
