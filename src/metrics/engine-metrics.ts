@@ -1,5 +1,6 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { EngineObserver, OperationEnded, StepEnded } from '../engine/engine-observer';
+import { counter, histogram } from './define-metric';
 
 // Steps and operations run from milliseconds (a routing commit) to minutes (polling a slow image up).
 const DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
@@ -17,33 +18,10 @@ export class EngineMetrics implements EngineObserver {
   private readonly turnWait: Histogram<'kind'>;
 
   constructor(registry: Registry) {
-    this.steps = new Histogram({
-      name: 'deployflow_step_duration_seconds',
-      help: 'How long a step took from its first start to its end (retries and polling included), by operation kind, step, queue and result.',
-      labelNames: ['kind', 'step', 'queue', 'result'],
-      buckets: DURATION_BUCKETS,
-      registers: [registry],
-    });
-    this.operations = new Counter({
-      name: 'deployflow_operations_total',
-      help: 'Operations ended, by kind and result (succeeded, failed, cancelled, rolled_forward).',
-      labelNames: ['kind', 'result'],
-      registers: [registry],
-    });
-    this.operationDuration = new Histogram({
-      name: 'deployflow_operation_duration_seconds',
-      help: 'How long an operation took from its request being accepted to its end, by kind and result.',
-      labelNames: ['kind', 'result'],
-      buckets: DURATION_BUCKETS,
-      registers: [registry],
-    });
-    this.turnWait = new Histogram({
-      name: 'deployflow_routing_turn_wait_seconds',
-      help: "How long a routing step waited for its project's turn before it committed, by operation kind.",
-      labelNames: ['kind'],
-      buckets: TURN_WAIT_BUCKETS,
-      registers: [registry],
-    });
+    this.steps = histogram(registry, 'deployflow_step_duration_seconds', 'How long a step took from its first start to its end (retries and polling included), by operation kind, step, queue and result.', ['kind', 'step', 'queue', 'result'], DURATION_BUCKETS);
+    this.operations = counter(registry, 'deployflow_operations_total', 'Operations ended, by kind and result (succeeded, failed, cancelled, rolled_forward).', ['kind', 'result']);
+    this.operationDuration = histogram(registry, 'deployflow_operation_duration_seconds', 'How long an operation took from its request being accepted to its end, by kind and result.', ['kind', 'result'], DURATION_BUCKETS);
+    this.turnWait = histogram(registry, 'deployflow_routing_turn_wait_seconds', "How long a routing step waited for its project's turn before it committed, by operation kind.", ['kind'], TURN_WAIT_BUCKETS);
   }
 
   stepEnded({ kind, step, queue, result, durationMs }: StepEnded): void {

@@ -1,5 +1,6 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 import { statusClass } from './status-class';
+import { counter, histogram } from './define-metric';
 
 /** Who produced an answer: an instance of the routed deployment, or the gateway itself (404, 502, 503, 504 …). */
 export type AnswerSource = 'upstream' | 'gateway';
@@ -20,30 +21,10 @@ export class GatewayMetrics {
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
-    this.requests = new Counter({
-      name: 'deployflow_gateway_requests_total',
-      help: 'Requests the gateway took.',
-      registers: [registry],
-    });
-    this.responses = new Counter({
-      name: 'deployflow_gateway_responses_total',
-      help: 'Answers the gateway sent, by status class and by who answered (upstream: an instance; gateway: the gateway itself).',
-      labelNames: ['status_class', 'source'],
-      registers: [registry],
-    });
-    this.upstream = new Histogram({
-      name: 'deployflow_gateway_upstream_duration_seconds',
-      help: "Time from forwarding a request to an instance to the instance's response head, by status class of that response.",
-      labelNames: ['status_class'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers: [registry],
-    });
-    this.errors = new Counter({
-      name: 'deployflow_gateway_errors_total',
-      help: "The gateway's own error answers, by status class and error code (unknown_host, no_instance, upstream_timeout …).",
-      labelNames: ['status_class', 'code'],
-      registers: [registry],
-    });
+    this.requests = counter(registry, 'deployflow_gateway_requests_total', 'Requests the gateway took.');
+    this.responses = counter(registry, 'deployflow_gateway_responses_total', 'Answers the gateway sent, by status class and by who answered (upstream: an instance; gateway: the gateway itself).', ['status_class', 'source']);
+    this.upstream = histogram(registry, 'deployflow_gateway_upstream_duration_seconds', "Time from forwarding a request to an instance to the instance's response head, by status class of that response.", ['status_class'], [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+    this.errors = counter(registry, 'deployflow_gateway_errors_total', "The gateway's own error answers, by status class and error code (unknown_host, no_instance, upstream_timeout …).", ['status_class', 'code']);
   }
 
   requestTaken(): void {
