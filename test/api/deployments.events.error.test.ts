@@ -35,7 +35,8 @@ describe('GET /v1/deployments/:id/events (edge cases)', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
     expect(res.body.error.code).toBe('validation_failed');
-    expect(res.body.error.message).toContain('Last-Event-ID must be an event id');
+    expect(errorFields(res)).toEqual(['Last-Event-ID']);
+    expect(res.body.error.message).toContain('Last-Event-ID: must be an event id');
   });
 
   it('answers 400 naming lastEventId for a malformed query parameter', async () => {

@@ -15,6 +15,7 @@ import {
 import { validationError } from '../errors';
 import { AUTHENTICATED_ERRORS, BEARER_SECURITY, errorResponses } from '../schemas/common';
 import { optionalQueryInteger } from '../schemas/query-integer';
+import { lineText } from '../../operations/text';
 import type { ControlPlaneContext } from '../../context';
 import { DeploymentIdParams } from './route-params';
 import { loadDeploymentForCaller } from './caller-resources';
@@ -31,27 +32,24 @@ const SETTLE_MS = 5_000;
 /** Event ids are a deployment's event numbers: PostgreSQL integers. */
 const MAX_EVENT_ID = 2_147_483_647;
 
-const eventId = (name: string) =>
-  optionalQueryInteger({ min: 0, max: MAX_EVENT_ID, message: `${name} must be an event id: a whole number from 0 to ${MAX_EVENT_ID} in plain decimal digits` });
+const eventId = () => optionalQueryInteger({ min: 0, max: MAX_EVENT_ID, message: `must be an event id: a whole number from 0 to ${MAX_EVENT_ID} in plain decimal digits` });
 
 export const EventStreamQuery = z.object({
-  lastEventId: eventId('lastEventId').openapi({
+  lastEventId: eventId().openapi({
     description: 'Resume after this event id, for clients that cannot send the `Last-Event-ID` header (the header wins when both are sent).',
     example: 12,
   }),
-  token: z
-    .string()
-    .max(4096)
+  token: lineText(4096)
     .optional()
     .openapi({
       description:
         'An event stream token from POST /v1/deployments/{id}/events/token, instead of the Authorization header (for a browser `EventSource`). ' +
-        'Valid for this deployment and this route only, until it expires.',
+        'Valid for this deployment and this route only, until it expires. Not consulted when an Authorization header is sent.',
     }),
 });
 
 const EventStreamHeaders = z.object({
-  'last-event-id': eventId('Last-Event-ID').openapi({
+  'last-event-id': eventId().openapi({
     description: 'Resume after this event id (an `EventSource` sends it by itself when it reconnects): only later events are sent.',
     example: 12,
   }),
