@@ -35,6 +35,18 @@ export interface DeploymentHead {
 /** Events read at once; a stream that resumes far back reads its history in pages of this size. */
 export const EVENT_PAGE = 500;
 
+const STEP_FIELDS = ['name', 'position', 'status', 'attempts', 'startedAt', 'endedAt', 'error', 'output'];
+const STATUS_FIELDS = ['status', 'statusReason', 'failedStep', 'terminal'];
+
+/**
+ * The event's data with its fields in the order the API documents them (a step as GET /v1/deployments/{id} shows it):
+ * PostgreSQL's jsonb keeps its own key order.
+ */
+export function eventData(event: LoggedEvent): Record<string, unknown> {
+  const keys = event.type === 'step' ? STEP_FIELDS : STATUS_FIELDS;
+  return Object.fromEntries(keys.filter((k) => k in event.data).map((k) => [k, event.data[k]]));
+}
+
 export async function readEventsAfter(prisma: Db, deploymentId: string, after: number, limit = EVENT_PAGE): Promise<LoggedEvent[]> {
   const rows = await prisma.deploymentEvent.findMany({
     where: { deploymentId, seq: { gt: after } },

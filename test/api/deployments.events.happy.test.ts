@@ -57,6 +57,10 @@ describe('GET /v1/deployments/:id/events (happy path)', () => {
     expect(finalSteps(first)).toEqual(DEPLOY_STEPS.map((name) => [name, 'succeeded']));
     expect(first.filter((e) => e.event === 'status' && e.data.terminal)).toHaveLength(1);
     expect(first[first.length - 1].data).toEqual({ status: 'ready', statusReason: null, failedStep: null, terminal: true });
+    // Each step's last event is the step exactly as GET /v1/deployments/{id} shows it, field order included.
+    const { steps } = (await h.call('GET', `/v1/deployments/${deploymentId}`, { key: acme.viewer })).body;
+    const lastEvents = DEPLOY_STEPS.map((name) => first.filter((e) => e.event === 'step' && e.data.name === name).at(-1)!.data);
+    expect(lastEvents.map((d) => JSON.stringify(d))).toEqual(steps.map((s: object) => JSON.stringify(s)));
   });
 
   it('ends with status failed, naming the failed step, for a deploy that fails', async () => {

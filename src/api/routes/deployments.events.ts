@@ -5,6 +5,7 @@ import type { Watch } from '../../events/operation-watcher';
 import {
   appendTerminalStatus,
   EVENT_PAGE,
+  eventData,
   isCurrentTerminal,
   LoggedEvent,
   readDeploymentHead,
@@ -168,7 +169,7 @@ async function follow(ctx: ControlPlaneContext, stream: SSEStreamingApi, watch: 
   while (!stream.aborted && !stream.closed) {
     const events = await readEventsAfter(ctx.prisma, deploymentId, cursor);
     for (const event of events) {
-      await stream.writeSSE({ id: String(event.seq), event: event.type, data: JSON.stringify(event.data) });
+      await stream.writeSSE({ id: String(event.seq), event: event.type, data: JSON.stringify(eventData(event)) });
       cursor = event.seq;
       last = event;
     }
