@@ -1,20 +1,16 @@
 import { revokeApiKey } from '../../src/auth/api-key';
 import { eventStreamTokensFor } from '../../src/auth/event-stream-token';
-import { ApiHarness, errorFields, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { errorFields, startApiHarness } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 import { createProject, seedDeployment } from './support/deployments';
 
 describe('POST /v1/deployments/:id/events/token and the token on the stream (errors)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  let projectId: string;
+  const { h, acme } = useApiHarness(['acme']);
   let deploymentId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-    projectId = (await createProject(h, acme.admin, 'shop')).id;
+    const projectId = (await createProject(h, acme.admin, 'shop')).id;
     deploymentId = (await seedDeployment(h.db.prisma, { projectId, status: 'ready' })).id;
   });
-  afterAll(async () => h.close());
 
   const mint = async (key = acme.viewer, id = deploymentId) => {
     const res = await h.call('POST', `/v1/deployments/${id}/events/token`, { key });

@@ -1,17 +1,14 @@
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { startApiHarness } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 import { createProject, seedDeployment } from './support/deployments';
 import { parseSseStream } from './support/sse';
 
 describe('POST /v1/deployments/:id/events/token (happy path)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  const { h, acme } = useApiHarness(['acme']);
   let projectId: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
     projectId = (await createProject(h, acme.admin, 'shop')).id;
   });
-  afterAll(async () => h.close());
 
   it.each(['viewer', 'deployer', 'admin'] as const)('mints a token for a %s that opens the stream with no Authorization header', async (role) => {
     const d = await seedDeployment(h.db.prisma, { projectId, status: 'cancelled' });

@@ -1,25 +1,19 @@
 import { sign } from 'hono/jwt';
 import { EVENT_STREAM_AUDIENCE } from '../../src/auth/event-stream-token';
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 import { createProject, seedDeployment } from './support/deployments';
 
 describe('POST /v1/deployments/:id/events/token and the token on the stream (security)', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
-  let globex: WorkspaceKeys;
+  const { h, acme, globex } = useApiHarness(['acme', 'globex']);
   let acmeDeployment: string;
   let acmeOther: string;
   let globexDeployment: string;
   beforeAll(async () => {
-    h = await startApiHarness();
-    acme = await h.workspace('acme');
-    globex = await h.workspace('globex');
     const shop = (await createProject(h, acme.admin, 'shop')).id;
     acmeDeployment = (await seedDeployment(h.db.prisma, { projectId: shop, status: 'ready' })).id;
     acmeOther = (await seedDeployment(h.db.prisma, { projectId: shop, status: 'ready' })).id;
     globexDeployment = (await seedDeployment(h.db.prisma, { projectId: (await createProject(h, globex.admin, 'secret')).id, status: 'ready' })).id;
   });
-  afterAll(async () => h.close());
 
   const mint = async (id = acmeDeployment, key = acme.viewer) => (await h.call('POST', `/v1/deployments/${id}/events/token`, { key })).body.token as string;
 

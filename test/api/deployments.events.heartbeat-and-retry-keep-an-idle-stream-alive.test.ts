@@ -1,19 +1,16 @@
 import { loadConfig } from '../../src/config';
-import { ApiHarness, startApiHarness, WorkspaceKeys } from './support/api-harness';
+import { startApiHarness } from './support/api-harness';
+import { useApiHarness } from './support/use-api-harness';
 import { createProject, seedDeployment } from './support/deployments';
 import { readSseUntil } from './support/sse';
 
 describe('GET /v1/deployments/:id/events keeps an idle stream alive', () => {
-  let h: ApiHarness;
-  let acme: WorkspaceKeys;
+  // A short heartbeat so the test need not wait 15 s; the default is pinned below.
+  const { h, acme } = useApiHarness(['acme'], { start: () => startApiHarness({ env: { EVENTS_HEARTBEAT_MS: '150', EVENTS_RETRY_MS: '1234' } }) });
   let projectId: string;
   beforeAll(async () => {
-    // A short heartbeat so the test need not wait 15 s; the default is pinned below.
-    h = await startApiHarness({ env: { EVENTS_HEARTBEAT_MS: '150', EVENTS_RETRY_MS: '1234' } });
-    acme = await h.workspace('acme');
     projectId = (await createProject(h, acme.admin, 'shop')).id;
   });
-  afterAll(async () => h.close());
 
   it('opens with retry: and sends a `: heartbeat` comment every interval while nothing happens', async () => {
     const d = await seedDeployment(h.db.prisma, { projectId, status: 'deploying' });
