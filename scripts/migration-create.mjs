@@ -112,6 +112,15 @@ async function patchCharColumns(base) {
       for (const field of result.fields ?? []) if (field.dataTypeID === 18) field.dataTypeID = 25;
       return result;
     };
+    // The adapter runs a migration script by splitting it at every ';', which cuts a function body ($$ … $$) apart;
+    // PostgreSQL's simple protocol takes the whole script at once, as Prisma's native engine sends it.
+    Object.getPrototypeOf(probe).executeScript = async function (script) {
+      try {
+        await this.client.query(script);
+      } catch (error) {
+        this.onError(error);
+      }
+    };
     proto.__deployflowPatched = true;
   }
   await probe.dispose();

@@ -102,6 +102,18 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http(s) URL such as https://deploy.example.com')
     .optional(),
+  /**
+   * HMAC-SHA256 key of the event stream tokens (`POST /v1/deployments/{id}/events/token`): every API process must have
+   * the same. Unset: a random key is made once and kept in the database (table ServerSecret), so every process shares
+   * it with nothing to configure; set it to rotate (tokens signed with the old key then answer 401).
+   */
+  EVENTS_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** How long an event stream token stays valid, in seconds (it is checked when a stream connects, not after). */
+  EVENTS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** An event stream sends a comment line (`: heartbeat`) this often, so proxies and clients see it alive. */
+  EVENTS_HEARTBEAT_MS: z.coerce.number().int().min(10).max(600_000).default(15_000),
+  /** The `retry:` an event stream sends first: how long an EventSource waits before it reconnects. */
+  EVENTS_RETRY_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
   POLL_DEADLINE_MS: z.coerce.number().int().min(100).default(300_000),

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { rejectWritesFromViewers } from '../auth/permissions';
+import { acceptEventStreamToken, EVENT_STREAM_PATH } from '../auth/event-stream-auth';
 import { requireAuth } from '../auth/require-auth';
 import type { ControlPlaneContext } from '../context';
 import { corsFor } from './cors';
@@ -54,6 +55,7 @@ export function createApiApp(ctx: ControlPlaneContext): ApiApp {
   app.use('*', readRequestBody(MAX_BODY_BYTES));
   // Order matters: who is calling, how much they may still ask, what they may do, then a parsed body, then the
   // idempotency claim (which needs all of them).
+  app.use(EVENT_STREAM_PATH, acceptEventStreamToken(ctx));
   app.use('/v1/*', requireAuth(ctx));
   app.use('/v1/*', rateLimit(ctx, { requests: ctx.config.RATE_LIMIT_REQUESTS, windowSeconds: ctx.config.RATE_LIMIT_WINDOW_SECONDS }));
   app.use('/v1/*', rejectWritesFromViewers());
@@ -64,6 +66,12 @@ export function createApiApp(ctx: ControlPlaneContext): ApiApp {
     type: 'http',
     scheme: 'bearer',
     description: 'An API key: `df_` followed by 32 letters and digits.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'eventStreamToken', {
+    type: 'apiKey',
+    in: 'query',
+    name: 'token',
+    description: 'An event stream token from POST /v1/deployments/{id}/events/token: that deployment\'s event stream only, for a few minutes.',
   });
 
   for (const register of ROUTES) register(app, ctx);

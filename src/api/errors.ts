@@ -60,8 +60,14 @@ export function validationError(issues: InputIssue[]): ApiError<'validation_fail
 /** OpenAPIHono's defaultHook: every schema failure (body, query, path, headers) becomes a 400 naming the fields. */
 export function validationHook(result: { success: boolean; error?: ZodError; target: string }): void {
   if (result.success || !result.error) return;
-  throw validationError(describeZodIssues(result.error, LOCATION_OF_TARGET[result.target] ?? 'body'));
+  const issues = describeZodIssues(result.error, LOCATION_OF_TARGET[result.target] ?? 'body');
+  // Header schemas use the lowercase names Hono reads them by; an answer names a header as the client writes it.
+  if (result.target === 'header') for (const issue of issues) issue.field = HEADER_NAMES[issue.field] ?? issue.field;
+  throw validationError(issues);
 }
+
+/** How a header a route schema declares is spelled in errors. */
+const HEADER_NAMES: Record<string, string> = { 'idempotency-key': 'Idempotency-Key', 'last-event-id': 'Last-Event-ID' };
 
 export function requestIdOf(c: Context<ApiEnv>): string {
   let id = c.get('requestId');

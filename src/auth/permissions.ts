@@ -4,12 +4,15 @@ import type { ApiEnv } from '../api/types';
 import type { AuthContext, Role, WorkspaceAuthContext } from './auth-context';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** POSTs that change nothing: minting an event stream token lets a viewer read what it may already read. */
+const READ_ONLY_POSTS = [/^\/v1\/deployments\/[^/]+\/events\/token$/];
 
 /** Viewers are read-only across the whole API: any other method answers 403 before the route runs. */
 export function rejectWritesFromViewers(): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const auth = c.get('auth');
-    if (auth?.role === 'viewer' && !READ_METHODS.has(c.req.method)) {
+    const readOnly = READ_METHODS.has(c.req.method) || (c.req.method === 'POST' && READ_ONLY_POSTS.some((p) => p.test(c.req.path)));
+    if (auth?.role === 'viewer' && !readOnly) {
       throw new ApiError('forbidden', { rule: 'viewer_reads_only' });
     }
     await next();

@@ -21,6 +21,8 @@ export function bearerToken(c: Context): string | undefined {
 export function requireAuth(ctx: AppContext): MiddlewareHandler<ApiEnv> {
   const keyUse = new KeyUseRecorder(ctx.prisma);
   return async (c, next) => {
+    // Already authenticated by an event stream token (acceptEventStreamToken, mounted on that one route only).
+    if (c.get('auth')) return next();
     const presented = bearerToken(c);
     if (!presented) {
       throw new ApiError('unauthorized', { problem: 'missing', via: 'header' });

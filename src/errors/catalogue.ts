@@ -129,8 +129,16 @@ export const ERROR_CATALOGUE = {
     http: 401,
     grpc: 'UNAUTHENTICATED',
     retryable: false,
-    message: (p: { problem: 'missing' | 'invalid'; via: 'header' | 'metadata' | 'dashboard' } | { problem: 'malformed'; via: 'metadata' }) => {
+    message: (
+      p:
+        | { problem: 'missing' | 'invalid'; via: 'header' | 'metadata' | 'dashboard' }
+        | { problem: 'malformed'; via: 'metadata' }
+        | { problem: 'token_invalid' | 'token_expired' | 'token_key_inactive'; via: 'token' },
+    ) => {
       if (p.problem === 'malformed') return 'malformed authorization metadata: expected "Bearer <api key>"';
+      if (p.problem === 'token_expired') return 'the event stream token has expired: mint a new one with POST /v1/deployments/{id}/events/token';
+      if (p.problem === 'token_invalid') return 'the event stream token is invalid (malformed, altered, or signed with another key): mint a new one with POST /v1/deployments/{id}/events/token';
+      if (p.problem === 'token_key_inactive') return 'the API key that minted this event stream token has been revoked or has expired';
       if (p.problem === 'invalid') return p.via === 'metadata' ? 'invalid or revoked API key' : 'the API key is invalid, has been revoked or has expired';
       if (p.via === 'dashboard') return 'the dashboard needs an API key: HTTP Basic (any user, the key as password) or Authorization: Bearer <key>';
       return `missing API key: send the ${p.via === 'metadata' ? 'metadata authorization' : 'header Authorization'}: Bearer <api key>`;
@@ -142,7 +150,7 @@ export const ERROR_CATALOGUE = {
     retryable: false,
     message: (
       p:
-        | { rule: 'viewer_reads_only' | 'root_only' | 'dashboard_needs_platform_key' | 'dashboard_same_site' }
+        | { rule: 'viewer_reads_only' | 'root_only' | 'dashboard_needs_platform_key' | 'dashboard_same_site' | 'event_token_scope' }
         | { rule: 'root_manages_workspaces'; via: Via }
         | { rule: 'role'; needed: readonly string[]; has: string; via: Via },
     ) => {
@@ -151,6 +159,8 @@ export const ERROR_CATALOGUE = {
           return 'this API key has the viewer role and can only read';
         case 'root_only':
           return 'this request needs the root API key';
+        case 'event_token_scope':
+          return "this event stream token is for another deployment's events: mint one for this deployment";
         case 'dashboard_needs_platform_key':
           return "the dashboard shows every workspace's jobs: use the root key or a platform viewer key (npm run platform-key)";
         case 'dashboard_same_site':

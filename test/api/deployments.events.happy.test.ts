@@ -45,13 +45,22 @@ describe('GET /v1/deployments/:id/events (happy path)', () => {
     expect(events.map((e) => Number(e.id))).toEqual(events.map((_e, i) => i + 1));
   });
 
-  it('answers a finished deployment at once: its steps, then the terminal status', async () => {
+  it('answers a finished deployment at once with its whole history, the same ids and events on every connection', async () => {
     const { deploymentId } = await deployOverHttp(h, acme.deployer, { projectId: 'shop', version: 'done' });
-    const res = await h.call('GET', `/v1/deployments/${deploymentId}/events`, { key: acme.viewer });
-    const events = parseSse(res.text);
-    expect(events.map((e) => e.event)).toEqual([...DEPLOY_STEPS.map(() => 'step'), 'status']);
-    expect(finalSteps(events)).toEqual(DEPLOY_STEPS.map((name) => [name, 'succeeded']));
-    expect(events[events.length - 1].data).toEqual({ status: 'ready', statusReason: null, failedStep: null, terminal: true });
+    const first = parseSse((await h.call('GET', `/v1/deployments/${deploymentId}/events`, { key: acme.viewer })).text);
+    const again = parseSse((await h.call('GET', `/v1/deployments/${deploymentId}/events`, { key: acme.viewer })).text);
+    expect(again).toEqual(first);
+    expect(first.map((e) => Number(e.id))).toEqual(first.map((_e, i) => i + 1));
+    // The history starts with the deployment as created and its planned steps, and ends with the terminal status.
+    expect(first[0]).toMatchObject({ event: 'status', data: { status: 'pending', terminal: false } });
+    expect(first.slice(1, 1 + DEPLOY_STEPS.length).map((e) => [e.event, e.data.name, e.data.status])).toEqual(DEPLOY_STEPS.map((name) => ['step', name, 'pending']));
+    expect(finalSteps(first)).toEqual(DEPLOY_STEPS.map((name) => [name, 'succeeded']));
+    expect(first.filter((e) => e.event === 'status' && e.data.terminal)).toHaveLength(1);
+    expect(first[first.length - 1].data).toEqual({ status: 'ready', statusReason: null, failedStep: null, terminal: true });
+    // Each step's last event is the step exactly as GET /v1/deployments/{id} shows it, field order included.
+    const { steps } = (await h.call('GET', `/v1/deployments/${deploymentId}`, { key: acme.viewer })).body;
+    const lastEvents = DEPLOY_STEPS.map((name) => first.filter((e) => e.event === 'step' && e.data.name === name).at(-1)!.data);
+    expect(lastEvents.map((d) => JSON.stringify(d))).toEqual(steps.map((s: object) => JSON.stringify(s)));
   });
 
   it('ends with status failed, naming the failed step, for a deploy that fails', async () => {

@@ -42,6 +42,7 @@ const VALID: Record<string, { params?: Record<string, string>; body?: any; root?
   'GET /v1/deployments/{id}': { params: { id: DEP } },
   'GET /v1/deployments/{id}/openapi': { params: { id: DEP } },
   'GET /v1/deployments/{id}/events': { params: { id: DEP } },
+  'POST /v1/deployments/{id}/events/token': { params: { id: DEP } },
   'POST /v1/deployments/{id}/cancel': { params: { id: DEP } },
   'GET /v1/operations/{id}': { params: { id: OP } },
   'GET /v1/workspaces/{id}': { params: { id: 'acme' } },
@@ -113,7 +114,7 @@ function casesFrom(validator: OpenApiValidator): Case[] {
     for (const p of op.parameters) {
       const kind = p.in as Kind;
       const bad = kind === 'header' ? BAD_HEADER_TEXT : BAD_URL_TEXT;
-      const field = kind === 'header' ? 'Idempotency-Key' : p.name;
+      const field = kind === 'header' ? ({ 'last-event-id': 'Last-Event-ID' }[p.name] ?? 'Idempotency-Key') : p.name;
       for (const [what, value] of bad) {
         cases.push({
           route,

@@ -132,6 +132,11 @@ describe('the published OpenAPI document', () => {
     await call('GET', '/v1/deployments/{id}/openapi', { key, params: { id: v2 } });
     const events = await call('GET', '/v1/deployments/{id}/events', { key, params: { id: v2 } });
     expect(events.status).toBe(200);
+    const token = await call('POST', '/v1/deployments/{id}/events/token', { key, params: { id: v2 } });
+    expect(token.status).toBe(200);
+    const lastEventId = events.text.match(/^id: (\d+)$/gm)!.at(-2)!.slice(4);
+    const resumed = await call('GET', '/v1/deployments/{id}/events', { params: { id: v2 }, query: { token: token.body.token, lastEventId } });
+    expect(resumed.status).toBe(200);
     // A finished deploy cannot be cancelled: the 409 is in the one error shape.
     expect((await call('POST', '/v1/deployments/{id}/cancel', { key, params: { id: v2 } })).status).toBe(409);
 

@@ -44,6 +44,7 @@ describe('GET /openapi.json', () => {
         'GET /v1/deployments/{id}/openapi',
         'GET /v1/deployments/{id}/events',
         'POST /v1/deployments/{id}/cancel',
+        'POST /v1/deployments/{id}/events/token',
         'GET /v1/operations/{id}',
         'GET /healthz',
         'GET /readyz',
@@ -73,10 +74,12 @@ describe('GET /openapi.json', () => {
     expect(list).toEqual(['cursor', 'environment', 'limit', 'projectId', 'status']);
   });
 
-  it('requires the bearer key on every /v1 operation and on nothing else', () => {
+  it('requires the bearer key on every /v1 operation (or the event stream token on the event stream) and on nothing else', () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const op of Object.values(ops as Record<string, { security?: unknown }>)) {
-        if (path.startsWith('/v1/')) expect(op.security).toEqual([{ bearerAuth: [] }]);
+        // The event stream also takes its own token in the query (for a browser EventSource, which cannot send headers).
+        if (path === '/v1/deployments/{id}/events') expect(op.security).toEqual([{ bearerAuth: [] }, { eventStreamToken: [] }]);
+        else if (path.startsWith('/v1/')) expect(op.security).toEqual([{ bearerAuth: [] }]);
         else expect(op.security).toBeUndefined();
       }
     }

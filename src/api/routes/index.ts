@@ -2,6 +2,7 @@ import type { RegisterRoute } from '../types';
 import { registerCancelDeployment } from './deployments.cancel';
 import { registerCreateDeployment } from './deployments.create';
 import { registerDeploymentEvents } from './deployments.events';
+import { registerCreateDeploymentEventsToken } from './deployments.events-token';
 import { registerGetDeployment } from './deployments.get';
 import { registerListDeployments } from './deployments.list';
 import { registerGetDeploymentOpenapi } from './deployments.openapi';
@@ -52,6 +53,7 @@ export const ROUTES: readonly RegisterRoute[] = [
   registerGetDeployment,
   registerGetDeploymentOpenapi,
   registerDeploymentEvents,
+  registerCreateDeploymentEventsToken,
   registerCancelDeployment,
   registerGetOperation,
 ];
