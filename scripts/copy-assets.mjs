@@ -1,6 +1,7 @@
 // After `tsc -p tsconfig.build.json`: copies the files that code loads at run time but tsc does not emit (Lua scripts,
-// the plain-JavaScript OpenAPI parser run as a child process) to the same place under dist/, so the compiled build finds them.
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+// the plain-JavaScript OpenAPI parser run as a child process, the migrations' SQL) to the same place under dist/, so
+// the compiled build finds them where the code looks (`__dirname`-relative) and needs nothing else from the source tree.
+import { copyFileSync, cpSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -19,4 +20,6 @@ function walk(dir) {
   }
 }
 for (const dir of ['src', 'processors', 'flows']) walk(dir);
-console.log(`copied ${copied} run-time assets into dist/`);
+// src/db/migrator.ts reads `<its dir>/../../prisma/migrations`: dist/prisma/migrations in the build.
+cpSync(path.join(root, 'prisma', 'migrations'), path.join(root, 'dist', 'prisma', 'migrations'), { recursive: true });
+console.log(`copied ${copied} run-time assets and prisma/migrations into dist/`);
