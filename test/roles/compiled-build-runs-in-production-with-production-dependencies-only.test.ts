@@ -13,8 +13,8 @@ const ROOT_KEY = 'compiled-build-root-key-0123456789abcdef';
 
 /**
  * What the production image runs: `npm run build` (tsc with tsconfig.build.json, then the run-time assets), then
- * `node dist/src/main.js` with NODE_ENV=production — no tsx, and every devDependency unresolvable (as after
- * `npm ci --omit=dev`). Built into a folder of its own under .test-results so a developer's dist/ is left alone; code
+ * `node dist/src/main.js` with NODE_ENV=production — no tsx, and every package the image leaves out unresolvable (as
+ * after `npm ci --omit=dev --omit=optional`). Built into a folder of its own under .test-results so a developer's dist/ is left alone; code
  * generation already ran (pretest), as it does in the image's build stage.
  */
 describe('the compiled build runs with production dependencies only', () => {
@@ -66,7 +66,7 @@ describe('the compiled build runs with production dependencies only', () => {
         ROOT_API_KEY: ROOT_KEY,
         POLL_INTERVAL_MS: '100',
       },
-      { kind: 'file', file: path.join(out, 'src', 'main.js'), nodeArgs: ['--require', path.join(__dirname, 'support', 'refuse-dev-dependencies.cjs')] },
+      { kind: 'file', file: path.join(out, 'src', 'main.js'), nodeArgs: ['--require', path.join(__dirname, 'support', 'refuse-packages-absent-in-production.cjs')] },
     );
     await waitFor200(api, '/readyz', app, 120_000);
     expect((await getJson(api, '/readyz')).body).toMatchObject({ status: 'ready' });
@@ -91,7 +91,7 @@ describe('the compiled build runs with production dependencies only', () => {
     expect(await app.stop()).toBe(0);
     // What was refused and got along without (optional requires in try/catch, e.g. debug's supports-color): the
     // build served and deployed regardless, as it will in the image.
-    const refused = [...new Set([...app.output.matchAll(/dev-only package requested at run time: (\S+) \(by ([^)]*)\)/g)].map((m) => `${m[1]} (by ${path.relative(REPO_ROOT, m[2])})`))];
-    console.log(`devDependencies asked for and refused at run time: ${refused.length === 0 ? 'none' : refused.join(', ')}`);
+    const refused = [...new Set([...app.output.matchAll(/package absent in production requested at run time: (\S+) \(by ([^)]*)\)/g)].map((m) => `${m[1]} (by ${path.relative(REPO_ROOT, m[2])})`))];
+    console.log(`packages a production install lacks, asked for and refused at run time: ${refused.length === 0 ? 'none' : refused.join(', ')}`);
   }, 240_000);
 });
