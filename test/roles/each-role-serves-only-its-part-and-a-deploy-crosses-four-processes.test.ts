@@ -31,8 +31,9 @@ describe('each role alone serves its part; a deploy crosses api, worker, krane a
   let queues: Queue[];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'deployflow-roles-'));
 
-  const start = (name: string, env: Record<string, string>) => {
-    const role = RoleProcess.start(name, ['--role', name], { ...shared, ...env });
+  /** `npm start -- --role <name>`, or with `via: 'env'` the ROLE variable and no argument (what a container sets). */
+  const start = (name: string, env: Record<string, string>, via: 'argv' | 'env' = 'argv') => {
+    const role = RoleProcess.start(name, via === 'argv' ? ['--role', name] : [], { ...shared, ...env, ...(via === 'env' ? { ROLE: name } : {}) });
     started.push(role);
     return role;
   };
@@ -93,12 +94,14 @@ describe('each role alone serves its part; a deploy crosses api, worker, krane a
     expect(await workersOnQueues()).toBe(0);
   });
 
-  it('--role gateway serves the gateway port and health on its own port, and no API', async () => {
-    gateway = start('gateway', { HEALTH_PORT: String(ports.gatewayHealth) });
+  it('ROLE=gateway serves the gateway port and health on its own port, and no API', async () => {
+    gateway = start('gateway', { HEALTH_PORT: String(ports.gatewayHealth) }, 'env');
     await waitFor200(ports.gatewayHealth, '/readyz', gateway);
     expect((await getJson(ports.gatewayHealth, '/readyz')).body).toMatchObject({ status: 'ready', role: 'gateway', checks: { redis: 'ok', database: 'ok' } });
     // The health port serves nothing but health; the gateway port routes by Host.
     expect((await getJson(ports.gatewayHealth, '/v1/projects')).status).toBe(404);
+    // The API port is the api process's: a gateway that also served the API would have failed to start on it.
+    expect(gateway.output).not.toMatch(/"msg":"deployflow api is ready"/);
     const unknown = await getViaHost(ports.gateway, 'nobody-here.deploy.localhost');
     expect(unknown.status).toBe(404);
     expect(unknown.json()).toMatchObject({ error: { code: 'unknown_host' } });
