@@ -7,6 +7,7 @@ import { RECONCILE_JOB } from '../app/reconciler';
 import type { ControlPlaneContext } from '../context';
 import { startGrpcServer } from '../grpc';
 import type { Logger } from '../logger';
+import { createDeployflowMetrics } from '../metrics/deployflow-metrics';
 import type { Shutdown } from '../services/shutdown';
 import { StartupState } from '../services/startup-state';
 import { openSharedConnections, type SharedConfig } from './shared-connections';
@@ -19,7 +20,8 @@ import { openSharedConnections, type SharedConfig } from './shared-connections';
 export async function startApiRole(config: SharedConfig, logger: Logger, shutdown: Shutdown): Promise<void> {
   const startup = new StartupState();
   const shared = await openSharedConnections(config, logger, shutdown);
-  const ctx = { ...shared.ctx, startup };
+  // GET /metrics: requests and queue depths (no steps run here: each worker serves its own on its health port).
+  const ctx = { ...shared.ctx, startup, metrics: createDeployflowMetrics() };
   const engine = createDeployflowProducer(ctx);
   shutdown.add('queues', () => engine.close(), 2_000);
   await engine.schedule(RECONCILE_JOB, config.RECONCILE_EVERY_MS);

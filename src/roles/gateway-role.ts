@@ -7,8 +7,8 @@ import { openSharedConnections, type SharedConfig } from './shared-connections';
 
 /**
  * `--role gateway`: the ingress alone. It loads the route table from PostgreSQL and follows route changes on Redis,
- * serving GATEWAY_PORT (GATEWAY_PROCESSES processes sharing it). Its health is on HEALTH_PORT: every path on the
- * gateway's own port belongs to the deployed apps.
+ * serving GATEWAY_PORT (GATEWAY_PROCESSES processes sharing it). Its health is on HEALTH_PORT (and its metrics on
+ * GATEWAY_METRICS_PORT, when set): every path on the gateway's own port belongs to the deployed apps.
  */
 export async function startGatewayRole(config: SharedConfig & { healthPort: number }, logger: Logger, shutdown: Shutdown): Promise<void> {
   const startup = new StartupState('loading the route table');
@@ -26,6 +26,7 @@ export async function startGatewayRole(config: SharedConfig & { healthPort: numb
     logger,
     logLevel: config.LOG_LEVEL,
     health: shared.health,
+    metricsPort: config.GATEWAY_METRICS_PORT,
   });
   // The gateway gives requests in flight up to 2 s (gateway-server.ts closeGraceMs), then its processes exit.
   shutdown.add('gateway', () => gateway.close(), 4_000);
@@ -37,5 +38,6 @@ export async function startGatewayRole(config: SharedConfig & { healthPort: numb
     gateway: `http://${config.HOST}:${gateway.port}`,
     gatewayProcesses: gateway.processes,
     health: `http://${config.HOST}:${healthServer.port}`,
+    gatewayMetrics: gateway.metricsPort === undefined ? undefined : `http://${config.HOST}:${gateway.metricsPort}/metrics`,
   });
 }

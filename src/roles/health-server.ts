@@ -14,6 +14,8 @@ export interface HealthServerOptions {
   checks: Record<string, () => Promise<unknown>>;
   /** While a step is pending, /readyz is 503 naming it. */
   startup: StartupState;
+  /** Also serves GET /metrics (Prometheus text) when given: a worker's steps and operations are measured only there. */
+  metrics?: { render(): Promise<string>; contentType: string };
 }
 
 export interface RunningHealthServer {
@@ -24,7 +26,8 @@ export interface RunningHealthServer {
 /**
  * The health port of a role that has no HTTP API of its own (worker, krane) or whose port belongs to tenants
  * (gateway: every path of every Host there is a deployed app's): `/healthz` says the process is up, `/readyz` that
- * start-up is done and each dependency answers — what compose and a load balancer probe. It serves nothing else.
+ * start-up is done and each dependency answers — what compose and a load balancer probe — and, for a worker, its
+ * metrics. It serves nothing else.
  */
 export async function startHealthServer(options: HealthServerOptions): Promise<RunningHealthServer> {
   const app = new Hono();
@@ -41,7 +44,10 @@ export async function startHealthServer(options: HealthServerOptions): Promise<R
     if (starting) return c.json({ error: { code: 'starting', message: `starting: ${starting}`, details: { checks, startup: starting } } }, 503);
     return c.json({ status: 'ready', role: options.role, checks });
   });
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: 'the health port serves only /healthz and /readyz' } }, 404));
+  const { metrics } = options;
+  if (metrics) app.get('/metrics', async (c) => c.text(await metrics.render(), 200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' }));
+  const served = metrics ? '/healthz, /readyz and /metrics' : '/healthz and /readyz';
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `the health port serves only ${served}` } }, 404));
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
     s.once('error', reject);

@@ -22,7 +22,7 @@ describe('each role alone serves its part; a deploy crosses api, worker, krane a
   const redis = testRedis();
   let db: TestDatabase;
   const started: RoleProcess[] = [];
-  let ports: { api: number; grpc: number; gateway: number; kranePort: number; kraneHealth: number; gatewayHealth: number; workerHealth: number };
+  let ports: { api: number; grpc: number; gateway: number; kranePort: number; kraneHealth: number; gatewayHealth: number; workerHealth: number; gatewayMetrics: number };
   let shared: Record<string, string>;
   let api: RoleProcess;
   let gateway: RoleProcess;
@@ -50,8 +50,8 @@ describe('each role alone serves its part; a deploy crosses api, worker, krane a
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const [api, grpc, gw, kranePort, kraneHealth, gatewayHealth, workerHealth] = await freeFixedPorts(7);
-    ports = { api, grpc, gateway: gw, kranePort, kraneHealth, gatewayHealth, workerHealth };
+    const [api, grpc, gw, kranePort, kraneHealth, gatewayHealth, workerHealth, gatewayMetrics] = await freeFixedPorts(8);
+    ports = { api, grpc, gateway: gw, kranePort, kraneHealth, gatewayHealth, workerHealth, gatewayMetrics };
     // Every process gets every port, so each can be checked not to listen where another role does.
     shared = {
       REDIS_URL: redis.url,
@@ -95,7 +95,7 @@ describe('each role alone serves its part; a deploy crosses api, worker, krane a
   });
 
   it('ROLE=gateway serves the gateway port and health on its own port, and no API', async () => {
-    gateway = start('gateway', { HEALTH_PORT: String(ports.gatewayHealth) }, 'env');
+    gateway = start('gateway', { HEALTH_PORT: String(ports.gatewayHealth), GATEWAY_METRICS_PORT: String(ports.gatewayMetrics) }, 'env');
     await waitFor200(ports.gatewayHealth, '/readyz', gateway);
     expect((await getJson(ports.gatewayHealth, '/readyz')).body).toMatchObject({ status: 'ready', role: 'gateway', checks: { redis: 'ok', database: 'ok' } });
     // The health port serves nothing but health; the gateway port routes by Host.
@@ -152,6 +152,14 @@ describe('each role alone serves its part; a deploy crosses api, worker, krane a
     expect(live.status).toBe(200);
     expect(live.json()).toMatchObject({ deploymentId: deploy.deploymentId, version: 'v1' });
     expect(live.headers['x-deployment-id']).toBe(deploy.deploymentId);
+
+    // Each process measures what it runs: the worker its steps (on its health port), the gateway its requests.
+    const workerMetrics = await getJson(ports.workerHealth, '/metrics');
+    expect(workerMetrics.status).toBe(200);
+    expect(workerMetrics.body).toMatch(/deployflow_step_duration_seconds_count\{[^}]*step="create-in-krane"[^}]*\} 1/);
+    expect(workerMetrics.body).toMatch(/deployflow_operations_total\{[^}]*result="succeeded"[^}]*\} 1/);
+    const gatewayMetrics = await getJson(ports.gatewayMetrics, '/metrics');
+    expect(gatewayMetrics.body).toMatch(/deployflow_gateway_requests_total/);
   }, 120_000);
 
   it('each role stops cleanly on SIGTERM (exit 0), Krane with the instances it ran', async () => {
