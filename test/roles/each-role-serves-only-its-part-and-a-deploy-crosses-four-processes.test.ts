@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { ALL_QUEUES } from '../../src/engine/queue-names';
 import { freeFixedPorts } from '../embedded/support/control-plane';
 import { TEST_ENGINE_SETTINGS } from '../support/engine-harness';
-import { getViaHost } from '../support/http-get';
+import { eventually, getViaHost } from '../support/http-get';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { testRedis } from '../support/test-redis';
 import { TEST_KRANE_TOKEN } from '../krane/krane-test-kit';
@@ -145,7 +145,8 @@ describe('each role alone serves its part; a deploy crosses api, worker, krane a
     expect(done.body).toMatchObject({ state: 'succeeded' });
     // Every step ran in the worker process (its log), none in the api process.
     expect(worker.output).toContain(`"operationId":"${deploy.operationId}"`);
-    expect(worker.output).toMatch(/"msg":"operation succeeded"/);
+    // The worker logs the outcome after it wrote the operation's final state (which ?wait answered on): wait for it.
+    await worker.waitForOutput(/"msg":"operation succeeded"/, 15_000);
     expect(api.output).not.toMatch(/"msg":"step started"/);
 
     const live = await getViaHost(ports.gateway, 'shop-acme.deploy.localhost');
@@ -154,10 +155,14 @@ describe('each role alone serves its part; a deploy crosses api, worker, krane a
     expect(live.headers['x-deployment-id']).toBe(deploy.deploymentId);
 
     // Each process measures what it runs: the worker its steps (on its health port), the gateway its requests.
-    const workerMetrics = await getJson(ports.workerHealth, '/metrics');
+    // (The outcome is counted as the operation ends, after its final state is written: scraped until it shows.)
+    const workerMetrics = await eventually(async () => {
+      const scraped = await getJson(ports.workerHealth, '/metrics');
+      expect(scraped.body).toMatch(/deployflow_operations_total\{[^}]*result="succeeded"[^}]*\} 1/);
+      return scraped;
+    }, 15_000);
     expect(workerMetrics.status).toBe(200);
     expect(workerMetrics.body).toMatch(/deployflow_step_duration_seconds_count\{[^}]*step="create-in-krane"[^}]*\} 1/);
-    expect(workerMetrics.body).toMatch(/deployflow_operations_total\{[^}]*result="succeeded"[^}]*\} 1/);
     const gatewayMetrics = await getJson(ports.gatewayMetrics, '/metrics');
     expect(gatewayMetrics.body).toMatch(/deployflow_gateway_requests_total/);
   }, 120_000);
