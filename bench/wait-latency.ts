@@ -87,6 +87,8 @@ async function run(options: WaitOptions, cleanup: Cleanup) {
         KRANE_TOKEN: krane.token,
         QUEUE_PREFIX: prefix,
         LOG_LEVEL: 'warn',
+        // Not the fixed default: other runs on this machine may hold it.
+        HEALTH_PORT: '0',
       },
     });
     cleanup.add('worker process', () => worker.stop());

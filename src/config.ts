@@ -36,6 +36,11 @@ export const ConfigSchema = z.object({
    */
   GATEWAY_METRICS_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
   GRPC_PORT: port(50051),
+  /**
+   * /healthz and /readyz of a single role without an HTTP API of its own (`--role worker`, `gateway`, `krane`).
+   * Unset: 8081 for the gateway, 8082 for a worker, 8083 for Krane (src/roles/ports.ts). 0 picks a free port.
+   */
+  HEALTH_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional()),
   /** Unset: the embedded Krane server with the `process` driver. */
   KRANE_URL: optionalUrl(['http://', 'https://', 'dns:', '127.', 'localhost']),
   /**

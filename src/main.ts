@@ -1,53 +1,37 @@
 import { loadConfigOrExit } from './config';
-import { createLogger } from './logger';
-import { acquireDataDirLock, DataDirInUseError, DataDirLock } from './services/data-dir-lock';
-import { DependencyUnreachableError, waitForPostgresReachable, waitForRedisReachable } from './services/dependency-preflight';
-import { Shutdown } from './services/shutdown';
-
-/** A start failure the operator can act on: said in one line, nothing else printed. */
-function cannotStart(message: string): never {
-  console.error(`deployflow: cannot start: ${message}`);
-  process.exit(1);
-}
+import { roleFrom, type Role, UnknownRoleError } from './roles/role';
 
 /**
- * `npm start`: the whole control plane in one process on embedded defaults — its own redis-server when REDIS_URL is
- * unset, PGlite when DATABASE_URL is unset, the embedded Krane when KRANE_URL is unset (see control-plane.ts).
- * This entry point first takes what must be checked before anything is touched: the DATA_DIR lock and the servers
- * it is pointed at. SIGTERM/SIGINT/SIGHUP stop everything, children included, in reverse order and within
- * SHUTDOWN_TIMEOUT_MS; a second signal stops at once.
+ * `npm start [-- --role api|gateway|worker|krane|all]` (or ROLE): the one entry point. `all`, the default, is the whole
+ * control plane in one process on embedded defaults; each other role is one part of it, startable alone against
+ * shared Redis, PostgreSQL and Krane (src/roles/). `npm run worker` and `npm run krane` are the worker and krane roles.
  */
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
-  const logger = createLogger(config.LOG_LEVEL, { service: 'deployflow' }, { format: config.LOG_FORMAT });
-  let lock: DataDirLock | undefined;
-  const shutdown = new Shutdown({ logger, deadlineMs: config.SHUTDOWN_TIMEOUT_MS, beforeExit: () => lock?.release() });
-  shutdown.install();
-
-  // DATA_DIR holds the embedded Redis's AOF and PGlite's files: one process at a time, checked before anything else.
-  if (!config.REDIS_URL || !config.DATABASE_URL) {
-    try {
-      lock = acquireDataDirLock(config.DATA_DIR);
-    } catch (err) {
-      if (err instanceof DataDirInUseError) cannotStart(err.message);
-      throw err;
-    }
-  }
-
-  // Servers we are pointed at must answer now: failing here, in one line, beats retrying forever with a root key spent.
+  let role: Role;
   try {
-    await Promise.all([
-      config.REDIS_URL ? waitForRedisReachable(config.REDIS_URL, config.STARTUP_DEPENDENCY_TIMEOUT_MS) : undefined,
-      config.DATABASE_URL ? waitForPostgresReachable(config.DATABASE_URL, config.STARTUP_DEPENDENCY_TIMEOUT_MS) : undefined,
-    ]);
+    role = roleFrom(process.argv.slice(2), process.env);
   } catch (err) {
-    if (err instanceof DependencyUnreachableError) cannotStart(err.message);
-    throw err;
+    if (!(err instanceof UnknownRoleError)) throw err;
+    console.error(`deployflow: cannot start: ${err.message}`);
+    process.exit(2);
   }
-
-  // Loaded only now: a start refused above (DATA_DIR in use, a server that does not answer) says so at once.
-  const { startControlPlane } = await import('./app/control-plane');
-  await startControlPlane(config, logger, shutdown);
+  // Krane reads only its own variables (it needs neither Redis nor PostgreSQL): the control plane's checks do not apply.
+  if (role === 'krane') {
+    const { runKraneRole } = await import('./roles/krane-role');
+    return runKraneRole(process.env);
+  }
+  const config = loadConfigOrExit();
+  if (role === 'all') {
+    const { runAllRole } = await import('./roles/all-role');
+    return runAllRole(config);
+  }
+  const { runSingleRole } = await import('./roles/single-role');
+  return runSingleRole(role, config);
 }
 
-void main();
+main().catch((err) => {
+  // A port another process holds, a bad port value: one line the operator can act on; anything else with its stack.
+  const known = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as Error).message?.includes('must be a port number');
+  console.error(`deployflow: cannot start: ${known ? (err as Error).message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(1);
+});

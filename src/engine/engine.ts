@@ -39,6 +39,12 @@ export interface ProducerEngine {
   context: EngineContext;
   flows: FlowRegistry;
   producer: OperationProducer;
+  /**
+   * Registers a job the workers run every `everyMs` (a BullMQ job scheduler in the reconciler queue: one run each
+   * time; idempotent, the schedule lives in Redis). A process without workers may register it: the workers of any
+   * process that has the handler run it.
+   */
+  schedule(name: string, everyMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,8 +53,6 @@ export interface Engine<Services> extends ProducerEngine {
   services: Services;
   /** Starts the workers of all queues in this process (`npm start` does; a pure API process need not). */
   startWorkers(options: { concurrency: number }): EngineWorkers;
-  /** Registers a job the workers run every `everyMs` (a BullMQ job scheduler in the reconciler queue: one run each time). */
-  schedule(name: string, everyMs: number): Promise<void>;
   /** Heals operations whose flows were lost or failed unseen (see flow-healing.ts). */
   healFlows(now?: number): Promise<FlowHealingReport>;
   /**
@@ -84,7 +88,18 @@ export function createProducerEngine(options: EngineOptions): ProducerEngine {
     observer: options.observer ?? noEngineObserver,
   };
   const flows = new FlowRegistry(options.flows);
-  return { context, flows, producer: createOperationProducer(context, flows), close: () => queues.close() };
+  return {
+    context,
+    flows,
+    producer: createOperationProducer(context, flows),
+    async schedule(name, everyMs) {
+      await queues.reconciler.upsertJobScheduler(name, { every: everyMs }, { name, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+      // Older versions scheduled it in the operations queue: that schedule would keep adding jobs there (which the
+      // operations worker now completes without running them, workers.ts).
+      await queues.operations.removeJobScheduler(name);
+    },
+    close: () => queues.close(),
+  };
 }
 
 /**
@@ -106,10 +121,7 @@ export function createEngine<Services>(options: EngineOptions & { services: Serv
     },
     async schedule(name, everyMs) {
       if (!options.scheduled?.[name]) throw new Error(`no handler for the scheduled job ${name}`);
-      await context.queues.reconciler.upsertJobScheduler(name, { every: everyMs }, { name, opts: { removeOnComplete: 100, removeOnFail: 100 } });
-      // Older versions scheduled it in the operations queue: that schedule would keep adding jobs there (which the
-      // operations worker now completes without running them, workers.ts).
-      await context.queues.operations.removeJobScheduler(name);
+      await producerSide.schedule(name, everyMs);
     },
     healFlows: (now) => healFlows(context, options.services, flows, producer, now),
     async close(closeOptions = {}) {

@@ -133,7 +133,7 @@ describe('a fresh checkout after npm ci', () => {
 
     // Long-running ones: up, then stopped through npm's own PID.
     const kraneToken = randomBytes(16).toString('hex');
-    const krane = Service.start(checkout, ['run', '--silent', 'krane'], { KRANE_PORT: '0', KRANE_TOKEN: kraneToken });
+    const krane = Service.start(checkout, ['run', '--silent', 'krane'], { KRANE_PORT: '0', HEALTH_PORT: '0', KRANE_TOKEN: kraneToken });
     services.push(krane);
     const [, kraneUrl] = await krane.waitFor(/krane listening on (\S+)/);
 
@@ -143,6 +143,8 @@ describe('a fresh checkout after npm ci', () => {
       KRANE_URL: kraneUrl,
       KRANE_TOKEN: kraneToken,
       QUEUE_PREFIX: `{fresh${randomBytes(4).toString('hex')}}`,
+      // A free health port, not the fixed default: other runs on this machine may hold it.
+      HEALTH_PORT: '0',
     });
     services.push(worker);
     await worker.waitFor(/"msg":"workers started"/);

@@ -16,7 +16,7 @@ describe('npm run krane (src/krane/main.ts)', () => {
   it('serves gRPC on KRANE_PORT and, on SIGTERM, stops every instance it started and exits 0', async () => {
     krane = spawn(process.execPath, ['--import', 'tsx', 'src/krane/main.ts'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, KRANE_PORT: '0', KRANE_HOST: '127.0.0.1', KRANE_TOKEN: TEST_KRANE_TOKEN },
+      env: { ...process.env, KRANE_PORT: '0', HEALTH_PORT: '0', KRANE_HOST: '127.0.0.1', KRANE_TOKEN: TEST_KRANE_TOKEN },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

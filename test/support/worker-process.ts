@@ -16,6 +16,8 @@ export function startWorkerProcess(env: { redisUrl: string; databaseUrl: string;
       KRANE_TOKEN: env.kraneToken,
       QUEUE_PREFIX: env.prefix,
       LOG_LEVEL: 'warn',
+      // Several workers run side by side here: each takes a free health port rather than the fixed default.
+      HEALTH_PORT: '0',
       WORKER_CONCURRENCY: String(env.concurrency ?? 5),
       ENGINE_SETTINGS: JSON.stringify(env.settings ?? {}),
     },

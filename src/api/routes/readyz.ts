@@ -1,27 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ApiError } from '../../errors';
 import { ErrorResponse, jsonContent } from '../schemas/common';
+import { checkWithin as check } from '../../services/check-within';
 import type { RegisterRoute } from '../types';
-
-/** A dependency that answers slower than this is as good as down for a readiness probe. */
-const CHECK_TIMEOUT_MS = 2000;
-
-type CheckResult = 'ok' | 'failed' | 'timeout';
-
-async function check(probe: () => Promise<unknown>): Promise<{ result: CheckResult; error?: string }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), CHECK_TIMEOUT_MS);
-  });
-  try {
-    const outcome = await Promise.race([probe().then(() => 'ok' as const), timeout]);
-    return { result: outcome };
-  } catch (err) {
-    return { result: 'failed', error: err instanceof Error ? err.message : String(err) };
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const Checks = z.object({ redis: z.enum(['ok', 'failed', 'timeout']), database: z.enum(['ok', 'failed', 'timeout']) });
 

@@ -97,6 +97,14 @@ async function freeFixedPort(taken: Set<number>): Promise<number> {
   return freePort();
 }
 
+/** `count` distinct free ports below the ephemeral range (see freeFixedPort). */
+export async function freeFixedPorts(count: number): Promise<number[]> {
+  const taken = new Set<number>();
+  const ports: number[] = [];
+  for (let i = 0; i < count; i++) ports.push(await freeFixedPort(taken));
+  return ports;
+}
+
 export async function freePorts(): Promise<ControlPlanePorts> {
   const taken = new Set<number>();
   return { api: await freeFixedPort(taken), gateway: await freeFixedPort(taken), grpc: await freeFixedPort(taken) };
