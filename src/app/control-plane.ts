@@ -1,16 +1,13 @@
 import path from 'node:path';
-import { serve } from '@hono/node-server';
 import IORedis from 'ioredis';
-import { createApiApp } from '../api/app';
 import { ensureRootKey } from '../auth/api-key';
 import type { Config } from '../config';
-import type { AppContext, ControlPlaneContext } from '../context';
+import type { AppContext } from '../context';
 import { Database, openPglite, openPostgres } from '../db/database';
 import { createDeployflowEngine } from './deployflow-engine';
-import { createOperationWatcher } from './operation-watcher';
+import { serveApi } from './serve-api';
+import { serveGateway } from './serve-gateway';
 import { restoreRoutedInstances } from '../deployments/restore-instances';
-import { startGatewayProcesses } from '../gateway';
-import { startGrpcServer } from '../grpc';
 import { createKraneClient } from '../krane/client';
 import { DriverUnavailableError } from '../krane/driver';
 import { createDeployflowMetrics } from '../metrics/deployflow-metrics';
@@ -96,47 +93,8 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
     engine.startWorkers();
     await engine.scheduleReconciler();
 
-    const gateway = await startGatewayProcesses({
-      redisUrl,
-      prefix: config.QUEUE_PREFIX,
-      prisma: db.prisma,
-      port: config.GATEWAY_PORT,
-      host: config.HOST,
-      resyncMs: config.GATEWAY_RESYNC_MS,
-      processes: config.GATEWAY_PROCESSES,
-      logger,
-      logLevel: config.LOG_LEVEL,
-      health,
-      metricsPort: config.GATEWAY_METRICS_PORT,
-    });
-    // The gateway itself gives requests in flight up to 2 s (gateway-server.ts closeGraceMs) and its worker processes
-    // then exit: a step timeout of 2 s raced that grace and, on a busy machine, turned a clean stop into exit code 1.
-    shutdown.add('gateway', () => gateway.close(), 4_000);
-
-    // One watcher of state events for every waiter of this process (?wait, gRPC waits, event streams).
-    const watcher = createOperationWatcher(ctx);
-    const controlPlane: ControlPlaneContext = { ...ctx, operations: engine.producer, watcher };
-    const grpc = await startGrpcServer(controlPlane, { host: config.HOST, port: config.GRPC_PORT });
-    shutdown.add('grpc', () => grpc.stop(), 2_000);
-
-    const app = createApiApp(controlPlane);
-    const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: config.API_PORT, hostname: config.HOST }, () => resolve(s));
-      s.once('error', reject);
-    });
-    shutdown.add(
-      'http api',
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          // Open event streams (GET /v1/deployments/:id/events) would hold close() for minutes: cut them after a grace.
-          setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 1_500).unref();
-        }),
-      3_000,
-    );
-    // Stopped first (stops run in reverse): open waits answer at once with what they have, instead of holding the
-    // servers' close until their deadline.
-    shutdown.add('operation watcher', () => watcher.close(), 1_000);
+    const gateway = await serveGateway(config, { redisUrl, prisma: db.prisma, logger, health }, shutdown);
+    const { grpcPort } = await serveApi(ctx, engine.producer, config, shutdown);
     if (shutdown.inProgress) return;
 
     // Only now that every port is ours: a start that fails earlier must not have spent the one showing of the key.
@@ -149,7 +107,7 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
       gateway: `http://${config.HOST}:${gateway.port}`,
       gatewayMetrics: gateway.metricsPort === undefined ? undefined : `http://${config.HOST}:${gateway.metricsPort}/metrics`,
       gatewayProcesses: gateway.processes,
-      grpc: `${config.HOST}:${grpc.port}`,
+      grpc: `${config.HOST}:${grpcPort}`,
       krane: config.KRANE_URL ?? `embedded (${selected?.description})`,
       database: db.kind,
     });

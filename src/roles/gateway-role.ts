@@ -1,4 +1,4 @@
-import { startGatewayProcesses } from '../gateway';
+import { serveGateway } from '../app/serve-gateway';
 import type { Logger } from '../logger';
 import type { Shutdown } from '../services/shutdown';
 import { StartupState } from '../services/startup-state';
@@ -15,21 +15,7 @@ export async function startGatewayRole(config: SharedConfig & { healthPort: numb
   const shared = await openSharedConnections(config, logger, shutdown);
   const healthServer = await startHealthServer({ role: 'gateway', host: config.HOST, port: config.healthPort, checks: shared.checks, startup });
   shutdown.add('health server', () => healthServer.close(), 1_000);
-  const gateway = await startGatewayProcesses({
-    redisUrl: config.REDIS_URL,
-    prefix: config.QUEUE_PREFIX,
-    prisma: shared.db.prisma,
-    port: config.GATEWAY_PORT,
-    host: config.HOST,
-    resyncMs: config.GATEWAY_RESYNC_MS,
-    processes: config.GATEWAY_PROCESSES,
-    logger,
-    logLevel: config.LOG_LEVEL,
-    health: shared.health,
-    metricsPort: config.GATEWAY_METRICS_PORT,
-  });
-  // The gateway gives requests in flight up to 2 s (gateway-server.ts closeGraceMs), then its processes exit.
-  shutdown.add('gateway', () => gateway.close(), 4_000);
+  const gateway = await serveGateway(config, { redisUrl: config.REDIS_URL, prisma: shared.db.prisma, logger, health: shared.health }, shutdown);
   if (shutdown.inProgress) return;
   // Resolved once every gateway process has loaded its table: only now can it route.
   startup.done();
