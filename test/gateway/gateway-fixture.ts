@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import http, { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../src/redis/connection';
 import type { Db } from '../../src/db/prisma';
 import { GatewayService, startGatewayService } from '../../src/gateway';
 import { publishRouteChange, RouteAssignment } from '../../src/routing/publication/route-publication';
@@ -15,7 +15,7 @@ const ENVIRONMENT_ID = 'env1';
 export interface RoutingWorld {
   db: TestDatabase;
   prisma: Db;
-  redis: Redis;
+  redis: RedisConnection;
   redisUrl: string;
   prefix: string;
   addDeployment(id: string): Promise<void>;
