@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import { ChildService } from '../../src/services/child-service';
 import { findBinary } from '../../src/services/find-binary';
 import { waitForPort } from '../../src/services/free-port';
@@ -23,6 +24,8 @@ export interface RedisCluster {
   /** `redis+cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3`: what REDIS_URL says to name this cluster. */
   url: string;
   pids(): (number | undefined)[];
+  /** The index (in `ports`) of the master serving `key`'s slot: with the queue prefix, the node holding every key. */
+  nodeOf(key: string): Promise<number>;
   /** SIGKILL of one node (by its index in `ports`). */
   killNode(index: number): Promise<void>;
   /** Starts a killed node again on its port and directory; resolves once every node says `cluster_state:ok`. */
@@ -136,6 +139,20 @@ export async function startRedisCluster(options: { masters?: number } = {}): Pro
     ports,
     url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`,
     pids: () => services.map((s) => (s?.running ? s.pid : undefined)),
+    async nodeOf(key) {
+      const live = ports.find((_, i) => services[i]?.running);
+      const conn = new Redis(live!, '127.0.0.1', { maxRetriesPerRequest: 1, lazyConnect: true });
+      try {
+        await conn.connect();
+        const slot = Number(await conn.cluster('KEYSLOT', key));
+        const ranges = await conn.cluster('SLOTS');
+        const owner = ranges.find(([from, to]) => slot >= from && slot <= to);
+        if (!owner) throw new Error(`no master serves slot ${slot}`);
+        return ports.indexOf(Number(owner[2][1]));
+      } finally {
+        conn.disconnect();
+      }
+    },
     async killNode(index) {
       await services[index]?.kill();
       services[index] = undefined;
