@@ -124,7 +124,7 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
         decide: (tx) => definition.decide(step, tx),
       }).catch(async (err) => {
         if (err instanceof StaleFenceError) {
-          // The database saw a newer token than Redis hands out: RedisConnection lost writes. Catch it up; the retry then passes.
+          // The database saw a newer token than Redis hands out: Redis lost writes. Catch it up; the retry then passes.
           const project = await services.prisma.project.findUnique({ where: { id: data.projectId }, select: { routingFence: true } });
           if (project) await turns.raiseFence(data.projectId, project.routingFence);
         }
