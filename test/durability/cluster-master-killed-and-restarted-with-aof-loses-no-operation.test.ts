@@ -30,7 +30,6 @@ describe('the Redis Cluster master holding the queues killed with SIGKILL while 
   it('loses no operation: every deploy ends ready, created once in Krane, and each live pointer has its routes', async () => {
     const b = bed!;
     const c = cluster!;
-    const { prisma } = b.db;
     const projects = await b.seedProjects(PROJECTS);
     const started: { deploymentId: string; operationId: string }[] = [];
     for (let i = 0; i < DEPLOYS; i++) {
