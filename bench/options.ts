@@ -52,6 +52,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --only                comma-separated sections: ${SECTIONS.join(', ')} (default all; env BENCH_ONLY)
   --quick               tiny sizes, for a smoke test (env BENCH_QUICK=1)
   --out                 results file (default bench/results/latest.json; env BENCH_OUT)
+  --scale               instead of the sections: 1, 2 and 4 worker processes against one redis-server and a Redis Cluster,
+                        instant Krane (env BENCH_SCALE_DEPLOYS, BENCH_SCALE_SWITCHES); writes bench/results/scale.json
 Uses REDIS_URL / DATABASE_URL when set, otherwise starts its own throwaway redis-server and PostgreSQL.`;
 
 export class BenchUsageError extends Error {

@@ -29,6 +29,7 @@ import { startInstantKrane } from './instant-krane';
 import { runInLanes } from './lanes';
 import { BenchOptions, BenchUsageError, parseBenchOptions } from './options';
 import { benchRollbackUnderPollLoad } from './poll-load-bench';
+import { runScaleBench } from './scale-bench';
 import { BenchResults, describeMachine, ModeComparison, modeResult, RealDeployResults, RealSwitchResults, renderReport, writeResults } from './report';
 import { BenchWorkspace, seedProject, seedWorkspace } from './seed';
 import { BenchServices, removeKeysUnder, startBenchServices } from './services';
@@ -278,7 +279,21 @@ async function runBenchmark(options: BenchOptions, cleanup: Cleanup): Promise<Be
   return results;
 }
 
+/** `--scale`: the scaling curve (bench/scale-bench.ts), on its own: it takes no other option. */
+async function scaleMode(): Promise<number> {
+  const cleanup = new Cleanup();
+  const onSignal = () => void cleanup.run().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await runScaleBench(cleanup);
+  } finally {
+    await cleanup.run();
+  }
+}
+
 async function main(): Promise<number> {
+  if (process.argv.slice(2).includes('--scale')) return scaleMode();
   let options: BenchOptions;
   try {
     options = parseBenchOptions(process.argv.slice(2));

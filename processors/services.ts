@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../src/redis/connection';
 import type { Db } from '../src/db/prisma';
 import { stepsFor } from '../src/engine/define-step';
 import type { StateEvents } from '../src/engine/state-events';
@@ -24,7 +24,7 @@ export interface StepSettings {
 export interface Services {
   prisma: Db;
   /** A shared connection for commands (not for blocking reads or subscriptions). */
-  redis: Redis;
+  redis: RedisConnection;
   /** The engine's key prefix: routing turns, route versions and traces live under it. */
   prefix: string;
   krane: KraneClient;

@@ -2,6 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { KRANE_TOKEN_PATTERN, KRANE_TOKEN_RULE } from './krane/auth';
+import { prefixFixesTheSlot } from './redis/hash-tag';
+import { InvalidRedisUrlError, isClusterUrl, parseRedisUrl, REDIS_URL_SCHEMES } from './redis/redis-url';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const optionalUrl = (protocols: string[]) =>
@@ -20,8 +22,18 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** `auto`: pino-pretty when standard error is a terminal (never in tests or CI), JSON lines otherwise. */
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
-  /** Unset: `npm start` runs its own redis-server under DATA_DIR/redis. */
-  REDIS_URL: optionalUrl(['redis://', 'rediss://']),
+  /**
+   * Unset: `npm start` runs its own redis-server under DATA_DIR/redis. A Redis Cluster is named by its seed nodes:
+   * `redis+cluster://[user:password@]host:port,host:port` (`rediss+cluster://` for TLS).
+   */
+  REDIS_URL: optionalUrl([...REDIS_URL_SCHEMES]).superRefine((url, ctx) => {
+    try {
+      if (url) parseRedisUrl(url);
+    } catch (err) {
+      if (!(err instanceof InvalidRedisUrlError)) throw err;
+      ctx.addIssue({ code: 'custom', message: err.message });
+    }
+  }),
   /** Unset: embedded PostgreSQL (PGlite) under DATA_DIR/pg. */
   DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
   /** Connections per process to PostgreSQL (not PGlite, which has one). */
@@ -133,6 +145,14 @@ export const ConfigSchema = z.object({
   /** Bound of a shutdown: whatever is still stopping then is abandoned, child processes are killed, exit 1. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
 }).superRefine((config, ctx) => {
+  // On a cluster, BullMQ's scripts and ours touch several keys at once: they must all hash to one slot.
+  if (config.REDIS_URL && isClusterUrl(config.REDIS_URL) && !prefixFixesTheSlot(config.QUEUE_PREFIX)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['QUEUE_PREFIX'],
+      message: 'must hold a Redis Cluster hash tag such as {deployflow} when REDIS_URL names a cluster (every key must share one slot)',
+    });
+  }
   // A remote Krane refuses calls without its token: better to say so at start than to fail every deploy.
   if (config.KRANE_URL && !config.KRANE_TOKEN) {
     ctx.addIssue({ code: 'custom', path: ['KRANE_TOKEN'], message: 'is required when KRANE_URL is set: the token of that Krane (its KRANE_TOKEN)' });

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis/connection';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Db } from './db/prisma';
@@ -16,7 +16,7 @@ export interface AppContext {
   db: Database;
   prisma: Db;
   /** A shared connection for commands (not for blocking reads or subscriptions). */
-  redis: Redis;
+  redis: RedisConnection;
   logger: Logger;
   /** Where connection errors go (logged once per change of state); absent in tests that build a bare context. */
   health?: DependencyHealth;

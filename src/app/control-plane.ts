@@ -1,5 +1,4 @@
 import path from 'node:path';
-import IORedis from 'ioredis';
 import { ensureRootKey } from '../auth/api-key';
 import type { Config } from '../config';
 import type { AppContext } from '../context';
@@ -14,6 +13,7 @@ import { createDeployflowMetrics } from '../metrics/deployflow-metrics';
 import { createKraneDriver } from '../krane/drivers/create-driver';
 import { startEmbeddedKrane } from '../krane/embedded';
 import type { Logger } from '../logger';
+import { createRedisConnection } from '../redis/connection';
 import { DependencyHealth } from '../services/dependency-health';
 import { startEmbeddedRedis } from '../services/embedded-redis';
 import { MissingBinaryError } from '../services/find-binary';
@@ -48,11 +48,11 @@ export async function startControlPlane(config: Config, logger: Logger, shutdown
       redis: redactUrl(redisUrl),
       database: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : `PGlite in ${path.join(config.DATA_DIR, 'pg')}`,
     });
-    const redis = new IORedis(redisUrl, { maxRetriesPerRequest: null });
+    const redis = createRedisConnection(redisUrl, { maxRetriesPerRequest: null });
     health.watchRedisConnection(redis);
     shutdown.add('redis connection', () => quitRedis(redis), 1_000);
     // Probes on a connection of their own that never queues: a command waiting for Redis would hide the outage.
-    const probe = new IORedis(redisUrl, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectionName: 'deployflow:health-probe' });
+    const probe = createRedisConnection(redisUrl, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectionName: 'deployflow:health-probe' });
     health.watchRedisConnection(probe);
     const stopProbes = health.startProbes({ redis: () => probe.ping(), database: () => db.ping() });
     shutdown.add('health probes', () => {

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
 import { OperationWatcher } from '../events/operation-watcher';
+import { duplicateConnection } from '../redis/connection';
 
 /**
  * The one watcher of state events of a process that serves waiters (API, gRPC): its subscriber connection is opened on
@@ -14,7 +15,7 @@ export function createOperationWatcher(ctx: Pick<AppContext, 'config' | 'redis' 
     connect() {
       // Its own connection: one in subscriber mode serves nothing else. Named with the prefix, for CLIENT LIST.
       const connectionName = `deployflow:operation-events:${prefix}`;
-      const subscriber = ctx.redis.duplicate({ connectionName, maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false });
+      const subscriber = duplicateConnection(ctx.redis, { connectionName, maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false });
       ctx.health?.watchRedisConnection(subscriber);
       return subscriber;
     },

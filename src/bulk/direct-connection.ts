@@ -1,4 +1,4 @@
-import IORedis from 'ioredis';
+import { createRedisConnection } from '../redis/connection';
 import type { Config } from '../config';
 import type { AppContext } from '../context';
 import { openPostgres } from '../db/database';
@@ -42,7 +42,7 @@ export async function openDirectConnection(config: Config, concurrency: number):
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, { service: 'deployflow-enqueue' });
   const db = openPostgres(config.DATABASE_URL!, Math.min(config.DATABASE_POOL_SIZE, concurrency + 2));
   // Not the workers' "retry forever" setting: with Redis down, a command fails after a few tries instead of hanging.
-  const redis = new IORedis(config.REDIS_URL!, { maxRetriesPerRequest: 3, connectTimeout: 5_000 });
+  const redis = createRedisConnection(config.REDIS_URL!, { maxRetriesPerRequest: 3, connectTimeout: 5_000 });
   redis.on('error', () => undefined);
   const closeClients = async () => {
     await redis.quit().catch(() => redis.disconnect());

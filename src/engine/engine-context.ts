@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connection';
 import type { Db } from '../db/prisma';
 import type { Logger } from '../logger';
 import type { DependencyHealth } from '../services/dependency-health';
@@ -14,7 +14,7 @@ import type { StateEvents } from './state-events';
 export interface EngineContext {
   prisma: Db;
   /** A shared connection for commands (not for blocking reads or subscriptions). */
-  redis: Redis;
+  redis: RedisConnection;
   queues: EngineQueues;
   settings: EngineSettings;
   logger: Logger;

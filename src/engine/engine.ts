@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connection';
 import type { Db } from '../db/prisma';
 import type { Logger } from '../logger';
 import type { DependencyHealth } from '../services/dependency-health';
@@ -16,7 +16,7 @@ import { startEngineWorkers, type EngineWorkers, type ScheduledJobHandlers } fro
 export interface EngineOptions {
   prisma: Db;
   /** A shared connection for commands; workers open connections of their own from `redisUrl`. */
-  redis: Redis;
+  redis: RedisConnection;
   redisUrl?: string;
   /** Key prefix of every queue; braces make it a Redis Cluster hash tag. */
   prefix: string;

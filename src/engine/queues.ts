@@ -1,5 +1,5 @@
 import { FlowProducer, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connection';
 import { ALL_QUEUES, QueueName } from './queue-names';
 
 export interface EngineQueues {
@@ -15,7 +15,7 @@ export interface EngineQueues {
 }
 
 /** Producers for the engine's queues and the flow producer, on one shared connection. */
-export function createEngineQueues(connection: Redis, prefix: string): EngineQueues {
+export function createEngineQueues(connection: RedisConnection, prefix: string): EngineQueues {
   const make = (name: QueueName) => new Queue(name, { connection, prefix });
   const byName: Record<QueueName, Queue> = {
     operations: make(QueueName.operations),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connection';
 import { LuaScript } from '../redis/lua-script';
 
 const RENEW = new LuaScript<number>('deployflowRenewLease', path.join(__dirname, 'scripts', 'renew-lease.lua'), 1);
@@ -13,7 +13,7 @@ export type LeaseOutcome<T> = { ran: true; value: T } | { ran: false; heldBy: st
  * The lease expires after `ttlMs` unless renewed, so a holder that dies (kill -9) blocks others for at most `ttlMs`;
  * while `work` runs it is renewed every third of that.
  */
-export async function withRedisLease<T>(redis: Redis, key: string, ttlMs: number, work: () => Promise<T>): Promise<LeaseOutcome<T>> {
+export async function withRedisLease<T>(redis: RedisConnection, key: string, ttlMs: number, work: () => Promise<T>): Promise<LeaseOutcome<T>> {
   const token = `${process.pid}:${randomBytes(8).toString('hex')}`;
   const taken = await redis.set(key, token, 'PX', ttlMs, 'NX');
   if (taken !== 'OK') return { ran: false, heldBy: await redis.get(key) };

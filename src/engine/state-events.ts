@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connection';
 import type { OperationState, StepStatus } from '../generated/prisma/client';
 import type { Logger } from '../logger';
 
@@ -52,7 +52,7 @@ export function operationSubjects(operationId: string, ownerId: string | undefin
  * events would pile up for the whole outage and then arrive stale. A failure is logged once when events start to be
  * lost and once when they go out again, not once per event.
  */
-export function redisStateEvents(redis: Redis, prefix: string, logger: Logger): StateEvents {
+export function redisStateEvents(redis: RedisConnection, prefix: string, logger: Logger): StateEvents {
   let lost = 0;
   const failed = (err: unknown) => {
     if (lost++ === 0) {

@@ -1,5 +1,5 @@
 import { Job, UnrecoverableError, Worker } from 'bullmq';
-import IORedis from 'ioredis';
+import { createRedisConnection, RedisConnection } from '../redis/connection';
 import { quitRedis } from '../services/quit-redis';
 import { chainFailure, failedChild } from './chain-failure';
 import { isCompensationJob, runCompensation } from './compensation';
@@ -113,9 +113,9 @@ function scheduledProcessor(scheduled: ScheduledJobHandlers) {
 export function startEngineWorkers<Services>(options: WorkerOptions<Services>): EngineWorkers {
   const { engine } = options;
   const { settings } = engine;
-  const connections: IORedis[] = [];
+  const connections: RedisConnection[] = [];
   const connection = () => {
-    const c = new IORedis(options.redisUrl, { maxRetriesPerRequest: null });
+    const c = createRedisConnection(options.redisUrl, { maxRetriesPerRequest: null });
     engine.health?.watchRedisConnection(c);
     connections.push(c);
     return c;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connection';
 import type { Logger } from '../logger';
 import { quitRedis } from '../services/quit-redis';
 import { eventChannel } from '../engine/state-events';
@@ -43,7 +43,7 @@ export interface OperationWatcherOptions {
   /** The engine's key prefix (QUEUE_PREFIX): channels live under it. */
   prefix: string;
   /** Opens the one subscriber connection, on first use (a process that never waits never opens it). */
-  connect(): Redis;
+  connect(): RedisConnection;
   logger: Logger;
   fallbackMs?: number;
 }
@@ -126,7 +126,7 @@ interface Channel {
  */
 export class OperationWatcher {
   readonly fallbackMs: number;
-  private subscriber?: Redis;
+  private subscriber?: RedisConnection;
   private readonly channels = new Map<string, Channel>();
   private closed = false;
 
@@ -196,7 +196,7 @@ export class OperationWatcher {
     if (subscriber) await quitRedis(subscriber);
   }
 
-  private connection(): Redis {
+  private connection(): RedisConnection {
     if (this.subscriber) return this.subscriber;
     const subscriber = this.options.connect();
     // ioredis prints an error event nobody listens to as a stack trace; `connect` usually attaches the health watch.

@@ -1,6 +1,6 @@
-import IORedis from 'ioredis';
 import { Logger, silentLogger } from '../logger';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { createRedisConnection, RedisConnection } from '../redis/connection';
 import type { Dependency } from '../services/dependency-health';
 import type { GatewayProcessStats } from './cluster/messages';
 import { RunningGateway, startGateway } from './gateway-server';
@@ -35,7 +35,7 @@ export interface GatewayProcessOptions extends GatewayListenOptions {
 
 /** What the gateway needs of a dependency health tracker (DependencyHealth has it). */
 export interface GatewayHealth {
-  watchRedisConnection(connection: IORedis): void;
+  watchRedisConnection(connection: RedisConnection): void;
   isDown(dependency: Dependency): boolean;
 }
 
@@ -57,11 +57,11 @@ export async function runGatewayProcess(options: GatewayProcessOptions): Promise
   const logger = options.logger ?? silentLogger;
   const table = new RouteTable();
   // Bounded retries: a reload during a Redis outage should fail and keep the old table, not hang the sync.
-  const redis = new IORedis(options.redisUrl, { maxRetriesPerRequest: 2 });
+  const redis = createRedisConnection(options.redisUrl, { maxRetriesPerRequest: 2 });
   // With a health tracker the subscriber connection is ours too, so its errors go to the same place.
   const { health } = options;
   const subscriber = health
-    ? new IORedis(options.redisUrl, { maxRetriesPerRequest: null, connectionName: `${options.prefix}:route-subscriber` })
+    ? createRedisConnection(options.redisUrl, { maxRetriesPerRequest: null, connectionName: `${options.prefix}:route-subscriber` })
     : undefined;
   if (health) {
     health.watchRedisConnection(redis);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connection';
 import { Logger, silentLogger } from '../logger';
 import { readRouteVersion, RouteChangeEvent, RouteSubscription, subscribeRouteChanges } from '../routing/publication/route-publication';
 import type { RouteSource } from './route-source';
@@ -8,9 +8,9 @@ export interface RouteSyncOptions {
   table: RouteTable;
   source: RouteSource;
   /** A connection for commands (reads the route version). */
-  redis: Redis;
+  redis: RedisConnection;
   /** A Redis URL (a subscriber connection is opened and owned) or a dedicated subscriber connection. */
-  subscriber: string | Redis;
+  subscriber: string | RedisConnection;
   prefix: string;
   /** Full reload period; heals lost messages and instance changes that are not published. Default 10 s. */
   resyncMs?: number;

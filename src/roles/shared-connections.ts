@@ -1,8 +1,8 @@
-import IORedis, { type Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { AppContext } from '../context';
 import { type Database, openPostgres } from '../db/database';
 import type { Logger } from '../logger';
+import { createRedisConnection, type RedisConnection } from '../redis/connection';
 import { DependencyHealth } from '../services/dependency-health';
 import { quitRedis } from '../services/quit-redis';
 import { redactUrl } from '../services/redact-url';
@@ -13,7 +13,7 @@ export type SharedConfig = Config & { REDIS_URL: string; DATABASE_URL: string };
 export interface SharedConnections {
   db: Database;
   /** The shared command connection (BullMQ-safe: no per-request retry limit). */
-  redis: Redis;
+  redis: RedisConnection;
   health: DependencyHealth;
   /** Probes for a health server: each goes to its server on a connection that never queues. */
   checks: { redis: () => Promise<unknown>; database: () => Promise<unknown> };
@@ -31,11 +31,11 @@ export async function openSharedConnections(config: SharedConfig, logger: Logger
   shutdown.add('database', () => db.close(), 3_000);
   const applied = await db.migrate();
   logger.info('database ready', { kind: db.kind, migrationsApplied: applied });
-  const redis = new IORedis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const redis = createRedisConnection(config.REDIS_URL, { maxRetriesPerRequest: null });
   health.watchRedisConnection(redis);
   shutdown.add('redis connection', () => quitRedis(redis), 1_000);
   // Probes on a connection of their own that never queues: a command waiting for Redis would hide the outage.
-  const probe = new IORedis(config.REDIS_URL, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectionName: 'deployflow:health-probe' });
+  const probe = createRedisConnection(config.REDIS_URL, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectionName: 'deployflow:health-probe' });
   health.watchRedisConnection(probe);
   const checks = { redis: () => probe.ping(), database: () => db.ping() };
   const stopProbes = health.startProbes(checks);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connection';
 import { z } from 'zod';
 import type { Db } from '../db/prisma';
 import type { StepContext, StepDefinition, StepNeeds } from '../engine/define-step';
@@ -14,7 +14,7 @@ import { releaseRoutingTurn, wakeRoutingJob } from './turns/routing-turn';
 /** What a routing step needs of the application's services. */
 export interface RoutingServices {
   prisma: Db;
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   settings: { routingTurnCheckMs: number; traceRouting: boolean };
   /** Who measures how long routing steps wait for their project's turn (deployflow's metrics); absent: nobody. */

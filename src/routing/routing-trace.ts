@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connection';
 
 /**
  * Optional instrumentation of routing jobs (off by default): each run that holds its project's turn appends
@@ -22,10 +22,10 @@ export function routingTraceKey(prefix: string): string {
   return `${prefix}:routing:trace`;
 }
 
-export async function traceRouting(redis: Redis, prefix: string, record: Omit<RoutingTraceRecord, 'at' | 'pid'>): Promise<void> {
+export async function traceRouting(redis: RedisConnection, prefix: string, record: Omit<RoutingTraceRecord, 'at' | 'pid'>): Promise<void> {
   await redis.rpush(routingTraceKey(prefix), JSON.stringify({ ...record, at: Date.now(), pid: process.pid }));
 }
 
-export async function readRoutingTrace(redis: Redis, prefix: string): Promise<RoutingTraceRecord[]> {
+export async function readRoutingTrace(redis: RedisConnection, prefix: string): Promise<RoutingTraceRecord[]> {
   return (await redis.lrange(routingTraceKey(prefix), 0, -1)).map((line) => JSON.parse(line) as RoutingTraceRecord);
 }

@@ -1,5 +1,5 @@
-import IORedis from 'ioredis';
 import { Client } from 'pg';
+import { createRedisConnection } from '../redis/connection';
 import { redactUrl, withoutPassword } from './redact-url';
 
 /** Redis or PostgreSQL did not answer at start: nothing was started, nothing was written. */
@@ -41,7 +41,7 @@ async function retryUntil(deadline: number, attempt: (remainingMs: number) => Pr
 
 /** One connection at a time, no reconnects and no offline queue: each try either answers PING or fails. */
 async function pingRedisOnce(url: string, timeoutMs: number): Promise<void> {
-  const client = new IORedis(url, {
+  const client = createRedisConnection(url, {
     lazyConnect: true,
     connectTimeout: Math.max(100, Math.min(timeoutMs, 5_000)),
     commandTimeout: Math.max(100, Math.min(timeoutMs, 5_000)),

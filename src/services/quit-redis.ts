@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis/connection';
 
 /**
  * Ends a connection politely when Redis is there (QUIT lets replies in flight arrive) and at once when it is not:
  * QUIT on a connection that is reconnecting would wait in the offline queue for a Redis that may never come back.
  */
-export async function quitRedis(connection: Redis, graceMs = 1_000): Promise<void> {
+export async function quitRedis(connection: RedisConnection, graceMs = 1_000): Promise<void> {
   if (connection.status !== 'ready') {
     connection.disconnect();
     return;

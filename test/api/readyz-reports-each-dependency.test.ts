@@ -9,7 +9,7 @@ import { readTestServices } from '../support/services-file';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { testRedis } from '../support/test-redis';
 import type { ProducerEngine } from '../../src/engine/engine';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../src/redis/connection';
 import { createIdleEngine } from './support/idle-engine';
 
 describe('GET /readyz and /healthz', () => {
@@ -17,7 +17,7 @@ describe('GET /readyz and /healthz', () => {
   const config = loadConfig({ NODE_ENV: 'test' });
   // The probes never touch the engine; the app needs one to mount the queue dashboard, so it has its own connection.
   let engine: ProducerEngine;
-  let engineRedis: Redis;
+  let engineRedis: RedisConnection;
   let watcher: OperationWatcher;
   beforeAll(async () => {
     db = await createTestDatabase();

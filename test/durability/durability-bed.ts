@@ -1,5 +1,5 @@
 import { Job } from 'bullmq';
-import IORedis, { Redis } from 'ioredis';
+import { createRedisConnection, RedisConnection } from '../../src/redis/connection';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config';
 import type { AppContext } from '../../src/context';
@@ -31,7 +31,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export interface DurabilityBed {
   services: OwnServices;
   db: Database;
-  redis: Redis;
+  redis: RedisConnection;
+  /** The URL every client of the bed uses: the own redis-server's, or the Redis Cluster's the test passed. */
+  redisUrl: string;
   prefix: string;
   krane: KraneLedger;
   kraneClient: KraneClient;
@@ -98,12 +100,19 @@ function healedSomething(r: ReconcileReport): boolean {
   return r.reenqueued.length + r.failedLostFlows.length + r.compensations.length + r.recreatedInKrane.length > 0;
 }
 
-export async function startDurabilityBed(options: { settings: Partial<Settings>; workers: number; concurrency?: number }): Promise<DurabilityBed> {
+export async function startDurabilityBed(options: {
+  settings: Partial<Settings>;
+  workers: number;
+  concurrency?: number;
+  /** A Redis (e.g. `redis+cluster://…`) of the test's own instead of the bed's redis-server; the test stops it. */
+  redisUrl?: string;
+}): Promise<DurabilityBed> {
   const services = await startOwnServices();
+  const redisUrl = options.redisUrl ?? services.redisUrl;
   const prefix = `{d${randomBytes(3).toString('hex')}}`;
-  const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: services.redisUrl, DATABASE_URL: services.databaseUrl, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ QUEUE_PREFIX: prefix, REDIS_URL: redisUrl, DATABASE_URL: services.databaseUrl, LOG_LEVEL: 'silent' });
   const db = openPostgres(services.databaseUrl, 5);
-  const redis = new IORedis(services.redisUrl, { maxRetriesPerRequest: null });
+  const redis = createRedisConnection(redisUrl, { maxRetriesPerRequest: null });
   // Expected while redis-server is down: the connection reports it and reconnects.
   redis.on('error', () => undefined);
   let krane: KraneLedger;
@@ -117,11 +126,11 @@ export async function startDurabilityBed(options: { settings: Partial<Settings>;
   }
   const kraneClient = createKraneClient(krane.url, { token: krane.token });
   const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: silentLogger };
-  const engine = createDeployflowEngine(ctx, kraneClient, options.settings, services.redisUrl);
+  const engine = createDeployflowEngine(ctx, kraneClient, options.settings, redisUrl);
   for (const queue of engine.deps.queues.all()) queue.on('error', () => undefined);
   engine.deps.queues.flows.on('error', () => undefined);
   const pool = new WorkerPool(
-    { redisUrl: services.redisUrl, databaseUrl: services.databaseUrl, kraneUrl: krane.url, kraneToken: krane.token, prefix, settings: options.settings, concurrency: options.concurrency },
+    { redisUrl, databaseUrl: services.databaseUrl, kraneUrl: krane.url, kraneToken: krane.token, prefix, settings: options.settings, concurrency: options.concurrency },
     options.workers,
   );
   pool.start();
@@ -131,6 +140,7 @@ export async function startDurabilityBed(options: { settings: Partial<Settings>;
     services,
     db,
     redis,
+    redisUrl,
     prefix,
     krane,
     kraneClient,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import http, { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../src/redis/connection';
 import type { Db } from '../../src/db/prisma';
 import { GatewayService, startGatewayService } from '../../src/gateway';
 import { publishRouteChange, RouteAssignment } from '../../src/routing/publication/route-publication';
@@ -15,7 +15,7 @@ const ENVIRONMENT_ID = 'env1';
 export interface RoutingWorld {
   db: TestDatabase;
   prisma: Db;
-  redis: Redis;
+  redis: RedisConnection;
   redisUrl: string;
   prefix: string;
   addDeployment(id: string): Promise<void>;
@@ -29,10 +29,12 @@ export interface RoutingWorld {
   close(): Promise<void>;
 }
 
-export async function openRoutingWorld(): Promise<RoutingWorld> {
+/** `redisUrl`: another Redis than the shared test server (e.g. a Redis Cluster's); the prefix then carries a hash tag. */
+export async function openRoutingWorld(options: { redisUrl?: string } = {}): Promise<RoutingWorld> {
   const db = await createTestDatabase();
   const { prisma } = db;
-  const { url: redisUrl, prefix, connect } = testRedis();
+  const { url: redisUrl, prefix: bare, connect } = testRedis(options.redisUrl);
+  const prefix = options.redisUrl ? `{${bare}}` : bare;
   const redis = connect();
   const gateways: GatewayService[] = [];
   await prisma.workspace.create({ data: { id: 'ws1', slug: 'ws1', name: 'Workspace' } });
@@ -171,8 +173,8 @@ export interface BlueGreen {
 }
 
 /** A routing world with two deployments, `blue` and `green`, each with one running instance that answers its name. */
-export async function openBlueGreenWorld(): Promise<BlueGreen> {
-  const world = await openRoutingWorld();
+export async function openBlueGreenWorld(options: { redisUrl?: string } = {}): Promise<BlueGreen> {
+  const world = await openRoutingWorld(options);
   const [blue, green] = await Promise.all([startUpstream('blue'), startUpstream('green')]);
   for (const [id, upstream] of [['blue', blue], ['green', green]] as const) {
     await world.addDeployment(id);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../src/redis/connection';
 import { loadConfig } from '../../src/config';
 import type { AppContext } from '../../src/context';
 import type { Settings } from '../../src/app/settings';
@@ -62,7 +62,7 @@ export async function startRoutingBed(options: { concurrency?: number; poolSize?
     },
   };
   const redisInfo = testRedis();
-  const redis: Redis = redisInfo.connect();
+  const redis: RedisConnection = redisInfo.connect();
   const config = loadConfig({ QUEUE_PREFIX: `{${redisInfo.prefix}}`, REDIS_URL: redisInfo.url, DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
   const ctx: AppContext = { config, db, prisma: db.prisma, redis, logger: silentLogger };
   const krane = await startInstantKrane();

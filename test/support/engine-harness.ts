@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../src/redis/connection';
 import { loadConfig } from '../../src/config';
 import type { AppContext } from '../../src/context';
 import type { Settings } from '../../src/app/settings';
@@ -33,7 +33,7 @@ export const TEST_ENGINE_SETTINGS: Partial<Settings> = {
 export interface EngineHarness<D extends KraneDriver = ProcessDriver> {
   ctx: AppContext;
   db: TestDatabase;
-  redis: Redis;
+  redis: RedisConnection;
   redisUrl: string;
   prefix: string;
   krane: EmbeddedKrane<D>;
@@ -57,6 +57,8 @@ export interface EngineHarnessOptions {
   logger?: Logger;
   /** Where the engine announces state changes; by default on the harness's Redis. */
   events?: StateEvents;
+  /** Another Redis than the shared test server (e.g. `redis+cluster://…` of a cluster the test started). */
+  redisUrl?: string;
 }
 
 /**
@@ -67,7 +69,7 @@ export async function startEngineHarness(options?: EngineHarnessOptions): Promis
 export async function startEngineHarness<D extends KraneDriver>(options: EngineHarnessOptions & { kraneDriver: D }): Promise<EngineHarness<D>>;
 export async function startEngineHarness(options: EngineHarnessOptions & { kraneDriver?: KraneDriver } = {}): Promise<EngineHarness<KraneDriver>> {
   const db = await createTestDatabase();
-  const redisInfo = testRedis();
+  const redisInfo = testRedis(options.redisUrl);
   const redis = redisInfo.connect();
   const config = loadConfig({ QUEUE_PREFIX: `{${redisInfo.prefix}}`, REDIS_URL: redisInfo.url, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...options.env });
   // The process's metrics, as `npm start` builds them: the engine reports to them, an API over this harness renders them.

@@ -1,4 +1,4 @@
-import type IORedis from 'ioredis';
+import type { RedisConnection } from '../../redis/connection';
 import type { Dependency } from '../../services/dependency-health';
 import type { GatewayHealth } from '../gateway-process';
 
@@ -9,7 +9,7 @@ import type { GatewayHealth } from '../gateway-process';
  * Redis is down while one of its connections is, the database while the primary says its loads fail in an outage.
  */
 export function healthRelay(send: (error: string) => void, databaseOutage: () => boolean): GatewayHealth {
-  const down = new Set<IORedis>();
+  const down = new Set<RedisConnection>();
   return {
     watchRedisConnection(connection) {
       connection.on('error', (err: Error) => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import IORedis, { Redis } from 'ioredis';
 import { z } from 'zod';
+import { createRedisConnection, RedisConnection } from '../../redis/connection';
 import { LuaScript } from '../../redis/lua-script';
 import { Logger, silentLogger } from '../../logger';
 
@@ -43,7 +43,7 @@ const PUBLISH = new LuaScript<number>('deployflowPublishRouteChange', path.join(
  * Takes the next global route version and publishes the change with it. Call it only after the change committed:
  * a gateway that reads version N assumes every change up to N is in the database.
  */
-export async function publishRouteChange(redis: Redis, prefix: string, change: RouteChange): Promise<number> {
+export async function publishRouteChange(redis: RedisConnection, prefix: string, change: RouteChange): Promise<number> {
   const payload = JSON.stringify({
     projectId: change.projectId,
     ...(change.sequence === undefined ? {} : { sequence: change.sequence }),
@@ -53,7 +53,7 @@ export async function publishRouteChange(redis: Redis, prefix: string, change: R
 }
 
 /** The version of the last published change; 0 when nothing was ever published. */
-export async function readRouteVersion(redis: Redis, prefix: string): Promise<number> {
+export async function readRouteVersion(redis: RedisConnection, prefix: string): Promise<number> {
   const value = await redis.get(routesVersionKey(prefix));
   return value === null ? 0 : Number(value);
 }
@@ -96,7 +96,7 @@ export interface RouteSubscription {
  * connection (it enters subscriber mode and cannot run other commands). Resolves once the subscription is live.
  */
 export async function subscribeRouteChanges(
-  connection: string | Redis,
+  connection: string | RedisConnection,
   prefix: string,
   onChange: (event: RouteChangeEvent) => void,
   options: RouteSubscriptionOptions = {},
@@ -105,7 +105,7 @@ export async function subscribeRouteChanges(
   const owned = typeof connection === 'string';
   // Named, so an operator (or a test) can find the gateway's subscriber in CLIENT LIST.
   const subscriber = owned
-    ? new IORedis(connection, { maxRetriesPerRequest: null, connectionName: `${prefix}:route-subscriber` })
+    ? createRedisConnection(connection, { maxRetriesPerRequest: null, connectionName: `${prefix}:route-subscriber` })
     : connection;
   const channel = routesChannel(prefix);
   let closed = false;

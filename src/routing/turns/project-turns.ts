@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../redis/connection';
 import { LuaReply, LuaScript } from '../../redis/lua-script';
 
 /**
@@ -33,7 +33,7 @@ export interface Turn {
 
 export class ProjectTurns {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../../src/redis/connection';
 import { createApiApp } from '../../../src/api/app';
 import { createOperationWatcher } from '../../../src/app/operation-watcher';
 import type { ApiApp } from '../../../src/api/types';
@@ -46,7 +46,7 @@ export interface ApiHarness {
   /** The engine's queues (the dashboard shows them). */
   queues: EngineQueues;
   db: TestDatabase;
-  redis: Redis;
+  redis: RedisConnection;
   rootKey: string;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
   /** A workspace made directly in the database, with one key of each role. */

@@ -1,4 +1,5 @@
 import IORedis, { Redis } from 'ioredis';
+import type { RedisConnection } from '../../../src/redis/connection';
 import type { Db } from '../../../src/db/prisma';
 import { redisStateEvents, type StateEvents } from '../../../src/engine/state-events';
 import { OperationWatcher } from '../../../src/events/operation-watcher';
@@ -11,7 +12,7 @@ import { testRedis } from '../../support/test-redis';
 /** Real PostgreSQL and Redis, a publisher under a prefix of its own, and watchers made to measure. No engine, no Krane. */
 export interface WatchBed {
   db: TestDatabase;
-  redis: Redis;
+  redis: RedisConnection;
   redisUrl: string;
   prefix: string;
   events: StateEvents;
