@@ -4,7 +4,7 @@ import { switchStep } from './services';
 /** Rollback/promote step 1: the target exists in the project, is production and ready; a given source is still live. */
 export const validate = switchStep({
   name: 'validate',
-  queue: 'steps',
+  queue: 'switches',
   async run({ services, data }): Promise<SwitchTarget> {
     const op = await services.prisma.operation.findUniqueOrThrow({ where: { id: data.operationId } });
     return checkSwitchPreconditions(

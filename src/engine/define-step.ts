@@ -6,7 +6,10 @@ import type { EngineQueues } from './queues';
 import type { QueueName } from './queue-names';
 import type { StepProgress } from './step-journal';
 
-/** The queues a step can run on: `routing` for short steps that take a per-project turn, `steps` for all others. */
+/**
+ * The queues a step can run on: `routing` for short steps that take a per-project turn, `switches` for a traffic
+ * switch's steps before that (never behind deploy work), `steps` for all others.
+ */
 export type StepQueue = Exclude<QueueName, 'operations' | 'reconciler'>;
 
 /** Any step definition, whatever its services, data, inputs and output. */
