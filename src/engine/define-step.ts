@@ -28,6 +28,16 @@ export type NeededOutputs<N extends StepNeeds> = { readonly [K in keyof N]: Outp
 /** A zod object describing what a step keeps in its job between runs (poll counters, a ticket, a gate passed). */
 export type StepStateSchema = z.ZodObject<z.ZodRawShape>;
 
+/** How a delayed step may be run again before its delay is up. */
+export interface DelayOptions {
+  /**
+   * Asked once the job sleeps in the delayed set: true runs it again at once. For a step that waits for something
+   * another job announces by promoting it (a routing turn passed on): an announcement made while this run was still
+   * deciding to wait found the job not yet delayed and could not wake it; this look, made after, cannot miss it.
+   */
+  wakeIf?(): Promise<boolean>;
+}
+
 /** What a step's `run` is handed. */
 export interface StepContext<Services, Data, Needs extends StepNeeds, State> {
   /** Whatever the application gave the engine: database, clients, settings. */
@@ -58,7 +68,7 @@ export interface StepContext<Services, Data, Needs extends StepNeeds, State> {
   /** Keeps `patch` in the job's state now (it survives a crash of this run). */
   saveState(patch: Partial<State>): Promise<void>;
   /** Runs this step again after `ms`, keeping `patch` in its state, without spending an attempt; never returns. */
-  delay(ms: number, patch?: Partial<State>): Promise<never>;
+  delay(ms: number, patch?: Partial<State>, options?: DelayOptions): Promise<never>;
 }
 
 /**
