@@ -36,9 +36,15 @@ export function createOperationProducer(engine: EngineContext, flows: FlowRegist
     async enqueue(operationId) {
       const data = await operationJobData(engine, flows, operationId);
       const flow = flows.of(data.kind);
-      // The pending rows of the whole flow first, so the timeline shows what is still to come.
-      await stepRecords.plan(engine, data.ownerId, data.operationId, flow.steps.map((s) => s.step.name));
-      await engine.queues.flows.add(buildFlowJob(flow, data, engine.settings));
+      // The pending rows of the whole flow, so the timeline shows what is still to come, written while the flow is
+      // added rather than before it (one round trip less on every request). Neither depends on the other: a step
+      // that starts first upserts its own row, and the plan then skips it; a failure of either fails the request, and
+      // a repeat (the reconciler's, a retried request) completes whatever is missing, as both are idempotent.
+      const planned = stepRecords.plan(engine, data.ownerId, data.operationId, flow.steps.map((s) => s.step.name));
+      const added = engine.queues.flows.add(buildFlowJob(flow, data, engine.settings));
+      const [plan, add] = await Promise.allSettled([planned, added]);
+      if (plan.status === 'rejected') throw plan.reason;
+      if (add.status === 'rejected') throw add.reason;
       // Taken once the flow exists (e.g. a place in the project's routing order), so nothing waits for a job never enqueued.
       for (const { step } of flow.steps) await step.onEnqueued?.(engine, data, stepJobId(data.operationId, step.name));
     },
