@@ -77,7 +77,10 @@ export interface StepContext<Services, Data, Needs extends StepNeeds, State> {
  * process, the bulk script), with no Krane and no workers.
  */
 export interface StepHooks<Data> {
-  /** After the operation's flow was enqueued (e.g. a routing step takes its place in its project's order). */
+  /**
+   * When the operation is enqueued, just before its flow is added (e.g. a routing step takes its place in its project's
+   * order); given back through `onOperationEnded` if the flow cannot be added.
+   */
   onEnqueued?(engine: EngineContext, data: Data, jobId: string): Promise<void>;
   /** The operation ended for good without this step finishing it (a failure anywhere in the flow): release what it holds. */
   onOperationEnded?(engine: EngineContext, data: Data, jobId: string): Promise<void>;
