@@ -43,9 +43,10 @@ export function startBareFlows(redisUrl: string, prefix: string, settings: BareF
   const workers = [
     new Worker(QueueName.steps, step, { ...common, connection: connection() }),
     new Worker(QueueName.routing, step, { ...common, connection: connection() }),
+    new Worker(QueueName.switches, step, { ...common, connection: connection() }),
     new Worker(QueueName.operations, childOutputs, { ...common, connection: connection() }),
   ];
-  const operations = workers[2];
+  const operations = workers[3];
   const watch = new CompletionWatch(operations);
   const producer = connection();
   const flows = new FlowProducer({ connection: producer, prefix });

@@ -78,16 +78,22 @@ export async function measureSwitch(
   let operationFailed!: (err: Error) => void;
   const failed = new Promise<never>((_, reject) => (operationFailed = reject));
   failed.catch(() => undefined);
+  let requested: Promise<void> | undefined;
   const served = await Promise.race([
-    poller.watch(input.liveHost, input.target, async () => {
+    poller.watch(input.liveHost, input.target, () => {
       startedAt = performance.timeOrigin + performance.now();
       const started = performance.now();
-      const { operationId } = await requestSwitch({ prisma, enqueue: engine.enqueue }, caller, { kind: input.kind, projectId: input.projectId, targetDeploymentId: input.target });
-      operation = watch.wait(operationId, untilOperationFails(prisma, operationId)).then((completed) => ({ operationId, completedAt: completed - started }));
-      operation.catch(operationFailed);
+      requested = (async () => {
+        const { operationId } = await requestSwitch({ prisma, enqueue: engine.enqueue }, caller, { kind: input.kind, projectId: input.projectId, targetDeploymentId: input.target });
+        operation = watch.wait(operationId, untilOperationFails(prisma, operationId)).then((completed) => ({ operationId, completedAt: completed - started }));
+        operation.catch(operationFailed);
+      })();
+      return requested;
     }),
     failed,
   ]);
+  // The gateway can serve the target before requestSwitch has returned here (the flow runs as soon as it is added).
+  await requested;
   const op = await operation!;
   await assertSucceeded(prisma, op.operationId);
   return { kind: input.kind, toTrafficMs: served.servedAt - startedAt, toSucceededMs: op.completedAt, polls: served.polls };

@@ -15,6 +15,8 @@ const names = stepNames;
 export const DEPLOY_STEPS = names(deployFlow);
 /** Rollback and promote run the same three steps. */
 export const SWITCH_STEPS = names(rollbackFlow);
+/** The queue each step of deployflow's flows runs on, by step name (a name means the same step in every flow). */
+export const STEP_QUEUES: ReadonlyMap<string, string> = new Map(DEPLOYFLOW_FLOWS.flatMap((flow) => flow.steps.map((s) => [s.step.name, s.queue] as const)));
 export const ROUTING_STEPS: ReadonlySet<string> = new Set(DEPLOYFLOW_FLOWS.flatMap((flow) => flow.steps.filter((s) => s.queue === 'routing').map((s) => s.step.name)));
 export const COMPENSATE_STEP = deployFlow.compensation?.name ?? 'compensate';
 export const DeployStep = { pollInstances: pollInstances.name, scrapeOpenapi: scrapeOpenapi.name, setReady: setReady.name, updateLive: updateLive.name };

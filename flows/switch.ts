@@ -1,4 +1,4 @@
-import { defineFlow, onRouting, onSteps } from '../src/engine/define-flow';
+import { defineFlow, onRouting, onSwitches } from '../src/engine/define-flow';
 import { SwitchJobData } from '../src/operations/operation-jobs';
 import { operationSubject } from '../src/operations/operation-subject';
 import { checkInstances } from '../processors/check-instances';
@@ -18,8 +18,8 @@ export function switchFlow(kind: SwitchJobData['kind']) {
     fromOperation: (op) => ({ deploymentId: op.deploymentId, ownerId: op.id }),
     subject: operationSubject, // what its jobs' names on the dashboard say it acts on (`shop/production`)
     steps: [
-      onSteps(validate), //        target ready, production, same project; a given source still live
-      onSteps(checkInstances), //  Krane says the target runs
+      onSwitches(validate), //        target ready, production, same project; a given source still live
+      onSwitches(checkInstances), //  Krane says the target runs
       onRouting(switchRoutes), //  the project's turn (taken at request), then routes, live pointer and pin in one transaction
     ],
     ...switchHooks,

@@ -6,7 +6,7 @@ import { validate } from './validate';
 /** Rollback/promote step 2: asks Krane now (not the Instance rows, which may be stale) that the target has running instances. */
 export const checkInstances = switchStep({
   name: 'check-instances',
-  queue: 'steps',
+  queue: 'switches',
   needs: { target: validate },
   async run({ services, data, needs }): Promise<{ running: number }> {
     const instances = await services.krane.get(needs.target.namespace, data.deploymentId);

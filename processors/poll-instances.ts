@@ -4,7 +4,7 @@ import { syncInstances } from '../src/deployments/sync-instances';
 import { isRetryable, logFieldsOf, publicMessageOf, TerminalError } from '../src/errors';
 import type { KraneInstance } from '../src/krane/types';
 import { fetchMetadata } from './fetch-metadata';
-import { deployStep } from './services';
+import { deployStep, type Services } from './services';
 
 export interface PollResult {
   running: number;
@@ -35,7 +35,20 @@ async function healthy(address: string, path: string, timeoutMs: number): Promis
  * health check. Otherwise it re-enqueues itself delayed — a poll never holds a worker — until the deadline.
  */
 // Its own counters, kept in the job: BullMQ's attemptsMade stays 0 while a job delays itself.
-const PollState = z.object({ polls: z.number().int().min(0).optional(), pollStartedAt: z.number().optional() });
+// What it polls for (the deployment's replicas and health check path, fixed once the deployment is created) is read on
+// the first poll and kept there too, so later polls do not read the deployment again (jobs from before lack it: read).
+const PollState = z.object({
+  polls: z.number().int().min(0).optional(),
+  pollStartedAt: z.number().optional(),
+  replicas: z.number().int().min(0).optional(),
+  healthCheckPath: z.string().optional(),
+});
+
+/** The deployment's replicas and health check path: from the poll's state, or read once. */
+async function pollTarget(prisma: Services['prisma'], deploymentId: string, state: z.infer<typeof PollState>): Promise<{ replicas: number; healthCheckPath: string }> {
+  if (state.replicas !== undefined && state.healthCheckPath !== undefined) return { replicas: state.replicas, healthCheckPath: state.healthCheckPath };
+  return prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { replicas: true, healthCheckPath: true } });
+}
 
 export const pollInstances = deployStep({
   name: 'poll-instances',
@@ -47,12 +60,12 @@ export const pollInstances = deployStep({
     const { services, data, state } = step;
     const startedAt = state.pollStartedAt ?? Date.now();
     const polls = (state.polls ?? 0) + 1;
-    const d = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId } });
+    const d = await pollTarget(services.prisma, data.deploymentId, state);
     let instances: KraneInstance[];
     let kraneError: string | undefined;
     try {
-      instances = await services.krane.get(step.needs.meta.namespace, d.id);
-      await syncInstances(services.prisma, d.id, instances);
+      instances = await services.krane.get(step.needs.meta.namespace, data.deploymentId);
+      await syncInstances(services.prisma, data.deploymentId, instances);
     } catch (err) {
       // A Krane that is briefly unreachable is a poll that saw nothing: keep polling until the deadline decides.
       if (!isRetryable(err)) throw err;
@@ -94,7 +107,7 @@ export const pollInstances = deployStep({
     const next = pollDelay(polls, services.settings.pollIntervalMs);
     await step.progress(`poll ${polls}: ${running.length}/${wanted} running, ${healthyAddresses.length} healthy${kraneError ? ` (krane: ${kraneError})` : ''}`, figures);
     step.log(`next poll in ${next} ms; ${Math.round(elapsed / 1000)} s of the ${Math.round(services.settings.pollDeadlineMs / 1000)} s deadline used`);
-    return step.delay(next, { polls, pollStartedAt: startedAt });
+    return step.delay(next, { polls, pollStartedAt: startedAt, replicas: d.replicas, healthCheckPath: d.healthCheckPath });
   },
   summarize: (o) => `${o.running}/${o.replicas} instance(s) healthy after ${o.polls} poll(s)`,
 });

@@ -20,6 +20,14 @@ export function onRouting<Step extends AnyStep>(step: Step): PlacedStep<Step> {
   return { step, queue: 'routing' };
 }
 
+/**
+ * Places a step on the `switches` queue: the steps a traffic switch runs before its routing step, so that they never
+ * queue behind deploy steps and polls (see QueueName.switches).
+ */
+export function onSwitches<Step extends AnyStep>(step: Step): PlacedStep<Step> {
+  return { step, queue: 'switches' };
+}
+
 /** How a failed operation ended. */
 export interface FlowFailure {
   step: string;

@@ -6,7 +6,10 @@ import type { EngineQueues } from './queues';
 import type { QueueName } from './queue-names';
 import type { StepProgress } from './step-journal';
 
-/** The queues a step can run on: `routing` for short steps that take a per-project turn, `steps` for all others. */
+/**
+ * The queues a step can run on: `routing` for short steps that take a per-project turn, `switches` for a traffic
+ * switch's steps before that (never behind deploy work), `steps` for all others.
+ */
 export type StepQueue = Exclude<QueueName, 'operations' | 'reconciler'>;
 
 /** Any step definition, whatever its services, data, inputs and output. */
@@ -24,6 +27,16 @@ export type NeededOutputs<N extends StepNeeds> = { readonly [K in keyof N]: Outp
 
 /** A zod object describing what a step keeps in its job between runs (poll counters, a ticket, a gate passed). */
 export type StepStateSchema = z.ZodObject<z.ZodRawShape>;
+
+/** How a delayed step may be run again before its delay is up. */
+export interface DelayOptions {
+  /**
+   * Asked once the job sleeps in the delayed set: true runs it again at once. For a step that waits for something
+   * another job announces by promoting it (a routing turn passed on): an announcement made while this run was still
+   * deciding to wait found the job not yet delayed and could not wake it; this look, made after, cannot miss it.
+   */
+  wakeIf?(): Promise<boolean>;
+}
 
 /** What a step's `run` is handed. */
 export interface StepContext<Services, Data, Needs extends StepNeeds, State> {
@@ -55,7 +68,7 @@ export interface StepContext<Services, Data, Needs extends StepNeeds, State> {
   /** Keeps `patch` in the job's state now (it survives a crash of this run). */
   saveState(patch: Partial<State>): Promise<void>;
   /** Runs this step again after `ms`, keeping `patch` in its state, without spending an attempt; never returns. */
-  delay(ms: number, patch?: Partial<State>): Promise<never>;
+  delay(ms: number, patch?: Partial<State>, options?: DelayOptions): Promise<never>;
 }
 
 /**
@@ -64,7 +77,10 @@ export interface StepContext<Services, Data, Needs extends StepNeeds, State> {
  * process, the bulk script), with no Krane and no workers.
  */
 export interface StepHooks<Data> {
-  /** After the operation's flow was enqueued (e.g. a routing step takes its place in its project's order). */
+  /**
+   * When the operation is enqueued, just before its flow is added (e.g. a routing step takes its place in its project's
+   * order); given back through `onOperationEnded` if the flow cannot be added.
+   */
   onEnqueued?(engine: EngineContext, data: Data, jobId: string): Promise<void>;
   /** The operation ended for good without this step finishing it (a failure anywhere in the flow): release what it holds. */
   onOperationEnded?(engine: EngineContext, data: Data, jobId: string): Promise<void>;

@@ -36,11 +36,25 @@ export function createOperationProducer(engine: EngineContext, flows: FlowRegist
     async enqueue(operationId) {
       const data = await operationJobData(engine, flows, operationId);
       const flow = flows.of(data.kind);
-      // The pending rows of the whole flow first, so the timeline shows what is still to come.
-      await stepRecords.plan(engine, data.ownerId, data.operationId, flow.steps.map((s) => s.step.name));
-      await engine.queues.flows.add(buildFlowJob(flow, data, engine.settings));
-      // Taken once the flow exists (e.g. a place in the project's routing order), so nothing waits for a job never enqueued.
-      for (const { step } of flow.steps) await step.onEnqueued?.(engine, data, stepJobId(data.operationId, step.name));
+      const jobIdOf = (step: { name: string }) => stepJobId(data.operationId, step.name);
+      // Places are taken before the flow is added (e.g. in the project's routing order): a step can run as soon as
+      // its flow exists, and a routing step that ran and finished before a place taken afterwards was taken for it
+      // would leave that place behind with no job to serve it, holding up the project's next switch until its
+      // waiters noticed the holder had vanished (seconds). A flow that could not be added gives its places back.
+      for (const { step } of flow.steps) await step.onEnqueued?.(engine, data, jobIdOf(step));
+      // The pending rows of the whole flow, so the timeline shows what is still to come, written while the flow is
+      // added rather than before it (one round trip less on every request). Neither depends on the other: a step
+      // that starts first upserts its own row, and the plan then skips it; a failure of either fails the request, and
+      // a repeat (the reconciler's, a retried request) completes whatever is missing, as both are idempotent.
+      const planned = stepRecords.plan(engine, data.ownerId, data.operationId, flow.steps.map((s) => s.step.name));
+      const added = engine.queues.flows.add(buildFlowJob(flow, data, engine.settings));
+      const [plan, add] = await Promise.allSettled([planned, added]);
+      if (add.status === 'rejected') {
+        // Nothing may wait for a job never enqueued. (Had the add landed after all, its step takes a place anew.)
+        for (const { step } of flow.steps) await step.onOperationEnded?.(engine, data, jobIdOf(step)).catch(() => undefined);
+        throw add.reason;
+      }
+      if (plan.status === 'rejected') throw plan.reason;
     },
     queues: () => engine.queues.all(),
   };

@@ -9,6 +9,8 @@ export interface EngineQueues {
   routing: Queue;
   /** Scheduled jobs (the reconciler's passes). */
   reconciler: Queue;
+  /** A traffic switch's steps before its routing step (see QueueName.switches). */
+  switches: Queue;
   flows: FlowProducer;
   all(): Queue[];
   close(): Promise<void>;
@@ -21,6 +23,7 @@ export function createEngineQueues(connection: RedisConnection, prefix: string):
     operations: make(QueueName.operations),
     steps: make(QueueName.steps),
     routing: make(QueueName.routing),
+    switches: make(QueueName.switches),
     reconciler: make(QueueName.reconciler),
   };
   const flows = new FlowProducer({ connection, prefix });

@@ -1,23 +1,15 @@
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { chainFailure, stepFailureReason } from './chain-failure';
 import type { AnyFlow } from './define-flow';
-import type { AnyStep, StepContext, StepNeeds } from './define-step';
+import type { AnyStep, DelayOptions, StepContext, StepNeeds } from './define-step';
 import type { EngineContext } from './engine-context';
 import { CancelledError, CodedError, errorCodeOf, isRetryable, logFieldsOf, MalformedJobError, publicMessageOf } from './errors';
 import { handleFinalFailure } from './final-failure';
 import { isInfrastructureOutage } from './infrastructure-outage';
 import { firstIssue, StepJobFields, type OperationJobData, type StepResult } from './job-data';
-import { markOperationRunning } from './operation-state';
 import { stepJournal, summarizeInputs } from './step-journal';
+import { startStep } from './step-start';
 import { stepRecords } from './step-records';
-
-/** Merges the accumulated outputs that the child step returned (the map's keys name the child job; only values count). */
-async function previousOutputs(job: Job): Promise<Record<string, unknown>> {
-  const values: Record<string, Partial<StepResult> | undefined> = await job.getChildrenValues();
-  const merged: Record<string, unknown> = {};
-  for (const value of Object.values(values)) Object.assign(merged, value?.outputs ?? {});
-  return merged;
-}
 
 /** The outputs a step declared it needs, from the accumulated outputs (the flow checked they run before it). */
 function neededOutputs(step: AnyStep, outputs: Record<string, unknown>): Record<string, unknown> {
@@ -65,24 +57,20 @@ export async function runStep<Services>(engine: EngineContext, services: Service
     await job.updateData({ ...job.data, ...patch, ...extra });
     state = { ...(state as object), ...patch };
   };
-  const delay = async (ms: number, patch: object = {}, extra: object = {}): Promise<never> => {
+  const delay = async (ms: number, patch: object = {}, extra: object = {}, options: DelayOptions = {}): Promise<never> => {
     await job.updateData({ ...job.data, ...patch, ...extra, delays: (fields.delays ?? 0) + 1 });
     await job.moveToDelayed(Date.now() + ms, token);
+    if (options.wakeIf && (await options.wakeIf().catch(() => false))) await job.promote().catch(() => undefined);
     throw new DelayedError();
   };
 
   try {
-    const outputs = await previousOutputs(job);
+    const { outputs, cancelled, recordedStart } = await startStep(engine, services, { flow, step, data, fields, attempt, job });
     const needs = neededOutputs(step, outputs);
-    // First run, or a run after an outage (which may have kept the first from being recorded): both idempotent.
-    if (!fields.delays || fields.outageSince) {
-      await stepRecords.running(engine, { ownerId: data.ownerId, operationId: data.operationId, name: step.name, position: fields.position, attempts: attempt });
-      // The first step starts the operation; a later step only needs it after a crash re-ran the flow mid-way.
-      if (fields.position === 0 || attempt > 1 || fields.outageSince) await markOperationRunning(engine, data);
+    if (recordedStart) {
       logger.info('step started', { attempt });
       journal.log(`${step.name} started (attempt ${attempt}/${maxAttempts}): ${summarizeInputs(data, needs)}`);
     }
-    const cancelled = step.cancellable ? await flow.cancelRequested?.(services, data) : undefined;
     if (cancelled) throw new CancelledError(cancelled);
     const context: StepContext<Services, OperationJobData, StepNeeds, unknown> = {
       services,
@@ -103,7 +91,7 @@ export async function runStep<Services>(engine: EngineContext, services: Service
       },
       reportProgress: (figures) => journal.progress(figures),
       saveState: (patch) => saveState(patch),
-      delay: (ms, patch) => delay(ms, patch),
+      delay: (ms, patch, options) => delay(ms, patch, {}, options),
     };
     const output: unknown = await step.run(context);
     const summary = step.summarize ? step.summarize(output) : undefined;

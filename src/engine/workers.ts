@@ -52,9 +52,10 @@ async function failIfChildFailed(job: Job, hasChild: boolean): Promise<void> {
 }
 
 /**
- * The processor of the `steps` and `routing` queues: the step of the job's flow, by the step its data names (`step`:
- * the job's name is for people and carries what the operation is about). Jobs of older versions were named after
- * their step and carry the same `step` field.
+ * The processor of the `steps`, `routing` and `switches` queues: the step of the job's flow, by the step its data
+ * names (`step`: the job's name is for people and carries what the operation is about). Jobs of older versions were
+ * named after their step and carry the same `step` field. The queue does not matter: a switch's checks that an earlier
+ * version queued on `steps` still run there.
  */
 function stepProcessor<Services>(options: WorkerOptions<Services>) {
   const { engine, services, flows } = options;
@@ -135,10 +136,12 @@ export function startEngineWorkers<Services>(options: WorkerOptions<Services>): 
     stalledInterval: settings.routingStalledIntervalMs,
     connection: connection(),
   });
+  // Its own worker and connection, so a switch's checks are picked up while the steps worker is busy with polls.
+  const switches = new Worker(QueueName.switches, stepProcessor(options), { ...common, connection: connection() });
   const operations = new Worker(QueueName.operations, operationProcessor(options), { ...common, connection: connection() });
   // One pass at a time is all a process needs (passes are single-flight across processes anyway, app/reconciler.ts).
   const reconciler = new Worker(QueueName.reconciler, scheduledProcessor(options.scheduled), { ...common, concurrency: 1, connection: connection() });
-  const workers = [steps, routing, operations, reconciler];
+  const workers = [steps, routing, switches, operations, reconciler];
   for (const worker of workers) {
     if (engine.health) engine.health.watchQueueClient(worker, 'worker', engine.logger.child({ queue: worker.name }));
     else worker.on('error', (err) => engine.logger.error('worker error', { queue: worker.name, error: err.message }));

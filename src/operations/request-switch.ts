@@ -3,7 +3,7 @@ import { newId } from '../ids';
 import type { Caller } from './caller';
 import { isUniqueViolation, operationForKey, operationIdempotencyKey, requestHash } from './operation-key';
 import { resolveProject } from './resolve-project';
-import { checkSwitchPreconditions } from './switch-preconditions';
+import { checkSwitchPreconditionsAtOnce } from './switch-preconditions';
 import type { SwitchRequest } from './switch-request';
 
 /**
@@ -22,7 +22,7 @@ export async function requestSwitch(
   const earlier = await findByKey(prisma, opKey, hash);
   if (earlier) return earlier;
   const project = await resolveProject(prisma, caller.workspaceId, request.projectId);
-  await checkSwitchPreconditions(prisma, { ...request, projectId: project.id }, true);
+  await checkSwitchPreconditionsAtOnce(prisma, { ...request, projectId: project.id }, true);
   return createAndEnqueue(deps, opKey, hash, {
     kind: request.kind,
     projectId: project.id,

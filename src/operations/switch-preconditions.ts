@@ -24,9 +24,47 @@ export async function checkSwitchPreconditions(
   input: { kind: 'rollback' | 'promote'; projectId: string; targetDeploymentId: string; expectedSourceDeploymentId?: string },
   strictLive: boolean,
 ): Promise<SwitchTarget> {
+  // One read after the other: `db` may be a transaction, which has a single connection.
+  return judgeSwitchPreconditions(await readSwitchStateInOrder(db, input), input, strictLive);
+}
+
+/** checkSwitchPreconditions on a plain client (not a transaction): the two reads go out at once. */
+export async function checkSwitchPreconditionsAtOnce(
+  prisma: Db,
+  input: { kind: 'rollback' | 'promote'; projectId: string; targetDeploymentId: string; expectedSourceDeploymentId?: string },
+  strictLive: boolean,
+): Promise<SwitchTarget> {
+  return judgeSwitchPreconditions(await readSwitchState(prisma, input), input, strictLive);
+}
+
+/** The rows a switch is checked against: its project (with workspace) and its target (with environment). */
+export type SwitchState = Awaited<ReturnType<typeof readSwitchStateInOrder>>;
+
+async function readSwitchStateInOrder(db: Reader, input: { projectId: string; targetDeploymentId: string }) {
   const project = await db.project.findUnique({ where: { id: input.projectId }, include: { workspace: true } });
-  if (!project) throw new NotFoundError('project', input.projectId);
   const target = await db.deployment.findUnique({ where: { id: input.targetDeploymentId }, include: { environment: true } });
+  return { project, target };
+}
+
+/**
+ * Reads the project and the target at once on a plain client (from the pool: one round trip instead of two); neither
+ * read depends on the other.
+ */
+export async function readSwitchState(prisma: Db, input: { projectId: string; targetDeploymentId: string }): Promise<SwitchState> {
+  const [project, target] = await Promise.all([
+    prisma.project.findUnique({ where: { id: input.projectId }, include: { workspace: true } }),
+    prisma.deployment.findUnique({ where: { id: input.targetDeploymentId }, include: { environment: true } }),
+  ]);
+  return { project, target };
+}
+
+/** The checks of checkSwitchPreconditions on rows already read. */
+export function judgeSwitchPreconditions(
+  { project, target }: SwitchState,
+  input: { kind: 'rollback' | 'promote'; projectId: string; targetDeploymentId: string; expectedSourceDeploymentId?: string },
+  strictLive: boolean,
+): SwitchTarget {
+  if (!project) throw new NotFoundError('project', input.projectId);
   if (!target || target.projectId !== project.id) throw new NotFoundError(`deployment of project ${project.slug}`, input.targetDeploymentId);
   if (!target.environment.isProduction) {
     throw new UnprocessableError('not_production', { deploymentId: target.id, environment: target.environment.slug, kind: input.kind });

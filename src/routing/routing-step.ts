@@ -1,7 +1,7 @@
 import type { RedisConnection } from '../redis/connection';
 import { z } from 'zod';
 import type { Db } from '../db/prisma';
-import type { StepContext, StepDefinition, StepNeeds } from '../engine/define-step';
+import type { DelayOptions, StepContext, StepDefinition, StepNeeds } from '../engine/define-step';
 import type { EngineContext } from '../engine/engine-context';
 import type { OperationJobData } from '../engine/job-data';
 import { applyRouteChange, RouteChangeRecord, StaleFenceError } from './changes/apply-route-change';
@@ -68,6 +68,15 @@ async function holderVanished(engine: Pick<EngineContext, 'queues'>, turns: Proj
 }
 
 /**
+ * A job that waits for its turn sleeps until the holder's finish promotes it. The finish can come while this run is
+ * still deciding to wait (the job not yet delayed: nothing to promote); looking once more after the job sleeps closes
+ * that gap, so the turn passes on at once instead of after `routingTurnCheckMs`.
+ */
+function wakeWhenServed(turns: ProjectTurns, projectId: string, ticket: number): DelayOptions {
+  return { wakeIf: async () => (await turns.holder(projectId)).serving === ticket };
+}
+
+/**
  * A step in the routing queue: waits for its project's turn without holding a worker or spending an attempt,
  * commits its decision in one transaction, publishes it to the gateways, then hands the turn to the next job.
  * When its operation ends for good by a failure anywhere in the flow, it gives up its place (and wakes the next).
@@ -106,10 +115,10 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
             await turns.finish(data.projectId, '', dead);
           }
         }
-        return step.delay(settings.routingTurnCheckMs, { ticket, turnAskedAt } as Partial<State & RoutingState>);
+        return step.delay(settings.routingTurnCheckMs, { ticket, turnAskedAt } as Partial<State & RoutingState>, wakeWhenServed(turns, data.projectId, ticket));
       }
       const fence = await turns.acquire(data.projectId, jobId, ticket);
-      if (fence === undefined) return step.delay(settings.routingTurnCheckMs, { ticket, turnAskedAt } as Partial<State & RoutingState>);
+      if (fence === undefined) return step.delay(settings.routingTurnCheckMs, { ticket, turnAskedAt } as Partial<State & RoutingState>, wakeWhenServed(turns, data.projectId, ticket));
       services.turnObserver?.routingTurnWaited(data.kind, Date.now() - turnAskedAt);
       step.log(`routing turn taken: ticket ${ticket}, fence ${fence}`);
 

@@ -37,7 +37,7 @@ describe('bull-board at /admin/queues (happy path)', () => {
   it('registers the engine queues, the reconciler queue included, writable for the root key', async () => {
     for (const key of [h.rootKey]) {
       const list = await queues(bearer(key));
-      expect(list.map((q) => q.name).sort()).toEqual(['operations', 'reconciler', 'routing', 'steps']);
+      expect(list.map((q) => q.name).sort()).toEqual(['operations', 'reconciler', 'routing', 'steps', 'switches']);
       expect(list.every((q) => q.readOnlyMode === false)).toBe(true);
     }
   });
@@ -45,7 +45,7 @@ describe('bull-board at /admin/queues (happy path)', () => {
   it('gives a platform viewer key a read-only board', async () => {
     for (const key of [platformViewer]) {
       const list = await queues(basicAuth(key));
-      expect(list.map((q) => q.name).sort()).toEqual(['operations', 'reconciler', 'routing', 'steps']);
+      expect(list.map((q) => q.name).sort()).toEqual(['operations', 'reconciler', 'routing', 'steps', 'switches']);
       expect(list.every((q) => q.readOnlyMode === true)).toBe(true);
       const page = await h.call('GET', '/admin/queues', { headers: basicAuth(key) });
       expect(page.status).toBe(200);

@@ -9,7 +9,7 @@ import { createDeployflowEngine, DeployflowEngine } from '../../src/app/deployfl
 import { failedThroughChild } from '../../src/engine/chain-failure';
 import { operationJobId, stepJobId } from '../../src/engine/queue-names';
 import { reconcileOnce, ReconcileReport } from '../../src/app/reconciler';
-import { COMPENSATE_STEP, DEPLOY_STEPS, ROUTING_STEPS, SWITCH_STEPS, UndoStep } from '../../flows/step-names';
+import { COMPENSATE_STEP, DEPLOY_STEPS, STEP_QUEUES, SWITCH_STEPS, UndoStep } from '../../flows/step-names';
 import { createKraneClient, KraneClient } from '../../src/krane/client';
 import { silentLogger } from '../../src/logger';
 import { createDeploy } from '../../src/operations/create-deploy';
@@ -86,13 +86,19 @@ export interface SettleOutcome {
   waitedMs: number;
 }
 
+/** The queue a step's job is on (the compensation job is on `steps`). */
+function queueOf(queues: DeployflowEngine['deps']['queues'], step: string) {
+  const name = STEP_QUEUES.get(step);
+  return name === 'routing' ? queues.routing : name === 'switches' ? queues.switches : queues.steps;
+}
+
 /** Every job an operation's flow can have (root, steps, compensation), by step name; absent ones are undefined. */
 async function jobsOf(engine: DeployflowEngine, op: { id: string; kind: string }): Promise<{ name: string; job: Job | undefined }[]> {
   const { queues } = engine.deps;
   const steps = op.kind === 'deploy' ? [...DEPLOY_STEPS, COMPENSATE_STEP] : op.kind === 'undo' ? [UndoStep.undoRoutes] : [...SWITCH_STEPS];
   return Promise.all([
     Job.fromId(queues.operations, operationJobId(op.id)).then((job) => ({ name: 'root', job })),
-    ...steps.map((step) => Job.fromId(ROUTING_STEPS.has(step) ? queues.routing : queues.steps, stepJobId(op.id, step)).then((job) => ({ name: step, job }))),
+    ...steps.map((step) => Job.fromId(queueOf(queues, step), stepJobId(op.id, step)).then((job) => ({ name: step, job }))),
   ]);
 }
 

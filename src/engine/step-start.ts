@@ -1,0 +1,50 @@
+import type { Job } from 'bullmq';
+import type { AnyFlow } from './define-flow';
+import type { AnyStep } from './define-step';
+import type { EngineContext } from './engine-context';
+import type { OperationJobData, StepJobFields, StepResult } from './job-data';
+import { markOperationRunning } from './operation-state';
+import { stepRecords } from './step-records';
+
+/** Merges the accumulated outputs that the child step returned (the map's keys name the child job; only values count). */
+async function previousOutputs(job: Job): Promise<Record<string, unknown>> {
+  const values: Record<string, Partial<StepResult> | undefined> = await job.getChildrenValues();
+  const merged: Record<string, unknown> = {};
+  for (const value of Object.values(values)) Object.assign(merged, value?.outputs ?? {});
+  return merged;
+}
+
+/** What a step run learns before its `run`: the outputs so far, and what was cancelled if its operation was. */
+export interface StepStart {
+  outputs: Record<string, unknown>;
+  cancelled: string | undefined;
+  /** Whether this run recorded the step's start (its first run, or the first after an outage). */
+  recordedStart: boolean;
+}
+
+/**
+ * Everything a step run does before its `run`, issued at once rather than one round trip after another: the earlier
+ * steps' outputs (Redis), the step row marked `running` and the operation moved to `running` (PostgreSQL), and the
+ * flow's cancellation check. None depends on another, and each is idempotent. All of them have settled before this
+ * returns or throws, so no write of the start can land after the failure path's writes.
+ */
+export async function startStep<Services>(
+  engine: EngineContext,
+  services: Services,
+  input: { flow: AnyFlow; step: AnyStep; data: OperationJobData; fields: StepJobFields; attempt: number; job: Job },
+): Promise<StepStart> {
+  const { flow, step, data, fields, attempt, job } = input;
+  // First run, or a run after an outage (which may have kept the first from being recorded): both idempotent.
+  const recordedStart = !fields.delays || fields.outageSince !== undefined;
+  const settled = await Promise.allSettled([
+    previousOutputs(job),
+    recordedStart ? stepRecords.running(engine, { ownerId: data.ownerId, operationId: data.operationId, name: step.name, position: fields.position, attempts: attempt }) : undefined,
+    // The first step starts the operation; a later step only needs it after a crash re-ran the flow mid-way.
+    recordedStart && (fields.position === 0 || attempt > 1 || fields.outageSince !== undefined) ? markOperationRunning(engine, data) : undefined,
+    step.cancellable ? flow.cancelRequested?.(services, data) : undefined,
+  ] as const);
+  const failure = settled.find((s) => s.status === 'rejected');
+  if (failure) throw failure.reason;
+  const [outputs, , , cancelled] = settled as unknown as [PromiseFulfilledResult<Record<string, unknown>>, unknown, unknown, PromiseFulfilledResult<string | undefined>];
+  return { outputs: outputs.value, cancelled: cancelled.value, recordedStart };
+}
