@@ -9,7 +9,6 @@ import { deployStep } from './services';
  */
 export const buildRoutes = deployStep({
   name: 'build-routes',
-  queue: 'steps',
   cancellable: true,
   async run({ services, data }): Promise<RoutePlan> {
     return planDeployment(services.prisma, data.deploymentId, services.apex);

@@ -7,7 +7,6 @@ import { deployStep } from './services';
 /** Status "deploying", then Krane CreateDeployment; ALREADY_EXISTS (a retry after a crash) counts as success. */
 export const createInKrane = deployStep({
   name: 'create-in-krane',
-  queue: 'steps',
   cancellable: true,
   needs: { meta: fetchMetadata },
   async run({ services, data, needs, log }): Promise<{ alreadyExisted: boolean }> {

@@ -14,7 +14,6 @@ export interface DeployMetadata {
 /** Loads deployment, workspace, project and environment; a deploy whose records are gone fails at once. */
 export const fetchMetadata = deployStep({
   name: 'fetch-metadata',
-  queue: 'steps',
   cancellable: true,
   async run({ services, data }): Promise<DeployMetadata> {
     const deployment = await services.prisma.deployment.findUnique({

@@ -52,7 +52,6 @@ async function pollTarget(prisma: Services['prisma'], deploymentId: string, stat
 
 export const pollInstances = deployStep({
   name: 'poll-instances',
-  queue: 'steps',
   cancellable: true,
   needs: { meta: fetchMetadata },
   state: PollState,

@@ -37,7 +37,6 @@ export function openapiLimitsFor(settings: Pick<StepSettings, 'instanceHttpTimeo
  */
 export const scrapeOpenapi = deployStep({
   name: 'scrape-openapi',
-  queue: 'steps',
   cancellable: true,
   needs: { poll: pollInstances },
   state: ScrapeState,

@@ -6,7 +6,6 @@ import { deployStep } from './services';
 /** Records "building" (images are prebuilt; SPEC §3.1 step 2). A replay after the status moved on is a no-op. */
 export const setBuilding = deployStep({
   name: 'set-building',
-  queue: 'steps',
   cancellable: true,
   async run({ services, data }): Promise<{ status: string }> {
     if (await transitionDeployment(services, data.deploymentId, ['pending'], 'building')) return { status: 'building' };

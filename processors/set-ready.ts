@@ -5,7 +5,6 @@ import { deployStep } from './services';
 /** Status "ready" (compare-and-set from "network"; a replay finds it ready already). */
 export const setReady = deployStep({
   name: 'set-ready',
-  queue: 'steps',
   async run({ services, data }): Promise<{ status: string }> {
     if (await transitionDeployment(services, data.deploymentId, ['network'], 'ready', { statusReason: null })) return { status: 'ready' };
     const row = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId }, select: { status: true } });

@@ -12,7 +12,6 @@ export interface UpdateLiveResult {
  */
 export const updateLive = deployStep({
   name: 'update-live',
-  queue: 'steps',
   async run({ services, data }): Promise<UpdateLiveResult> {
     const d = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId }, include: { project: true, environment: true } });
     const live = d.project.liveDeploymentId === d.id;

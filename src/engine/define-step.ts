@@ -103,10 +103,11 @@ export interface StepDefinition<Services, Data, Needs extends StepNeeds, Output,
 
 /**
  * A step maker for one kind of services and job data: `const deployStep = stepsFor<Services, DeployJobData>()`, then
- * `deployStep({ name, queue, needs, run })` infers the step's inputs, state and output from what it is given.
+ * `deployStep({ name, needs, run })` infers the step's inputs, state and output from what it is given. A step runs on
+ * the `steps` queue unless it names another (`queue: 'switches'`, `queue: 'routing'`).
  */
 export function stepsFor<Services, Data>() {
   return <Output, Needs extends StepNeeds = Record<never, never>, State = Record<never, never>>(
-    definition: StepDefinition<Services, Data, Needs, Output, State>,
-  ): StepDefinition<Services, Data, Needs, Output, State> => definition;
+    definition: Omit<StepDefinition<Services, Data, Needs, Output, State>, 'queue'> & { queue?: StepQueue },
+  ): StepDefinition<Services, Data, Needs, Output, State> => ({ ...definition, queue: definition.queue ?? 'steps' });
 }

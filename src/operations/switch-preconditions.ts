@@ -14,26 +14,26 @@ export interface SwitchTarget {
   rolledBackFromDeploymentId: string | null;
 }
 
+/** What a rollback or promote is checked for: its project, its target, and the live deployment the caller expects. */
+export interface SwitchCheckInput {
+  kind: 'rollback' | 'promote';
+  projectId: string;
+  targetDeploymentId: string;
+  expectedSourceDeploymentId?: string;
+}
+
 /**
  * The checks a rollback or promote must pass, against the current state (SPEC §3.2 step 1, §3.3 step 1).
  * `strictLive`: at request time, asking for the deployment that is already live is a conflict (409); inside the
  * routing job (the state may have moved while the request waited its turn) it is accepted as already done.
  */
-export async function checkSwitchPreconditions(
-  db: Reader,
-  input: { kind: 'rollback' | 'promote'; projectId: string; targetDeploymentId: string; expectedSourceDeploymentId?: string },
-  strictLive: boolean,
-): Promise<SwitchTarget> {
+export async function checkSwitchPreconditions(db: Reader, input: SwitchCheckInput, strictLive: boolean): Promise<SwitchTarget> {
   // One read after the other: `db` may be a transaction, which has a single connection.
   return judgeSwitchPreconditions(await readSwitchStateInOrder(db, input), input, strictLive);
 }
 
 /** checkSwitchPreconditions on a plain client (not a transaction): the two reads go out at once. */
-export async function checkSwitchPreconditionsAtOnce(
-  prisma: Db,
-  input: { kind: 'rollback' | 'promote'; projectId: string; targetDeploymentId: string; expectedSourceDeploymentId?: string },
-  strictLive: boolean,
-): Promise<SwitchTarget> {
+export async function checkSwitchPreconditionsAtOnce(prisma: Db, input: SwitchCheckInput, strictLive: boolean): Promise<SwitchTarget> {
   return judgeSwitchPreconditions(await readSwitchState(prisma, input), input, strictLive);
 }
 
@@ -61,7 +61,7 @@ export async function readSwitchState(prisma: Db, input: { projectId: string; ta
 /** The checks of checkSwitchPreconditions on rows already read. */
 export function judgeSwitchPreconditions(
   { project, target }: SwitchState,
-  input: { kind: 'rollback' | 'promote'; projectId: string; targetDeploymentId: string; expectedSourceDeploymentId?: string },
+  input: SwitchCheckInput,
   strictLive: boolean,
 ): SwitchTarget {
   if (!project) throw new NotFoundError('project', input.projectId);
