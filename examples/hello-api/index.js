@@ -2,7 +2,8 @@
 // A tiny HTTP app with no dependencies, used to exercise deployments end to end.
 // Environment: PORT (required by Krane, default 8080), HOST (default 127.0.0.1), DEPLOYMENT_ID, INSTANCE_ID,
 // VERSION; FAIL_HEALTH=1 makes /healthz answer 503 forever; HEALTHY_AFTER_MS=N answers 503 for the first N ms
-// (a slow start); CRASH_ON_START=1 exits with status 1 at once.
+// (a slow start); CRASH_ON_START=1 exits with status 1 at once. FAIL_RATE=F (0..1) makes that fraction of `GET /`
+// answer 500 (for a bad canary; /healthz is untouched); EXTRA_LATENCY_MS=N delays each `GET /` answer by N ms.
 const http = require('node:http');
 
 if (process.env.CRASH_ON_START === '1') {
@@ -18,6 +19,8 @@ const version = process.env.VERSION || '1.0.0';
 const failHealth = process.env.FAIL_HEALTH === '1';
 const healthyAt = Date.now() + Number(process.env.HEALTHY_AFTER_MS || 0);
 const startedAt = new Date().toISOString();
+const failRate = Math.min(1, Math.max(0, Number(process.env.FAIL_RATE || 0) || 0));
+const extraLatencyMs = Math.max(0, Number(process.env.EXTRA_LATENCY_MS || 0) || 0);
 
 const infoSchema = {
   type: 'object',
@@ -41,6 +44,7 @@ const openapi = {
         summary: 'Which deployment, version and instance answered',
         responses: {
           200: { description: 'Instance information', content: { 'application/json': { schema: { $ref: '#/components/schemas/Info' } } } },
+          500: { description: 'An injected failure (FAIL_RATE)', content: { 'application/json': { schema: { type: 'object' } } } },
         },
       },
     },
@@ -72,7 +76,16 @@ function sendJson(res, status, body) {
 const server = http.createServer((req, res) => {
   const path = (req.url || '/').split('?')[0];
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
-  if (path === '/') return sendJson(res, 200, { deploymentId, version, instanceId, pid: process.pid, startedAt });
+  if (path === '/') {
+    // Drawn per request, so the served fraction converges on FAIL_RATE without any state.
+    const answer = () =>
+      Math.random() < failRate
+        ? sendJson(res, 500, { error: 'injected failure (FAIL_RATE)', deploymentId })
+        : sendJson(res, 200, { deploymentId, version, instanceId, pid: process.pid, startedAt });
+    if (extraLatencyMs > 0) setTimeout(answer, extraLatencyMs);
+    else answer();
+    return;
+  }
   if (path === '/healthz') return failHealth || Date.now() < healthyAt ? sendJson(res, 503, { status: 'failing' }) : sendJson(res, 200, { status: 'ok' });
   if (path === '/openapi.json') return sendJson(res, 200, openapi);
   return sendJson(res, 404, { error: 'not found' });

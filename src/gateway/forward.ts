@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
+import type { GatewayTelemetry } from '../telemetry/telemetry-recorder';
 import { downstreamResponseHeaders, upstreamRequestHead } from './proxy-headers';
 import { sendError } from './error-answers';
 import type { Backend } from './route-table';
@@ -11,6 +12,8 @@ export interface ForwardSettings {
   dispatcher: Dispatcher;
   logger: Logger;
   metrics: GatewayMetrics;
+  /** Per-deployment figures for the canary judge: one record per answer. */
+  telemetry: GatewayTelemetry;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
@@ -44,6 +47,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private readonly headers: string[];
   private readonly hasBody: boolean;
   private readonly start: number;
+  /** When the gateway took the request (performance.now()): the deployment's latency runs from here, retries included. */
+  private readonly takenAt = performance.now();
   private attempt = 0;
   /** When the current attempt was dispatched (performance.now()): the upstream latency runs from here. */
   private dispatchedAt = 0;
@@ -120,7 +125,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.clientGone) return false;
     this.responded = true;
     this.resume = resume;
-    this.settings.metrics.upstreamAnswered(statusCode, (performance.now() - this.dispatchedAt) / 1000);
+    const now = performance.now();
+    this.settings.metrics.upstreamAnswered(statusCode, (now - this.dispatchedAt) / 1000);
+    this.settings.telemetry.record(this.backend.deploymentId, statusCode, now - this.takenAt);
     const headers = downstreamResponseHeaders(rawHeaders ?? [], this.backend.deploymentId);
     if (statusText) this.res.writeHead(statusCode, statusText, headers);
     else this.res.writeHead(statusCode, headers);
@@ -196,6 +203,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private fail(status: number, code: string, message: string): void {
     this.finished = true;
     this.settings.metrics.gatewayAnswered(status, code);
+    this.settings.telemetry.record(this.backend.deploymentId, status, performance.now() - this.takenAt);
     sendError(this.res, status, code, message, this.backend.deploymentId);
   }
 }

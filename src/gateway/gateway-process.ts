@@ -2,6 +2,7 @@ import { Logger, silentLogger } from '../logger';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { createRedisConnection, RedisConnection } from '../redis/connection';
 import type { Dependency } from '../services/dependency-health';
+import { TelemetryRecorder } from '../telemetry/telemetry-recorder';
 import type { GatewayProcessStats } from './cluster/messages';
 import { RunningGateway, startGateway } from './gateway-server';
 import type { RouteSource } from './route-source';
@@ -45,6 +46,8 @@ export interface GatewayProcess {
   sync: RouteSync;
   /** What this process served, for the gateway's metrics endpoint. */
   metrics: GatewayMetrics;
+  /** This process's per-deployment figures, flushed to Redis every second. */
+  telemetry: TelemetryRecorder;
   stats(): GatewayProcessStats;
   close(): Promise<void>;
 }
@@ -70,6 +73,8 @@ export async function runGatewayProcess(options: GatewayProcessOptions): Promise
     redis.on('error', (err: Error) => logger.warn('gateway redis connection error', { error: err.message }));
   }
   const metrics = new GatewayMetrics();
+  // Flushes on the gateway's own connection: its bounded retries fail a flush during an outage instead of queueing it.
+  const telemetry = new TelemetryRecorder({ redis, prefix: options.prefix, logger });
   let sync: RouteSync | undefined;
   let server: RunningGateway | undefined;
   try {
@@ -91,6 +96,7 @@ export async function runGatewayProcess(options: GatewayProcessOptions): Promise
       connectTimeoutMs: options.connectTimeoutMs,
       upstreamTimeoutMs: options.upstreamTimeoutMs,
       metrics,
+      telemetry,
     });
   } catch (err) {
     subscriber?.disconnect();
@@ -100,17 +106,21 @@ export async function runGatewayProcess(options: GatewayProcessOptions): Promise
   }
   const started = sync;
   const serving = server;
+  telemetry.start();
   let closing: Promise<void> | undefined;
   return {
     port: serving.port,
     table,
     sync: started,
     metrics,
+    telemetry,
     stats: () => ({ pid: process.pid, version: table.version, loaded: table.loaded, routes: table.size, served: serving.served, sync: started.stats() }),
     // Idempotent: a second ioredis disconnect() would arm a timer that nothing clears.
     close() {
       closing ??= (async () => {
         await serving.close();
+        // The last second's figures too: a judge reading the window right after a graceful stop sees every answer.
+        await telemetry.stop();
         // Connections end before the sync stops: a reload or an unsubscribe waiting for an absent Redis would
         // otherwise hold the stop until Redis came back.
         subscriber?.disconnect();

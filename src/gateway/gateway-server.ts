@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { Logger, silentLogger } from '../logger';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { GatewayTelemetry, noTelemetry } from '../telemetry/telemetry-recorder';
 import { sendError } from './error-answers';
 import { Exchange, ForwardSettings } from './forward';
 import { normalizeHostname, RouteTable } from './route-table';
@@ -22,6 +23,8 @@ export interface GatewayOptions {
   closeGraceMs?: number;
   /** Where requests, answers and upstream latencies are counted; default a set of its own. */
   metrics?: GatewayMetrics;
+  /** Where each answer is counted per deployment (requests, 5xx, latency) for the canary judge; default nowhere. */
+  telemetry?: GatewayTelemetry;
 }
 
 export interface RunningGateway {
@@ -59,10 +62,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     connect: { timeout: options.connectTimeoutMs ?? 5_000 },
   });
   const metrics = options.metrics ?? new GatewayMetrics();
-  const settings: ForwardSettings = { dispatcher, logger, metrics };
+  const telemetry = options.telemetry ?? noTelemetry;
+  const settings: ForwardSettings = { dispatcher, logger, metrics, telemetry };
   let served = 0;
   const answer = (res: ServerResponse, status: number, code: string, message: string, deploymentId?: string) => {
     metrics.gatewayAnswered(status, code);
+    // An answer for a routed deployment (its 502 when no instance runs) counts against that deployment.
+    if (deploymentId !== undefined) telemetry.record(deploymentId, status, 0);
     sendError(res, status, code, message, deploymentId);
   };
 

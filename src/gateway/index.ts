@@ -9,6 +9,7 @@ import { type GatewayListenOptions, runGatewayProcess } from './gateway-process'
 import { prismaRouteSource } from './route-source';
 import type { RouteSync } from './route-sync';
 import type { RouteTable } from './route-table';
+import type { TelemetryRecorder } from '../telemetry/telemetry-recorder';
 
 export { startGateway } from './gateway-server';
 export type { GatewayOptions, RunningGateway } from './gateway-server';
@@ -46,6 +47,8 @@ export interface GatewayServiceOptions {
 export interface GatewayService extends GatewayFleet {
   table: RouteTable;
   sync: RouteSync;
+  /** This process's per-deployment figures (flushed to Redis every second). */
+  telemetry: TelemetryRecorder;
 }
 
 /** What one gateway process and a cluster of them both take from the control plane's options. */
@@ -69,6 +72,7 @@ export async function startGatewayService(options: GatewayServiceOptions): Promi
     processes: 1,
     table: gateway.table,
     sync: gateway.sync,
+    telemetry: gateway.telemetry,
     stats: async () => [gateway.stats()],
     metrics: () => gateway.metrics.registry.metrics(),
     resync: () => gateway.sync.resync(),

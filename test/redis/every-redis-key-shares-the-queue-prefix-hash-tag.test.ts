@@ -8,6 +8,7 @@ import { hashTagOf, prefixFixesTheSlot } from '../../src/redis/hash-tag';
 import { CrossSlotKeysError, LuaScript } from '../../src/redis/lua-script';
 import { routesChannel, routesVersionKey } from '../../src/routing/publication/route-publication';
 import { routingTraceKey } from '../../src/routing/routing-trace';
+import { telemetryBucketKey } from '../../src/telemetry/telemetry-keys';
 import { REPO_ROOT } from '../support/engine-harness';
 import { testRedis } from '../support/test-redis';
 
@@ -39,9 +40,9 @@ describe('every Redis key shares the queue prefix hash tag', () => {
     expect(prefixFixesTheSlot('{}deployflow')).toBe(false);
   });
 
-  it('the key builders of scripts, leases, publication and the trace all carry the prefix’s tag', () => {
+  it('the key builders of scripts, leases, publication, the trace and telemetry all carry the prefix’s tag', () => {
     for (const prefix of ['{deployflow}', '{t1234}', 'acme:{x}']) {
-      const keys = [routesVersionKey(prefix), routesChannel(prefix), routingTraceKey(prefix), reconcilerLeaseKey(prefix), eventChannel(prefix, 'op_1')];
+      const keys = [routesVersionKey(prefix), routesChannel(prefix), routingTraceKey(prefix), reconcilerLeaseKey(prefix), eventChannel(prefix, 'op_1'), telemetryBucketKey(prefix, 'dep_1', 1_800_000_000)];
       expect(keys.map(hashTagOf)).toEqual(keys.map(() => hashTagOf(prefix)));
     }
   });
