@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { passRoutingGate } from '../src/deployments/routing-gate';
 import { supersedeOlderDeploys } from '../src/deployments/supersede-older-deploys';
-import { CancelledError, SupersededError } from '../src/engine/errors';
 import type { OutputOf } from '../src/engine/define-step';
 import type { AppliedRoute, RouteDecision, RoutingTx } from '../src/routing/changes/route-change-types';
 import { planDeployment } from '../src/routing/plans/deploy-plan-input';
@@ -34,18 +34,8 @@ export const assignRoutes = routingStep<Services, DeployJobData, { plan: typeof 
   takesTurn: 'at-pickup',
   async beforeTurn({ services, data, state, saveState, log }) {
     if (state.gated) return;
-    // The point of no return for cancellation: from here on the deploy will be routed.
-    const started = await services.prisma.deployment.updateMany({
-      where: { id: data.deploymentId, cancelRequestedAt: null, routingStartedAt: null },
-      data: { routingStartedAt: new Date() },
-    });
-    if (started.count === 0) {
-      const row = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId }, select: { routingStartedAt: true, supersededById: true } });
-      if (!row.routingStartedAt) {
-        if (row.supersededById) throw new SupersededError(`deployment ${data.deploymentId}`, `deployment ${row.supersededById}`);
-        throw new CancelledError(`deployment ${data.deploymentId}`);
-      }
-    }
+    // The point of no return for cancellation (and latest wins): from here on the deploy will be routed.
+    await passRoutingGate(services.prisma, data.deploymentId);
     // Latest wins: older production deploys of this branch that have not reached routing stop (and are compensated).
     // Done after the gate, so only a deploy that will be routed supersedes; before the gate is saved, so a crash in
     // between repeats it on the next run.
