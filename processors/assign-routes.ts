@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CancelledError } from '../src/engine/errors';
+import { passRoutingGate } from '../src/deployments/routing-gate';
+import { supersedeOlderDeploys } from '../src/deployments/supersede-older-deploys';
 import type { OutputOf } from '../src/engine/define-step';
 import type { AppliedRoute, RouteDecision, RoutingTx } from '../src/routing/changes/route-change-types';
 import { planDeployment } from '../src/routing/plans/deploy-plan-input';
@@ -31,17 +32,15 @@ export const assignRoutes = routingStep<Services, DeployJobData, { plan: typeof 
   state: GateState,
   // A deploy queues for its project's turn when it gets here, after its polling: behind whatever was requested meanwhile.
   takesTurn: 'at-pickup',
-  async beforeTurn({ services, data, state, saveState }) {
+  async beforeTurn({ services, data, state, saveState, log }) {
     if (state.gated) return;
-    // The point of no return for cancellation: from here on the deploy will be routed.
-    const started = await services.prisma.deployment.updateMany({
-      where: { id: data.deploymentId, cancelRequestedAt: null, routingStartedAt: null },
-      data: { routingStartedAt: new Date() },
-    });
-    if (started.count === 0) {
-      const row = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId }, select: { routingStartedAt: true } });
-      if (!row.routingStartedAt) throw new CancelledError(`deployment ${data.deploymentId}`);
-    }
+    // The point of no return for cancellation (and latest wins): from here on the deploy will be routed.
+    await passRoutingGate(services.prisma, data.deploymentId);
+    // Latest wins: older production deploys of this branch that have not reached routing stop (and are compensated).
+    // Done after the gate, so only a deploy that will be routed supersedes; before the gate is saved, so a crash in
+    // between repeats it on the next run.
+    const superseded = await supersedeOlderDeploys(services.prisma, data.deploymentId);
+    if (superseded.length) log(`latest wins: superseded ${superseded.length} older production deploy(s) of this branch not yet routing: ${superseded.join(', ')}`);
     await saveState({ gated: true });
   },
   decide: ({ services, data, needs }, tx) => decideDeployRoutes(services, data, needs.plan, tx),

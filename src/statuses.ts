@@ -18,7 +18,8 @@ const DEPLOYMENT_STATUS = {
   // Compensable: ended without serving, so its Krane deployment is removed.
   failed: { terminal: true, cancellable: false, routable: false, compensable: true },
   cancelled: { terminal: true, cancellable: false, routable: false, compensable: true },
-  superseded: { terminal: true, cancellable: false, routable: false, compensable: false },
+  // Stopped before routing because a newer production deploy of its branch reached routing (latest wins).
+  superseded: { terminal: true, cancellable: false, routable: false, compensable: true },
 } as const satisfies Record<DeploymentStatus, { terminal: boolean; cancellable: boolean; routable: boolean; compensable: boolean }>;
 
 type DeploymentTrait = keyof (typeof DEPLOYMENT_STATUS)[DeploymentStatus];
@@ -37,7 +38,7 @@ export const ACTIVE_STATUSES: DeploymentStatus[] = statusesWhere('terminal', fal
 export const CANCELLABLE_STATUSES: DeploymentStatus[] = statusesWhere('cancellable', true);
 /** ready: what traffic may be switched to, and what is kept served after a restart. */
 export const ROUTABLE_STATUSES: DeploymentStatus[] = statusesWhere('routable', true);
-/** failed, cancelled: ended without serving; its Krane deployment is removed. */
+/** failed, cancelled, superseded: ended without serving; its Krane deployment is removed. */
 export const COMPENSABLE_STATUSES: DeploymentStatus[] = statusesWhere('compensable', true);
 
 export const isTerminalStatus = (status: DeploymentStatus): boolean => DEPLOYMENT_STATUS[status].terminal;

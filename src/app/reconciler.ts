@@ -35,7 +35,7 @@ function emptyReport(): ReconcileReport {
 /**
  * One pass of the reconciler (SPEC §5): heals what a crash or a lost Redis write can leave behind.
  * - operations whose flows were lost or failed unseen (the engine's flow healing);
- * - a failed or cancelled deploy not compensated yet → its compensation is (re)queued;
+ * - a failed, cancelled or superseded deploy not compensated yet → its compensation is (re)queued;
  * - Instance rows of routed, ready deployments are refreshed from Krane; one that Krane no longer knows (e.g. the embedded
  *   Krane restarted) is created again, so what the routes point at keeps running;
  * - Krane deployments the database says are gone are removed (Krane drivers that can list what they run: docker).

@@ -2,7 +2,7 @@ import type { Db } from '../db/prisma';
 import type { KraneClient } from '../krane/client';
 
 /**
- * Undoes a failed or cancelled deploy: deletes its Krane deployment unless routes already point at it (then it serves
+ * Undoes a failed, cancelled or superseded deploy: deletes its Krane deployment unless routes already point at it (then it serves
  * traffic and must stay), marks its instances stopped and records when it was compensated. Idempotent.
  */
 export async function compensateDeployment(deps: { prisma: Db; krane: KraneClient }, deploymentId: string): Promise<string> {

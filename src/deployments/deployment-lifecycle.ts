@@ -1,16 +1,32 @@
 import type { Db } from '../db/prisma';
 import type { FlowFailure } from '../engine/define-flow';
+import type { CancelRequest } from '../engine/errors';
 import { ACTIVE_STATUSES } from '../statuses';
 import { transitionDeployment, type DeploymentWriter } from './deployment-status';
 
-/** `deployment <id>` when a cancel was requested for it (POST /v1/deployments/:id/cancel), else undefined. */
-export async function deploymentCancelRequested(prisma: Db, deploymentId: string): Promise<string | undefined> {
-  const row = await prisma.deployment.findUnique({ where: { id: deploymentId }, select: { cancelRequestedAt: true } });
-  return row?.cancelRequestedAt ? `deployment ${deploymentId}` : undefined;
+/**
+ * Whether the deploy must stop: `deployment <id>` when a cancel was requested for it (POST /v1/deployments/:id/cancel),
+ * what superseded it when a newer deploy of its branch did (latest wins: the same flag, set by that deploy), else
+ * undefined.
+ */
+export async function deploymentCancelRequested(prisma: Db, deploymentId: string): Promise<CancelRequest | undefined> {
+  const row = await prisma.deployment.findUnique({ where: { id: deploymentId }, select: { cancelRequestedAt: true, supersededById: true } });
+  if (!row?.cancelRequestedAt) return undefined;
+  return row.supersededById ? { what: `deployment ${deploymentId}`, supersededBy: `deployment ${row.supersededById}` } : `deployment ${deploymentId}`;
 }
 
-/** A deploy ended for good: its deployment `failed` (with the step and why) or `cancelled`, only from an active status. */
+/**
+ * A deploy ended for good, only from an active status: its deployment `failed` (with the step and why), `cancelled`,
+ * or `superseded` (with the newer deploy that did it).
+ */
 export async function recordDeployFailure(writer: DeploymentWriter, deploymentId: string, failure: FlowFailure): Promise<void> {
+  if (failure.supersededBy) {
+    await transitionDeployment(writer, deploymentId, ACTIVE_STATUSES, 'superseded', {
+      failedStep: null,
+      statusReason: `superseded by ${failure.supersededBy}, a newer production deploy of the same branch that reached routing first (latest wins)`,
+    });
+    return;
+  }
   await transitionDeployment(writer, deploymentId, ACTIVE_STATUSES, failure.cancelled ? 'cancelled' : 'failed', {
     failedStep: failure.cancelled ? null : failure.step,
     statusReason: failure.cancelled ? 'cancelled on request' : `${failure.step}: ${failure.message}`,

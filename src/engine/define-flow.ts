@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Db } from '../db/prisma';
 import type { Operation } from '../generated/prisma/client';
+import type { CancelRequest } from './errors';
 import type { AnyStep, StepDefinition, StepNeeds, StepQueue } from './define-step';
 import type { OperationJobData } from './job-data';
 
@@ -33,7 +34,9 @@ export interface FlowFailure {
   step: string;
   code: string;
   message: string;
+  /** Stopped on purpose: cancelled on request, or superseded (then `supersededBy` says by what). */
   cancelled: boolean;
+  supersededBy?: string;
 }
 
 /** Undoes what a failed operation left behind, as a job of its own (retried with backoff, its own step row). */
@@ -45,8 +48,11 @@ export interface Compensation<Services, Data> {
 
 /** What the engine asks of the application about one kind of operation, beyond its steps. */
 export interface FlowHooks<Services, Data> {
-  /** What was cancelled (e.g. `deployment dep_…`) when cancellation was requested: cancellable steps then stop. */
-  cancelRequested?(services: Services, data: Data): Promise<string | undefined>;
+  /**
+   * What was cancelled (e.g. `deployment dep_…`) when cancellation was requested, or what was superseded and by what:
+   * cancellable steps then stop.
+   */
+  cancelRequested?(services: Services, data: Data): Promise<CancelRequest | undefined>;
   /**
    * A change that traffic already follows was committed for this operation: a later failure rolls the operation
    * forward (it succeeds, the failure noted) instead of failing it.

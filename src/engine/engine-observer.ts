@@ -23,8 +23,11 @@ export interface StepEnded {
 
 export interface OperationEnded {
   kind: string;
-  /** `rolled_forward`: it succeeded, completed by a roll-forward after its route change committed. */
-  result: 'succeeded' | 'failed' | 'cancelled' | 'rolled_forward';
+  /**
+   * `rolled_forward`: it succeeded, completed by a roll-forward after its route change committed. `superseded`: stopped
+   * before its point of no return because a newer operation made it pointless.
+   */
+  result: 'succeeded' | 'failed' | 'cancelled' | 'superseded' | 'rolled_forward';
   durationMs: number | undefined;
 }
 

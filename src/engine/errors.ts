@@ -17,6 +17,8 @@ export interface EngineErrorEntry {
 export const ENGINE_ERRORS = {
   /** The operation was cancelled on request before its point of no return. */
   cancelled: { retryable: false, message: (p: { what: string }) => `${p.what} was cancelled` },
+  /** The operation was stopped before its point of no return because a newer one made it pointless (latest wins). */
+  superseded: { retryable: false, message: (p: { what: string; by: string }) => `${p.what} was superseded by ${p.by}` },
   /** A job whose data does not match its flow (written by other code, or by hand): it fails for good, with the reason. */
   malformed_job: {
     retryable: false,
@@ -76,6 +78,33 @@ export class CancelledError extends EngineError<'cancelled'> {
   constructor(what: string) {
     super('cancelled', ENGINE_ERRORS.cancelled.message({ what }));
   }
+}
+
+/** The operation was stopped before its point of no return because a newer one made it pointless (latest wins). */
+export class SupersededError extends EngineError<'superseded'> {
+  /** `what`: what was stopped, e.g. `deployment dep_…`; `by`: what superseded it, e.g. `deployment dep_…`. */
+  constructor(
+    what: string,
+    readonly by: string,
+  ) {
+    super('superseded', ENGINE_ERRORS.superseded.message({ what, by }));
+  }
+}
+
+/**
+ * What a flow's `cancelRequested` hook answers when its operation must stop: what was cancelled (`deployment dep_…`),
+ * or what was superseded and by what.
+ */
+export type CancelRequest = string | { what: string; supersededBy: string };
+
+/** The error a cancellable step throws for a cancel request: cancelled, or superseded by what the request names. */
+export function cancellationError(request: CancelRequest): CancelledError | SupersededError {
+  return typeof request === 'string' ? new CancelledError(request) : new SupersededError(request.what, request.supersededBy);
+}
+
+/** Whether an error stopped its operation on purpose (cancelled or superseded) rather than failing it. */
+export function isCancellation(err: unknown): err is CancelledError | SupersededError {
+  return err instanceof CancelledError || err instanceof SupersededError;
 }
 
 /** A job whose data does not match its flow (written by other code, or by hand): it fails for good, with the reason. */

@@ -1,6 +1,6 @@
 import type { AnyFlow } from './define-flow';
 import type { EngineContext } from './engine-context';
-import { CancelledError, errorCodeOf, logFieldsOf, MalformedJobError, publicMessageOf } from './errors';
+import { errorCodeOf, isCancellation, logFieldsOf, MalformedJobError, publicMessageOf, SupersededError } from './errors';
 import { enqueueCompensation } from './compensation';
 import type { OperationJobData } from './job-data';
 import { operationOutcome } from './operation-completion';
@@ -15,10 +15,13 @@ import { stepRecords } from './step-records';
  * Every step of the flow first releases what it holds for the operation (a routing step its project's turn). Then,
  * if the flow says a change that traffic already follows was committed, the operation rolls forward (failing it now
  * would leave a failed deployment live); otherwise the flow records the failure, the remaining step rows are skipped
- * or cancelled, the compensation job is enqueued, and the operation ends failed or cancelled.
+ * or cancelled, the compensation job is enqueued, and the operation ends failed, cancelled or superseded.
  */
 export async function handleFinalFailure<Services>(engine: EngineContext, services: Services, flow: AnyFlow, data: OperationJobData, step: string, err: unknown): Promise<void> {
-  const cancelled = err instanceof CancelledError;
+  const cancelled = isCancellation(err);
+  // Superseded (latest wins): stopped like a cancel, but the operation ends `superseded` and says by what.
+  const supersededBy = err instanceof SupersededError ? err.by : undefined;
+  const ending = supersededBy ? 'superseded' : cancelled ? 'cancelled' : 'failed';
   // What the tenant reads (the application's records, the operation's error, a roll-forward note): the public message
   // only; the raw text of an unexpected error goes to the log.
   const code = errorCodeOf(err);
@@ -30,13 +33,13 @@ export async function handleFinalFailure<Services>(engine: EngineContext, servic
     await rollForward(engine, services, flow, data, step, err);
     return;
   }
-  await flow.onFailed?.(services, data, { step, code, message, cancelled });
-  await stepRecords.skipRemaining(engine, data.ownerId, cancelled ? 'cancelled' : 'skipped');
+  await flow.onFailed?.(services, data, { step, code, message, cancelled, supersededBy });
+  await stepRecords.skipRemaining(engine, data.ownerId, cancelled ? 'cancelled' : 'skipped', supersededBy ? `not run: ${message}` : undefined);
   // Compensation is a job of its own so that an outage of what it talks to retries it without holding up anything else.
   if (flow.compensation) await enqueueCompensation(engine, flow.compensation.name, data);
-  const ended = await finishOperation(engine, data, cancelled ? 'cancelled' : 'failed', { errorCode: code, errorMessage: `${step}: ${message}` });
+  const ended = await finishOperation(engine, data, ending, { errorCode: code, errorMessage: `${step}: ${message}` });
   const durationMs = await operationDurationMs(prisma, data.operationId);
-  if (ended) engine.observer.operationEnded({ kind: data.kind, result: cancelled ? 'cancelled' : 'failed', durationMs });
+  if (ended) engine.observer.operationEnded({ kind: data.kind, result: ending, durationMs });
   engine.logger.warn('operation failed', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, ...logFieldsOf(err), code, durationMs });
 }
 

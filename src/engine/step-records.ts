@@ -84,9 +84,9 @@ export const stepRecords = {
     if (count) announce(writer, { ownerId, name: '*', status: 'succeeded' });
   },
 
-  /** Steps that never ran because the operation ended earlier. */
-  async skipRemaining(writer: StateWriter, ownerId: string, status: 'skipped' | 'cancelled' = 'skipped') {
-    const { count } = await writer.prisma.deploymentStep.updateMany({ where: { ownerId, status: 'pending' }, data: { status } });
+  /** Steps that never ran because the operation ended earlier; `reason` (if any) is written on each row, saying why. */
+  async skipRemaining(writer: StateWriter, ownerId: string, status: 'skipped' | 'cancelled' = 'skipped', reason?: string) {
+    const { count } = await writer.prisma.deploymentStep.updateMany({ where: { ownerId, status: 'pending' }, data: { status, ...(reason ? { error: reason } : {}) } });
     if (count) announce(writer, { ownerId, name: '*', status });
   },
 };

@@ -3,7 +3,7 @@ import { chainFailure, stepFailureReason } from './chain-failure';
 import type { AnyFlow } from './define-flow';
 import type { AnyStep, DelayOptions, StepContext, StepNeeds } from './define-step';
 import type { EngineContext } from './engine-context';
-import { CancelledError, CodedError, errorCodeOf, isRetryable, logFieldsOf, MalformedJobError, publicMessageOf } from './errors';
+import { cancellationError, CodedError, errorCodeOf, isCancellation, isRetryable, logFieldsOf, MalformedJobError, publicMessageOf } from './errors';
 import { handleFinalFailure } from './final-failure';
 import { isInfrastructureOutage } from './infrastructure-outage';
 import { firstIssue, StepJobFields, type OperationJobData, type StepResult } from './job-data';
@@ -71,7 +71,7 @@ export async function runStep<Services>(engine: EngineContext, services: Service
       logger.info('step started', { attempt });
       journal.log(`${step.name} started (attempt ${attempt}/${maxAttempts}): ${summarizeInputs(data, needs)}`);
     }
-    if (cancelled) throw new CancelledError(cancelled);
+    if (cancelled) throw cancellationError(cancelled);
     const context: StepContext<Services, OperationJobData, StepNeeds, unknown> = {
       services,
       data,
@@ -117,7 +117,7 @@ export async function runStep<Services>(engine: EngineContext, services: Service
     // The step row (and then the application's records and the operation) shows the tenant the public message only.
     const message = publicMessageOf(err);
     const code = errorCodeOf(err);
-    await stepRecords.failed(engine, data.ownerId, step.name, message, final, err instanceof CancelledError ? 'cancelled' : 'failed');
+    await stepRecords.failed(engine, data.ownerId, step.name, message, final, isCancellation(err) ? 'cancelled' : 'failed');
     if (!final) {
       logger.warn('step attempt failed, will retry', { attempt, maxAttempts, ...logFieldsOf(err) });
       journal.log(`${step.name} attempt ${attempt}/${maxAttempts} failed (${code}): ${message}; BullMQ retries it`);
@@ -128,7 +128,7 @@ export async function runStep<Services>(engine: EngineContext, services: Service
     }
     const durationMs = await stepRecords.durationMs(prisma, data.ownerId, step.name);
     logger.warn('step failed', { attempt, ...logFieldsOf(err), durationMs });
-    engine.observer.stepEnded({ kind: data.kind, step: step.name, queue: step.queue, result: err instanceof CancelledError ? 'cancelled' : 'failed', durationMs });
+    engine.observer.stepEnded({ kind: data.kind, step: step.name, queue: step.queue, result: isCancellation(err) ? 'cancelled' : 'failed', durationMs });
     journal.log(`${step.name} failed for good after ${durationMs ?? '?'} ms (${code}): ${message}`);
     await handleFinalFailure(engine, services, flow, data, step.name, err);
     await journal.flush();

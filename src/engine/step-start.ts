@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import type { AnyFlow } from './define-flow';
 import type { AnyStep } from './define-step';
 import type { EngineContext } from './engine-context';
+import type { CancelRequest } from './errors';
 import type { OperationJobData, StepJobFields, StepResult } from './job-data';
 import { markOperationRunning } from './operation-state';
 import { stepRecords } from './step-records';
@@ -17,7 +18,7 @@ async function previousOutputs(job: Job): Promise<Record<string, unknown>> {
 /** What a step run learns before its `run`: the outputs so far, and what was cancelled if its operation was. */
 export interface StepStart {
   outputs: Record<string, unknown>;
-  cancelled: string | undefined;
+  cancelled: CancelRequest | undefined;
   /** Whether this run recorded the step's start (its first run, or the first after an outage). */
   recordedStart: boolean;
 }
@@ -45,6 +46,6 @@ export async function startStep<Services>(
   ] as const);
   const failure = settled.find((s) => s.status === 'rejected');
   if (failure) throw failure.reason;
-  const [outputs, , , cancelled] = settled as unknown as [PromiseFulfilledResult<Record<string, unknown>>, unknown, unknown, PromiseFulfilledResult<string | undefined>];
+  const [outputs, , , cancelled] = settled as unknown as [PromiseFulfilledResult<Record<string, unknown>>, unknown, unknown, PromiseFulfilledResult<CancelRequest | undefined>];
   return { outputs: outputs.value, cancelled: cancelled.value, recordedStart };
 }

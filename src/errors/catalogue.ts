@@ -341,6 +341,8 @@ export const ERROR_CATALOGUE = {
   // ---- the engine's own codes (src/engine/errors.ts says retryability and message; this table the statuses) ----
   // A cancel that took effect: the deploy the request waited for ended cancelled.
   cancelled: { ...ENGINE_ERRORS.cancelled, http: 409, grpc: 'ABORTED' },
+  // Latest wins: the deploy the request waited for was stopped because a newer one of its branch reached routing.
+  superseded: { ...ENGINE_ERRORS.superseded, http: 409, grpc: 'ABORTED' },
   malformed_job: { ...ENGINE_ERRORS.malformed_job, http: 422, grpc: 'FAILED_PRECONDITION' },
   unknown_operation_kind: { ...ENGINE_ERRORS.unknown_operation_kind, http: 422, grpc: 'FAILED_PRECONDITION' },
   // Any error that is not one of ours (a bug, a library's error): retried like a passing condition; its text is logged.

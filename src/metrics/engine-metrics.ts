@@ -19,7 +19,7 @@ export class EngineMetrics implements EngineObserver {
 
   constructor(registry: Registry) {
     this.steps = histogram(registry, 'deployflow_step_duration_seconds', 'How long a step took from its first start to its end (retries and polling included), by operation kind, step, queue and result.', ['kind', 'step', 'queue', 'result'], DURATION_BUCKETS);
-    this.operations = counter(registry, 'deployflow_operations_total', 'Operations ended, by kind and result (succeeded, failed, cancelled, rolled_forward).', ['kind', 'result']);
+    this.operations = counter(registry, 'deployflow_operations_total', 'Operations ended, by kind and result (succeeded, failed, cancelled, superseded, rolled_forward).', ['kind', 'result']);
     this.operationDuration = histogram(registry, 'deployflow_operation_duration_seconds', 'How long an operation took from its request being accepted to its end, by kind and result.', ['kind', 'result'], DURATION_BUCKETS);
     this.turnWait = histogram(registry, 'deployflow_routing_turn_wait_seconds', "How long a routing step waited for its project's turn before it committed, by operation kind.", ['kind'], TURN_WAIT_BUCKETS);
   }

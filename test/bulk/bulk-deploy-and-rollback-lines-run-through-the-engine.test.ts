@@ -13,12 +13,14 @@ describe('deploy and rollback lines run through the engine', () => {
   it('deploys, rolls back and undoes as the file says, each project in file order, recorded as the script line', async () => {
     const { project: api } = await seedProject(h.db.prisma, { workspace: 'acme', project: 'api' });
     const { project: web } = await seedProject(h.db.prisma, { workspace: 'beta', project: 'web' });
+    // v1/w1 and v2/w2 are in flight together: on one branch, latest wins could stop v1 before it is routed, and this
+    // test needs both to end ready (it rolls back to v1), so the first of each project is on a branch of its own.
     const deploy = (workspace: string, projectId: string, version: string) => ({
       op: 'deploy',
       workspace,
       projectId,
       image: HELLO_API,
-      git: { branch: 'main' },
+      git: { branch: version.endsWith('1') ? 'release' : 'main' },
       runtime: { env: { VERSION: version } },
     });
 

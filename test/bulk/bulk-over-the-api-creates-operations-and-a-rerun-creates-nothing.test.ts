@@ -53,7 +53,9 @@ describe('npm run enqueue over the HTTP API', () => {
     const project = await createProject(h, ws.admin, 'api');
     const deployerId = (await h.db.prisma.apiKey.findUniqueOrThrow({ where: { hash: hashApiKey(ws.deployer) } })).id;
     const deploy = { op: 'deploy', projectId: 'api', image: HELLO_API, git: { branch: 'main' } };
-    const deploys = file('deploys.jsonl', '# the same line twice is two deploys, as the file says', deploy, deploy, { ...deploy, environment: 'preview' });
+    // Two production deploys in flight together, on two branches: on one, latest wins could stop the first before it is
+    // routed, and the rollback below needs both ready.
+    const deploys = file('deploys.jsonl', '# two deploy lines are two deploys, as the file says', deploy, { ...deploy, git: { branch: 'release' } }, { ...deploy, environment: 'preview' });
 
     const first = await enqueue(deploys);
     expect(first.stderr).not.toMatch(/error/i);

@@ -40,6 +40,11 @@ export interface DurabilityBed {
   engine: DeployflowEngine;
   pool: WorkerPool;
   seedProjects(count: number): Promise<SeededProject[]>;
+  /**
+   * A production deploy on a branch of its own (`d1`, `d2` …): these tests ask that every deploy they start runs to its
+   * end whatever is killed, so latest wins (a newer deploy of the same branch supersedes older ones, tested on its own)
+   * must not stop any of them.
+   */
   deploy(project: SeededProject, env?: Record<string, string>): Promise<{ deploymentId: string; operationId: string }>;
   /** A rollback or promote through the same request path as the API; returns the operation id. */
   switchTo(kind: 'rollback' | 'promote', project: SeededProject, targetDeploymentId: string): Promise<string>;
@@ -142,6 +147,7 @@ export async function startDurabilityBed(options: {
   pool.start();
   const enqueueDeps = { prisma: db.prisma, enqueue: engine.enqueue };
 
+  let deploys = 0; // numbers each deploy's own branch (see deploy)
   const bed: DurabilityBed = {
     services,
     db,
@@ -159,7 +165,12 @@ export async function startDurabilityBed(options: {
       return projects;
     },
     async deploy(project, env = {}) {
-      return createDeploy(enqueueDeps, { workspaceId: project.workspace.id, requestedBy: 'durability-test' }, DeployRequest.parse({ projectId: project.project.id, image: HELLO_API, runtime: { env } }));
+      deploys += 1;
+      return createDeploy(
+        enqueueDeps,
+        { workspaceId: project.workspace.id, requestedBy: 'durability-test' },
+        DeployRequest.parse({ projectId: project.project.id, image: HELLO_API, git: { branch: `d${deploys}` }, runtime: { env } }),
+      );
     },
     async switchTo(kind, project, targetDeploymentId) {
       const { operationId } = await requestSwitch(

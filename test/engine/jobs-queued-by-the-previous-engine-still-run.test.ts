@@ -106,8 +106,14 @@ describe('jobs queued by the engine before the library refactor still run', () =
   it('runs old deploy flows when the workers start, then old rollback and undo flows', async () => {
     const { workspace, project } = await seedProject(h.db.prisma, { workspace: 'legacy', project: 'shop' });
     const caller = { workspaceId: workspace.id, requestedBy: 'test' };
+    // Both run at once and both must end ready (v1 is rolled back to): each on a branch of its own, so latest wins (a
+    // newer deploy of the same branch supersedes an older one not yet routing) leaves v1 alone.
     const deploy = (version: string) =>
-      createDeploy({ prisma: h.db.prisma, enqueue: notYet }, caller, DeployRequest.parse({ projectId: project.id, image: HELLO_API, runtime: { env: { VERSION: version } } }));
+      createDeploy(
+        { prisma: h.db.prisma, enqueue: notYet },
+        caller,
+        DeployRequest.parse({ projectId: project.id, image: HELLO_API, git: { branch: `release-${version}` }, runtime: { env: { VERSION: version } } }),
+      );
     const v1 = await deploy('v1');
     const v2 = await deploy('v2');
     await enqueueTheOldWay(v1.operationId);

@@ -49,6 +49,7 @@ export const SAMPLE_PARAMS: { [C in ErrorCode]: ParamsOf<C> } = {
   operation_cancelled: { operationId: 'op_a' },
   operation_superseded: { operationId: 'op_a' },
   cancelled: { what: 'deployment dep_a' },
+  superseded: { what: 'deployment dep_a', by: 'deployment dep_b' },
   malformed_job: { jobId: 'op_a', problem: 'deploymentId: Required' },
   unknown_operation_kind: { kind: 'teleport' },
   step_failed: undefined,

@@ -34,9 +34,13 @@ export const DeploymentSummarySchema = z
     environment: z.string().openapi({ description: 'Environment slug.', example: 'production' }),
     environmentId: z.string(),
     status: DeploymentStatusSchema,
-    statusReason: z.string().nullable().openapi({ description: 'Why the deployment failed or was cancelled.' }),
+    statusReason: z.string().nullable().openapi({ description: 'Why the deployment failed, was cancelled or was superseded.' }),
     failedStep: z.string().nullable(),
     cancelRequestedAt: Timestamp.nullable(),
+    supersededBy: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The newer production deploy of the same branch that superseded this one before it was routed (latest wins).' }),
     image: z.string().openapi({ example: 'file:examples/hello-api' }),
     git: GitSchema,
     runtime: RuntimeSchema,
@@ -95,6 +99,7 @@ export function deploymentSummaryView(d: DeploymentRow): DeploymentSummaryView {
     statusReason: d.statusReason,
     failedStep: d.failedStep,
     cancelRequestedAt: d.cancelRequestedAt?.toISOString() ?? null,
+    supersededBy: d.supersededById,
     image: d.image,
     git: { branch: d.gitBranch, commitSha: d.gitCommitSha, message: d.gitMessage, author: d.gitAuthor },
     runtime: {

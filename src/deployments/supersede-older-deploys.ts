@@ -1,0 +1,44 @@
+import type { Db } from '../db/prisma';
+import { CANCELLABLE_STATUSES } from '../statuses';
+
+/**
+ * Latest wins (issue 15 item 5): a production deploy that has just passed its cancel gate (assign-routes: it will be
+ * routed) stops every OLDER production deploy of the same project and branch that has not passed its own gate yet.
+ * Those would be routed after it only to be overtaken at once, so their remaining steps are pointless work.
+ *
+ * It reuses the cancel mechanics: one conditional update sets `cancelRequestedAt` (and `supersededById`, which makes
+ * the stop read `superseded`) under the same conditions as POST /v1/deployments/:id/cancel. The older deploy's own gate
+ * is the mirror image on the same row, so PostgreSQL's row lock lets exactly one of the two win: either the older deploy
+ * stops at its next check (a step in progress in another worker finishes what it is doing first) and is compensated,
+ * or it had already started routing and is left to finish; the route ordering (a deploy never takes routes or live
+ * from a newer one, ARCHITECTURE §8.1) keeps this newer deploy live either way.
+ *
+ * "Newer" is the deployment id's order (ids are time-sortable), the same order routing uses. "Same branch" is the same
+ * `gitBranch`; a deploy without a branch is a line of its own (it supersedes, and is superseded by, deploys without a
+ * branch only), never the project's default branch: a deploy that named no branch says nothing about which branch it
+ * replaces. Only production deploys take part; previews keep all their deploys.
+ *
+ * Idempotent: a repeat (a retry, a crash before the gate was recorded in the job) stops only what is left to stop.
+ * Returns the ids this call stopped, oldest first.
+ */
+export async function supersedeOlderDeploys(prisma: Db, deploymentId: string): Promise<string[]> {
+  const newer = await prisma.deployment.findUnique({
+    where: { id: deploymentId },
+    select: { projectId: true, environmentId: true, gitBranch: true, environment: { select: { isProduction: true } } },
+  });
+  if (!newer?.environment.isProduction) return [];
+  const stopped = await prisma.deployment.updateManyAndReturn({
+    where: {
+      projectId: newer.projectId,
+      environmentId: newer.environmentId,
+      gitBranch: newer.gitBranch, // null matches only deploys without a branch (IS NULL)
+      id: { lt: deploymentId },
+      cancelRequestedAt: null,
+      routingStartedAt: null,
+      status: { in: CANCELLABLE_STATUSES },
+    },
+    data: { cancelRequestedAt: new Date(), supersededById: deploymentId },
+    select: { id: true },
+  });
+  return stopped.map((d) => d.id).sort();
+}
