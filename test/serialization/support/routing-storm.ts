@@ -52,7 +52,9 @@ export function routingStorm(options: RoutingStormOptions): void {
     const projects: Awaited<ReturnType<typeof seedProject>>[] = [];
     for (let i = 0; i < PROJECTS; i++) projects.push(await seedProject(prisma, { workspace: `ws${i}`, project: `p${i}` }));
     const setupOps = await Promise.all(
-      projects.flatMap((p) => [0, 1, 2].map(() => h.deploy({ projectId: p.project.id, image: HELLO_API, git: { branch: 'main' } }, p.workspace.id))),
+      // Each on a branch of its own: latest wins would otherwise supersede the older deploys of a branch, and every
+      // one of the three must end ready to be a target of the storm.
+      projects.flatMap((p) => [0, 1, 2].map((n) => h.deploy({ projectId: p.project.id, image: HELLO_API, git: { branch: `setup-${n}` } }, p.workspace.id))),
     );
     const setupDone = await Promise.all(setupOps.map((o) => h.waitForOperation(o.operationId, 120_000)));
     expect(setupDone.filter((o) => o.state !== 'succeeded')).toEqual([]);
