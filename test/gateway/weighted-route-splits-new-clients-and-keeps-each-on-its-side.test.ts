@@ -40,7 +40,7 @@ describe('a weighted route in the gateway', () => {
     await eventually('the gateway applied the weight change', async () => gateway.table.version >= version);
   }
 
-  it('sends about the requested share of new clients to the canary, and tells each its side in a cookie', async () => {
+  it('sends about the requested share of new clients to the canary and tells each its side in a cookie; a plain route never sets one', async () => {
     const replies = await askMany(NEW_CLIENTS, 16, () => ask(gateway.port, HOST));
     expect(replies.every((r) => r.status === 200)).toBe(true);
     const served = share(replies, 'green');
@@ -52,6 +52,12 @@ describe('a weighted route in the gateway', () => {
       const [pair, ...attributes] = reply.setCookie![0].split('; ');
       expect(pair).toBe(`df_canary=green.${reply.deploymentId === 'green' ? 'c' : 's'}`);
       expect(attributes.sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Lax']);
+    }
+    // The same gateway, a plain hostname: no cookie, even for a client that presents one.
+    const plain = await askMany(50, 5, (i) => ask(gateway.port, PLAIN, i % 2 ? 'df_canary=green.c' : undefined));
+    for (const reply of plain) {
+      expect(reply.deploymentId).toBe('blue');
+      expect(reply.setCookie).toBeUndefined();
     }
   });
 
@@ -104,14 +110,6 @@ describe('a weighted route in the gateway', () => {
     expect(twice.deploymentId).toBe('green');
   });
 
-  it('never sets a cookie on a plain route, even for a client that presents one', async () => {
-    const replies = await askMany(50, 5, (i) => ask(gateway.port, PLAIN, i % 2 ? 'df_canary=green.c' : undefined));
-    for (const reply of replies) {
-      expect(reply.deploymentId).toBe('blue');
-      expect(reply.setCookie).toBeUndefined();
-    }
-  });
-
   it('keeps the weights across a full reload, and a gateway started afresh loads them from the database', async () => {
     expect(await gateway.sync.resync()).toBe(true);
     expect(gateway.table.lookup(HOST)?.canary).toMatchObject({ deploymentId: 'green', weight: 25 });
@@ -124,7 +122,7 @@ describe('a weighted route in the gateway', () => {
     expect(Math.abs(served - 0.25)).toBeLessThan(0.06);
   });
 
-  it('loads the instances of a canary it has never seen when a change makes it the canary', async () => {
+  it('loads the instances of a canary it has never seen when a change makes it the canary; a message without a canary makes the route plain', async () => {
     await bg.world.addDeployment('late');
     await bg.world.addInstance('late', late.address);
     expect(gateway.table.knowsDeployment('late')).toBe(false);
@@ -134,9 +132,9 @@ describe('a weighted route in the gateway', () => {
     // The green cookie names a canary that is no longer this route's: the client is dealt a side anew.
     const replaced = await ask(gateway.port, HOST, 'df_canary=green.c');
     expect(cookiePair(replaced)).toMatch(/^df_canary=late\.[cs]$/);
-  });
 
-  it('applies a message without a canary (published before weighted routes) as a plain route', async () => {
+    // A change without `canary` (as published before weighted routes, or for any plain route): the split ends, and
+    // the late cookie is neither honoured nor set again.
     await setCanary(bg, HOST, null);
     const version = await bg.world.publish([{ hostname: HOST, deploymentId: 'blue' }]);
     await eventually('the gateway applied the change', async () => gateway.table.version >= version);
