@@ -124,6 +124,8 @@ describe('canary weights through the routing queue', () => {
   it('weight 0 clears the canary and leaves the stable serving alone', async () => {
     const w = await world();
     await w.setWeight(10);
+    expect(await w.state()).toEqual(w.expected(w.v1, w.v1, `${w.v2}@10`));
+    expect(await w.served()).toEqual({ deploymentId: w.v1, canary: `${w.v2}@10` });
     await w.setWeight(0);
     expect(await w.state()).toEqual(w.expected(w.v1, w.v1, null));
     expect(await w.served()).toEqual({ deploymentId: w.v1, canary: null });
