@@ -12,9 +12,16 @@ export interface UndoResult {
   liveDeploymentId: string | null;
 }
 
+/** A recorded change the other way round: the stable side, and the canary when the change had one (a weight change). */
+function reversed(c: AppliedRoute): AppliedRoute {
+  const back: AppliedRoute = { ...c, fromDeploymentId: c.toDeploymentId, toDeploymentId: c.fromDeploymentId };
+  if (c.canaryFrom === undefined && c.canaryTo === undefined) return back;
+  return { ...back, canaryFrom: c.canaryTo ?? null, canaryTo: c.canaryFrom ?? null };
+}
+
 /**
  * Re-applies the project's last route change in reverse (SPEC §4.3 "rollback capability for failed routing changes"):
- * every route goes back to where it pointed, the live pointer and the pin to what they were. A route changed since by
+ * every route goes back to where it pointed (its canary and weight included), the live pointer and the pin to what they were. A route changed since by
  * someone else is left alone and reported. Undo is itself a route change, so undoing an undo redoes.
  */
 export const undoRoutes = routingStep<Services, UndoJobData, Record<never, never>, UndoResult>({
@@ -25,7 +32,7 @@ export const undoRoutes = routingStep<Services, UndoJobData, Record<never, never
     const last = await tx.routeChange.findFirst({ where: { projectId: data.projectId }, orderBy: { sequence: 'desc' } });
     if (!last) throw new TerminalError('nothing_to_undo');
     const stored = readStoredRouteChange(last.changes, last.sequence);
-    const changes: AppliedRoute[] = [...stored.applied].reverse().map((c) => ({ ...c, fromDeploymentId: c.toDeploymentId, toDeploymentId: c.fromDeploymentId }));
+    const changes: AppliedRoute[] = [...stored.applied].reverse().map(reversed);
     const pin = { ...stored.pinBefore, rolledBackAt: stored.pinBefore.rolledBackAt ? new Date(stored.pinBefore.rolledBackAt) : null };
     return { changes, live: last.liveFrom, pin, notes: [`undid change #${last.sequence}`] };
   },

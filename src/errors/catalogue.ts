@@ -277,6 +277,24 @@ export const ERROR_CATALOGUE = {
     message: (p: { sequence?: number; problem: string }) => `route change${p.sequence === undefined ? '' : ` #${p.sequence}`} has an unreadable history entry: ${p.problem}`,
   },
   nothing_to_undo: { http: 409, grpc: 'FAILED_PRECONDITION', retryable: false, message: 'the project has no route change to undo' },
+  // A canary weight change (a release's routing step) that cannot be: the caller asked for something impossible.
+  invalid_canary_weight: {
+    http: 422,
+    grpc: 'INVALID_ARGUMENT',
+    retryable: false,
+    message: (p: { weight: unknown }) => `canary weight must be a whole number from 0 to 100, got ${String(p.weight).slice(0, 40)}`,
+  },
+  canary_not_eligible: {
+    http: 422,
+    grpc: 'FAILED_PRECONDITION',
+    retryable: false,
+    message: (p: { deploymentId: string; problem: 'not_found' | 'other_project' | 'other_environment' | 'not_ready'; status?: string }) =>
+      p.problem === 'not_found'
+        ? `canary deployment ${p.deploymentId} does not exist`
+        : p.problem === 'not_ready'
+          ? `canary deployment ${p.deploymentId} is ${p.status ?? 'not ready'}; only a ready deployment can take traffic`
+          : `canary deployment ${p.deploymentId} belongs to another ${p.problem === 'other_project' ? 'project' : 'environment'}`,
+  },
 
   // ---- deploys and cancelling them -----------------------------------------------------------------------------
   deployment_not_pending: {

@@ -67,6 +67,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
     private readonly res: ServerResponse,
     private readonly backend: Backend,
     private readonly settings: ForwardSettings,
+    /** A weighted route's side cookie for a client that was just dealt a side (see WeightedRoute). */
+    private readonly setCookie?: string,
   ) {
     const head = upstreamRequestHead(req);
     this.headers = head.headers;
@@ -129,6 +131,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.settings.metrics.upstreamAnswered(statusCode, (now - this.dispatchedAt) / 1000);
     this.settings.telemetry.record(this.backend.deploymentId, statusCode, now - this.takenAt);
     const headers = downstreamResponseHeaders(rawHeaders ?? [], this.backend.deploymentId);
+    if (this.setCookie !== undefined) headers.push('set-cookie', this.setCookie);
     if (statusText) this.res.writeHead(statusCode, statusText, headers);
     else this.res.writeHead(statusCode, headers);
     return true;

@@ -6,7 +6,8 @@ import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { GatewayTelemetry, noTelemetry } from '../telemetry/telemetry-recorder';
 import { sendError } from './error-answers';
 import { Exchange, ForwardSettings } from './forward';
-import { normalizeHostname, RouteTable } from './route-table';
+import { canaryCookieValue } from './canary-cookie';
+import { type Backend, normalizeHostname, RouteTable } from './route-table';
 
 export interface GatewayOptions {
   /** Default 127.0.0.1. */
@@ -85,16 +86,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       answer(res, 503, 'not_ready', 'the gateway has not loaded its routes yet');
       return;
     }
-    const backend = table.resolve(host);
-    if (backend === undefined) {
+    const route = table.resolve(host);
+    if (route === undefined) {
       answer(res, 404, 'unknown_host', `no route for host ${normalizeHostname(host).slice(0, 255)}`);
       return;
+    }
+    // A plain route costs one property read here; only a weighted one looks at the client's cookie.
+    let backend: Backend;
+    let setCookie: string | undefined;
+    if (route.weighted) {
+      const side = route.sideFor(canaryCookieValue(req.rawHeaders));
+      backend = side.backend;
+      setCookie = side.setCookie;
+    } else {
+      backend = route;
     }
     if (backend.origins.length === 0) {
       answer(res, 502, 'no_instance', `deployment ${backend.deploymentId} has no running instance`, backend.deploymentId);
       return;
     }
-    new Exchange(req, res, backend, settings).run();
+    new Exchange(req, res, backend, settings, setCookie).run();
   };
 
   // requestTimeout 0: a large upload may take longer than Node's 5-minute default; idleness is bounded by the

@@ -3,6 +3,8 @@ import type { Db } from '../db/prisma';
 export interface RouteEntry {
   hostname: string;
   deploymentId: string;
+  /** A weighted route's canary; null or absent for a plain route. */
+  canary?: { deploymentId: string; weight: number } | null;
 }
 
 /** Every route, and the addresses (`host:port`) of the running instances of deployments, by deployment id. */
@@ -36,7 +38,7 @@ export function prismaRouteSource(prisma: Db): RouteSource {
       // One snapshot for both reads: routes and instances must describe the same moment.
       const [routes, instances, lastChanges] = await prisma.$transaction(
         [
-          prisma.ingressRoute.findMany({ select: { hostname: true, deploymentId: true } }),
+          prisma.ingressRoute.findMany({ select: { hostname: true, deploymentId: true, canaryDeploymentId: true, canaryWeight: true } }),
           prisma.instance.findMany({
             where: { status: 'running' },
             select: { deploymentId: true, address: true },
@@ -51,7 +53,15 @@ export function prismaRouteSource(prisma: Db): RouteSource {
         const last = row._max?.sequence;
         if (typeof last === 'number') sequences[row.projectId] = last;
       }
-      return { routes, instances: groupAddresses(instances), sequences };
+      return {
+        routes: routes.map((r) => ({
+          hostname: r.hostname,
+          deploymentId: r.deploymentId,
+          canary: r.canaryDeploymentId === null ? null : { deploymentId: r.canaryDeploymentId, weight: r.canaryWeight },
+        })),
+        instances: groupAddresses(instances),
+        sequences,
+      };
     },
     async loadInstances(deploymentIds) {
       if (deploymentIds.length === 0) return {};

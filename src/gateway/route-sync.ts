@@ -140,8 +140,9 @@ export async function startRouteSync(options: RouteSyncOptions): Promise<RouteSy
     }
     const unknown = [
       ...new Set(
+        // The canary's instances too: a weighted route sends part of its traffic there from the moment it applies.
         event.routes
-          .map((r) => r.deploymentId)
+          .flatMap((r) => (r.canary ? [r.deploymentId, r.canary.deploymentId] : [r.deploymentId]))
           .filter((id): id is string => id !== null && !table.knowsDeployment(id)),
       ),
     ];

@@ -1,10 +1,12 @@
-import type { RouteChangeEvent } from '../routing/publication/route-publication';
+import type { RouteCanaryAssignment, RouteChangeEvent } from '../routing/publication/route-publication';
 import type { RouteSnapshot } from './route-source';
 
 export interface RouteTarget {
   deploymentId: string;
   /** Running instance addresses (`host:port`); empty when the deployment has none. */
   addresses: readonly string[];
+  /** A weighted route's canary side: its deployment, weight (percent of new clients) and addresses. */
+  canary?: { deploymentId: string; weight: number; addresses: readonly string[] };
 }
 
 /**
@@ -13,6 +15,8 @@ export interface RouteTarget {
  * robin is per deployment whatever name reached it.
  */
 export class Backend {
+  /** Tells a plain route (a Backend) from a weighted one in the hot path with one property read. */
+  readonly weighted = false;
   /** `http://host:port` of each address, in the same order: the key of the upstream's connection pool. */
   origins: readonly string[] = [];
   private addressList: readonly string[] = [];
@@ -40,6 +44,63 @@ export class Backend {
   }
 }
 
+/** The cookie that keeps a client on the side of a weighted route it first got: `<canaryDeploymentId>.<c|s>`. */
+export const CANARY_COOKIE = 'df_canary';
+
+/** Where one request of a weighted route goes, and the cookie to set (none when the client's cookie already says it). */
+export interface CanarySide {
+  readonly backend: Backend;
+  readonly setCookie: string | undefined;
+}
+
+function canarySide(backend: Backend, cookieValue: string | undefined): CanarySide {
+  return { backend, setCookie: cookieValue === undefined ? undefined : `${CANARY_COOKIE}=${cookieValue}; Path=/; HttpOnly; SameSite=Lax` };
+}
+
+/**
+ * A hostname split between its stable deployment and a canary: `weight` percent of new clients go to the canary.
+ * Everything a request needs is built once per route change (the cookie values and the four possible answers), so
+ * choosing a side allocates nothing.
+ */
+export class WeightedRoute {
+  readonly weighted = true;
+  /** The cookie values naming each side of this canary. */
+  readonly canaryValue: string;
+  readonly stableValue: string;
+  /** A client whose cookie names a side: it stays there, and no cookie is set. */
+  readonly keptCanary: CanarySide;
+  readonly keptStable: CanarySide;
+  /** A new client (or one whose cookie names another canary): the side it was dealt, and the cookie that keeps it. */
+  readonly newCanary: CanarySide;
+  readonly newStable: CanarySide;
+
+  constructor(
+    readonly stable: Backend,
+    readonly canary: Backend,
+    readonly weight: number,
+  ) {
+    this.canaryValue = `${canary.deploymentId}.c`;
+    this.stableValue = `${canary.deploymentId}.s`;
+    this.keptCanary = canarySide(canary, undefined);
+    this.keptStable = canarySide(stable, undefined);
+    this.newCanary = canarySide(canary, this.canaryValue);
+    this.newStable = canarySide(stable, this.stableValue);
+  }
+
+  /**
+   * The side of one request: the one the client's cookie value names when it names this canary; otherwise dealt at
+   * random, `weight` percent to the canary (`random` in [0, 1), Math.random by default).
+   */
+  sideFor(cookieValue: string | undefined, random: number = Math.random()): CanarySide {
+    if (cookieValue === this.canaryValue) return this.keptCanary;
+    if (cookieValue === this.stableValue) return this.keptStable;
+    return random * 100 < this.weight ? this.newCanary : this.newStable;
+  }
+}
+
+/** What a hostname resolves to: one deployment, or a stable and a canary. */
+export type ResolvedRoute = Backend | WeightedRoute;
+
 /** The host part of a Host header, lower case, without `:port` or a trailing dot. */
 export function normalizeHostname(host: string): string {
   let name = host.trim().toLowerCase();
@@ -58,8 +119,8 @@ export function normalizeHostname(host: string): string {
  * (see route-events); `loaded` is false until the first full snapshot arrived.
  */
 export class RouteTable {
-  /** Normalized hostname → the backend of the deployment it routes to. */
-  private routes = new Map<string, Backend>();
+  /** Normalized hostname → the backend of the deployment it routes to, or its stable and canary backends. */
+  private routes = new Map<string, ResolvedRoute>();
   /** Deployment id → its backend; a deployment whose instances are not known has none or an empty one. */
   private backends = new Map<string, Backend>();
   /** Project id → sequence of the last RouteChange the table reflects (see RouteChange.sequence). */
@@ -88,6 +149,13 @@ export class RouteTable {
     return backend;
   }
 
+  /** A route to `deploymentId`, weighted when it has a canary with a weight above 0 (else plain). */
+  private routeOf(deploymentId: string, canary: RouteCanaryAssignment | null | undefined, backends: Map<string, Backend>): ResolvedRoute {
+    const stable = this.backendOf(deploymentId, backends);
+    if (!canary || canary.weight <= 0 || canary.deploymentId === deploymentId) return stable;
+    return new WeightedRoute(stable, this.backendOf(canary.deploymentId, backends), Math.min(canary.weight, 100));
+  }
+
   /** Replaces everything with a full snapshot taken at (or after) `version`. */
   replace(snapshot: RouteSnapshot, version: number): void {
     const backends = new Map<string, Backend>();
@@ -97,9 +165,9 @@ export class RouteTable {
       backend.setAddresses(addresses);
       backends.set(deploymentId, backend);
     }
-    const routes = new Map<string, Backend>();
+    const routes = new Map<string, ResolvedRoute>();
     for (const route of snapshot.routes) {
-      routes.set(normalizeHostname(route.hostname), this.backendOf(route.deploymentId, backends));
+      routes.set(normalizeHostname(route.hostname), this.routeOf(route.deploymentId, route.canary, backends));
     }
     this.routes = routes;
     this.backends = backends;
@@ -131,7 +199,7 @@ export class RouteTable {
     for (const route of event.routes) {
       const hostname = normalizeHostname(route.hostname);
       if (route.deploymentId === null) this.routes.delete(hostname);
-      else this.routes.set(hostname, this.backendOf(route.deploymentId, this.backends));
+      else this.routes.set(hostname, this.routeOf(route.deploymentId, route.canary, this.backends));
     }
     this.currentVersion = event.version;
   }
@@ -142,17 +210,19 @@ export class RouteTable {
   }
 
   /**
-   * The hot path: the backend for a Host header. Route keys are normalized, so a header that matches one as it is
-   * (the usual case: no port, lower case) needs no normalizing at all.
+   * The hot path: the route for a Host header (a backend, or a stable and a canary to choose from). Route keys are
+   * normalized, so a header that matches one as it is (the usual case: no port, lower case) needs no normalizing.
    */
-  resolve(host: string): Backend | undefined {
+  resolve(host: string): ResolvedRoute | undefined {
     return this.routes.get(host) ?? this.routes.get(normalizeHostname(host));
   }
 
   lookup(host: string): RouteTarget | undefined {
-    const backend = this.resolve(host);
-    if (backend === undefined) return undefined;
-    return { deploymentId: backend.deploymentId, addresses: backend.addresses };
+    const route = this.resolve(host);
+    if (route === undefined) return undefined;
+    if (!route.weighted) return { deploymentId: route.deploymentId, addresses: route.addresses };
+    const { stable, canary } = route;
+    return { deploymentId: stable.deploymentId, addresses: stable.addresses, canary: { deploymentId: canary.deploymentId, weight: route.weight, addresses: canary.addresses } };
   }
 
   /** The next address in round-robin order; undefined when the deployment has no running instance. */

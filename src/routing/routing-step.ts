@@ -149,7 +149,7 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
       await publishRouteChange(services.redis, services.prefix, {
         projectId: data.projectId,
         sequence: record.sequence,
-        routes: record.changes.map((c) => ({ hostname: c.hostname, deploymentId: c.toDeploymentId })),
+        routes: record.changes.map((c) => ({ hostname: c.hostname, deploymentId: c.toDeploymentId, canary: c.canaryTo ?? null })),
       });
       if (trace) {
         await traceRouting(services.redis, services.prefix, { event: 'end', projectId: data.projectId, jobId, ticket, sequence: record.sequence, liveTo: record.liveTo, txMs });

@@ -36,6 +36,8 @@ export const SAMPLE_PARAMS: { [C in ErrorCode]: ParamsOf<C> } = {
   live_route_mismatch: { projectId: 'prj_a', liveDeploymentId: 'dep_a', liveRoutes: [], operationKind: 'undo' },
   corrupt_route_change: { sequence: 3, problem: 'Required' },
   nothing_to_undo: undefined,
+  invalid_canary_weight: { weight: 150 },
+  canary_not_eligible: { deploymentId: 'dep_a', problem: 'not_ready', status: 'failed' },
   deployment_not_pending: { deploymentId: 'dep_a', status: 'ready' },
   deployment_not_active: { status: 'cancelled', wanted: 'ready' },
   deployment_finished: { deploymentId: 'dep_a', status: 'ready' },

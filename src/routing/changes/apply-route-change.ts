@@ -2,7 +2,7 @@ import type { Db } from '../../db/prisma';
 import { RetryableError } from '../../errors';
 import { newId } from '../../ids';
 import { assertLiveRouteMatches, liveRoutesOf, resolveLivePointer } from './live-route-invariant';
-import type { AppliedRoute, RouteChangeRequest, RoutingTx, StoredRouteChange } from './route-change-types';
+import type { AppliedRoute, RouteCanary, RouteChangeRequest, RoutingTx, StoredRouteChange } from './route-change-types';
 import { readStoredRouteChange } from './stored-route-change';
 
 export interface RouteChangeRecord {
@@ -23,24 +23,72 @@ export class StaleFenceError extends RetryableError<'stale_fence'> {
   }
 }
 
-async function applyOne(tx: RoutingTx, projectId: string, change: AppliedRoute): Promise<boolean> {
+const NO_CANARY = { canaryDeploymentId: null, canaryWeight: 0 };
+
+function canaryColumns(canary: RouteCanary | null | undefined): { canaryDeploymentId: string | null; canaryWeight: number } {
+  return canary ? { canaryDeploymentId: canary.deploymentId, canaryWeight: canary.weight } : NO_CANARY;
+}
+
+function canaryOf(row: { canaryDeploymentId: string | null; canaryWeight: number }): RouteCanary | null {
+  return row.canaryDeploymentId === null ? null : { deploymentId: row.canaryDeploymentId, weight: row.canaryWeight };
+}
+
+type RouteWhere = { hostname: string; projectId: string; environmentId?: string; deploymentId?: string; canaryDeploymentId?: string | null; canaryWeight?: number };
+
+/**
+ * A plain change (no canary said) on an existing route: `write` is tried first on the route without a canary, the
+ * usual case, in one statement. Only when that finds nothing is the route read, and then written on the canary it has,
+ * which the record keeps in `canaryFrom` so that an undo puts it back (a plain change clears the canary).
+ */
+async function clearingCanary(
+  tx: RoutingTx,
+  where: RouteWhere,
+  change: AppliedRoute,
+  write: (where: RouteWhere) => Promise<{ count: number }>,
+): Promise<AppliedRoute | undefined> {
+  if ((await write({ ...where, canaryDeploymentId: null })).count === 1) return change;
+  const found = await tx.ingressRoute.findFirst({ where, select: { canaryDeploymentId: true, canaryWeight: true } });
+  if (!found || found.canaryDeploymentId === null) return undefined;
+  const { count } = await write({ ...where, canaryDeploymentId: found.canaryDeploymentId, canaryWeight: found.canaryWeight });
+  return count === 1 ? { ...change, canaryFrom: canaryOf(found), canaryTo: null } : undefined;
+}
+
+/**
+ * Applies one change if its precondition still holds (the route is where the change expects it: stable side, and the
+ * canary when the change names one); returns the change as applied (with the canary a plain change cleared), or
+ * undefined when it was left alone.
+ */
+async function applyOne(tx: RoutingTx, projectId: string, change: AppliedRoute): Promise<AppliedRoute | undefined> {
+  const weighted = change.canaryFrom !== undefined || change.canaryTo !== undefined;
   if (change.toDeploymentId === null) {
-    const { count } = await tx.ingressRoute.deleteMany({ where: { hostname: change.hostname, projectId, deploymentId: change.fromDeploymentId ?? undefined } });
-    return count === 1;
+    const where = { hostname: change.hostname, projectId, deploymentId: change.fromDeploymentId ?? undefined };
+    const remove = (w: RouteWhere) => tx.ingressRoute.deleteMany({ where: w });
+    if (!weighted) return clearingCanary(tx, where, change, remove);
+    return (await remove({ ...where, ...canaryColumns(change.canaryFrom) })).count === 1 ? change : undefined;
   }
   if (change.fromDeploymentId === null) {
     // ON CONFLICT DO NOTHING: a hostname another project took meanwhile is never clobbered, and the transaction survives.
     const { count } = await tx.ingressRoute.createMany({
-      data: [{ id: newId('rt'), hostname: change.hostname, projectId, environmentId: change.environmentId, deploymentId: change.toDeploymentId, sticky: change.sticky, branch: change.branch ?? null }],
+      data: [
+        {
+          id: newId('rt'),
+          hostname: change.hostname,
+          projectId,
+          environmentId: change.environmentId,
+          deploymentId: change.toDeploymentId,
+          sticky: change.sticky,
+          branch: change.branch ?? null,
+          ...canaryColumns(change.canaryTo),
+        },
+      ],
       skipDuplicates: true,
     });
-    return count === 1;
+    return count === 1 ? change : undefined;
   }
-  const { count } = await tx.ingressRoute.updateMany({
-    where: { hostname: change.hostname, projectId, environmentId: change.environmentId, deploymentId: change.fromDeploymentId },
-    data: { deploymentId: change.toDeploymentId },
-  });
-  return count === 1;
+  const where = { hostname: change.hostname, projectId, environmentId: change.environmentId, deploymentId: change.fromDeploymentId };
+  const move = (w: RouteWhere) => tx.ingressRoute.updateMany({ where: w, data: { deploymentId: change.toDeploymentId!, ...canaryColumns(change.canaryTo) } });
+  if (!weighted) return clearingCanary(tx, where, change, move);
+  return (await move({ ...where, ...canaryColumns(change.canaryFrom) })).count === 1 ? change : undefined;
 }
 
 /**
@@ -67,7 +115,8 @@ export async function applyRouteChange(prisma: Db, request: RouteChangeRequest):
       const applied: AppliedRoute[] = [];
       const notes = [...decision.notes];
       for (const change of decision.changes) {
-        if (await applyOne(tx, request.projectId, change)) applied.push(change);
+        const done = await applyOne(tx, request.projectId, change);
+        if (done) applied.push(done);
         else notes.push(`${change.hostname}: changed by someone else meanwhile, left alone`);
       }
 

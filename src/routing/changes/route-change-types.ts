@@ -1,6 +1,21 @@
 import type { RouteSticky } from '../plans/route-types';
 
-/** One route change as recorded in RouteChange.changes — what an undo reads. */
+/** The canary side of a weighted route: `weight` percent (1-99 while a release runs) of new clients go to it. */
+export interface RouteCanary {
+  deploymentId: string;
+  weight: number;
+}
+
+/**
+ * One route change as recorded in RouteChange.changes — what an undo reads.
+ *
+ * `fromDeploymentId`/`toDeploymentId` are the stable side. `canaryFrom`/`canaryTo` are the canary before and after:
+ * - a weight change sets `canaryTo` (a canary, or null to clear it) and `canaryFrom` (what it expects to find);
+ * - a plain change (a deploy, rollback or promote) leaves both out: it moves the stable side and clears any canary on
+ *   the route (a canary is weighed against the stable it was started on, so it never survives its stable moving);
+ *   applyRouteChange records the canary it found in `canaryFrom` and null in `canaryTo`, so an undo restores it.
+ * Records written before weighted routes have neither: no canary on either side.
+ */
 export interface AppliedRoute {
   hostname: string;
   sticky: RouteSticky;
@@ -8,6 +23,8 @@ export interface AppliedRoute {
   branch?: string | null;
   fromDeploymentId: string | null;
   toDeploymentId: string | null;
+  canaryFrom?: RouteCanary | null;
+  canaryTo?: RouteCanary | null;
 }
 
 /** What a routing job asks to commit atomically. */

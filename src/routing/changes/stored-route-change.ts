@@ -4,6 +4,7 @@ import type { StoredRouteChange } from './route-change-types';
 
 const Sticky = z.enum(['deployment', 'commit', 'branch', 'environment', 'live', 'custom']);
 const id = z.string().min(1);
+const Canary = z.object({ deploymentId: id, weight: z.number().int().min(0).max(100) });
 
 const StoredRouteChangeSchema = z.object({
   applied: z.array(
@@ -14,6 +15,8 @@ const StoredRouteChangeSchema = z.object({
       branch: z.string().nullable().optional(),
       fromDeploymentId: id.nullable(),
       toDeploymentId: id.nullable(),
+      canaryFrom: Canary.nullable().optional(),
+      canaryTo: Canary.nullable().optional(),
     }),
   ),
   notes: z.array(z.string()),

@@ -4,10 +4,20 @@ import { createRedisConnection, RedisConnection } from '../../redis/connection';
 import { LuaScript } from '../../redis/lua-script';
 import { Logger, silentLogger } from '../../logger';
 
-/** One hostname's new owner; `deploymentId: null` means the route was removed. */
+/** The canary side of a weighted route: `weight` percent (0-100) of the hostname's new clients go to it. */
+export interface RouteCanaryAssignment {
+  deploymentId: string;
+  weight: number;
+}
+
+/**
+ * One hostname's new owner; `deploymentId: null` means the route was removed. `canary` is the route's canary after
+ * the change; null or absent (messages from before weighted routes) means a plain route.
+ */
 export interface RouteAssignment {
   hostname: string;
   deploymentId: string | null;
+  canary?: RouteCanaryAssignment | null;
 }
 
 /** What the routing engine publishes after it committed the route changes of one job. */
@@ -47,7 +57,7 @@ export async function publishRouteChange(redis: RedisConnection, prefix: string,
   const payload = JSON.stringify({
     projectId: change.projectId,
     ...(change.sequence === undefined ? {} : { sequence: change.sequence }),
-    routes: change.routes.map((r) => ({ hostname: r.hostname, deploymentId: r.deploymentId })),
+    routes: change.routes.map((r) => ({ hostname: r.hostname, deploymentId: r.deploymentId, ...(r.canary ? { canary: { deploymentId: r.canary.deploymentId, weight: r.canary.weight } } : {}) })),
   });
   return Number(await PUBLISH.run(redis, [routesVersionKey(prefix)], [routesChannel(prefix), payload]));
 }
@@ -62,7 +72,13 @@ const routeChangeEventSchema = z.object({
   version: z.number().int().positive(),
   projectId: z.string(),
   sequence: z.number().int().positive().optional(),
-  routes: z.array(z.object({ hostname: z.string().min(1), deploymentId: z.string().min(1).nullable() })),
+  routes: z.array(
+    z.object({
+      hostname: z.string().min(1),
+      deploymentId: z.string().min(1).nullable(),
+      canary: z.object({ deploymentId: z.string().min(1), weight: z.number().int().min(0).max(100) }).nullable().optional(),
+    }),
+  ),
 });
 
 /** Parses a message from the routes channel; undefined for anything that is not a well-formed event. */
