@@ -1,4 +1,4 @@
-import { Job } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { reconcileOnce } from '../../src/app/reconciler';
 import { operationJobId, stepJobId } from '../../src/engine/queue-names';
 import { DEPLOY_STEPS } from '../../flows/step-names';
@@ -24,9 +24,9 @@ describe('a failed deploy on the dashboard', () => {
     expect(op.state).toBe('failed');
     const { queues } = h.engine.deps;
 
-    const failing = await Job.fromId(queues.steps, stepJobId(operationId, 'create-in-krane'));
-    expect(await failing?.getState()).toBe('failed');
-    const reason = failing!.failedReason;
+    // The operation row is marked failed while the step's job is still being moved to failed: wait for the move.
+    const failing = await eventuallyFailed(queues.steps, stepJobId(operationId, 'create-in-krane'));
+    const reason = failing.failedReason;
     expect(reason).toBe(`create-in-krane failed (${op.errorCode}): ${op.errorMessage?.replace(/^create-in-krane: /, '')}`);
     expect(reason).toMatch(/^create-in-krane failed \(krane_\w+\): .*does-not-exist/);
 
@@ -61,11 +61,12 @@ describe('a failed deploy on the dashboard', () => {
 });
 
 /** The root fails a moment after the operation row: each job of the chain fails in turn, on a worker. */
-async function eventuallyFailed(queue: Parameters<typeof Job.fromId>[0], id: string): Promise<Job> {
+async function eventuallyFailed(queue: Queue, id: string): Promise<Job> {
   for (const until = Date.now() + 15_000; ; ) {
-    const job = await Job.fromId(queue, id);
-    if (job && (await job.getState()) === 'failed') return job;
-    if (Date.now() > until) throw new Error(`job ${id} is ${job ? await job.getState() : 'missing'}, not failed`);
+    // State first, then the job: a job read before its move to failed would carry no failedReason.
+    const state = await queue.getJobState(id);
+    if (state === 'failed') return (await Job.fromId(queue, id))!;
+    if (Date.now() > until) throw new Error(`job ${id} is ${state}, not failed`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
