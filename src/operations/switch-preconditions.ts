@@ -58,13 +58,25 @@ export async function readSwitchState(prisma: Db, input: { projectId: string; ta
   return { project, target };
 }
 
+/**
+ * The checks inside a route change transaction (strictLive off, see checkSwitchPreconditions): the project is the row
+ * the transaction locked, so only the target (with its environment) is read. No namespace: the transaction needs none.
+ */
+export async function checkSwitchAtTurn(tx: RoutingTx, project: CheckedProject, input: SwitchCheckInput): Promise<Omit<SwitchTarget, 'namespace'>> {
+  const target = await tx.deployment.findUnique({ where: { id: input.targetDeploymentId }, include: { environment: true } });
+  return judgeSwitch(project, target, input, false);
+}
+
+/** What the checks read of a project. */
+type CheckedProject = { id: string; slug: string; liveDeploymentId: string | null; isRolledBack: boolean; rolledBackFromDeploymentId: string | null };
+
 /** The checks of checkSwitchPreconditions on rows already read. */
-export function judgeSwitchPreconditions(
-  { project, target }: SwitchState,
-  input: SwitchCheckInput,
-  strictLive: boolean,
-): SwitchTarget {
+export function judgeSwitchPreconditions({ project, target }: SwitchState, input: SwitchCheckInput, strictLive: boolean): SwitchTarget {
   if (!project) throw new NotFoundError('project', input.projectId);
+  return { ...judgeSwitch(project, target, input, strictLive), namespace: project.workspace.slug };
+}
+
+function judgeSwitch(project: CheckedProject, target: SwitchState['target'], input: SwitchCheckInput, strictLive: boolean): Omit<SwitchTarget, 'namespace'> {
   if (!target || target.projectId !== project.id) throw new NotFoundError(`deployment of project ${project.slug}`, input.targetDeploymentId);
   if (!target.environment.isProduction) {
     throw new UnprocessableError('not_production', { deploymentId: target.id, environment: target.environment.slug, kind: input.kind });
@@ -81,7 +93,6 @@ export function judgeSwitchPreconditions(
   return {
     projectId: project.id,
     productionEnvironmentId: target.environmentId,
-    namespace: project.workspace.slug,
     liveDeploymentId: project.liveDeploymentId,
     pinned: project.isRolledBack,
     rolledBackFromDeploymentId: project.rolledBackFromDeploymentId,
