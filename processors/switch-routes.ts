@@ -2,7 +2,7 @@ import type { SwitchJobData } from '../src/operations/operation-jobs';
 import { routingStep } from '../src/routing/routing-step';
 import type { Services } from './services';
 import { CLEARED_PIN, type AppliedRoute } from '../src/routing/changes/route-change-types';
-import { checkSwitchAtTurn } from '../src/operations/switch-preconditions';
+import { checkSwitchTarget } from '../src/operations/switch-preconditions';
 import { loadDeployPlanInput } from '../src/routing/plans/deploy-plan-input';
 import { LiveHostnameUnavailableError } from '../src/routing/plans/live-hostname-unavailable-error';
 import { missingProductionRoutes, planSwitchRoutes } from '../src/routing/plans/plan-switch-routes';
@@ -38,12 +38,12 @@ export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, n
   async decide({ services, data }, tx, project, op) {
     const { kind } = data;
     // Checked again against the state at the project's turn (the request checked it when it was made).
-    const target = await checkSwitchAtTurn(tx, project, {
-      kind,
-      projectId: data.projectId,
-      targetDeploymentId: data.deploymentId,
-      expectedSourceDeploymentId: op.sourceDeploymentId ?? undefined,
-    });
+    const target = await checkSwitchTarget(
+      tx,
+      project,
+      { kind, projectId: data.projectId, targetDeploymentId: data.deploymentId, expectedSourceDeploymentId: op.sourceDeploymentId ?? undefined },
+      false,
+    );
     const routes = await tx.ingressRoute.findMany({ where: { projectId: data.projectId, environmentId: target.productionEnvironmentId } });
     const where = { projectId: data.projectId, productionEnvironmentId: target.productionEnvironmentId, routes };
     // The target's deploy-plan input only where production lacks routes the switch must create (after an undo of a first deploy).

@@ -32,11 +32,6 @@ export async function checkSwitchPreconditions(db: Reader, input: SwitchCheckInp
   return judgeSwitchPreconditions(await readSwitchStateInOrder(db, input), input, strictLive);
 }
 
-/** checkSwitchPreconditions on a plain client (not a transaction): the two reads go out at once. */
-export async function checkSwitchPreconditionsAtOnce(prisma: Db, input: SwitchCheckInput, strictLive: boolean): Promise<SwitchTarget> {
-  return judgeSwitchPreconditions(await readSwitchState(prisma, input), input, strictLive);
-}
-
 /** The rows a switch is checked against: its project (with workspace) and its target (with environment). */
 export type SwitchState = Awaited<ReturnType<typeof readSwitchStateInOrder>>;
 
@@ -58,13 +53,17 @@ export async function readSwitchState(prisma: Db, input: { projectId: string; ta
   return { project, target };
 }
 
+/** A switch's target as checked against a project row the caller already holds, with its environment's slug. */
+export type CheckedSwitch = Omit<SwitchTarget, 'namespace'> & { environmentSlug: string };
+
 /**
- * The checks inside a route change transaction (strictLive off, see checkSwitchPreconditions): the project is the row
- * the transaction locked, so only the target (with its environment) is read. No namespace: the transaction needs none.
+ * The checks of checkSwitchPreconditions against a project row the caller already holds: at request time, the project
+ * it resolved; inside a route change transaction (strictLive off), the row the transaction locked. Only the target
+ * (with its environment) is read. No namespace: neither needs it.
  */
-export async function checkSwitchAtTurn(tx: RoutingTx, project: CheckedProject, input: SwitchCheckInput): Promise<Omit<SwitchTarget, 'namespace'>> {
-  const target = await tx.deployment.findUnique({ where: { id: input.targetDeploymentId }, include: { environment: true } });
-  return judgeSwitch(project, target, input, false);
+export async function checkSwitchTarget(db: Reader, project: CheckedProject, input: SwitchCheckInput, strictLive: boolean): Promise<CheckedSwitch> {
+  const target = await db.deployment.findUnique({ where: { id: input.targetDeploymentId }, include: { environment: true } });
+  return { ...judgeSwitch(project, target, input, strictLive), environmentSlug: target!.environment.slug };
 }
 
 /** What the checks read of a project. */
