@@ -111,9 +111,6 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
       const turns = new ProjectTurns(services.redis, services.prefix);
       const jobId = step.job.id ?? `${data.operationId}.${definition.name}`;
       await definition.beforeTurn?.(step);
-      // Read while the turn is taken (Redis round trips); awaited just before the transaction needs it.
-      const preparing = definition.prepare?.(step);
-      preparing?.catch(() => undefined); // a run that waits for its turn drops it; one that goes on awaits it below
       const { ticket, serving } = await turns.ticket(data.projectId, jobId);
       const turnAskedAt = step.state.turnAskedAt ?? Date.now();
       if (ticket !== serving) {
@@ -128,6 +125,11 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
         }
         return step.delay(settings.routingTurnCheckMs, { ticket, turnAskedAt } as Partial<State & RoutingState>, wakeWhenServed(turns, data.projectId, ticket));
       }
+      // Read while the turn is acquired (a Redis round trip), only by a run whose ticket is served: the runs that wait
+      // for their turn (a project's queued switches wake every routingTurnCheckMs) read nothing. Awaited just before
+      // the transaction needs it.
+      const preparing = definition.prepare?.(step);
+      preparing?.catch(() => undefined); // a run that finds the turn taken drops it; one that goes on awaits it below
       const fence = await turns.acquire(data.projectId, jobId, ticket);
       if (fence === undefined) return step.delay(settings.routingTurnCheckMs, { ticket, turnAskedAt } as Partial<State & RoutingState>, wakeWhenServed(turns, data.projectId, ticket));
       services.turnObserver?.routingTurnWaited(data.kind, Date.now() - turnAskedAt);
