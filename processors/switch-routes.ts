@@ -2,7 +2,7 @@ import type { SwitchJobData } from '../src/operations/operation-jobs';
 import { routingStep } from '../src/routing/routing-step';
 import type { Services } from './services';
 import { CLEARED_PIN, type AppliedRoute } from '../src/routing/changes/route-change-types';
-import { checkSwitchPreconditions } from '../src/operations/switch-preconditions';
+import { checkSwitchTarget } from '../src/operations/switch-preconditions';
 import { loadDeployPlanInput } from '../src/routing/plans/deploy-plan-input';
 import { LiveHostnameUnavailableError } from '../src/routing/plans/live-hostname-unavailable-error';
 import { missingProductionRoutes, planSwitchRoutes } from '../src/routing/plans/plan-switch-routes';
@@ -21,15 +21,26 @@ export interface SwitchResult {
  * where production has none, as a deploy would), sets the live pointer, and sets the pin (rollback) or clears it
  * (promote). Promoting the live deployment of a pinned project moves nothing: a confirm.
  */
-export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, never>, SwitchResult>({
+/** What switch-routes reads of its operation: the request's fields, fixed once the operation is recorded. */
+interface SwitchRequestFields {
+  sourceDeploymentId: string | null;
+  requestedBy: string;
+  reason: string | null;
+}
+
+export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, never>, SwitchResult, Record<never, never>, SwitchRequestFields>({
   name: 'switch-routes',
   // A switch takes its place in the project's order when it is requested: the last request wins.
   takesTurn: 'at-request',
-  async decide({ services, data }, tx) {
+  // What the request asked (fixed when the operation was recorded), read while the step takes its turn.
+  prepare: async ({ services, data }) =>
+    services.prisma.operation.findUniqueOrThrow({ where: { id: data.operationId }, select: { sourceDeploymentId: true, requestedBy: true, reason: true } }),
+  async decide({ services, data }, tx, project, op) {
     const { kind } = data;
-    const op = await tx.operation.findUniqueOrThrow({ where: { id: data.operationId } });
-    const target = await checkSwitchPreconditions(
+    // Checked again against the state at the project's turn (the request checked it when it was made).
+    const target = await checkSwitchTarget(
       tx,
+      project,
       { kind, projectId: data.projectId, targetDeploymentId: data.deploymentId, expectedSourceDeploymentId: op.sourceDeploymentId ?? undefined },
       false,
     );

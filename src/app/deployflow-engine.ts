@@ -1,6 +1,6 @@
 import type { AppContext } from '../context';
 import { createEngine, createProducerEngine, type ProducerEngine } from '../engine/engine';
-import type { OperationProducer } from '../engine/producer';
+import type { KnownOperation, OperationProducer } from '../engine/producer';
 import { redisStateEvents, type StateEvents } from '../engine/state-events';
 import type { EngineWorkers } from '../engine/workers';
 import type { KraneClient } from '../krane/client';
@@ -16,7 +16,7 @@ export type { DeployflowDeps };
 export interface DeployflowEngine {
   deps: DeployflowDeps;
   producer: OperationProducer;
-  enqueue(operationId: string): Promise<void>;
+  enqueue(operationId: string, known?: KnownOperation): Promise<void>;
   /** Starts the workers of all queues in this process. */
   startWorkers(options?: { concurrency?: number }): EngineWorkers;
   /** Registers the periodic reconciler (idempotent; the schedule lives in Redis). */
@@ -60,7 +60,7 @@ export function createDeployflowEngine(ctx: AppContext, krane: KraneClient, over
   return {
     deps,
     producer: engine.producer,
-    enqueue: (operationId) => engine.producer.enqueue(operationId),
+    enqueue: (operationId, known) => engine.producer.enqueue(operationId, known),
     startWorkers: (options = {}) => engine.startWorkers({ concurrency: options.concurrency ?? ctx.config.WORKER_CONCURRENCY }),
     scheduleReconciler: (everyMs = ctx.config.RECONCILE_EVERY_MS) => engine.schedule(RECONCILE_JOB, everyMs),
     close: (options) => engine.close(options),

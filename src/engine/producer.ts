@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { Operation } from '../generated/prisma/client';
 import { MalformedJobError } from './errors';
 import type { EngineContext } from './engine-context';
 import { buildFlowJob } from './flow-job';
@@ -13,28 +14,38 @@ export interface OperationProducer {
    * Puts an operation's flow on the queues. Safe to call again for the same operation (deterministic job ids): the API
    * calls it after committing the operation row, the reconciler calls it for operations whose flow is missing.
    */
-  enqueue(operationId: string): Promise<void>;
+  enqueue(operationId: string, known?: KnownOperation): Promise<void>;
   /** Every queue, for the dashboard. */
   queues(): Queue[];
 }
 
+/**
+ * What a request that just recorded an operation already holds: the row it inserted and, when it read what the
+ * operation acts on, the subject its jobs are named after. Handed to `enqueue`, it saves the reads that would fetch
+ * them again (one after the other, on the request's path to its flow). Without it, both are read.
+ */
+export interface KnownOperation {
+  operation: Operation;
+  subject?: string;
+}
+
 /** The job data of an operation row, as its flow defines it; a row missing what the flow needs is refused clearly. */
-export async function operationJobData(engine: EngineContext, flows: FlowRegistry, operationId: string): Promise<OperationJobData> {
-  const op = await engine.prisma.operation.findUniqueOrThrow({ where: { id: operationId } });
+export async function operationJobData(engine: EngineContext, flows: FlowRegistry, operationId: string, known?: KnownOperation): Promise<OperationJobData> {
+  const op = known?.operation.id === operationId ? known.operation : await engine.prisma.operation.findUniqueOrThrow({ where: { id: operationId } });
   const flow = flows.of(op.kind);
   // The request id rides along in every job's data, so each step's log lines name the request (re-enqueues keep it).
   const requestId = op.requestId ? { requestId: op.requestId } : {};
   const parsed = flow.data.safeParse({ operationId: op.id, kind: op.kind, projectId: op.projectId, ...requestId, ...(flow.fromOperation(op) as object) });
   if (!parsed.success) throw new MalformedJobError(op.id, firstIssue(parsed.error));
   // Only a name for people: kept short, and never a reason to refuse a job (the schema takes any string).
-  const subject = (await flow.subject?.(engine.prisma, parsed.data))?.slice(0, 120);
+  const subject = (known?.operation.id === operationId && known.subject !== undefined ? known.subject : await flow.subject?.(engine.prisma, parsed.data))?.slice(0, 120);
   return subject ? { ...parsed.data, subject } : parsed.data;
 }
 
 export function createOperationProducer(engine: EngineContext, flows: FlowRegistry): OperationProducer {
   return {
-    async enqueue(operationId) {
-      const data = await operationJobData(engine, flows, operationId);
+    async enqueue(operationId, known) {
+      const data = await operationJobData(engine, flows, operationId, known);
       const flow = flows.of(data.kind);
       const jobIdOf = (step: { name: string }) => stepJobId(data.operationId, step.name);
       // Places are taken before the flow is added (e.g. in the project's routing order): a step can run as soon as

@@ -1,17 +1,24 @@
 import type { Db } from '../db/prisma';
+import type { Operation } from '../generated/prisma/client';
 import { newId } from '../ids';
 import type { Caller } from './caller';
 import { isUniqueViolation, operationForKey, operationIdempotencyKey, requestHash } from './operation-key';
 import { resolveProject } from './resolve-project';
-import { checkSwitchPreconditionsAtOnce } from './switch-preconditions';
+import { checkSwitchTarget } from './switch-preconditions';
 import type { SwitchRequest } from './switch-request';
 
 /**
  * Rollback or promote: the checks that can be answered at once are (404 / 409 / 422 via typed errors), then the
  * operation is recorded and its flow enqueued. The flow checks again when it runs (Krane instances, current state).
  */
+/**
+ * Enqueues a recorded operation; `known` is what the request already holds (the row it inserted, the subject its jobs
+ * are named after), so the engine need not read them again (see KnownOperation). An enqueue may ignore it.
+ */
+export type EnqueueOperation = (operationId: string, known?: { operation: Operation; subject?: string }) => Promise<void>;
+
 export async function requestSwitch(
-  deps: { prisma: Db; enqueue(operationId: string): Promise<void> },
+  deps: { prisma: Db; enqueue: EnqueueOperation },
   caller: Caller,
   request: SwitchRequest,
   idempotencyKey?: string,
@@ -21,9 +28,12 @@ export async function requestSwitch(
   const hash = requestHash(request.kind, request);
   const earlier = await findByKey(prisma, opKey, hash);
   if (earlier) return earlier;
+  // The project as resolved is the row the checks judge: it is not read a second time.
   const project = await resolveProject(prisma, caller.workspaceId, request.projectId);
-  await checkSwitchPreconditionsAtOnce(prisma, { ...request, projectId: project.id }, true);
-  return createAndEnqueue(deps, opKey, hash, {
+  const target = await checkSwitchTarget(prisma, project, { ...request, projectId: project.id }, true);
+  // What the operation's jobs are named after (operationSubject's `<project>/<environment>`), from the rows just read.
+  const subject = `${project.slug}/${target.environmentSlug}`;
+  return createAndEnqueue(deps, opKey, hash, subject, {
     kind: request.kind,
     projectId: project.id,
     deploymentId: request.targetDeploymentId,
@@ -41,26 +51,28 @@ async function findByKey(prisma: Db, opKey: string | undefined, hash: string): P
 
 /** Inserts the operation (its key unique: a concurrent twin finds the winner's operation) and enqueues its flow. */
 async function createAndEnqueue(
-  deps: { prisma: Db; enqueue(operationId: string): Promise<void> },
+  deps: { prisma: Db; enqueue: EnqueueOperation },
   opKey: string | undefined,
   hash: string,
+  subject: string | undefined,
   data: { kind: 'rollback' | 'promote' | 'undo'; projectId: string; deploymentId?: string; sourceDeploymentId?: string | null; reason: string | null; requestedBy: string; requestId?: string | null },
 ): Promise<{ operationId: string; existing: boolean }> {
   const operationId = newId('op');
+  let operation: Operation;
   try {
-    await deps.prisma.operation.create({ data: { id: operationId, ...data, idempotencyKey: opKey, requestHash: opKey ? hash : null } });
+    operation = await deps.prisma.operation.create({ data: { id: operationId, ...data, idempotencyKey: opKey, requestHash: opKey ? hash : null } });
   } catch (err) {
     const winner = isUniqueViolation(err) ? await findByKey(deps.prisma, opKey, hash) : undefined;
     if (winner) return winner;
     throw err;
   }
-  await deps.enqueue(operationId);
+  await deps.enqueue(operationId, { operation, subject });
   return { operationId, existing: false };
 }
 
 /** Undo: re-apply the project's last route change in reverse, through the routing queue. */
 export async function requestUndo(
-  deps: { prisma: Db; enqueue(operationId: string): Promise<void> },
+  deps: { prisma: Db; enqueue: EnqueueOperation },
   caller: Caller,
   projectIdOrSlug: string,
   reason?: string,
@@ -71,5 +83,5 @@ export async function requestUndo(
   const earlier = await findByKey(deps.prisma, opKey, hash);
   if (earlier) return earlier;
   const project = await resolveProject(deps.prisma, caller.workspaceId, projectIdOrSlug);
-  return createAndEnqueue(deps, opKey, hash, { kind: 'undo', projectId: project.id, requestedBy: caller.requestedBy, requestId: caller.requestId ?? null, reason: reason ?? null });
+  return createAndEnqueue(deps, opKey, hash, undefined, { kind: 'undo', projectId: project.id, requestedBy: caller.requestedBy, requestId: caller.requestId ?? null, reason: reason ?? null });
 }

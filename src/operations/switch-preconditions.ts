@@ -32,11 +32,6 @@ export async function checkSwitchPreconditions(db: Reader, input: SwitchCheckInp
   return judgeSwitchPreconditions(await readSwitchStateInOrder(db, input), input, strictLive);
 }
 
-/** checkSwitchPreconditions on a plain client (not a transaction): the two reads go out at once. */
-export async function checkSwitchPreconditionsAtOnce(prisma: Db, input: SwitchCheckInput, strictLive: boolean): Promise<SwitchTarget> {
-  return judgeSwitchPreconditions(await readSwitchState(prisma, input), input, strictLive);
-}
-
 /** The rows a switch is checked against: its project (with workspace) and its target (with environment). */
 export type SwitchState = Awaited<ReturnType<typeof readSwitchStateInOrder>>;
 
@@ -58,13 +53,29 @@ export async function readSwitchState(prisma: Db, input: { projectId: string; ta
   return { project, target };
 }
 
+/** A switch's target as checked against a project row the caller already holds, with its environment's slug. */
+export type CheckedSwitch = Omit<SwitchTarget, 'namespace'> & { environmentSlug: string };
+
+/**
+ * The checks of checkSwitchPreconditions against a project row the caller already holds: at request time, the project
+ * it resolved; inside a route change transaction (strictLive off), the row the transaction locked. Only the target
+ * (with its environment) is read. No namespace: neither needs it.
+ */
+export async function checkSwitchTarget(db: Reader, project: CheckedProject, input: SwitchCheckInput, strictLive: boolean): Promise<CheckedSwitch> {
+  const target = await db.deployment.findUnique({ where: { id: input.targetDeploymentId }, include: { environment: true } });
+  return { ...judgeSwitch(project, target, input, strictLive), environmentSlug: target!.environment.slug };
+}
+
+/** What the checks read of a project. */
+type CheckedProject = { id: string; slug: string; liveDeploymentId: string | null; isRolledBack: boolean; rolledBackFromDeploymentId: string | null };
+
 /** The checks of checkSwitchPreconditions on rows already read. */
-export function judgeSwitchPreconditions(
-  { project, target }: SwitchState,
-  input: SwitchCheckInput,
-  strictLive: boolean,
-): SwitchTarget {
+export function judgeSwitchPreconditions({ project, target }: SwitchState, input: SwitchCheckInput, strictLive: boolean): SwitchTarget {
   if (!project) throw new NotFoundError('project', input.projectId);
+  return { ...judgeSwitch(project, target, input, strictLive), namespace: project.workspace.slug };
+}
+
+function judgeSwitch(project: CheckedProject, target: SwitchState['target'], input: SwitchCheckInput, strictLive: boolean): Omit<SwitchTarget, 'namespace'> {
   if (!target || target.projectId !== project.id) throw new NotFoundError(`deployment of project ${project.slug}`, input.targetDeploymentId);
   if (!target.environment.isProduction) {
     throw new UnprocessableError('not_production', { deploymentId: target.id, environment: target.environment.slug, kind: input.kind });
@@ -81,7 +92,6 @@ export function judgeSwitchPreconditions(
   return {
     projectId: project.id,
     productionEnvironmentId: target.environmentId,
-    namespace: project.workspace.slug,
     liveDeploymentId: project.liveDeploymentId,
     pinned: project.isRolledBack,
     rolledBackFromDeploymentId: project.rolledBackFromDeploymentId,

@@ -5,7 +5,7 @@ import type { DelayOptions, StepContext, StepDefinition, StepNeeds } from '../en
 import type { EngineContext } from '../engine/engine-context';
 import type { OperationJobData } from '../engine/job-data';
 import { applyRouteChange, RouteChangeRecord, StaleFenceError } from './changes/apply-route-change';
-import type { RouteDecision, RoutingTx } from './changes/route-change-types';
+import type { LockedProject, RouteDecision, RoutingTx } from './changes/route-change-types';
 import { publishRouteChange } from './publication/route-publication';
 import { traceRouting } from './routing-trace';
 import { ProjectTurns } from './turns/project-turns';
@@ -35,7 +35,7 @@ type RoutingState = z.infer<typeof RoutingState>;
 
 type Context<Services, Data, Needs extends StepNeeds, State> = StepContext<Services, Data, Needs, State & RoutingState>;
 
-export interface RoutingStepDefinition<Services, Data, Needs extends StepNeeds, Output, State extends object> {
+export interface RoutingStepDefinition<Services, Data, Needs extends StepNeeds, Output, State extends object, Prepared = undefined> {
   name: string;
   needs?: Needs;
   /** What the step keeps in its job besides its ticket (e.g. assign-routes: the cancel gate passed). */
@@ -48,8 +48,16 @@ export interface RoutingStepDefinition<Services, Data, Needs extends StepNeeds, 
   takesTurn: 'at-request' | 'at-pickup';
   /** Work before taking the turn that may fail or wait (e.g. the cancel gate of assign-routes). */
   beforeTurn?(step: Context<Services, Data, Needs, State>): Promise<void>;
-  /** The changes to commit, decided from current state inside the transaction. */
-  decide(step: Context<Services, Data, Needs, State>, tx: RoutingTx): Promise<RouteDecision>;
+  /**
+   * Reads of what cannot change while the step waits (e.g. its operation's request), issued while the step takes its
+   * turn rather than inside the transaction, which holds the project's row lock and one connection per statement.
+   */
+  prepare?(step: Context<Services, Data, Needs, State>): Promise<Prepared>;
+  /**
+   * The changes to commit, decided from current state inside the transaction; `project` is the project row as the
+   * transaction locked it, `prepared` what `prepare` returned.
+   */
+  decide(step: Context<Services, Data, Needs, State>, tx: RoutingTx, project: LockedProject, prepared: Prepared): Promise<RouteDecision>;
   output(step: Context<Services, Data, Needs, State>, record: RouteChangeRecord): Output;
   summarize?(output: Output): string;
 }
@@ -81,8 +89,8 @@ function wakeWhenServed(turns: ProjectTurns, projectId: string, ticket: number):
  * commits its decision in one transaction, publishes it to the gateways, then hands the turn to the next job.
  * When its operation ends for good by a failure anywhere in the flow, it gives up its place (and wakes the next).
  */
-export function routingStep<Services extends RoutingServices, Data extends OperationJobData, Needs extends StepNeeds, Output, State extends object = Record<never, never>>(
-  definition: RoutingStepDefinition<Services, Data, Needs, Output, State>,
+export function routingStep<Services extends RoutingServices, Data extends OperationJobData, Needs extends StepNeeds, Output, State extends object = Record<never, never>, Prepared = undefined>(
+  definition: RoutingStepDefinition<Services, Data, Needs, Output, State, Prepared>,
 ): StepDefinition<Services, Data, Needs, Output, State & RoutingState> {
   const state = (definition.state ? RoutingState.extend(definition.state.shape) : RoutingState) as unknown as z.ZodType<State & RoutingState>;
   return {
@@ -117,6 +125,11 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
         }
         return step.delay(settings.routingTurnCheckMs, { ticket, turnAskedAt } as Partial<State & RoutingState>, wakeWhenServed(turns, data.projectId, ticket));
       }
+      // Read while the turn is acquired (a Redis round trip), only by a run whose ticket is served: the runs that wait
+      // for their turn (a project's queued switches wake every routingTurnCheckMs) read nothing. Awaited just before
+      // the transaction needs it.
+      const preparing = definition.prepare?.(step);
+      preparing?.catch(() => undefined); // a run that finds the turn taken drops it; one that goes on awaits it below
       const fence = await turns.acquire(data.projectId, jobId, ticket);
       if (fence === undefined) return step.delay(settings.routingTurnCheckMs, { ticket, turnAskedAt } as Partial<State & RoutingState>, wakeWhenServed(turns, data.projectId, ticket));
       services.turnObserver?.routingTurnWaited(data.kind, Date.now() - turnAskedAt);
@@ -124,13 +137,14 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
 
       const trace = settings.traceRouting;
       if (trace) await traceRouting(services.redis, services.prefix, { event: 'start', projectId: data.projectId, jobId, ticket });
+      const prepared = (await preparing) as Prepared;
       const txStarted = Date.now();
       const record = await applyRouteChange(services.prisma, {
         operationId: data.operationId,
         operationKind: data.kind,
         projectId: data.projectId,
         fence,
-        decide: (tx) => definition.decide(step, tx),
+        decide: (tx, project) => definition.decide(step, tx, project, prepared),
       }).catch(async (err) => {
         if (err instanceof StaleFenceError) {
           // The database saw a newer token than Redis hands out: Redis lost writes. Catch it up; the retry then passes.

@@ -4,6 +4,7 @@ import type { WorkspaceAuthContext } from '../../auth/auth-context';
 import type { ControlPlaneContext } from '../../context';
 import type { Logger } from '../../logger';
 import type { Caller } from '../../operations/caller';
+import type { EnqueueOperation } from '../../operations/request-switch';
 import type { z } from '@hono/zod-openapi';
 import { errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS, jsonContent } from '../schemas/common';
 import { OperationAcceptedSchema, OperationSchema } from '../schemas/operation';
@@ -40,10 +41,10 @@ export const WAIT_DESCRIPTION =
  * flow now, the reconciler enqueues every unfinished operation whose flow is missing, so the request is still
  * accepted (202) rather than answered with a 5xx for work that will happen anyway.
  */
-export function enqueueLaterIfDown(ctx: ControlPlaneContext, logger: Logger = ctx.logger): (operationId: string) => Promise<void> {
-  return async (operationId) => {
+export function enqueueLaterIfDown(ctx: ControlPlaneContext, logger: Logger = ctx.logger): EnqueueOperation {
+  return async (operationId, known) => {
     try {
-      await ctx.operations.enqueue(operationId);
+      await ctx.operations.enqueue(operationId, known);
     } catch (err) {
       logger.warn('could not enqueue an operation now; the reconciler will', { operationId, error: err instanceof Error ? err.message : String(err) });
     }

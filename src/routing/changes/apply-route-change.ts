@@ -2,7 +2,7 @@ import type { Db } from '../../db/prisma';
 import { RetryableError } from '../../errors';
 import { newId } from '../../ids';
 import { assertLiveRouteMatches, liveRoutesOf, resolveLivePointer } from './live-route-invariant';
-import type { AppliedRoute, RouteCanary, RouteChangeRequest, RoutingTx, StoredRouteChange } from './route-change-types';
+import type { AppliedRoute, LockedProject, RouteCanary, RouteChangeRequest, RoutingTx, StoredRouteChange } from './route-change-types';
 import { readStoredRouteChange } from './stored-route-change';
 
 export interface RouteChangeRecord {
@@ -102,16 +102,23 @@ async function applyOne(tx: RoutingTx, projectId: string, change: AppliedRoute):
 export async function applyRouteChange(prisma: Db, request: RouteChangeRequest): Promise<RouteChangeRecord> {
   return prisma.$transaction(
     async (tx) => {
-      const fenced = await tx.$executeRaw`UPDATE "Project" SET "routingFence" = ${request.fence} WHERE "id" = ${request.projectId} AND "routingFence" <= ${request.fence}`;
-      const existing = await tx.routeChange.findUnique({ where: { operationId: request.operationId } });
-      if (existing) {
+      // The fence, the row lock and the project row in one statement; then, in a statement of its own (so that its
+      // snapshot is taken after the lock was granted and sees what the lock's previous holder committed), the replay
+      // check and the project's last sequence.
+      const [project] = await tx.$queryRaw<LockedProject[]>`
+        UPDATE "Project" SET "routingFence" = ${request.fence} WHERE "id" = ${request.projectId} AND "routingFence" <= ${request.fence}
+        RETURNING "id", "slug", "liveDeploymentId", "isRolledBack", "rolledBackAt", "rolledBackBy", "rollbackReason", "rolledBackFromDeploymentId"`;
+      const [{ existingId, lastSequence }] = await tx.$queryRaw<{ existingId: string | null; lastSequence: number | null }[]>`
+        SELECT (SELECT "id" FROM "RouteChange" WHERE "operationId" = ${request.operationId}) AS "existingId",
+               (SELECT MAX("sequence") FROM "RouteChange" WHERE "projectId" = ${request.projectId}) AS "lastSequence"`;
+      if (existingId !== null) {
+        const existing = await tx.routeChange.findUniqueOrThrow({ where: { id: existingId } });
         const stored = readStoredRouteChange(existing.changes, existing.sequence);
         return { id: existing.id, sequence: existing.sequence, changes: stored.applied, notes: stored.notes, liveFrom: existing.liveFrom, liveTo: existing.liveTo, replayed: true };
       }
-      if (fenced === 0) throw new StaleFenceError(request.projectId, request.fence);
+      if (!project) throw new StaleFenceError(request.projectId, request.fence);
 
-      const project = await tx.project.findUniqueOrThrow({ where: { id: request.projectId } });
-      const decision = await request.decide(tx);
+      const decision = await request.decide(tx, project);
       const applied: AppliedRoute[] = [];
       const notes = [...decision.notes];
       for (const change of decision.changes) {
@@ -131,8 +138,8 @@ export async function applyRouteChange(prisma: Db, request: RouteChangeRequest):
         rollbackReason: project.rollbackReason,
         rolledBackFromDeploymentId: project.rolledBackFromDeploymentId,
       };
-      const last = await tx.routeChange.findFirst({ where: { projectId: request.projectId }, orderBy: { sequence: 'desc' }, select: { sequence: true } });
-      const sequence = (last?.sequence ?? 0) + 1;
+      // Under the project's row lock: no other change of the project can take this sequence meanwhile.
+      const sequence = (lastSequence ?? 0) + 1;
       const row = await tx.routeChange.create({
         data: {
           id: newId('rc'),

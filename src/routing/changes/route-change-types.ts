@@ -34,8 +34,23 @@ export interface RouteChangeRequest {
   projectId: string;
   /** Fencing token from ProjectTurns.acquire: an older token than the last commit is refused. */
   fence: number;
-  /** Computes the changes from the current state, inside the transaction and under the project's row lock. */
-  decide(tx: RoutingTx): Promise<RouteDecision>;
+  /**
+   * Computes the changes from the current state, inside the transaction and under the project's row lock; `project` is
+   * the project row as the fencing update locked it (no need to read it again).
+   */
+  decide(tx: RoutingTx, project: LockedProject): Promise<RouteDecision>;
+}
+
+/** The project row as a route change's fencing update locked and returned it: current until the transaction ends. */
+export interface LockedProject {
+  id: string;
+  slug: string;
+  liveDeploymentId: string | null;
+  isRolledBack: boolean;
+  rolledBackAt: Date | null;
+  rolledBackBy: string | null;
+  rollbackReason: string | null;
+  rolledBackFromDeploymentId: string | null;
 }
 
 export interface RouteDecision {
