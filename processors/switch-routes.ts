@@ -1,5 +1,6 @@
 import type { SwitchJobData } from '../src/operations/operation-jobs';
 import { routingStep } from '../src/routing/routing-step';
+import { mergeDecisions, supersedeRunningRelease } from '../src/releases/release-transitions';
 import type { Services } from './services';
 import { CLEARED_PIN, type AppliedRoute } from '../src/routing/changes/route-change-types';
 import { checkSwitchTarget } from '../src/operations/switch-preconditions';
@@ -71,7 +72,9 @@ export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, n
             // Rolling back again while pinned keeps pointing at the deployment the first rollback left.
             rolledBackFromDeploymentId: target.liveDeploymentId === data.deploymentId ? target.rolledBackFromDeploymentId : target.liveDeploymentId,
           };
-    return { changes, live: data.deploymentId, pin, notes };
+    // A rollback or promote supersedes the environment's running release: its canary leaves the routes first.
+    const superseded = await supersedeRunningRelease(tx, data.projectId, target.productionEnvironmentId, `superseded by ${kind} ${data.operationId}`);
+    return mergeDecisions(superseded, { changes, live: data.deploymentId, pin, notes });
   },
   output: ({ data }, record) => ({
     sequence: record.sequence,
