@@ -1,5 +1,6 @@
 /** The one place releases read the gateways' telemetry: a deployment's figures over a window, summed across gateways. */
 import type { RedisConnection } from '../redis/connection';
+import { readDeploymentWindow } from '../telemetry/deployment-window';
 import type { SideFigures } from './judge';
 
 export interface FigureWindow {
@@ -7,7 +8,10 @@ export interface FigureWindow {
   toMs: number;
 }
 
-export async function readFigures(_redis: RedisConnection, _prefix: string, _deploymentId: string, _window: FigureWindow): Promise<SideFigures> {
-  // Placeholder until the gateway telemetry lands: readDeploymentWindow (src/telemetry/deployment-window.ts).
-  return { requests: 0, errors5xx: 0, errorRate: 0, p95Ms: null };
+/**
+ * Every 1-second bucket the gateways flushed for the deployment that overlaps the window (the telemetry keeps the last
+ * 10 minutes: a longer stage is judged, as a whole, on its last 10 minutes).
+ */
+export function readFigures(redis: RedisConnection, prefix: string, deploymentId: string, window: FigureWindow): Promise<SideFigures> {
+  return readDeploymentWindow(redis, prefix, deploymentId, window);
 }
