@@ -15,8 +15,10 @@ export const canaryWeightFlow = defineFlow<Services, CanaryWeightJobData>({
     onRouting(setCanaryWeight), //  the project's turn (taken at request), then routes and the release in one transaction
   ],
   committed: ({ prisma }, data) => routeChangeCommitted(prisma, data.operationId),
+  // The root job carries only the engine's fields: what the operation acted on is read from its row.
   async outcome({ prisma }, data) {
-    const release = await prisma.release.findUnique({ where: { id: data.releaseId } });
-    return { kind: 'canary_weight', releaseId: data.releaseId, weight: data.weight, releaseState: release?.state ?? null, stage: release?.stageIndex ?? null };
+    const op = await prisma.operation.findUniqueOrThrow({ where: { id: data.operationId }, select: { releaseId: true, canaryWeight: true } });
+    const release = op.releaseId ? await prisma.release.findUnique({ where: { id: op.releaseId } }) : null;
+    return { kind: 'canary_weight', releaseId: op.releaseId, weight: op.canaryWeight, releaseState: release?.state ?? null, stage: release?.stageIndex ?? null };
   },
 });

@@ -20,12 +20,13 @@ export const releaseFlow = defineFlow<Services, ReleaseJobData>({
   ],
   // A judge that failed for good must not leave a canary half-served with nobody watching it: the stable takes over.
   async onFailed(services, data, failure) {
-    const release = await services.prisma.release.findUnique({ where: { id: data.releaseId } });
+    const release = await services.prisma.release.findUnique({ where: { operationId: data.operationId } });
     if (release?.state !== 'running') return;
     await requestEnd(releaseDeps(services), release, { kind: 'abort', reason: `the release's judge failed: ${failure.message}`, requestedBy: `release:${release.id}` });
   },
+  // The root job carries only the engine's fields: the release is found by its operation.
   async outcome({ prisma }, data) {
-    const release = await prisma.release.findUnique({ where: { id: data.releaseId } });
-    return { kind: 'release', releaseId: data.releaseId, state: release?.state ?? null, stage: release?.stageIndex ?? null, weight: release?.weight ?? null, endReason: release?.endReason ?? null };
+    const release = await prisma.release.findUnique({ where: { operationId: data.operationId } });
+    return { kind: 'release', releaseId: release?.id ?? null, state: release?.state ?? null, stage: release?.stageIndex ?? null, weight: release?.weight ?? null, endReason: release?.endReason ?? null };
   },
 });
