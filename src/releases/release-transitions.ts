@@ -40,31 +40,31 @@ export async function decideReleaseWeight(
 
 /**
  * Ends the environment's running release, if any, inside another routing transaction: a newer production deploy,
- * a rollback or a promote of the project supersedes it (the stable keeps the traffic the canary had; the canary stays
- * ready, it was not judged bad). Its decision comes first in the caller's change, so the caller's own changes apply
- * to routes that no longer carry the canary.
+ * a rollback or a promote of the project supersedes it (the canary stays ready: it was not judged bad). Only the
+ * release is written here, not the routes: the caller's own change takes the canary off them, as a plain change
+ * (a deploy taking live, a switch) clears the canary of every route it moves, and a new release's first weight
+ * replaces it. (Changes decided in one transaction all read the routes as they were, so a separate clearing change
+ * here would make theirs look "changed meanwhile".)
  */
 export async function supersedeRunningRelease(tx: RoutingTx, projectId: string, environmentId: string, reason: string): Promise<RouteDecision | undefined> {
   const running = await tx.release.findFirst({ where: { projectId, environmentId, state: 'running' } });
   if (!running) return undefined;
-  const { decision } = await applyReleaseWeight(tx, running, { weight: 0, stageIndex: running.stageIndex, closed: undefined, end: { kind: 'supersede', reason } });
+  const { decision } = await applyReleaseWeight(tx, running, { weight: 0, stageIndex: running.stageIndex, closed: undefined, end: { kind: 'supersede', reason }, routes: false });
   return decision;
 }
 
 async function applyReleaseWeight(
   tx: RoutingTx,
   release: Release,
-  change: { weight: number; stageIndex: number; closed: ClosedStageFigures | undefined; end?: EndRequest },
+  change: { weight: number; stageIndex: number; closed: ClosedStageFigures | undefined; end?: EndRequest; routes?: boolean },
 ): Promise<{ decision: RouteDecision; release: Release }> {
   const { policy, stages } = releaseFigures(release);
   const { weight, stageIndex, closed, end } = change;
   const now = new Date();
-  const decision = await canaryWeightDecision(tx, {
-    projectId: release.projectId,
-    environmentId: release.environmentId,
-    canaryDeploymentId: release.canaryDeploymentId,
-    weight,
-  });
+  const decision: RouteDecision =
+    change.routes === false
+      ? { changes: [], notes: [] }
+      : await canaryWeightDecision(tx, { projectId: release.projectId, environmentId: release.environmentId, canaryDeploymentId: release.canaryDeploymentId, weight });
   const record: StageRecord = {
     stage: release.stageIndex,
     weight: release.weight,
@@ -135,6 +135,9 @@ export async function startReleaseInTx(
       weight,
     },
   });
+  // The deploy ends ready at its first stage: ready now, in the transaction that gives it traffic (only a ready
+  // deployment may take a canary's share; set-ready then finds it ready, as a replay would).
+  await tx.deployment.updateMany({ where: { id: start.canaryDeploymentId, status: 'network' }, data: { status: 'ready', statusReason: null } });
   const decision = await canaryWeightDecision(tx, { projectId: start.projectId, environmentId: start.environmentId, canaryDeploymentId: start.canaryDeploymentId, weight });
   await appendReleaseEvent(tx, start.canaryDeploymentId, { releaseId, state: 'running', stage: 0, stages: start.policy.stages.length, weight, reason: null });
   return { decision: { ...decision, notes: [...decision.notes, `release ${releaseId} started: canary at ${weight}% (stage 1/${start.policy.stages.length}), ${start.stableDeploymentId} stays live`] }, release };
