@@ -77,7 +77,7 @@ export async function openReleaseWorld(options: EngineHarnessOptions = {}): Prom
       }
     },
     async close() {
-      await Promise.all(loads.map((l) => l.stop()));
+      await Promise.all(loads.map((l) => l.stop().catch(() => undefined)));
       await h.close();
     },
   };
