@@ -1,5 +1,6 @@
 import type { SwitchJobData } from '../src/operations/operation-jobs';
 import { routingStep } from '../src/routing/routing-step';
+import { recordHealthWatchInTx } from '../src/releases/health-watch';
 import { mergeDecisions, supersedeRunningRelease } from '../src/releases/release-transitions';
 import type { Services } from './services';
 import { CLEARED_PIN, type AppliedRoute } from '../src/routing/changes/route-change-types';
@@ -74,6 +75,17 @@ export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, n
           };
     // A rollback or promote supersedes the environment's running release: its canary leaves the routes first.
     const superseded = await supersedeRunningRelease(tx, data.projectId, target.productionEnvironmentId, `superseded by ${kind} ${data.operationId}`);
+    // A promote is a plain switch: watched afterwards when the policy asks for it (a rollback is the remedy, not watched).
+    if (kind === 'promote') {
+      await recordHealthWatchInTx(tx, {
+        projectId: data.projectId,
+        environmentId: target.productionEnvironmentId,
+        deploymentId: data.deploymentId,
+        previousDeploymentId: target.liveDeploymentId,
+        switchOperationId: data.operationId,
+        requestedBy: op.requestedBy,
+      });
+    }
     return mergeDecisions(superseded, { changes, live: data.deploymentId, pin, notes });
   },
   output: ({ data }, record) => ({

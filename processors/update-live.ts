@@ -1,3 +1,4 @@
+import { healthWatchOf } from '../src/releases/health-watch';
 import { deployStep } from './services';
 
 export interface UpdateLiveResult {
@@ -19,6 +20,8 @@ export const updateLive = deployStep({
     const d = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId }, include: { project: true, environment: true } });
     const release = await services.prisma.release.findFirst({ where: { canaryDeploymentId: d.id }, orderBy: { createdAt: 'desc' } });
     if (release?.state === 'running') await services.operations.enqueue(release.operationId);
+    const watch = await healthWatchOf(services.prisma, data.operationId);
+    if (watch && (watch.state === 'queued' || watch.state === 'running')) await services.operations.enqueue(watch.id);
     const live = d.project.liveDeploymentId === d.id;
     const reason = live
       ? 'is the live deployment'

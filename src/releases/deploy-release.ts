@@ -1,5 +1,6 @@
 import type { RouteDecision, RoutingTx } from '../routing/changes/route-change-types';
 import type { RoutePlan } from '../routing/plans/route-types';
+import { recordHealthWatchInTx } from './health-watch';
 import { isStaged, loadPolicy } from './release-policy';
 import { startReleaseInTx, supersedeRunningRelease } from './release-transitions';
 
@@ -19,7 +20,7 @@ export interface DeployReleaseDecision {
  * environment's running release, if any: the newest deploy wins, as everywhere else. Then, when the environment has a
  * staged policy and a ready live deployment to compare with, it starts a release instead of taking the live routes:
  * the stable keeps them and the live pointer, the canary gets the first stage's weight. A first deploy (nothing live)
- * and a policy whose only stage is 100 switch at once.
+ * and a policy whose only stage is 100 switch at once (then watched when the policy has `healthWatchSeconds`).
  */
 export async function decideDeployRelease(tx: RoutingTx, deploy: { deploymentId: string; operationId?: string; environmentId: string }, plan: RoutePlan): Promise<DeployReleaseDecision> {
   if (!plan.setLive) return {};
@@ -28,10 +29,22 @@ export async function decideDeployRelease(tx: RoutingTx, deploy: { deploymentId:
   const supersede = await supersedeRunningRelease(tx, deployment.projectId, deploy.environmentId, `superseded by deployment ${deploy.deploymentId}`);
   const policy = await loadPolicy(tx, deploy.environmentId);
   const stableId = deployment.project.liveDeploymentId;
-  if (!policy || !isStaged(policy) || !stableId || stableId === deployment.id) return { supersede };
-  const stable = await tx.deployment.findUnique({ where: { id: stableId }, select: { status: true, environmentId: true } });
-  if (stable?.status !== 'ready' || stable.environmentId !== deploy.environmentId) return { supersede };
   const op = deploy.operationId ? await tx.operation.findUnique({ where: { id: deploy.operationId }, select: { requestedBy: true } }) : null;
+  const stable = stableId && stableId !== deployment.id ? await tx.deployment.findUnique({ where: { id: stableId }, select: { status: true, environmentId: true } }) : null;
+  if (!policy || !isStaged(policy) || !stableId || stable?.status !== 'ready' || stable.environmentId !== deploy.environmentId) {
+    // A plain switch: watched afterwards when the policy asks for it.
+    if (deploy.operationId) {
+      await recordHealthWatchInTx(tx, {
+        projectId: deployment.projectId,
+        environmentId: deploy.environmentId,
+        deploymentId: deployment.id,
+        previousDeploymentId: stableId,
+        switchOperationId: deploy.operationId,
+        requestedBy: op?.requestedBy ?? `deploy:${deployment.id}`,
+      });
+    }
+    return { supersede };
+  }
   const { decision, release } = await startReleaseInTx(tx, {
     projectId: deployment.projectId,
     environmentId: deploy.environmentId,

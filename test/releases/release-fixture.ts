@@ -17,6 +17,7 @@ export interface ReleaseWorld {
   projectId: string;
   environmentId: string;
   liveHostname: string;
+  /** The live deployment the tests compare with (v1 at first). */
   v1: string;
   setPolicy(policy: Partial<PolicySnapshot> & Pick<PolicySnapshot, 'stages'>): Promise<void>;
   /** Deploys hello-api with `env` to production and waits for the deploy to end. */
