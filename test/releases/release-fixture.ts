@@ -28,8 +28,9 @@ export interface ReleaseWorld {
   close(): Promise<void>;
 }
 
-export async function openReleaseWorld(options: EngineHarnessOptions = {}): Promise<ReleaseWorld> {
+export async function openReleaseWorld(options: EngineHarnessOptions & { beforeDeploy?: (h: EngineHarness) => void } = {}): Promise<ReleaseWorld> {
   const h = await startEngineHarness(options);
+  options.beforeDeploy?.(h);
   const gateway = await h.startGateway();
   const { workspace, project, production } = await seedProject(h.db.prisma, { workspace: 'acme', project: 'shop' });
   const deploy = async (env: Record<string, string>) => {
