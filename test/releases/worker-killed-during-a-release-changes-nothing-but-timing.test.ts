@@ -41,6 +41,8 @@ describe('a worker process killed with SIGKILL during a release', () => {
     await load.stop();
     expect(done.state).toBe('completed');
     expect((done.stages as Array<{ weight: number }>).map((s) => s.weight)).toEqual([30, 60]);
+    // The judge ends with the release, at its next look.
+    expect((await world.h.waitForOperation(release.operationId, 30_000)).state).toBe('succeeded');
     const ops = await world.h.db.prisma.operation.findMany({ where: { releaseId: release.id }, orderBy: { createdAt: 'asc' } });
     expect(ops.map((o) => [o.kind, o.canaryWeight, o.state])).toEqual([
       ['release', null, 'succeeded'],
