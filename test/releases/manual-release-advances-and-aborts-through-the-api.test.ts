@@ -71,4 +71,22 @@ describe('a manual release, driven through the API', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('release_not_running');
   }, 120_000);
+  it('is superseded by a newer production deploy (which starts its own release) and by a rollback', async () => {
+    const stable = (await project()).liveDeploymentId;
+    const { deploymentId: v4 } = await deployOverHttp(h, acme.deployer, { projectId, version: '4' });
+    const r4 = await releaseOf(v4);
+    const { deploymentId: v5 } = await deployOverHttp(h, acme.deployer, { projectId, version: '5' });
+    expect(await getRelease(r4.id)).toMatchObject({ state: 'superseded', endReason: `superseded by deployment ${v5}` });
+    expect((await h.call('GET', `/v1/deployments/${v4}`, { key: acme.viewer })).body.status).toBe('ready');
+    const r5 = await releaseOf(v5);
+    expect(r5).toMatchObject({ state: 'running', stableDeploymentId: stable, stageIndex: 0, weight: 10 });
+    // A weight change of the superseded release asked for afterwards changes nothing.
+    expect((await h.call('POST', `/v1/projects/shop/releases/${r4.id}/advance`, { key: acme.deployer })).status).toBe(409);
+
+    const rollback = await h.call('POST', `/v1/projects/shop/rollback/${v4}?wait=10`, { key: acme.deployer, body: { reason: 'back to v4' } });
+    expect(rollback.status).toBe(200);
+    expect(await getRelease(r5.id)).toMatchObject({ state: 'superseded', endReason: expect.stringContaining('superseded by rollback') });
+    expect(await project()).toMatchObject({ liveDeploymentId: v4, isRolledBack: true });
+    expect(await h.db.prisma.release.count({ where: { projectId, state: 'running' } })).toBe(0);
+  }, 120_000);
 });
