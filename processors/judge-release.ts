@@ -70,6 +70,11 @@ export const judgeRelease = releaseStep({
         return { operationId: '', existing: true };
       });
       if (!existing) step.log(`stage ${release.stageIndex + 1} ended healthy (${figuresLine(judged.whole.canary)} vs ${figuresLine(judged.whole.stable)}): next stage asked (${operationId})`);
+      const asked = operationId ? await services.prisma.operation.findUnique({ where: { id: operationId }, select: { state: true, errorMessage: true } }) : null;
+      if (asked?.state === 'failed') {
+        // The next weight could not be applied (and asking again is the same operation): the stable takes over.
+        await requestEnd(deps, release, { kind: 'abort', reason: `the next stage could not be applied: ${asked.errorMessage ?? 'failed'}`, requestedBy: `release:${release.id}` }).catch(ignoreConflict);
+      }
     } else if (due && !release.awaitingAdvance) {
       await services.prisma.release.updateMany({ where: { id: release.id, stageIndex: release.stageIndex, state: 'running' }, data: { awaitingAdvance: true } });
       await step.progress(`stage ${release.stageIndex + 1}/${policy.stages.length}: canary at ${release.weight}%, healthy; waiting for POST …/advance`);
