@@ -3,16 +3,11 @@
  * The routing rules themselves (which routes get the canary, the live pointer at 100) belong to the routing code.
  */
 import type { RouteDecision, RoutingTx } from '../routing/changes/route-change-types';
+import { decideCanaryWeight, type CanaryWeightInput } from '../routing/plans/decide-canary-weight';
 
-export interface CanaryWeightInput {
-  projectId: string;
-  environmentId: string;
-  canaryDeploymentId: string;
-  weight: number;
-}
+export type { CanaryWeightInput };
 
 /** The route decision that serves `weight` percent of the environment's traffic from the canary (0 aborts, 100 completes). */
-export async function canaryWeightDecision(_tx: RoutingTx, input: CanaryWeightInput): Promise<RouteDecision> {
-  // Placeholder until the weighted routes land: decideCanaryWeight (src/routing/plans/decide-canary-weight.ts).
-  return { changes: [], notes: [`canary ${input.canaryDeploymentId} at ${input.weight}%`] };
+export function canaryWeightDecision(tx: RoutingTx, input: CanaryWeightInput): Promise<RouteDecision> {
+  return decideCanaryWeight(tx, input);
 }
