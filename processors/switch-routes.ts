@@ -74,7 +74,11 @@ export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, n
             rolledBackFromDeploymentId: target.liveDeploymentId === data.deploymentId ? target.rolledBackFromDeploymentId : target.liveDeploymentId,
           };
     // A rollback or promote supersedes the environment's running release: its canary leaves the routes first.
-    const superseded = await supersedeRunningRelease(tx, data.projectId, target.productionEnvironmentId, `superseded by ${kind} ${data.operationId}`);
+    // A running release always has its canary on these routes: without one, no query for it (a switch's transaction
+    // is kept to a dozen statements, test/routing/a-switch-commits-its-route-change-in-at-most-twelve-statements).
+    const superseded = routes.some((r) => r.canaryDeploymentId !== null)
+      ? await supersedeRunningRelease(tx, data.projectId, target.productionEnvironmentId, `superseded by ${kind} ${data.operationId}`)
+      : undefined;
     // A promote is a plain switch: watched afterwards when the policy asks for it (a rollback is the remedy, not watched).
     if (kind === 'promote') {
       await recordHealthWatchInTx(tx, {

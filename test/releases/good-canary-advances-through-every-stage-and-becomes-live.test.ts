@@ -30,7 +30,10 @@ describe('a good canary under steady load', () => {
     expect((done.stages as Array<{ weight: number }>).map((s) => s.weight)).toEqual([30, 60]);
     expect((await world.h.db.prisma.project.findUniqueOrThrow({ where: { id: world.projectId } })).liveDeploymentId).toBe(v2);
     // Two weight changes (30 -> 60, 60 -> 100), each an operation of its own with one route change.
-    const weightOps = await world.h.db.prisma.operation.findMany({ where: { releaseId: done.id, kind: 'canary_weight' } });
+    let weightOps = await world.h.db.prisma.operation.findMany({ where: { releaseId: done.id, kind: 'canary_weight' } });
+    // The last one's root job records its success just after the release row committed.
+    for (const op of weightOps) await world.h.waitForOperation(op.id, 20_000);
+    weightOps = await world.h.db.prisma.operation.findMany({ where: { releaseId: done.id, kind: 'canary_weight' } });
     expect(weightOps.map((o) => [o.canaryWeight, o.state]).sort()).toEqual([
       [100, 'succeeded'],
       [60, 'succeeded'],

@@ -24,6 +24,7 @@ describe('a manual release, driven through the API', () => {
 
   const project = async () => (await h.call('GET', '/v1/projects/shop', { key: acme.viewer })).body;
   const releaseOf = async (canary: string) => h.db.prisma.release.findFirstOrThrow({ where: { canaryDeploymentId: canary } });
+  const liveRoute = () => h.db.prisma.ingressRoute.findFirstOrThrow({ where: { projectId, sticky: 'live' } });
   const getRelease = async (id: string) => (await h.call('GET', `/v1/projects/shop/releases/${id}`, { key: acme.viewer })).body;
 
   it('ends the deploy ready at the first stage, advances on request only, and completes: the canary becomes live', async () => {
@@ -33,6 +34,7 @@ describe('a manual release, driven through the API', () => {
     expect((await project()).liveDeploymentId).toBe(v1);
     const release = await releaseOf(v2);
     expect(release).toMatchObject({ state: 'running', stableDeploymentId: v1, stageIndex: 0, weight: 10 });
+    expect(await liveRoute()).toMatchObject({ deploymentId: v1, canaryDeploymentId: v2, canaryWeight: 10 });
 
     // Its time is up after 1 s, but a manual stage waits for an advance: it only says so.
     await new Promise((r) => setTimeout(r, 2_500));
@@ -43,6 +45,7 @@ describe('a manual release, driven through the API', () => {
     expect(advance.status).toBe(200);
     expect(advance.body).toMatchObject({ kind: 'canary_weight', state: 'succeeded' });
     expect(await getRelease(release.id)).toMatchObject({ state: 'running', stage: 1, weight: 40, weights: { canary: 40, stable: 60 } });
+    expect(await liveRoute()).toMatchObject({ deploymentId: v1, canaryDeploymentId: v2, canaryWeight: 40 });
     expect((await project()).liveDeploymentId).toBe(v1);
 
     const last = await h.call('POST', `/v1/projects/shop/releases/${release.id}/advance?wait=10`, { key: acme.deployer });
@@ -51,6 +54,7 @@ describe('a manual release, driven through the API', () => {
     expect(done).toMatchObject({ state: 'completed', stage: 2, weight: 100, current: null });
     expect(done.stages.map((s: { weight: number }) => s.weight)).toEqual([10, 40]);
     expect((await project()).liveDeploymentId).toBe(v2);
+    expect(await liveRoute()).toMatchObject({ deploymentId: v2, canaryDeploymentId: null });
     // The release operation's judge ends with the release.
     expect((await waitOverHttp(h, acme.viewer, release.operationId, 20_000)).state).toBe('succeeded');
   }, 120_000);
@@ -67,6 +71,7 @@ describe('a manual release, driven through the API', () => {
     const canary = (await h.call('GET', `/v1/deployments/${v3}`, { key: acme.viewer })).body;
     expect(canary.status).toBe('rolled_back');
     expect((await project()).liveDeploymentId).toBe(live);
+    expect(await liveRoute()).toMatchObject({ deploymentId: live, canaryDeploymentId: null });
     const again = await h.call('POST', `/v1/projects/shop/releases/${release.id}/advance`, { key: acme.deployer });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('release_not_running');
@@ -80,6 +85,7 @@ describe('a manual release, driven through the API', () => {
     expect((await h.call('GET', `/v1/deployments/${v4}`, { key: acme.viewer })).body.status).toBe('ready');
     const r5 = await releaseOf(v5);
     expect(r5).toMatchObject({ state: 'running', stableDeploymentId: stable, stageIndex: 0, weight: 10 });
+    expect(await liveRoute()).toMatchObject({ deploymentId: stable, canaryDeploymentId: v5, canaryWeight: 10 });
     // A weight change of the superseded release asked for afterwards changes nothing.
     expect((await h.call('POST', `/v1/projects/shop/releases/${r4.id}/advance`, { key: acme.deployer })).status).toBe(409);
 
@@ -87,6 +93,7 @@ describe('a manual release, driven through the API', () => {
     expect(rollback.status).toBe(200);
     expect(await getRelease(r5.id)).toMatchObject({ state: 'superseded', endReason: expect.stringContaining('superseded by rollback') });
     expect(await project()).toMatchObject({ liveDeploymentId: v4, isRolledBack: true });
+    expect(await liveRoute()).toMatchObject({ deploymentId: v4, canaryDeploymentId: null });
     expect(await h.db.prisma.release.count({ where: { projectId, state: 'running' } })).toBe(0);
   }, 120_000);
 });
