@@ -44,5 +44,11 @@ export const deployFlow = defineFlow<Services, DeployJobData>({
   onFailed: (services, data, failure) => recordDeployFailure(services, data.deploymentId, failure),
   // Otherwise what Krane runs for it is deleted, in a job of its own (a Krane outage retries it).
   compensation: { name: 'compensate', run: (services, data) => compensateDeployment(services, data.deploymentId) },
-  outcome: ({ prisma }, data) => operationOutcome(prisma, data),
+  // The root job carries only the engine's fields: the deployment (and the release it started) come from the row.
+  async outcome({ prisma }, data) {
+    const result = await operationOutcome(prisma, data);
+    const op = await prisma.operation.findUnique({ where: { id: data.operationId }, select: { deploymentId: true } });
+    const release = op?.deploymentId ? await prisma.release.findFirst({ where: { canaryDeploymentId: op.deploymentId }, select: { id: true } }) : null;
+    return release ? { ...result, releaseId: release.id } : result;
+  },
 });

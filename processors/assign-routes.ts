@@ -5,6 +5,8 @@ import type { OutputOf } from '../src/engine/define-step';
 import type { AppliedRoute, RouteDecision, RoutingTx } from '../src/routing/changes/route-change-types';
 import { planDeployment } from '../src/routing/plans/deploy-plan-input';
 import { routingStep } from '../src/routing/routing-step';
+import { decideDeployRelease, RELEASED_STICKIES } from '../src/releases/deploy-release';
+import { mergeDecisions } from '../src/releases/release-transitions';
 import { buildRoutes } from './build-routes';
 import type { Services } from './services';
 import type { DeployJobData } from '../src/operations/operation-jobs';
@@ -55,7 +57,7 @@ export const assignRoutes = routingStep<Services, DeployJobData, { plan: typeof 
  */
 export async function decideDeployRoutes(
   services: Pick<Services, 'apex'>,
-  data: Pick<DeployJobData, 'deploymentId'>,
+  data: Pick<DeployJobData, 'deploymentId'> & Partial<Pick<DeployJobData, 'operationId'>>,
   stored: OutputOf<typeof buildRoutes>,
   tx: RoutingTx,
 ): Promise<RouteDecision> {
@@ -78,6 +80,13 @@ export async function decideDeployRoutes(
       toDeploymentId: data.deploymentId,
     });
   }
+  // A production deploy supersedes a running release, and with a staged policy starts one instead of taking live.
+  const release = await decideDeployRelease(tx, { deploymentId: data.deploymentId, operationId: data.operationId, environmentId: stored.environmentId }, current);
+  if (release.start) {
+    // The stable keeps its live, environment and custom routes and the live pointer; the canary gets its share of them.
+    const own = changes.filter((c) => !RELEASED_STICKIES.has(c.sticky));
+    return mergeDecisions(release.supersede, mergeDecisions({ changes: own, notes }, release.start.decision));
+  }
   // Live only where the live route really ends on this deployment once applied: never a live pointer without its route.
-  return { changes, live: current.setLive ? { ifLiveRouteOn: data.deploymentId } : undefined, notes };
+  return mergeDecisions(release.supersede, { changes, live: current.setLive ? { ifLiveRouteOn: data.deploymentId } : undefined, notes });
 }

@@ -4,7 +4,7 @@ import { stepsFor } from '../src/engine/define-step';
 import type { StateEvents } from '../src/engine/state-events';
 import type { KraneClient } from '../src/krane/client';
 import type { Logger } from '../src/logger';
-import type { DeployJobData, SwitchJobData, UndoJobData } from '../src/operations/operation-jobs';
+import type { CanaryWeightJobData, DeployJobData, HealthWatchJobData, ReleaseJobData, SwitchJobData, UndoJobData } from '../src/operations/operation-jobs';
 import type { RoutingTurnObserver } from '../src/routing/routing-step';
 
 /** Tunables of the steps (the engine's own are in EngineSettings); defaults come from the config, tests shorten them. */
@@ -36,9 +36,17 @@ export interface Services {
   events: StateEvents;
   /** Who measures routing steps' waits for their project's turn (the process's metrics); absent: nobody. */
   turnObserver?: RoutingTurnObserver;
+  /**
+   * Puts an operation a step recorded on the queues (a release's weight changes, a health watch's rollback), at once
+   * rather than at the reconciler's next pass. Set by the composition root once the engine exists.
+   */
+  operations: { enqueue(operationId: string): Promise<void> };
 }
 
 /** Step makers per kind of operation: each infers a step's inputs, state and output from its definition. */
 export const deployStep = stepsFor<Services, DeployJobData>();
 export const switchStep = stepsFor<Services, SwitchJobData>();
 export const undoStep = stepsFor<Services, UndoJobData>();
+export const releaseStep = stepsFor<Services, ReleaseJobData>();
+export const canaryWeightStep = stepsFor<Services, CanaryWeightJobData>();
+export const healthWatchStep = stepsFor<Services, HealthWatchJobData>();

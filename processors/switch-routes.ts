@@ -1,5 +1,7 @@
 import type { SwitchJobData } from '../src/operations/operation-jobs';
 import { routingStep } from '../src/routing/routing-step';
+import { recordHealthWatchInTx } from '../src/releases/health-watch';
+import { mergeDecisions, supersedeRunningRelease } from '../src/releases/release-transitions';
 import type { Services } from './services';
 import { CLEARED_PIN, type AppliedRoute } from '../src/routing/changes/route-change-types';
 import { checkSwitchTarget } from '../src/operations/switch-preconditions';
@@ -71,7 +73,24 @@ export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, n
             // Rolling back again while pinned keeps pointing at the deployment the first rollback left.
             rolledBackFromDeploymentId: target.liveDeploymentId === data.deploymentId ? target.rolledBackFromDeploymentId : target.liveDeploymentId,
           };
-    return { changes, live: data.deploymentId, pin, notes };
+    // A rollback or promote supersedes the environment's running release: its canary leaves the routes first.
+    // A running release always has its canary on these routes: without one, no query for it (a switch's transaction
+    // is kept to a dozen statements, test/routing/a-switch-commits-its-route-change-in-at-most-twelve-statements).
+    const superseded = routes.some((r) => r.canaryDeploymentId !== null)
+      ? await supersedeRunningRelease(tx, data.projectId, target.productionEnvironmentId, `superseded by ${kind} ${data.operationId}`)
+      : undefined;
+    // A promote is a plain switch: watched afterwards when the policy asks for it (a rollback is the remedy, not watched).
+    if (kind === 'promote') {
+      await recordHealthWatchInTx(tx, {
+        projectId: data.projectId,
+        environmentId: target.productionEnvironmentId,
+        deploymentId: data.deploymentId,
+        previousDeploymentId: target.liveDeploymentId,
+        switchOperationId: data.operationId,
+        requestedBy: op.requestedBy,
+      });
+    }
+    return mergeDecisions(superseded, { changes, live: data.deploymentId, pin, notes });
   },
   output: ({ data }, record) => ({
     sequence: record.sequence,

@@ -1,30 +1,40 @@
+import { healthWatchOf } from '../src/releases/health-watch';
 import { deployStep } from './services';
 
 export interface UpdateLiveResult {
   live: boolean;
   liveDeploymentId: string | null;
   reason: string;
+  /** The release this deploy started (its canary at the first stage), if any. */
+  releaseId?: string;
 }
 
 /**
  * The live pointer was moved atomically with the routes inside assign-routes (SPEC §3.1 step 9); this step records
- * the outcome on the timeline: live or not, and why not (preview, pinned, a newer deployment is live).
+ * the outcome on the timeline: live or not, and why not (preview, pinned, a newer deployment is live, a release).
+ * A release started by assign-routes is enqueued here, once its rows are committed (the reconciler would find it too).
  */
 export const updateLive = deployStep({
   name: 'update-live',
   async run({ services, data }): Promise<UpdateLiveResult> {
     const d = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId }, include: { project: true, environment: true } });
+    const release = await services.prisma.release.findFirst({ where: { canaryDeploymentId: d.id }, orderBy: { createdAt: 'desc' } });
+    if (release?.state === 'running') await services.operations.enqueue(release.operationId);
+    const watch = await healthWatchOf(services.prisma, data.operationId);
+    if (watch && (watch.state === 'queued' || watch.state === 'running')) await services.operations.enqueue(watch.id);
     const live = d.project.liveDeploymentId === d.id;
     const reason = live
       ? 'is the live deployment'
-      : !d.environment.isProduction
-        ? `${d.environment.slug} is not production`
-        : d.project.isRolledBack
-          ? 'project is rolled back (pinned): promote to make it live'
-          : d.project.liveDeploymentId
-            ? `deployment ${d.project.liveDeploymentId} is live`
-            : 'no deployment is live: it got no live route (its live hostname is taken, see assign-routes)';
-    return { live, liveDeploymentId: d.project.liveDeploymentId, reason };
+      : release
+        ? `canary of release ${release.id} (${release.state}, ${release.weight}% of traffic); ${d.project.liveDeploymentId ?? 'nothing'} stays live until it completes`
+        : !d.environment.isProduction
+          ? `${d.environment.slug} is not production`
+          : d.project.isRolledBack
+            ? 'project is rolled back (pinned): promote to make it live'
+            : d.project.liveDeploymentId
+              ? `deployment ${d.project.liveDeploymentId} is live`
+              : 'no deployment is live: it got no live route (its live hostname is taken, see assign-routes)';
+    return { live, liveDeploymentId: d.project.liveDeploymentId, reason, ...(release ? { releaseId: release.id } : {}) };
   },
   summarize: (o) => (o.live ? 'live' : `not live: ${o.reason}`),
 });

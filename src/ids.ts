@@ -52,6 +52,6 @@ function increment(value: string): string {
   return chars.join('');
 }
 
-export type IdPrefix = 'ws' | 'key' | 'prj' | 'env' | 'dep' | 'op' | 'stp' | 'ins' | 'rt' | 'rc' | 'req';
+export type IdPrefix = 'ws' | 'key' | 'prj' | 'env' | 'dep' | 'op' | 'stp' | 'ins' | 'rt' | 'rc' | 'req' | 'rp' | 'rel';
 
 export const ID_PATTERN = /^[a-z]{2,4}_[0-9a-z]{26}$/;

@@ -20,6 +20,9 @@ const DEPLOYMENT_STATUS = {
   cancelled: { terminal: true, cancellable: false, routable: false, compensable: true },
   // Stopped before routing because a newer production deploy of its branch reached routing (latest wins).
   superseded: { terminal: true, cancellable: false, routable: false, compensable: true },
+  // A release's canary that tripped a threshold (ready -> rolled_back, the one terminal-to-terminal move, made in the
+  // release's abort transaction): never switched to again; its instances are kept for inspection, not restored.
+  rolled_back: { terminal: true, cancellable: false, routable: false, compensable: false },
 } as const satisfies Record<DeploymentStatus, { terminal: boolean; cancellable: boolean; routable: boolean; compensable: boolean }>;
 
 type DeploymentTrait = keyof (typeof DEPLOYMENT_STATUS)[DeploymentStatus];

@@ -39,6 +39,8 @@ export function createDeployflowEngine(ctx: AppContext, krane: KraneClient, over
     logger: ctx.logger,
     events,
     turnObserver: ctx.metrics?.engine,
+    // Steps that record operations (a release's weight changes) enqueue them through the engine made just below.
+    operations: { enqueue: (operationId) => engine.producer.enqueue(operationId) },
   };
   // The reconciler runs as a scheduled job of the engine's own workers; it needs the deps built just below (a
   // scheduled job only runs once workers start, after this function returned).

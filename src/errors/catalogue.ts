@@ -296,6 +296,27 @@ export const ERROR_CATALOGUE = {
           : `canary deployment ${p.deploymentId} belongs to another ${p.problem === 'other_project' ? 'project' : 'environment'}`,
   },
 
+  // ---- rolling releases ------------------------------------------------------------------------------------------
+  release_not_running: {
+    http: 409,
+    grpc: 'FAILED_PRECONDITION',
+    retryable: false,
+    message: (p: { releaseId: string; state: string }) => `release ${p.releaseId} is ${p.state}: it can no longer be advanced or aborted`,
+  },
+  release_ending: {
+    http: 409,
+    grpc: 'FAILED_PRECONDITION',
+    retryable: false,
+    message: (p: { releaseId: string; end: string }) => `release ${p.releaseId} is ending (${p.end}): it can no longer be advanced`,
+  },
+  release_moved_on: {
+    http: 409,
+    grpc: 'ABORTED',
+    retryable: false,
+    message: (p: { releaseId: string; stage: number; wanted: number }) =>
+      `release ${p.releaseId} is at stage ${p.stage + 1}, not at the stage before ${p.wanted + 1}: this weight change was overtaken`,
+  },
+
   // ---- deploys and cancelling them -----------------------------------------------------------------------------
   deployment_not_pending: {
     http: 409,

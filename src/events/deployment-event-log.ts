@@ -11,7 +11,8 @@ import { TERMINAL_STATUSES } from '../statuses';
  */
 export interface LoggedEvent {
   seq: number;
-  type: 'step' | 'status';
+  /** `release`: a rolling release of which this deployment is the canary changed stage or ended (src/releases/). */
+  type: 'step' | 'status' | 'release';
   data: Record<string, unknown>;
 }
 
@@ -37,13 +38,15 @@ export const EVENT_PAGE = 500;
 
 const STEP_FIELDS = ['name', 'position', 'status', 'attempts', 'startedAt', 'endedAt', 'error', 'output'];
 const STATUS_FIELDS = ['status', 'statusReason', 'failedStep', 'terminal'];
+const RELEASE_FIELDS = ['releaseId', 'state', 'stage', 'stages', 'weight', 'reason'];
+const FIELDS: Record<LoggedEvent['type'], string[]> = { step: STEP_FIELDS, status: STATUS_FIELDS, release: RELEASE_FIELDS };
 
 /**
  * The event's data with its fields in the order the API documents them (a step as GET /v1/deployments/{id} shows it):
  * PostgreSQL's jsonb keeps its own key order.
  */
 export function eventData(event: LoggedEvent): Record<string, unknown> {
-  const keys = event.type === 'step' ? STEP_FIELDS : STATUS_FIELDS;
+  const keys = FIELDS[event.type] ?? STATUS_FIELDS;
   return Object.fromEntries(keys.filter((k) => k in event.data).map((k) => [k, event.data[k]]));
 }
 

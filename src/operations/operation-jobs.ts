@@ -17,5 +17,27 @@ export type SwitchJobData = z.infer<typeof SwitchJobData>;
 export const UndoJobData = OperationJobData.extend({ kind: z.literal('undo') });
 export type UndoJobData = z.infer<typeof UndoJobData>;
 
+/** A rolling release: `deploymentId` is the canary. */
+export const ReleaseJobData = OperationJobData.extend({ kind: z.literal('release'), deploymentId: id, releaseId: id });
+export type ReleaseJobData = z.infer<typeof ReleaseJobData>;
+
+/** One weight change of a release: the canary `deploymentId` gets `weight` percent (0 ends the release, 100 completes it). */
+export const CanaryWeightJobData = OperationJobData.extend({
+  kind: z.literal('canary_weight'),
+  deploymentId: id,
+  releaseId: id,
+  weight: z.number().int().min(0).max(100),
+});
+export type CanaryWeightJobData = z.infer<typeof CanaryWeightJobData>;
+
+/** A health watch: `deploymentId` went live replacing `previousDeploymentId`; watched for `seconds`. */
+export const HealthWatchJobData = OperationJobData.extend({
+  kind: z.literal('health_watch'),
+  deploymentId: id,
+  previousDeploymentId: id,
+  seconds: z.number().int().min(1),
+});
+export type HealthWatchJobData = z.infer<typeof HealthWatchJobData>;
+
 /** Any operation's job data. */
-export type DeployflowJobData = DeployJobData | SwitchJobData | UndoJobData;
+export type DeployflowJobData = DeployJobData | SwitchJobData | UndoJobData | ReleaseJobData | CanaryWeightJobData | HealthWatchJobData;

@@ -17,6 +17,7 @@ import { OpenApiValidator } from './support/openapi-validator';
 const DEP = 'dep_01h2xcejqtf2nbrexx3vqjhp41';
 const OP = 'op_01h2xcejqtf2nbrexx3vqjhp41';
 const KEY = 'key_01h2xcejqtf2nbrexx3vqjhp41';
+const REL = 'rel_01h2xcejqtf2nbrexx3vqjhp41';
 
 /** A request each route accepts as far as validation goes (later lookups may answer 404: that is after validation). */
 const VALID: Record<string, { params?: Record<string, string>; body?: any; root?: boolean }> = {
@@ -29,6 +30,11 @@ const VALID: Record<string, { params?: Record<string, string>; body?: any; root?
   'POST /v1/projects/{id}/rollback/{deploymentId}': { params: { id: 'shop', deploymentId: DEP }, body: { expectedSourceDeploymentId: DEP, reason: 'why' } },
   'POST /v1/projects/{id}/promote/{deploymentId}': { params: { id: 'shop', deploymentId: DEP }, body: { reason: 'why' } },
   'POST /v1/projects/{id}/routes/undo': { params: { id: 'shop' }, body: { reason: 'why' } },
+  'POST /v1/projects/{id}/release-policy': { params: { id: 'shop' }, body: { stages: [{ weight: 5, durationSeconds: 60 }, { weight: 100 }], advance: 'manual' } },
+  'DELETE /v1/projects/{id}/release-policy': { params: { id: 'shop' } },
+  'GET /v1/projects/{id}/releases/{releaseId}': { params: { id: 'shop', releaseId: REL } },
+  'POST /v1/projects/{id}/releases/{releaseId}/advance': { params: { id: 'shop', releaseId: REL }, body: { reason: 'why' } },
+  'POST /v1/projects/{id}/releases/{releaseId}/abort': { params: { id: 'shop', releaseId: REL }, body: { reason: 'why' } },
   'POST /v1/deployments': {
     body: {
       projectId: 'shop',

@@ -155,6 +155,24 @@ describe('the published OpenAPI document', () => {
     expect(accepted.status).toBe(202);
     await call('GET', '/v1/operations/{id}', { key, params: { id: accepted.body.operationId }, query: { wait: '30' } });
 
+    // Rolling releases: a manual policy; a deploy that ends at its first stage, read, advanced to completion; another aborted.
+    const policy = await call('POST', '/v1/projects/{id}/release-policy', { key, params: { id: 'shop' }, body: { stages: [{ weight: 10, durationSeconds: 60 }, { weight: 100 }], advance: 'manual' } });
+    expect(policy.status).toBe(200);
+    const release = async (version: string) => {
+      const started = await call('POST', '/v1/deployments', { key, body: { projectId: 'shop', image: HELLO_API, runtime: { env: { VERSION: version } } } });
+      const op = await call('GET', '/v1/operations/{id}', { key, params: { id: started.body.operationId }, query: { wait: '30' } });
+      expect(op.body.result.releaseId).toMatch(/^rel_/);
+      return op.body.result.releaseId as string;
+    };
+    const r3 = await release('v3');
+    expect((await call('GET', '/v1/projects/{id}/releases/{releaseId}', { key, params: { id: 'shop', releaseId: r3 } })).body.state).toBe('running');
+    expect((await call('POST', '/v1/projects/{id}/releases/{releaseId}/advance', { key, params: { id: 'shop', releaseId: r3 }, query: { wait: '30' }, body: { reason: 'looks good' } })).status).toBe(200);
+    expect((await call('GET', '/v1/projects/{id}/releases/{releaseId}', { key, params: { id: 'shop', releaseId: r3 } })).body.state).toBe('completed');
+    const r4 = await release('v4');
+    expect((await call('POST', '/v1/projects/{id}/releases/{releaseId}/abort', { key, params: { id: 'shop', releaseId: r4 }, query: { wait: '30' }, body: {} })).status).toBe(200);
+    expect((await call('GET', '/v1/projects/{id}/releases/{releaseId}', { key, params: { id: 'shop', releaseId: r4 } })).body.state).toBe('aborted');
+    expect((await call('DELETE', '/v1/projects/{id}/release-policy', { key, params: { id: 'shop' } })).status).toBe(200);
+
     await call('GET', '/v1/projects/{id}/routes', { key, params: { id: 'shop' } });
     const changes = await call('GET', '/v1/projects/{id}/route-changes', { key, params: { id: 'shop' }, query: { limit: '2' } });
     expect(changes.body.nextCursor).not.toBeNull();

@@ -67,7 +67,9 @@ const route = createRoute({
     '1, 2, 3 … in order, the same on every connection and every server. A `step` event carries one step row (as in ' +
     'GET /v1/deployments/{id}) each time it changed; a `status` event `{status, statusReason, failedStep, terminal}` ' +
     'each time the in-flight status changed, and once the deploy has settled the terminal status (`terminal: true`), ' +
-    'after which the stream closes.\n\n' +
+    'after which the stream closes. The canary of a rolling release also gets a `release` event ' +
+    '`{releaseId, state, stage, stages, weight, reason}` at its start, at each stage change and at its end; its stream ' +
+    'stays open while the release runs and closes after the status it ends with (`ready`, or `rolled_back`).\n\n' +
     'Without `Last-Event-ID` the stream starts with the first event (the whole history so far). With it (header, or ' +
     '`?lastEventId=` for clients that cannot set headers) it sends only the events after that id: nothing lost, nothing ' +
     'repeated. Resuming after the terminal event answers 204, which tells an `EventSource` to stop reconnecting.\n\n' +
@@ -144,6 +146,14 @@ async function hasSettled(ctx: ControlPlaneContext, deploymentId: string): Promi
   return unfinishedOps === 0 && busySteps === 0;
 }
 
+/**
+ * Whether the deployment is the canary of a running release: a ready canary is still changing (its stages, then
+ * completed or rolled_back), so its stream goes on past `ready` and sends each `release` event until the release ends.
+ */
+async function inRunningRelease(ctx: ControlPlaneContext, deploymentId: string): Promise<boolean> {
+  return (await ctx.prisma.release.count({ where: { canaryDeploymentId: deploymentId, state: 'running' } })) > 0;
+}
+
 interface FollowFrom {
   deploymentId: string;
   /** The last event id the client has: send only later ones. */
@@ -182,7 +192,7 @@ async function follow(ctx: ControlPlaneContext, stream: SSEStreamingApi, watch: 
       return;
     }
     if (head.eventSeq > cursor) continue;
-    if (isTerminalStatus(head.status)) {
+    if (isTerminalStatus(head.status) && !(await inRunningRelease(ctx, deploymentId))) {
       if (isCurrentTerminal(last, head)) return;
       terminalSince ??= Date.now();
       if (Date.now() - terminalSince >= SETTLE_MS || (await hasSettled(ctx, deploymentId))) {

@@ -20,6 +20,11 @@ import { registerRollbackProject } from './projects.rollback';
 import { registerListProjectRouteChanges } from './projects.route-changes';
 import { registerGetProjectRoutes } from './projects.routes';
 import { registerUndoProjectRoutes } from './projects.routes-undo';
+import { registerDeleteReleasePolicy } from './projects.release-policy.delete';
+import { registerSetReleasePolicy } from './projects.release-policy.set';
+import { registerAbortRelease } from './projects.releases.abort';
+import { registerAdvanceRelease } from './projects.releases.advance';
+import { registerGetRelease } from './projects.releases.get';
 import { registerReadyz } from './readyz';
 import { registerCreateWorkspace } from './workspaces.create';
 import { registerGetWorkspace } from './workspaces.get';
@@ -48,6 +53,11 @@ export const ROUTES: readonly RegisterRoute[] = [
   registerRollbackProject,
   registerPromoteProject,
   registerUndoProjectRoutes,
+  registerSetReleasePolicy,
+  registerDeleteReleasePolicy,
+  registerGetRelease,
+  registerAdvanceRelease,
+  registerAbortRelease,
   registerCreateDeployment,
   registerListDeployments,
   registerGetDeployment,

@@ -31,3 +31,9 @@ export const ProjectTargetParams = z.object({
     example: 'dep_01h2xcejqtf2nbrexx3vqjhp41',
   }),
 });
+
+/** `{id}` and `{releaseId}` of the /v1/projects/{id}/releases/{releaseId} routes. */
+export const ProjectReleaseParams = z.object({
+  id: projectId,
+  releaseId: IdOrSlugParam.openapi({ param: { name: 'releaseId', in: 'path' }, description: 'Release id (`rel_…`)', example: 'rel_01h2xcejqtf2nbrexx3vqjhp41' }),
+});

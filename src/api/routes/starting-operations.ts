@@ -11,9 +11,9 @@ import { OperationAcceptedSchema, OperationSchema } from '../schemas/operation';
 import { WaitQuery } from '../schemas/wait';
 import { callableBy } from './callable-by';
 import type { ApiEnv } from '../types';
-import type { ProjectIdParams, ProjectTargetParams } from './route-params';
+import type { ProjectIdParams, ProjectReleaseParams, ProjectTargetParams } from './route-params';
 
-/** Responses of the routes that start a routing operation and may wait for it (rollback, promote, undo). */
+/** Responses of the routes that start a routing operation and may wait for it (rollback, promote, undo, a release's advance and abort). */
 const SWITCH_RESPONSES = {
   200: { description: 'With ?wait: the operation finished and succeeded', ...jsonContent(OperationSchema) },
   202: { description: 'Accepted: the operation is queued or running', ...jsonContent(OperationAcceptedSchema) },
@@ -24,7 +24,7 @@ const SWITCH_RESPONSES = {
  * What rollback, promote and undo declare alike: who may call them (admin and deployer keys), their request (the
  * project, and its target for rollback and promote; ?wait; Idempotency-Key; an optional JSON `body`) and their answers.
  */
-export function switchRoute<P extends typeof ProjectIdParams | typeof ProjectTargetParams, B extends z.ZodType>(params: P, body: B) {
+export function switchRoute<P extends typeof ProjectIdParams | typeof ProjectTargetParams | typeof ProjectReleaseParams, B extends z.ZodType>(params: P, body: B) {
   return {
     ...callableBy('admin', 'deployer'),
     request: { params, query: WaitQuery, headers: IdempotencyKeyHeader, body: { required: false, ...jsonContent(body) } },

@@ -5,7 +5,8 @@ import { RECORD_TIMES, Timestamp } from './common';
 import { StepSchema, stepView } from './step';
 
 export const DeploymentStatusSchema = z.enum(DeploymentStatus).openapi('DeploymentStatus', {
-  description: 'pending → building → deploying → network → ready; terminal: ready, failed, cancelled, superseded.',
+  description:
+    'pending → building → deploying → network → ready; terminal: ready, failed, cancelled, superseded, rolled_back (a release\'s canary that tripped a threshold or was aborted; the only status reached from another terminal one, ready).',
 });
 
 const GitSchema = z.object({

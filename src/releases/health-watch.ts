@@ -1,0 +1,37 @@
+import type { RoutingTx } from '../routing/changes/route-change-types';
+import { newId } from '../ids';
+import { loadPolicy } from './release-policy';
+
+/**
+ * Records a health watch inside the routing transaction of a plain switch that made `deploymentId` live in place of
+ * `previousDeploymentId` (a production deploy taking live at once, or a promote), when the environment's policy asks
+ * for one (`healthWatchSeconds`). Recorded with the switch, so it exists exactly when the switch committed; the
+ * switch's later step (or its outcome) enqueues it, and the reconciler would find it too.
+ */
+export async function recordHealthWatchInTx(
+  tx: RoutingTx,
+  watch: { projectId: string; environmentId: string; deploymentId: string; previousDeploymentId: string | null; switchOperationId: string; requestedBy: string },
+): Promise<string | undefined> {
+  if (!watch.previousDeploymentId || watch.previousDeploymentId === watch.deploymentId) return undefined;
+  const policy = await loadPolicy(tx, watch.environmentId);
+  if (!policy?.healthWatchSeconds) return undefined;
+  const id = newId('op');
+  await tx.operation.create({
+    data: {
+      id,
+      kind: 'health_watch',
+      projectId: watch.projectId,
+      deploymentId: watch.deploymentId,
+      sourceDeploymentId: watch.previousDeploymentId,
+      healthWatchSeconds: policy.healthWatchSeconds,
+      requestedBy: watch.requestedBy,
+      idempotencyKey: `health-watch:${watch.switchOperationId}`,
+    },
+  });
+  return id;
+}
+
+/** The health watch a switch recorded, if any (to enqueue it once the switch committed). */
+export async function healthWatchOf(prisma: Pick<RoutingTx, 'operation'>, switchOperationId: string): Promise<{ id: string; state: string } | null> {
+  return prisma.operation.findUnique({ where: { idempotencyKey: `health-watch:${switchOperationId}` }, select: { id: true, state: true } });
+}
