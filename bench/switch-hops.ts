@@ -168,11 +168,15 @@ async function main(): Promise<void> {
       const start = trace.find((t) => t.event === 'start' && t.jobId.startsWith(run.operationId));
       const end = trace.find((t) => t.event === 'end' && t.jobId.startsWith(run.operationId));
       add('1 request (checks, operation row, flow added)', run.returned - run.start);
+      // validate and check-instances run at the same time (both children of switch-routes): switch-routes starts
+      // after the later of the two. (A build that ran them in series shows check-instances starting after validate.)
+      const checksDone = Math.max(m['validate.completed'], m['check-instances.completed']);
       add('2 request start -> validate active', m['validate.active'] - run.start);
       add('3 validate (active -> completed)', m['validate.completed'] - m['validate.active']);
-      add('4 hop -> check-instances active', m['check-instances.active'] - m['validate.completed']);
+      add('4 request start -> check-instances active', m['check-instances.active'] - run.start);
       add('5 check-instances', m['check-instances.completed'] - m['check-instances.active']);
-      add('6 hop -> switch-routes active', m['switch-routes.active'] - m['check-instances.completed']);
+      add('5a first check active -> both checks completed', checksDone - Math.min(m['validate.active'], m['check-instances.active']));
+      add('6 hop -> switch-routes active', m['switch-routes.active'] - checksDone);
       add('7 switch-routes active -> turn taken', start ? start.at - m['switch-routes.active'] : undefined);
       add('8 turn taken -> published (tx + publish)', start && end ? end.at - start.at : undefined);
       add('8a of which the transaction', end?.txMs);

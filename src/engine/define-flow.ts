@@ -9,6 +9,17 @@ import type { OperationJobData } from './job-data';
 export interface PlacedStep<Step extends AnyStep = AnyStep> {
   step: Step;
   queue: StepQueue;
+  /** Runs at the same time as the other leading steps so marked, all before the first step that is not (see `concurrently`). */
+  concurrent?: boolean;
+}
+
+/**
+ * Runs the first steps of a flow at the same time: each is a child of the step after them, which starts once all have
+ * succeeded (and fails at once, with the reason, when one fails for good). Only the first steps of a flow can: a BullMQ
+ * job has one parent, so steps after another step could not all wait for it. None may need another of them.
+ */
+export function concurrently(...placed: PlacedStep[]): PlacedStep[] {
+  return placed.map((p) => ({ ...p, concurrent: true }));
 }
 
 /** Places a step on the `steps` queue (every step that is not a route change). */
@@ -89,14 +100,27 @@ export type AnyFlow = FlowDefinition<any, any>;
 /** Something wrong in how a flow is put together: found when the flow module loads, never at run time. */
 export class FlowDefinitionError extends Error {}
 
+/** How many steps a flow starts with that run at the same time (0: the flow is a chain from its first step). */
+export function concurrentLeadCount(flow: Pick<AnyFlow, 'steps'>): number {
+  const lead = flow.steps.findIndex((s) => !s.concurrent);
+  return lead === -1 ? flow.steps.length : lead;
+}
+
 /**
- * Checks and returns a flow: each step on the queue it was written for, no step name twice, and every step's
- * `needs` among the steps before it (so a step never reads an output that cannot exist yet).
+ * Checks and returns a flow: each step on the queue it was written for, no step name twice, every step's `needs`
+ * among the steps that have finished before it starts (so a step never reads an output that cannot exist yet), and
+ * concurrent steps only at the start, at least two of them, with a step after them that waits for all.
  */
 export function defineFlow<Services, Data extends OperationJobData>(flow: FlowDefinition<Services, Data>): FlowDefinition<Services, Data> {
   const seen = new Set<AnyStep>();
   const names = new Set<string>();
-  for (const { step, queue } of flow.steps) {
+  const lead = concurrentLeadCount(flow);
+  if (flow.steps.slice(lead).some((s) => s.concurrent)) {
+    throw new FlowDefinitionError(`flow ${flow.kind}: only the first steps of a flow can run concurrently`);
+  }
+  if (lead === 1) throw new FlowDefinitionError(`flow ${flow.kind}: step ${flow.steps[0].step.name} cannot run concurrently on its own`);
+  if (lead > 0 && lead === flow.steps.length) throw new FlowDefinitionError(`flow ${flow.kind}: concurrent steps need a step after them that waits for all`);
+  flow.steps.forEach(({ step, queue }, position) => {
     if (step.queue !== queue) {
       throw new FlowDefinitionError(`flow ${flow.kind}: step ${step.name} runs on the ${step.queue} queue but is placed on ${queue}`);
     }
@@ -106,9 +130,11 @@ export function defineFlow<Services, Data extends OperationJobData>(flow: FlowDe
         throw new FlowDefinitionError(`flow ${flow.kind}: step ${step.name} needs ${needed.name} (as ${as}), which does not run before it`);
       }
     }
-    seen.add(step);
     names.add(step.name);
-  }
+    // Concurrent steps finish before the step after them starts, not before one another.
+    if (position >= lead) seen.add(step);
+    if (position === lead - 1) flow.steps.slice(0, lead).forEach((s) => seen.add(s.step));
+  });
   if (flow.compensation && names.has(flow.compensation.name)) {
     throw new FlowDefinitionError(`flow ${flow.kind}: the compensation is named like a step (${flow.compensation.name})`);
   }

@@ -1,5 +1,5 @@
 import type { FlowJob, JobsOptions } from 'bullmq';
-import type { AnyFlow } from './define-flow';
+import { type AnyFlow, concurrentLeadCount } from './define-flow';
 import type { OperationJobData, StepJobFields } from './job-data';
 import { rootJobName, stepJobName } from './job-names';
 import { JOURNAL_KEEP_LINES } from './step-journal';
@@ -29,9 +29,13 @@ export function requestIdOf(input: { requestId?: string | null }): { requestId?:
 /**
  * One operation as one BullMQ flow (SPEC §5): a root job in `operations` whose children are the steps as a nested
  * chain — the first step is the deepest child and runs first; each step's parent is the step after it; each step on
- * the queue its flow places it on. Job ids are `<operation>.<step>`: enqueuing the same operation again is a no-op.
+ * the queue its flow places it on. Steps a flow starts with concurrently (`concurrently`) are all children of the step
+ * after them: they run at once, and it runs when all have succeeded. Job ids are `<operation>.<step>`: enqueuing the
+ * same operation again is a no-op.
  */
 export function buildFlowJob(flow: AnyFlow, data: OperationJobData, settings: Pick<EngineSettings, 'stepAttempts' | 'backoffMs'>): FlowJob {
+  const lead = concurrentLeadCount(flow);
+  let children: FlowJob[] = [];
   let chain: FlowJob | undefined;
   flow.steps.forEach(({ step, queue }, position) => {
     const fields: StepJobFields = { step: step.name, position };
@@ -40,9 +44,12 @@ export function buildFlowJob(flow: AnyFlow, data: OperationJobData, settings: Pi
       queueName: queue,
       data: { ...data, ...fields },
       opts: stepOptions(data.operationId, step.name, settings),
-      children: chain ? [chain] : undefined,
+      // A concurrent step has no child; the step after them has all of them.
+      children: position >= lead && children.length ? children : undefined,
     };
+    if (position < lead) return void children.push(job);
     chain = job;
+    children = [job];
   });
   return {
     name: rootJobName(data.kind, data.subject),
