@@ -11,9 +11,11 @@ export const checkInstances = switchStep({
   name: 'check-instances',
   queue: 'switches',
   async run({ services, data }): Promise<{ running: number }> {
-    const project = await services.prisma.project.findUnique({ where: { id: data.projectId }, select: { workspace: { select: { slug: true } } } });
+    // One statement (through Prisma, the project and its workspace would be two).
+    const [project] = await services.prisma.$queryRaw<{ namespace: string }[]>`
+      SELECT w."slug" AS "namespace" FROM "Project" p JOIN "Workspace" w ON w."id" = p."workspaceId" WHERE p."id" = ${data.projectId}`;
     if (!project) throw new NotFoundError('project', data.projectId);
-    const instances = await services.krane.get(project.workspace.slug, data.deploymentId);
+    const instances = await services.krane.get(project.namespace, data.deploymentId);
     await syncInstances(services.prisma, data.deploymentId, instances);
     const running = instances.filter((i) => i.status === 'running').length;
     if (running === 0) {

@@ -1,6 +1,7 @@
 import type { Db } from '../db/prisma';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors';
 import type { RoutingTx } from '../routing/changes/route-change-types';
+import type { DeploymentStatus } from '../generated/prisma/client';
 import { isRoutableStatus } from '../statuses';
 
 type Reader = Db | RoutingTx;
@@ -41,18 +42,6 @@ async function readSwitchStateInOrder(db: Reader, input: { projectId: string; ta
   return { project, target };
 }
 
-/**
- * Reads the project and the target at once on a plain client (from the pool: one round trip instead of two); neither
- * read depends on the other.
- */
-export async function readSwitchState(prisma: Db, input: { projectId: string; targetDeploymentId: string }): Promise<SwitchState> {
-  const [project, target] = await Promise.all([
-    prisma.project.findUnique({ where: { id: input.projectId }, include: { workspace: true } }),
-    prisma.deployment.findUnique({ where: { id: input.targetDeploymentId }, include: { environment: true } }),
-  ]);
-  return { project, target };
-}
-
 /** A switch's target as checked against a project row the caller already holds, with its environment's slug. */
 export type CheckedSwitch = Omit<SwitchTarget, 'namespace'> & { environmentSlug: string };
 
@@ -62,12 +51,30 @@ export type CheckedSwitch = Omit<SwitchTarget, 'namespace'> & { environmentSlug:
  * (with its environment) is read. No namespace: neither needs it.
  */
 export async function checkSwitchTarget(db: Reader, project: CheckedProject, input: SwitchCheckInput, strictLive: boolean): Promise<CheckedSwitch> {
-  const target = await db.deployment.findUnique({ where: { id: input.targetDeploymentId }, include: { environment: true } });
+  return judgeSwitchTarget(project, await readSwitchTarget(db, input.targetDeploymentId), input, strictLive);
+}
+
+/** A switch's target with its environment, as the checks judge it (null: no such deployment). */
+export function readSwitchTarget(db: Reader, targetDeploymentId: string): Promise<CheckedTarget | null> {
+  return db.deployment.findUnique({ where: { id: targetDeploymentId }, include: { environment: true } });
+}
+
+/** The checks of checkSwitchTarget on a target already read. */
+export function judgeSwitchTarget(project: CheckedProject, target: CheckedTarget | null, input: SwitchCheckInput, strictLive: boolean): CheckedSwitch {
   return { ...judgeSwitch(project, target, input, strictLive), environmentSlug: target!.environment.slug };
 }
 
 /** What the checks read of a project. */
-type CheckedProject = { id: string; slug: string; liveDeploymentId: string | null; isRolledBack: boolean; rolledBackFromDeploymentId: string | null };
+export type CheckedProject = { id: string; slug: string; liveDeploymentId: string | null; isRolledBack: boolean; rolledBackFromDeploymentId: string | null };
+
+/** What the checks read of a target deployment and its environment. */
+export type CheckedTarget = {
+  id: string;
+  projectId: string;
+  environmentId: string;
+  status: DeploymentStatus;
+  environment: { isProduction: boolean; slug: string };
+};
 
 /** The checks of checkSwitchPreconditions on rows already read. */
 export function judgeSwitchPreconditions({ project, target }: SwitchState, input: SwitchCheckInput, strictLive: boolean): SwitchTarget {
@@ -75,7 +82,7 @@ export function judgeSwitchPreconditions({ project, target }: SwitchState, input
   return { ...judgeSwitch(project, target, input, strictLive), namespace: project.workspace.slug };
 }
 
-function judgeSwitch(project: CheckedProject, target: SwitchState['target'], input: SwitchCheckInput, strictLive: boolean): Omit<SwitchTarget, 'namespace'> {
+function judgeSwitch(project: CheckedProject, target: CheckedTarget | null, input: SwitchCheckInput, strictLive: boolean): Omit<SwitchTarget, 'namespace'> {
   if (!target || target.projectId !== project.id) throw new NotFoundError(`deployment of project ${project.slug}`, input.targetDeploymentId);
   if (!target.environment.isProduction) {
     throw new UnprocessableError('not_production', { deploymentId: target.id, environment: target.environment.slug, kind: input.kind });
