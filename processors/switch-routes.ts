@@ -75,7 +75,7 @@ export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, n
           };
     // A rollback or promote supersedes the environment's running release: its canary leaves the routes first.
     // A running release always has its canary on these routes: without one, no query for it (a switch's transaction
-    // is kept to a dozen statements, test/routing/a-switch-commits-its-route-change-in-at-most-twelve-statements).
+    // is kept to eleven statements, test/routing/a-switch-commits-its-route-change-in-at-most-eleven-statements).
     const superseded = routes.some((r) => r.canaryDeploymentId !== null)
       ? await supersedeRunningRelease(tx, data.projectId, target.productionEnvironmentId, `superseded by ${kind} ${data.operationId}`)
       : undefined;

@@ -4,7 +4,7 @@ import { newId } from '../ids';
 import type { Caller } from './caller';
 import { isUniqueViolation, operationForKey, operationIdempotencyKey, requestHash } from './operation-key';
 import { resolveProject } from './resolve-project';
-import { checkSwitchTarget } from './switch-preconditions';
+import { judgeSwitchTarget, readSwitchTarget } from './switch-preconditions';
 import type { SwitchRequest } from './switch-request';
 
 /**
@@ -28,9 +28,13 @@ export async function requestSwitch(
   const hash = requestHash(request.kind, request);
   const earlier = await findByKey(prisma, opKey, hash);
   if (earlier) return earlier;
-  // The project as resolved is the row the checks judge: it is not read a second time.
-  const project = await resolveProject(prisma, caller.workspaceId, request.projectId);
-  const target = await checkSwitchTarget(prisma, project, { ...request, projectId: project.id }, true);
+  // The project as resolved is the row the checks judge: it is not read a second time. The target is read at the same
+  // time (by its id, which the project does not change); nothing of it is judged, or answered, before the project is.
+  const [resolved, read] = await Promise.allSettled([resolveProject(prisma, caller.workspaceId, request.projectId), readSwitchTarget(prisma, request.targetDeploymentId)]);
+  if (resolved.status === 'rejected') throw resolved.reason;
+  if (read.status === 'rejected') throw read.reason;
+  const project = resolved.value;
+  const target = judgeSwitchTarget(project, read.value, { ...request, projectId: project.id }, true);
   // What the operation's jobs are named after (operationSubject's `<project>/<environment>`), from the rows just read.
   const subject = `${project.slug}/${target.environmentSlug}`;
   return createAndEnqueue(deps, opKey, hash, subject, {
