@@ -2,8 +2,8 @@
  * `npm run bench:hops`: where a rollback's time goes, hop by hop. Rollback/promote between two instant-Krane
  * deployments behind the gateway (as the poll-load section's unloaded series), with every PostgreSQL statement counted
  * (a counting pg pool under the engine's Prisma client) and each hop timed from the workers' own events and the routing
- * trace: request → enqueued → validate → check-instances → switch-routes (turn, transaction, publish) → operation
- * succeeded → the gateway serves the target. Prints per-hop p50/p90 and the statements of one switch; writes
+ * trace: request → enqueued → validate and check-instances (at the same time) → switch-routes (turn, transaction,
+ * publish) → operation succeeded → the gateway serves the target. Prints per-hop p50/p90 and the statements of one switch; writes
  * bench/results/switch-hops.json (`--out`). Options: `--n` (40), `--warmup` (4), `--gateway-processes` (CPU count).
  */
 import { randomBytes } from 'node:crypto';
