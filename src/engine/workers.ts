@@ -10,6 +10,7 @@ import type { FlowRegistry } from './flow-registry';
 import { firstIssue, OperationJobData, StepJobFields } from './job-data';
 import { completeOperation } from './operation-completion';
 import { QueueName } from './queue-names';
+import { type ChildValues, readChildValues } from './step-start';
 import { runStep, validateStepJob } from './step-runner';
 
 export interface EngineWorkers {
@@ -40,7 +41,7 @@ async function refuseMalformed(engine: EngineContext, job: Job, err: MalformedJo
 /**
  * A job whose child step failed for good fails at once with the child's reason, without running (chain-failure.ts).
  * Only a job that has a child and has not run before can be in that case: the first step has no child, and a step
- * that delayed itself had its child succeed before its first run — so the happy path pays no extra Redis call there.
+ * that delayed itself had its child succeed before its first run.
  */
 async function failIfChildFailed(job: Job, hasChild: boolean): Promise<void> {
   if (!hasChild) return;
@@ -49,6 +50,19 @@ async function failIfChildFailed(job: Job, hasChild: boolean): Promise<void> {
     await job.log(`${new Date().toISOString()} not run: ${reason}`).catch(() => undefined);
     throw chainFailure(reason);
   }
+}
+
+/**
+ * A step job's child outputs, read before it runs, and the chain failure when its child failed instead. A child that
+ * succeeded is in the job's processed children, so the happy path pays one Redis read (the outputs, which the step
+ * needs anyway) and looks for a failed child only when there is no succeeded one. Jobs without a child, and re-runs
+ * of a step that delayed itself, read their outputs with the rest of the step's start (step-start.ts).
+ */
+async function childOutputsOrChainFailure(job: Job, hasChild: boolean): Promise<ChildValues | undefined> {
+  if (!hasChild) return undefined;
+  const values = await readChildValues(job);
+  if (Object.keys(values).length === 0) await failIfChildFailed(job, true);
+  return values;
 }
 
 /**
@@ -63,7 +77,7 @@ function stepProcessor<Services>(options: WorkerOptions<Services>) {
     if (!token) throw new Error(`job ${job.id} was handed to its processor without a lock token`);
     if (isCompensationJob(job)) return runCompensation(engine, services, flows, job);
     const position = StepJobFields.shape.position.safeParse(job.data?.position);
-    await failIfChildFailed(job, position.success && position.data > 0 && !job.data?.delays);
+    const childValues = await childOutputsOrChainFailure(job, position.success && position.data > 0 && !job.data?.delays);
     let validated;
     try {
       const kind = OperationJobData.shape.kind.safeParse(job.data?.kind);
@@ -78,7 +92,7 @@ function stepProcessor<Services>(options: WorkerOptions<Services>) {
       if (err instanceof MalformedJobError) return refuseMalformed(engine, job, err);
       throw err;
     }
-    return runStep(engine, services, validated, job, token);
+    return runStep(engine, services, validated, job, token, childValues);
   };
 }
 
