@@ -58,7 +58,7 @@ export async function runStep<Services>(
   const { prisma } = engine;
   let state = validated.state;
   // The job's own log and progress on the dashboard (best effort, written in the background, flushed before the job ends).
-  const journal = stepJournal(job, logger);
+  const journal = stepJournal(job, logger, { redis: engine.redis, prefix: engine.queues.prefix });
 
   const saveState = async (patch: object, extra: object = {}) => {
     await job.updateData({ ...job.data, ...patch, ...extra });
