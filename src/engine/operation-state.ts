@@ -32,12 +32,6 @@ export interface OperationRef {
   ownerId?: string;
 }
 
-/** queued → running, once; a no-op afterwards. The move is announced. */
-export async function markOperationRunning({ prisma, events }: StateWriter, { operationId, ownerId }: OperationRef): Promise<void> {
-  const { count } = await prisma.operation.updateMany({ where: { id: operationId, state: 'queued' }, data: { state: 'running', startedAt: new Date() } });
-  if (count) events.publish(operationSubjects(operationId, ownerId), { type: 'operation', operationId, state: 'running' });
-}
-
 /**
  * How long a finished operation took, from its request being accepted (queue time included: what the requester
  * waited) to its end; undefined while it runs.

@@ -4,7 +4,6 @@ import type { AnyStep } from './define-step';
 import type { EngineContext } from './engine-context';
 import type { CancelRequest } from './errors';
 import type { OperationJobData, StepJobFields, StepResult } from './job-data';
-import { markOperationRunning } from './operation-state';
 import { stepRecords } from './step-records';
 
 /** What a job's processed children returned, by child job key: empty while no child has succeeded. */
@@ -46,13 +45,19 @@ export async function startStep<Services>(
   const settled = await Promise.allSettled([
     // Read by the worker already when it looked for a failed child (workers.ts).
     childValues ?? readChildValues(job),
-    recordedStart ? stepRecords.running(engine, { ownerId: data.ownerId, operationId: data.operationId, name: step.name, position: fields.position, attempts: attempt }) : undefined,
-    // The first step starts the operation; a later step only needs it after a crash re-ran the flow mid-way.
-    recordedStart && (fields.position === 0 || attempt > 1 || fields.outageSince !== undefined) ? markOperationRunning(engine, data) : undefined,
+    // The first step starts the operation (in the same statement); a later step only needs it after a crash re-ran the
+    // flow mid-way.
+    recordedStart
+      ? stepRecords.running(
+          engine,
+          { ownerId: data.ownerId, operationId: data.operationId, name: step.name, position: fields.position, attempts: attempt },
+          fields.position === 0 || attempt > 1 || fields.outageSince !== undefined,
+        )
+      : undefined,
     step.cancellable ? flow.cancelRequested?.(services, data) : undefined,
   ] as const);
   const failure = settled.find((s) => s.status === 'rejected');
   if (failure) throw failure.reason;
-  const [outputs, , , cancelled] = settled as unknown as [PromiseFulfilledResult<ChildValues>, unknown, unknown, PromiseFulfilledResult<CancelRequest | undefined>];
+  const [outputs, , cancelled] = settled as unknown as [PromiseFulfilledResult<ChildValues>, unknown, PromiseFulfilledResult<CancelRequest | undefined>];
   return { outputs: previousOutputs(outputs.value), cancelled: cancelled.value, recordedStart };
 }

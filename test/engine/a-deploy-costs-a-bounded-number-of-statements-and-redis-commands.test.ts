@@ -13,13 +13,13 @@ import { seedProject } from '../support/seed';
  * The test waits on the operations worker's `completed` event (in this process), so its own waiting adds nothing.
  *
  * Counted here (the test's settings, 5 deploys after 2 warm-ups): 92 statements and 124 Redis commands per deploy
- * before the per-step bookkeeping was trimmed, 90 and ~103 after. The bounds hold the trimmed figures with a little
+ * before the per-step bookkeeping was trimmed, 89 and ~103 after. The bounds hold the trimmed figures with a little
  * slack, so that a change that adds a round trip per step (nine per deploy) fails here, and the trims are pinned one by
  * one.
  */
 const DEPLOYS = 5;
-/** 92 before, 90 after (the operation's end no longer reads its row back, nor the outcome its operation); slack for a second poll under load. */
-const MAX_STATEMENTS_PER_DEPLOY = 93;
+/** 92 before, 89 after (the operation starts in its first step's row statement, its end no longer reads the row back, nor its outcome the operation); slack for a second poll under load. */
+const MAX_STATEMENTS_PER_DEPLOY = 91;
 /** 124 before, ~104 after (18–21 of them BullMQ's job fetches, whose number varies with timing). */
 const MAX_REDIS_COMMANDS_PER_DEPLOY = 110;
 /** BullMQ's addLog script (the only one whose second key is a job's logs), one call per line before the journal wrote its lines together. */
@@ -32,6 +32,8 @@ describe('a deploy with an instant Krane', () => {
   const commands: string[] = [];
   const scriptCommands: string[] = [];
   let idleWaits = 0;
+  /** The channels an operation's move to `running` was announced on. */
+  const runningAnnounced: string[] = [];
   let counting = false;
   const query = Client.prototype.query;
   const completed = new Map<string, () => void>();
@@ -72,6 +74,7 @@ describe('a deploy with an instant Krane', () => {
         if (/^\+\S+ \[\d+ lua\]/.test(line)) scriptCommands.push(name);
         else if (name === 'bzpopmin') idleWaits++;
         else commands.push(name);
+        if (name === 'publish' && args[2]?.replace(/\\"/g, '"').includes('"type":"operation","operationId":') && args[2].includes('running')) runningAnnounced.push(args[1]);
       }
     });
     monitor.write('MONITOR\r\n');
@@ -105,7 +108,16 @@ describe('a deploy with an instant Krane', () => {
     await new Promise((r) => setTimeout(r, 300));
     counting = false;
 
-    for (const run of runs) expect((await h.db.prisma.operation.findUniqueOrThrow({ where: { id: run.operationId } })).state).toBe('succeeded');
+    for (const run of runs) {
+      const op = await h.db.prisma.operation.findUniqueOrThrow({ where: { id: run.operationId } });
+      expect(op.state).toBe('succeeded');
+      // The first step's row statement moved the operation to running, and the move was announced to its waiters and
+      // to its deployment's stream.
+      const first = await h.db.prisma.deploymentStep.findFirstOrThrow({ where: { ownerId: run.deploymentId, position: 0 } });
+      expect(op.startedAt).not.toBeNull();
+      expect(op.startedAt!.getTime()).toBe(first.startedAt!.getTime());
+      expect(runningAnnounced.filter((c) => c.endsWith(`:events:${run.operationId}`) || c.endsWith(`:events:${run.deploymentId}`))).toHaveLength(2);
+    }
     const histogram = (items: string[]) =>
       Object.entries(items.reduce<Record<string, number>>((acc, s) => ((acc[s] = (acc[s] ?? 0) + 1), acc), {}))
         .sort((a, b) => b[1] - a[1])
@@ -119,6 +131,8 @@ describe('a deploy with an instant Krane', () => {
     expect(commands.filter((c) => c === ADD_LOG)).toEqual([]);
     // An operation's end returns what its duration needs: no read of the row after the update.
     expect(statements.filter((s) => s.startsWith('SELECT "public"."Operation"."id", "public"."Operation"."createdAt", "public"."Operation"."finishedAt" FROM'))).toEqual([]);
+    // The operation moves to running in the first step's row statement, not in one of its own.
+    expect(statements.filter((s) => s.startsWith('UPDATE "public"."Operation" SET "state" = CAST($1::text AS "public"."OperationState"), "startedAt"'))).toEqual([]);
     // A deploy's outcome finds the release it started by its deployment, which its job data names: no read of its operation.
     expect(statements.filter((s) => s.startsWith('SELECT "public"."Operation"."id", "public"."Operation"."deploymentId" FROM'))).toEqual([]);
     expect(perDeploy.statements).toBeLessThanOrEqual(MAX_STATEMENTS_PER_DEPLOY);
