@@ -44,11 +44,13 @@ export const deployFlow = defineFlow<Services, DeployJobData>({
   onFailed: (services, data, failure) => recordDeployFailure(services, data.deploymentId, failure),
   // Otherwise what Krane runs for it is deleted, in a job of its own (a Krane outage retries it).
   compensation: { name: 'compensate', run: (services, data) => compensateDeployment(services, data.deploymentId) },
-  // The root job carries only the engine's fields: the deployment (and the release it started) come from the row.
+  // The root job carries only the engine's fields; a deploy's step rows are its deployment's (`ownerId`, set from the
+  // operation's deploymentId above), so the release it started is looked up by it, alongside the rest of the outcome.
   async outcome({ prisma }, data) {
-    const result = await operationOutcome(prisma, data);
-    const op = await prisma.operation.findUnique({ where: { id: data.operationId }, select: { deploymentId: true } });
-    const release = op?.deploymentId ? await prisma.release.findFirst({ where: { canaryDeploymentId: op.deploymentId }, select: { id: true } }) : null;
+    const [result, release] = await Promise.all([
+      operationOutcome(prisma, data),
+      prisma.release.findFirst({ where: { canaryDeploymentId: data.ownerId }, select: { id: true } }),
+    ]);
     return release ? { ...result, releaseId: release.id } : result;
   },
 });

@@ -4,7 +4,7 @@ import { errorCodeOf, isCancellation, logFieldsOf, MalformedJobError, publicMess
 import { enqueueCompensation } from './compensation';
 import type { OperationJobData } from './job-data';
 import { operationOutcome } from './operation-completion';
-import { finishOperation, operationDurationMs } from './operation-state';
+import { finishOperation } from './operation-state';
 import { stepJobId } from './queue-names';
 import { stepRecords } from './step-records';
 
@@ -26,7 +26,6 @@ export async function handleFinalFailure<Services>(engine: EngineContext, servic
   // only; the raw text of an unexpected error goes to the log.
   const code = errorCodeOf(err);
   const message = publicMessageOf(err);
-  const { prisma } = engine;
   for (const { step: s } of flow.steps) await s.onOperationEnded?.(engine, data, stepJobId(data.operationId, s.name));
 
   if (await flow.committed?.(services, data)) {
@@ -37,23 +36,20 @@ export async function handleFinalFailure<Services>(engine: EngineContext, servic
   await stepRecords.skipRemaining(engine, data.ownerId, cancelled ? 'cancelled' : 'skipped', supersededBy ? `not run: ${message}` : undefined);
   // Compensation is a job of its own so that an outage of what it talks to retries it without holding up anything else.
   if (flow.compensation) await enqueueCompensation(engine, flow.compensation.name, data);
-  const ended = await finishOperation(engine, data, ending, { errorCode: code, errorMessage: `${step}: ${message}` });
-  const durationMs = await operationDurationMs(prisma, data.operationId);
+  const { ended, durationMs } = await finishOperation(engine, data, ending, { errorCode: code, errorMessage: `${step}: ${message}` });
   if (ended) engine.observer.operationEnded({ kind: data.kind, result: ending, durationMs });
   engine.logger.warn('operation failed', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, ...logFieldsOf(err), code, durationMs });
 }
 
 async function rollForward<Services>(engine: EngineContext, services: Services, flow: AnyFlow, data: OperationJobData, step: string, err: unknown): Promise<void> {
-  const { prisma } = engine;
   const message = publicMessageOf(err);
   await flow.onRolledForward?.(services, data);
   // What the remaining steps do (recording the outcome) is done here: say so on their rows.
   await stepRecords.completeByRollForward(engine, data.ownerId, `completed when the operation rolled forward: ${step} failed after the route change was committed (${message})`);
   const outcome = await operationOutcome(services, flow, data);
-  const ended = await finishOperation(engine, data, 'succeeded', {
+  const { ended, durationMs } = await finishOperation(engine, data, 'succeeded', {
     result: { ...outcome, rolledForward: `${step} failed after the route change was committed (${message}); the operation is complete` },
   });
-  const durationMs = await operationDurationMs(prisma, data.operationId);
   if (ended) engine.observer.operationEnded({ kind: data.kind, result: 'rolled_forward', durationMs });
   engine.logger.warn('operation rolled forward after its route change', { operationId: data.operationId, kind: data.kind, requestId: data.requestId, step, ...logFieldsOf(err), durationMs });
 }

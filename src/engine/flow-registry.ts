@@ -19,6 +19,11 @@ export class FlowRegistry {
     return flow;
   }
 
+  /** Whether a flow handles operations of this kind. */
+  has(kind: string): boolean {
+    return this.byKind.has(kind);
+  }
+
   all(): AnyFlow[] {
     return [...this.byKind.values()];
   }

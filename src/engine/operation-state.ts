@@ -32,12 +32,6 @@ export interface OperationRef {
   ownerId?: string;
 }
 
-/** queued → running, once; a no-op afterwards. The move is announced. */
-export async function markOperationRunning({ prisma, events }: StateWriter, { operationId, ownerId }: OperationRef): Promise<void> {
-  const { count } = await prisma.operation.updateMany({ where: { id: operationId, state: 'queued' }, data: { state: 'running', startedAt: new Date() } });
-  if (count) events.publish(operationSubjects(operationId, ownerId), { type: 'operation', operationId, state: 'running' });
-}
-
 /**
  * How long a finished operation took, from its request being accepted (queue time included: what the requester
  * waited) to its end; undefined while it runs.
@@ -47,20 +41,31 @@ export async function operationDurationMs(prisma: Db, operationId: string): Prom
   return op?.finishedAt ? Math.max(0, op.finishedAt.getTime() - op.createdAt.getTime()) : undefined;
 }
 
+/** What ending an operation did: whether this call ended it, and how long the operation took (as operationDurationMs). */
+export interface OperationEnd {
+  ended: boolean;
+  durationMs: number | undefined;
+}
+
 /**
  * Ends an operation once: a finished operation is never rewritten. The end is announced once it committed, to the
- * operation's waiters and to its step rows' owner (a deploy's finish reaches its deployment's event stream).
+ * operation's waiters and to its step rows' owner (a deploy's finish reaches its deployment's event stream). The
+ * update returns the instants the duration is taken from, so ending costs one statement; only a call that finds the
+ * operation ended already (a root job run again) reads them.
  */
 export async function finishOperation(
   { prisma, events }: StateWriter,
   { operationId, ownerId }: OperationRef,
   state: 'succeeded' | 'failed' | 'cancelled' | 'superseded',
   details: { errorCode?: string; errorMessage?: string; result?: object } = {},
-): Promise<boolean> {
-  const { count } = await prisma.operation.updateMany({
+): Promise<OperationEnd> {
+  const rows = await prisma.operation.updateManyAndReturn({
     where: { id: operationId, state: { in: UNFINISHED_STATES } },
     data: { state, finishedAt: new Date(), errorCode: details.errorCode, errorMessage: details.errorMessage, result: details.result },
+    select: { createdAt: true, finishedAt: true },
   });
-  if (count === 1) events.publish(operationSubjects(operationId, ownerId), { type: 'operation', operationId, state });
-  return count === 1;
+  if (rows.length !== 1) return { ended: false, durationMs: await operationDurationMs(prisma, operationId) };
+  events.publish(operationSubjects(operationId, ownerId), { type: 'operation', operationId, state });
+  const [{ createdAt, finishedAt }] = rows;
+  return { ended: true, durationMs: finishedAt ? Math.max(0, finishedAt.getTime() - createdAt.getTime()) : undefined };
 }

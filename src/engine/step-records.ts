@@ -1,7 +1,7 @@
 import { newId } from '../ids';
 import type { Db } from '../db/prisma';
 import type { StateWriter } from './engine-context';
-import type { StepChanged } from './state-events';
+import { operationSubjects, type StepChanged } from './state-events';
 
 const MAX_TEXT = 2000;
 const clip = (text: string | undefined | null) => (text == null ? null : text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) + '…' : text);
@@ -22,16 +22,28 @@ function announce({ events }: StateWriter, change: Omit<StepChanged, 'type'>): v
  * announced (`events.publish`) right after it committed, so event streams and waiters need not poll.
  */
 export const stepRecords = {
-  async running(writer: StateWriter, row: { ownerId: string; operationId: string; name: string; position: number; attempts: number }) {
+  /**
+   * The step row `running`, and with `startOperation` the operation `running` too (queued → running, once; a no-op
+   * afterwards; the move is announced to the operation and to the rows' owner): one statement on the hot path of every
+   * step. Rows planned up front have
+   * no start yet; a retried step keeps its first.
+   */
+  async running(writer: StateWriter, row: { ownerId: string; operationId: string; name: string; position: number; attempts: number }, startOperation = false) {
     const { prisma } = writer;
     const now = new Date();
-    // One statement on the hot path of every step. Rows planned up front have no start yet; a retried step keeps its first.
-    await prisma.$executeRaw`
+    // The operation's UPDATE rides in a data-modifying CTE; with `startOperation` false it matches no row.
+    const [result] = await prisma.$queryRaw<{ operationStarted: boolean }[]>`
+      WITH "started" AS (
+        UPDATE "Operation" SET "state" = 'running', "startedAt" = ${now}
+        WHERE ${startOperation}::boolean AND "id" = ${row.operationId} AND "state" = 'queued'
+        RETURNING "id")
       INSERT INTO "DeploymentStep" ("id", "ownerId", "operationId", "name", "position", "status", "attempts", "startedAt", "updatedAt")
       VALUES (${newId('stp')}, ${row.ownerId}, ${row.operationId}, ${row.name}, ${row.position}, 'running', ${row.attempts}, ${now}, ${now})
       ON CONFLICT ("ownerId", "name") DO UPDATE SET
         "status" = 'running', "attempts" = EXCLUDED."attempts", "error" = NULL,
-        "startedAt" = COALESCE("DeploymentStep"."startedAt", EXCLUDED."startedAt"), "updatedAt" = EXCLUDED."updatedAt"`;
+        "startedAt" = COALESCE("DeploymentStep"."startedAt", EXCLUDED."startedAt"), "updatedAt" = EXCLUDED."updatedAt"
+      RETURNING EXISTS (SELECT 1 FROM "started") AS "operationStarted"`;
+    if (result?.operationStarted) writer.events.publish(operationSubjects(row.operationId, row.ownerId), { type: 'operation', operationId: row.operationId, state: 'running' });
     announce(writer, { ownerId: row.ownerId, name: row.name, status: 'running' });
   },
 

@@ -8,7 +8,7 @@ import { handleFinalFailure } from './final-failure';
 import { isInfrastructureOutage } from './infrastructure-outage';
 import { firstIssue, StepJobFields, type OperationJobData, type StepResult } from './job-data';
 import { stepJournal, summarizeInputs } from './step-journal';
-import { startStep } from './step-start';
+import { type ChildValues, startStep } from './step-start';
 import { stepRecords } from './step-records';
 
 /** The outputs a step declared it needs, from the accumulated outputs (the flow checked they run before it). */
@@ -41,7 +41,14 @@ export function validateStepJob(flow: AnyFlow, step: AnyStep, job: Job): Validat
  * Runs one step job: keeps its DeploymentStep row current, stops a cancelled operation, passes polling through,
  * and on a final failure resolves the whole operation before BullMQ fails the job (and with it the flow).
  */
-export async function runStep<Services>(engine: EngineContext, services: Services, validated: ValidatedStepJob, job: Job, token: string): Promise<StepResult> {
+export async function runStep<Services>(
+  engine: EngineContext,
+  services: Services,
+  validated: ValidatedStepJob,
+  job: Job,
+  token: string,
+  childValues?: ChildValues,
+): Promise<StepResult> {
   const { flow, step, data, fields } = validated;
   // Every field of the operation's job data (operation, kind, project, owner, request, and what the flow adds, e.g. a
   // deploy's deploymentId) names what the step's lines are about: `grep <id>` finds them.
@@ -51,7 +58,7 @@ export async function runStep<Services>(engine: EngineContext, services: Service
   const { prisma } = engine;
   let state = validated.state;
   // The job's own log and progress on the dashboard (best effort, written in the background, flushed before the job ends).
-  const journal = stepJournal(job, logger);
+  const journal = stepJournal(job, logger, { redis: engine.redis, prefix: engine.queues.prefix });
 
   const saveState = async (patch: object, extra: object = {}) => {
     await job.updateData({ ...job.data, ...patch, ...extra });
@@ -65,7 +72,7 @@ export async function runStep<Services>(engine: EngineContext, services: Service
   };
 
   try {
-    const { outputs, cancelled, recordedStart } = await startStep(engine, services, { flow, step, data, fields, attempt, job });
+    const { outputs, cancelled, recordedStart } = await startStep(engine, services, { flow, step, data, fields, attempt, job, childValues });
     const needs = neededOutputs(step, outputs);
     if (recordedStart) {
       logger.info('step started', { attempt });

@@ -4,12 +4,17 @@ import type { AnyStep } from './define-step';
 import type { EngineContext } from './engine-context';
 import type { CancelRequest } from './errors';
 import type { OperationJobData, StepJobFields, StepResult } from './job-data';
-import { markOperationRunning } from './operation-state';
 import { stepRecords } from './step-records';
 
+/** What a job's processed children returned, by child job key: empty while no child has succeeded. */
+export type ChildValues = Record<string, Partial<StepResult> | undefined>;
+
+export async function readChildValues(job: Job): Promise<ChildValues> {
+  return (await job.getChildrenValues()) ?? {};
+}
+
 /** Merges the accumulated outputs that the child step returned (the map's keys name the child job; only values count). */
-async function previousOutputs(job: Job): Promise<Record<string, unknown>> {
-  const values: Record<string, Partial<StepResult> | undefined> = await job.getChildrenValues();
+function previousOutputs(values: ChildValues): Record<string, unknown> {
   const merged: Record<string, unknown> = {};
   for (const value of Object.values(values)) Object.assign(merged, value?.outputs ?? {});
   return merged;
@@ -32,20 +37,27 @@ export interface StepStart {
 export async function startStep<Services>(
   engine: EngineContext,
   services: Services,
-  input: { flow: AnyFlow; step: AnyStep; data: OperationJobData; fields: StepJobFields; attempt: number; job: Job },
+  input: { flow: AnyFlow; step: AnyStep; data: OperationJobData; fields: StepJobFields; attempt: number; job: Job; childValues?: ChildValues },
 ): Promise<StepStart> {
-  const { flow, step, data, fields, attempt, job } = input;
+  const { flow, step, data, fields, attempt, job, childValues } = input;
   // First run, or a run after an outage (which may have kept the first from being recorded): both idempotent.
   const recordedStart = !fields.delays || fields.outageSince !== undefined;
   const settled = await Promise.allSettled([
-    previousOutputs(job),
-    recordedStart ? stepRecords.running(engine, { ownerId: data.ownerId, operationId: data.operationId, name: step.name, position: fields.position, attempts: attempt }) : undefined,
-    // The first step starts the operation; a later step only needs it after a crash re-ran the flow mid-way.
-    recordedStart && (fields.position === 0 || attempt > 1 || fields.outageSince !== undefined) ? markOperationRunning(engine, data) : undefined,
+    // Read by the worker already when it looked for a failed child (workers.ts).
+    childValues ?? readChildValues(job),
+    // The first step starts the operation (in the same statement); a later step only needs it after a crash re-ran the
+    // flow mid-way.
+    recordedStart
+      ? stepRecords.running(
+          engine,
+          { ownerId: data.ownerId, operationId: data.operationId, name: step.name, position: fields.position, attempts: attempt },
+          fields.position === 0 || attempt > 1 || fields.outageSince !== undefined,
+        )
+      : undefined,
     step.cancellable ? flow.cancelRequested?.(services, data) : undefined,
   ] as const);
   const failure = settled.find((s) => s.status === 'rejected');
   if (failure) throw failure.reason;
-  const [outputs, , , cancelled] = settled as unknown as [PromiseFulfilledResult<Record<string, unknown>>, unknown, unknown, PromiseFulfilledResult<CancelRequest | undefined>];
-  return { outputs: outputs.value, cancelled: cancelled.value, recordedStart };
+  const [outputs, , cancelled] = settled as unknown as [PromiseFulfilledResult<ChildValues>, unknown, PromiseFulfilledResult<CancelRequest | undefined>];
+  return { outputs: previousOutputs(outputs.value), cancelled: cancelled.value, recordedStart };
 }

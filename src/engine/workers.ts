@@ -5,11 +5,13 @@ import { chainFailure, failedChild } from './chain-failure';
 import { isCompensationJob, runCompensation } from './compensation';
 import type { EngineContext } from './engine-context';
 import { MalformedJobError } from './errors';
+import { concurrentLeadCount } from './define-flow';
 import { failMalformedOperation } from './final-failure';
 import type { FlowRegistry } from './flow-registry';
 import { firstIssue, OperationJobData, StepJobFields } from './job-data';
 import { completeOperation } from './operation-completion';
 import { QueueName } from './queue-names';
+import { type ChildValues, readChildValues } from './step-start';
 import { runStep, validateStepJob } from './step-runner';
 
 export interface EngineWorkers {
@@ -40,7 +42,7 @@ async function refuseMalformed(engine: EngineContext, job: Job, err: MalformedJo
 /**
  * A job whose child step failed for good fails at once with the child's reason, without running (chain-failure.ts).
  * Only a job that has a child and has not run before can be in that case: the first step has no child, and a step
- * that delayed itself had its child succeed before its first run — so the happy path pays no extra Redis call there.
+ * that delayed itself had its child succeed before its first run.
  */
 async function failIfChildFailed(job: Job, hasChild: boolean): Promise<void> {
   if (!hasChild) return;
@@ -49,6 +51,37 @@ async function failIfChildFailed(job: Job, hasChild: boolean): Promise<void> {
     await job.log(`${new Date().toISOString()} not run: ${reason}`).catch(() => undefined);
     throw chainFailure(reason);
   }
+}
+
+/**
+ * How many children a step job waits for: none for a flow's first step (or its leading concurrent steps' first, whose
+ * position is 0) and for a re-run of a step that delayed itself (its children succeeded before its first run); as
+ * many as the flow's leading concurrent steps for the step right after them (a switch's `switch-routes` waits for
+ * `validate` and `check-instances`); one otherwise. A later concurrent step (check-instances, position 1) has none in
+ * this version's flows, but is counted as one: flows queued by an older version chained it behind validate.
+ */
+function childrenAwaited(flows: FlowRegistry, job: Job): number {
+  const position = StepJobFields.shape.position.safeParse(job.data?.position);
+  if (!position.success || position.data === 0 || job.data?.delays) return 0;
+  const kind = OperationJobData.shape.kind.safeParse(job.data?.kind);
+  if (!kind.success || !flows.has(kind.data)) return 1;
+  const lead = concurrentLeadCount(flows.of(kind.data));
+  return lead > 0 && position.data === lead ? lead : 1;
+}
+
+/**
+ * A step job's child outputs, read before it runs, and the chain failure when a child failed instead. A child that
+ * succeeded is in the job's processed children, so the happy path pays one Redis read (the outputs, which the step
+ * needs anyway) and looks for a failed child only when fewer children succeeded than the job waits for: with two
+ * concurrent children, one can have succeeded and the other failed (BullMQ moves the parent on at the failure). Jobs
+ * without a child, and re-runs of a step that delayed itself, read their outputs with the rest of the step's start
+ * (step-start.ts).
+ */
+async function childOutputsOrChainFailure(job: Job, awaited: number): Promise<ChildValues | undefined> {
+  if (awaited === 0) return undefined;
+  const values = await readChildValues(job);
+  if (Object.keys(values).length < awaited) await failIfChildFailed(job, true);
+  return values;
 }
 
 /**
@@ -62,8 +95,7 @@ function stepProcessor<Services>(options: WorkerOptions<Services>) {
   return async (job: Job, token?: string) => {
     if (!token) throw new Error(`job ${job.id} was handed to its processor without a lock token`);
     if (isCompensationJob(job)) return runCompensation(engine, services, flows, job);
-    const position = StepJobFields.shape.position.safeParse(job.data?.position);
-    await failIfChildFailed(job, position.success && position.data > 0 && !job.data?.delays);
+    const childValues = await childOutputsOrChainFailure(job, childrenAwaited(flows, job));
     let validated;
     try {
       const kind = OperationJobData.shape.kind.safeParse(job.data?.kind);
@@ -78,7 +110,7 @@ function stepProcessor<Services>(options: WorkerOptions<Services>) {
       if (err instanceof MalformedJobError) return refuseMalformed(engine, job, err);
       throw err;
     }
-    return runStep(engine, services, validated, job, token);
+    return runStep(engine, services, validated, job, token, childValues);
   };
 }
 

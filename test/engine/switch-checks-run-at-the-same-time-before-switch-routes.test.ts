@@ -132,6 +132,44 @@ describe('a switch whose checks run at the same time', () => {
     expect((await h.db.prisma.project.findUniqueOrThrow({ where: { id: project.id } })).liveDeploymentId).toBe(v1);
   });
 
+  it('does not run switch-routes when check-instances succeeded and validate then fails', async () => {
+    const { caller, project, v1, v2 } = await twoReadyDeployments('gamma');
+    const deps = { prisma: h.db.prisma, enqueue: h.engine.enqueue };
+    // validate is held at its start (a row lock on its operation) until check-instances has succeeded; meanwhile the
+    // target stops being routable, so validate fails once let go. switch-routes then has one succeeded child and one
+    // failed one: BullMQ moves it on with check-instances' output alone, and it must fail with validate's reason
+    // instead of running (reading only "a child succeeded" as "the children succeeded" would switch the routes).
+    await h.engine.deps.queues.switches.pause();
+    const rollback = await requestSwitch(deps, caller, { kind: 'rollback', projectId: project.id, targetDeploymentId: v1, expectedSourceDeploymentId: v2 });
+    const lock = new Client({ connectionString: h.db.url });
+    await lock.connect();
+    try {
+      await lock.query('BEGIN');
+      await lock.query('SELECT 1 FROM "Operation" WHERE "id" = $1 FOR UPDATE', [rollback.operationId]);
+      await h.engine.deps.queues.switches.resume();
+      await waitFor('check-instances to succeed while validate is held', async () => {
+        const rows = await stepRows(rollback.operationId);
+        return rows['check-instances']?.status === 'succeeded' ? rows : undefined;
+      });
+      await h.db.prisma.deployment.update({ where: { id: v1 }, data: { status: 'building' } });
+      await lock.query('COMMIT');
+    } finally {
+      await lock.end();
+    }
+    const failed = await h.waitForOperation(rollback.operationId);
+    expect(failed).toMatchObject({ state: 'failed', errorCode: 'deployment_not_ready' });
+    expect(failed.errorMessage).toMatch(/^validate: /);
+    const rows = await stepRows(rollback.operationId);
+    expect(rows['check-instances'].status).toBe('succeeded');
+    expect(rows['validate'].status).toBe('failed');
+    expect(rows['switch-routes'].status).toBe('skipped');
+    expect(rows['switch-routes'].startedAt).toBeNull();
+    expect((await h.db.prisma.project.findUniqueOrThrow({ where: { id: project.id } })).liveDeploymentId).toBe(v2);
+    expect(await h.db.prisma.routeChange.count({ where: { operationId: rollback.operationId } })).toBe(0);
+    const { serving, last } = await new ProjectTurns(h.redis, h.prefix).holder(project.id);
+    expect({ serving, last }).toEqual({ serving: last + 1, last });
+  });
+
   it('fails at validate without switching while check-instances runs beside it, and gives its turn back', async () => {
     const { caller, project, v1, v2 } = await twoReadyDeployments('beta');
     const deps = { prisma: h.db.prisma, enqueue: h.engine.enqueue };

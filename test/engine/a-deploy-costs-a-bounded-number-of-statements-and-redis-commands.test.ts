@@ -1,0 +1,141 @@
+import type { Job } from 'bullmq';
+import net from 'node:net';
+import { Client } from 'pg';
+import { QueueName } from '../../src/engine/queue-names';
+import { InstantDriver } from '../../src/krane/drivers/instant-driver';
+import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
+import { seedProject } from '../support/seed';
+
+/**
+ * What one deploy costs the engine, counted rather than timed (counts do not depend on the machine's load): the
+ * PostgreSQL statements sent and the Redis commands run under the test's key prefix (MONITOR, so a pipelined or
+ * scripted command counts once per command), from the request to the root job's completion, with an instant Krane.
+ * The test waits on the operations worker's `completed` event (in this process), so its own waiting adds nothing.
+ *
+ * Counted here (the test's settings, 5 deploys after 2 warm-ups): 92 statements and 124 Redis commands per deploy
+ * before the per-step bookkeeping was trimmed, 89 and ~103 after. The bounds hold the trimmed figures with a little
+ * slack, so that a change that adds a round trip per step (nine per deploy) fails here, and the trims are pinned one by
+ * one.
+ */
+const DEPLOYS = 5;
+/** 92 before, 89 after (the operation starts in its first step's row statement, its end no longer reads the row back, nor its outcome the operation); slack for a second poll under load. */
+const MAX_STATEMENTS_PER_DEPLOY = 91;
+/** 124 before, ~104 after (18–21 of them BullMQ's job fetches, whose number varies with timing). */
+const MAX_REDIS_COMMANDS_PER_DEPLOY = 110;
+/** BullMQ's addLog script (the only one whose second key is a job's logs), one call per line before the journal wrote its lines together. */
+const ADD_LOG = 'evalsha addLog';
+
+describe('a deploy with an instant Krane', () => {
+  let h: EngineHarness<InstantDriver>;
+  let monitor: net.Socket;
+  const statements: string[] = [];
+  const commands: string[] = [];
+  const scriptCommands: string[] = [];
+  let idleWaits = 0;
+  /** The channels an operation's move to `running` was announced on. */
+  const runningAnnounced: string[] = [];
+  let counting = false;
+  const query = Client.prototype.query;
+  const completed = new Map<string, () => void>();
+
+  beforeAll(async () => {
+    h = await startEngineHarness({ kraneDriver: new InstantDriver(), workers: false });
+    const workers = h.engine.startWorkers({ concurrency: 5 });
+    workers.workers
+      .find((w) => w.name === QueueName.operations)!
+      .on('completed', (job: Job) => {
+        const done = completed.get(String((job.data as { operationId?: string }).operationId));
+        done?.();
+      });
+    Client.prototype.query = function (this: Client, ...args: unknown[]) {
+      if (counting) {
+        const first = args[0] as string | { text?: string };
+        statements.push((typeof first === 'string' ? first : (first?.text ?? '')).replace(/\s+/g, ' ').trim());
+      }
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof Client.prototype.query;
+    const prefix = h.prefix.replace(/[{}]/g, '');
+    // MONITOR on a plain socket: each command the server runs arrives as one `+<time> [db addr] "cmd" "arg" …` line.
+    const url = new URL(h.redisUrl);
+    monitor = net.connect(Number(url.port || 6379), url.hostname);
+    await new Promise<void>((resolve) => monitor.once('connect', () => resolve()));
+    let pending = '';
+    monitor.setEncoding('utf8');
+    monitor.on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\r\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        if (!counting || !line.startsWith('+') || !line.includes(prefix)) continue;
+        const args = [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]);
+        const name = args[0].toLowerCase() !== 'evalsha' ? args[0].toLowerCase() : args[4]?.endsWith(':logs') ? ADD_LOG : `evalsha ${args[1].slice(0, 8)}`;
+        // A script's own commands show as `[0 lua]`: they cost the server work but no round trip. A worker's blocking
+        // wait for its next job (BZPOPMIN) counts idle time, not work: how many there are depends on the timing.
+        if (/^\+\S+ \[\d+ lua\]/.test(line)) scriptCommands.push(name);
+        else if (name === 'bzpopmin') idleWaits++;
+        else commands.push(name);
+        if (name === 'publish' && args[2]?.replace(/\\"/g, '"').includes('"type":"operation","operationId":') && args[2].includes('running')) runningAnnounced.push(args[1]);
+      }
+    });
+    monitor.write('MONITOR\r\n');
+  });
+  afterAll(async () => {
+    Client.prototype.query = query;
+    monitor?.destroy();
+    await h.close();
+  });
+
+  it(`costs at most ${MAX_STATEMENTS_PER_DEPLOY} statements and ${MAX_REDIS_COMMANDS_PER_DEPLOY} Redis commands`, async () => {
+    const { workspace, project } = await seedProject(h.db.prisma, { workspace: 'acme', project: 'shop' });
+    const deploy = async (version: string) => {
+      const r = await h.deploy({ projectId: project.id, image: HELLO_API, runtime: { env: { VERSION: version } } }, workspace.id);
+      await new Promise<void>((resolve, reject) => {
+        const timeout = setTimeout(() => reject(new Error(`deploy ${version} did not complete`)), 30_000);
+        completed.set(r.operationId, () => {
+          clearTimeout(timeout);
+          resolve();
+        });
+      });
+      return r;
+    };
+    // The first deploy warms up what is done once (prepared scripts, the project's first routes).
+    await deploy('warm-1');
+    await deploy('warm-2');
+    counting = true;
+    const runs = [];
+    for (let i = 0; i < DEPLOYS; i++) runs.push(await deploy(`v${i}`));
+    // Announcements are fire and forget: give the last ones time to land before counting.
+    await new Promise((r) => setTimeout(r, 300));
+    counting = false;
+
+    for (const run of runs) {
+      const op = await h.db.prisma.operation.findUniqueOrThrow({ where: { id: run.operationId } });
+      expect(op.state).toBe('succeeded');
+      // The first step's row statement moved the operation to running, and the move was announced to its waiters and
+      // to its deployment's stream.
+      const first = await h.db.prisma.deploymentStep.findFirstOrThrow({ where: { ownerId: run.deploymentId, position: 0 } });
+      expect(op.startedAt).not.toBeNull();
+      expect(op.startedAt!.getTime()).toBe(first.startedAt!.getTime());
+      expect(runningAnnounced.filter((c) => c.endsWith(`:events:${run.operationId}`) || c.endsWith(`:events:${run.deploymentId}`))).toHaveLength(2);
+    }
+    const histogram = (items: string[]) =>
+      Object.entries(items.reduce<Record<string, number>>((acc, s) => ((acc[s] = (acc[s] ?? 0) + 1), acc), {}))
+        .sort((a, b) => b[1] - a[1])
+        .map(([s, n]) => `  ${(n / DEPLOYS).toFixed(1)} × ${s.slice(0, 160)}`)
+        .join('\n');
+    const perDeploy = { statements: statements.length / DEPLOYS, redisCommands: commands.length / DEPLOYS, commandsInScripts: scriptCommands.length / DEPLOYS, idleWaits: idleWaits / DEPLOYS };
+    console.log(`per deploy: ${perDeploy.statements} statements, ${perDeploy.redisCommands} Redis commands sent (${perDeploy.commandsInScripts} more run by their scripts; ${perDeploy.idleWaits} idle BZPOPMIN not counted)\nstatements:\n${histogram(statements)}\nRedis commands:\n${histogram(commands)}`);
+    // Each step job with a child reads its child's outputs once (it read its failed children first, then the values).
+    expect(commands.filter((c) => c === 'hgetall').length / DEPLOYS).toBeLessThanOrEqual(10);
+    // A step's journal lines go out in one RPUSH, not one script call per line.
+    expect(commands.filter((c) => c === ADD_LOG)).toEqual([]);
+    // An operation's end returns what its duration needs: no read of the row after the update.
+    expect(statements.filter((s) => s.startsWith('SELECT "public"."Operation"."id", "public"."Operation"."createdAt", "public"."Operation"."finishedAt" FROM'))).toEqual([]);
+    // The operation moves to running in the first step's row statement, not in one of its own.
+    expect(statements.filter((s) => s.startsWith('UPDATE "public"."Operation" SET "state" = CAST($1::text AS "public"."OperationState"), "startedAt"'))).toEqual([]);
+    // A deploy's outcome finds the release it started by its deployment, which its job data names: no read of its operation.
+    expect(statements.filter((s) => s.startsWith('SELECT "public"."Operation"."id", "public"."Operation"."deploymentId" FROM'))).toEqual([]);
+    expect(perDeploy.statements).toBeLessThanOrEqual(MAX_STATEMENTS_PER_DEPLOY);
+    expect(perDeploy.redisCommands).toBeLessThanOrEqual(MAX_REDIS_COMMANDS_PER_DEPLOY);
+  });
+});
