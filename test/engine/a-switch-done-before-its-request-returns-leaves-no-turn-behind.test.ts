@@ -1,8 +1,8 @@
 import { InstantDriver } from '../../src/krane/drivers/instant-driver';
 import { requestSwitch } from '../../src/operations/request-switch';
 import { ProjectTurns } from '../../src/routing/turns/project-turns';
-import { seedProject } from '../support/seed';
-import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
+import { EngineHarness, startEngineHarness } from '../support/engine-harness';
+import { twoReadyDeployments } from '../support/ready-deployments';
 
 /**
  * A switch's steps run as soon as its flow is added; on a busy process the whole switch can be done before the request
@@ -18,15 +18,7 @@ describe('a switch done before its request returns', () => {
   afterAll(async () => h.close());
 
   it('leaves no place in the routing order behind it', async () => {
-    const { workspace, project } = await seedProject(h.db.prisma, { workspace: 'acme', project: 'shop' });
-    const caller = { workspaceId: workspace.id, requestedBy: 'test' };
-    const deploy = async (version: string) => {
-      const r = await h.deploy({ projectId: project.id, image: HELLO_API, runtime: { env: { VERSION: version } } }, workspace.id);
-      expect((await h.waitForOperation(r.operationId)).state).toBe('succeeded');
-      return r.deploymentId;
-    };
-    const v1 = await deploy('v1');
-    await deploy('v2');
+    const { project, caller, v1 } = await twoReadyDeployments(h, 'acme');
 
     // The request's flow is added, then the request is held until the whole switch has succeeded: the slow
     // continuation of a loaded process, made certain.

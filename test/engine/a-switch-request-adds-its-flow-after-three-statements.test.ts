@@ -1,8 +1,8 @@
-import { Client } from 'pg';
 import { InstantDriver } from '../../src/krane/drivers/instant-driver';
 import { requestSwitch } from '../../src/operations/request-switch';
-import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
-import { seedProject } from '../support/seed';
+import { EngineHarness, startEngineHarness } from '../support/engine-harness';
+import { twoReadyDeployments } from '../support/ready-deployments';
+import { recordStatements } from '../support/statement-recorder';
 
 /**
  * Everything a rollback request does before its flow is added is time to traffic, one round trip after another. It
@@ -14,31 +14,18 @@ import { seedProject } from '../support/seed';
  */
 describe('a switch request', () => {
   let h: EngineHarness<InstantDriver>;
-  const statements: string[] = [];
-  const query = Client.prototype.query;
+  const pg = recordStatements();
+  const statements = pg.statements;
   beforeAll(async () => {
     h = await startEngineHarness({ kraneDriver: new InstantDriver() });
-    Client.prototype.query = function (this: Client, ...args: unknown[]) {
-      const first = args[0] as string | { text?: string };
-      statements.push((typeof first === 'string' ? first : (first?.text ?? '')).replace(/\s+/g, ' ').trim());
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof Client.prototype.query;
   });
   afterAll(async () => {
-    Client.prototype.query = query;
+    pg.restore();
     await h.close();
   });
 
   it('adds its flow after three statements, none of them a read of its own operation', async () => {
-    const { workspace, project } = await seedProject(h.db.prisma, { workspace: 'acme', project: 'shop' });
-    const caller = { workspaceId: workspace.id, requestedBy: 'test' };
-    const deploy = async (version: string) => {
-      const r = await h.deploy({ projectId: project.id, image: HELLO_API, runtime: { env: { VERSION: version } } }, workspace.id);
-      expect((await h.waitForOperation(r.operationId)).state).toBe('succeeded');
-      return r.deploymentId;
-    };
-    const v1 = await deploy('v1');
-    await deploy('v2');
+    const { project, caller, v1 } = await twoReadyDeployments(h, 'acme');
 
     // The statements sent from the request's start until its flow is handed to BullMQ (no step can run before).
     const flows = h.engine.deps.queues.flows;

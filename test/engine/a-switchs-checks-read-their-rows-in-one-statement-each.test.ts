@@ -1,10 +1,11 @@
-import { Client } from 'pg';
 import { checkInstances } from '../../processors/check-instances';
 import { validate } from '../../processors/validate';
 import { InstantDriver } from '../../src/krane/drivers/instant-driver';
 import { requestSwitch } from '../../src/operations/request-switch';
 import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
+import { twoReadyDeployments } from '../support/ready-deployments';
 import { seedProject } from '../support/seed';
+import { recordStatements } from '../support/statement-recorder';
 
 /**
  * A switch's checks are on its path to traffic, and on a loaded machine every statement is a wait. `validate` reads the
@@ -15,32 +16,18 @@ import { seedProject } from '../support/seed';
  */
 describe("a switch's checks", () => {
   let h: EngineHarness<InstantDriver>;
-  const statements: string[] = [];
-  let recording = false;
-  const query = Client.prototype.query;
+  const pg = recordStatements({ recording: false });
+  const statements = pg.statements;
   beforeAll(async () => {
     h = await startEngineHarness({ kraneDriver: new InstantDriver() });
-    Client.prototype.query = function (this: Client, ...args: unknown[]) {
-      const first = args[0] as string | { text?: string };
-      if (recording) statements.push((typeof first === 'string' ? first : (first?.text ?? '')).replace(/\s+/g, ' ').trim());
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof Client.prototype.query;
   });
   afterAll(async () => {
-    Client.prototype.query = query;
+    pg.restore();
     await h.close();
   });
 
   it('read their rows in one statement each, and judge them as the request did', async () => {
-    const { workspace, project } = await seedProject(h.db.prisma, { workspace: 'acme', project: 'shop' });
-    const caller = { workspaceId: workspace.id, requestedBy: 'test' };
-    const deploy = async (version: string) => {
-      const r = await h.deploy({ projectId: project.id, image: HELLO_API, runtime: { env: { VERSION: version } } }, workspace.id);
-      expect((await h.waitForOperation(r.operationId)).state).toBe('succeeded');
-      return r.deploymentId;
-    };
-    const v1 = await deploy('v1');
-    const v2 = await deploy('v2');
+    const { project, caller, v1, v2 } = await twoReadyDeployments(h, 'acme');
     const rollback = await requestSwitch({ prisma: h.db.prisma, enqueue: h.engine.enqueue }, caller, { kind: 'rollback', projectId: project.id, targetDeploymentId: v1 });
     expect((await h.waitForOperation(rollback.operationId)).state).toBe('succeeded');
 
@@ -48,13 +35,13 @@ describe("a switch's checks", () => {
     // target is live by now, which a check inside the flow accepts as done.
     const data = { operationId: rollback.operationId, kind: 'rollback' as const, projectId: project.id, ownerId: rollback.operationId, deploymentId: v1 };
     const context = { services: h.engine.deps, data, needs: {} } as unknown as Parameters<typeof validate.run>[0];
-    recording = true;
+    pg.recording = true;
     const target = await validate.run(context);
     const validateStatements = statements.splice(0);
     expect(validateStatements).toHaveLength(1);
     const instances = await checkInstances.run(context as unknown as Parameters<typeof checkInstances.run>[0]);
     const checkStatements = statements.splice(0);
-    recording = false;
+    pg.recording = false;
 
     expect(validateStatements[0]).toMatch(/FROM "Operation" o LEFT JOIN "Project" p .* LEFT JOIN "Deployment" d .* LEFT JOIN "Environment" e/);
     expect(checkStatements).toHaveLength(2);

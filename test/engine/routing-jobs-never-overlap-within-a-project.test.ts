@@ -43,6 +43,6 @@ describe('routing jobs', () => {
     const at = 0;
     const rec = (event: 'start' | 'end', jobId: string, ticket: number) => ({ event, projectId: 'p', jobId, ticket, at, pid: 1 });
     expect(() => assertSerialPerProject([rec('start', 'a', 1), rec('start', 'b', 2), rec('end', 'a', 1), rec('end', 'b', 2)])).toThrow(/started while/);
-    expect(() => assertSerialPerProject([rec('start', 'b', 2), rec('end', 'b', 2), rec('start', 'a', 1), rec('end', 'a', 1)])).toThrow(/ran after/);
+    expect(() => assertSerialPerProject([rec('start', 'b', 2), rec('end', 'b', 2), rec('start', 'a', 1), rec('end', 'a', 1)])).toThrow(/a started with ticket 1 after b had run with ticket 2/);
   });
 });

@@ -10,8 +10,8 @@ import { OperationJobData } from '../../src/engine/job-data';
 import { InstantDriver } from '../../src/krane/drivers/instant-driver';
 import { requestSwitch } from '../../src/operations/request-switch';
 import { ProjectTurns } from '../../src/routing/turns/project-turns';
-import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
-import { seedProject } from '../support/seed';
+import { EngineHarness, startEngineHarness } from '../support/engine-harness';
+import { twoReadyDeployments } from '../support/ready-deployments';
 
 /**
  * A rollback or promote checks its target (`validate`: the rows; `check-instances`: Krane) before `switch-routes` takes
@@ -84,31 +84,32 @@ describe('a switch whose checks run at the same time', () => {
     }
   };
 
-  async function twoReadyDeployments(workspaceSlug: string) {
-    const { workspace, project } = await seedProject(h.db.prisma, { workspace: workspaceSlug, project: 'shop' });
-    const deploy = async (version: string) => {
-      const r = await h.deploy({ projectId: project.id, image: HELLO_API, runtime: { env: { VERSION: version } } }, workspace.id);
-      expect((await h.waitForOperation(r.operationId)).state).toBe('succeeded');
-      return r.deploymentId;
-    };
-    const v1 = await deploy('v1');
-    const v2 = await deploy('v2');
-    return { caller: { workspaceId: workspace.id, requestedBy: 'test' }, project, v1, v2 };
+  /**
+   * Resumes the paused switch checks with validate held at its start: its first write (the operation queued ->
+   * running) waits for a row lock this test holds on the operation until `meanwhile` is done.
+   */
+  async function whileValidateIsHeld(operationId: string, meanwhile: () => Promise<void>): Promise<void> {
+    const lock = new Client({ connectionString: h.db.url });
+    await lock.connect();
+    try {
+      await lock.query('BEGIN');
+      await lock.query('SELECT 1 FROM "Operation" WHERE "id" = $1 FOR UPDATE', [operationId]);
+      await h.engine.deps.queues.switches.resume();
+      await meanwhile();
+      await lock.query('COMMIT');
+    } finally {
+      await lock.end();
+    }
   }
 
   it('has check-instances finish while validate is held at its start, and switch-routes wait for both', async () => {
-    const { caller, project, v1, v2 } = await twoReadyDeployments('acme');
+    const { caller, project, v1, v2 } = await twoReadyDeployments(h, 'acme');
     const deps = { prisma: h.db.prisma, enqueue: h.engine.enqueue };
     // The switch's checks are held in their queue until validate's start is blocked: its first write (the operation
     // queued -> running) waits for a row lock this test holds on the operation.
     await h.engine.deps.queues.switches.pause();
     const rollback = await requestSwitch(deps, caller, { kind: 'rollback', projectId: project.id, targetDeploymentId: v1, expectedSourceDeploymentId: v2 });
-    const lock = new Client({ connectionString: h.db.url });
-    await lock.connect();
-    try {
-      await lock.query('BEGIN');
-      await lock.query('SELECT 1 FROM "Operation" WHERE "id" = $1 FOR UPDATE', [rollback.operationId]);
-      await h.engine.deps.queues.switches.resume();
+    await whileValidateIsHeld(rollback.operationId, async () => {
       // In a chain, check-instances could not start before validate succeeded: it would stay pending here.
       const held = await waitFor('check-instances to succeed while validate is held', async () => {
         const rows = await stepRows(rollback.operationId);
@@ -116,10 +117,7 @@ describe('a switch whose checks run at the same time', () => {
       });
       expect(held['validate'].status).not.toBe('succeeded');
       expect(held['switch-routes'].status).toBe('pending');
-      await lock.query('COMMIT');
-    } finally {
-      await lock.end();
-    }
+    });
     expect((await h.waitForOperation(rollback.operationId)).state).toBe('succeeded');
     const rows = await stepRows(rollback.operationId);
     expect(Object.values(rows).map((s) => [s.position, s.name, s.status]).sort()).toEqual([
@@ -133,7 +131,7 @@ describe('a switch whose checks run at the same time', () => {
   });
 
   it('does not run switch-routes when check-instances succeeded and validate then fails', async () => {
-    const { caller, project, v1, v2 } = await twoReadyDeployments('gamma');
+    const { caller, project, v1, v2 } = await twoReadyDeployments(h, 'gamma');
     const deps = { prisma: h.db.prisma, enqueue: h.engine.enqueue };
     // validate is held at its start (a row lock on its operation) until check-instances has succeeded; meanwhile the
     // target stops being routable, so validate fails once let go. switch-routes then has one succeeded child and one
@@ -141,21 +139,13 @@ describe('a switch whose checks run at the same time', () => {
     // instead of running (reading only "a child succeeded" as "the children succeeded" would switch the routes).
     await h.engine.deps.queues.switches.pause();
     const rollback = await requestSwitch(deps, caller, { kind: 'rollback', projectId: project.id, targetDeploymentId: v1, expectedSourceDeploymentId: v2 });
-    const lock = new Client({ connectionString: h.db.url });
-    await lock.connect();
-    try {
-      await lock.query('BEGIN');
-      await lock.query('SELECT 1 FROM "Operation" WHERE "id" = $1 FOR UPDATE', [rollback.operationId]);
-      await h.engine.deps.queues.switches.resume();
+    await whileValidateIsHeld(rollback.operationId, async () => {
       await waitFor('check-instances to succeed while validate is held', async () => {
         const rows = await stepRows(rollback.operationId);
         return rows['check-instances']?.status === 'succeeded' ? rows : undefined;
       });
       await h.db.prisma.deployment.update({ where: { id: v1 }, data: { status: 'building' } });
-      await lock.query('COMMIT');
-    } finally {
-      await lock.end();
-    }
+    });
     const failed = await h.waitForOperation(rollback.operationId);
     expect(failed).toMatchObject({ state: 'failed', errorCode: 'deployment_not_ready' });
     expect(failed.errorMessage).toMatch(/^validate: /);
@@ -171,7 +161,7 @@ describe('a switch whose checks run at the same time', () => {
   });
 
   it('fails at validate without switching while check-instances runs beside it, and gives its turn back', async () => {
-    const { caller, project, v1, v2 } = await twoReadyDeployments('beta');
+    const { caller, project, v1, v2 } = await twoReadyDeployments(h, 'beta');
     const deps = { prisma: h.db.prisma, enqueue: h.engine.enqueue };
     // The target stops being routable after the request judged it and before validate runs.
     await h.engine.deps.queues.switches.pause();

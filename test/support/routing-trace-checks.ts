@@ -6,13 +6,15 @@ export function assertSerialPerProject(trace: RoutingTraceRecord[]): Map<string,
   for (const r of trace) byProject.set(r.projectId, [...(byProject.get(r.projectId) ?? []), r]);
   for (const [projectId, records] of byProject) {
     let open: RoutingTraceRecord | undefined;
-    let lastTicket = 0;
+    let last: RoutingTraceRecord | undefined;
     for (const r of records) {
       if (r.event === 'start') {
         if (open) throw new Error(`project ${projectId}: ${r.jobId} started while ${open.jobId} was running`);
-        if (r.ticket <= lastTicket) throw new Error(`project ${projectId}: ticket ${r.ticket} ran after ticket ${lastTicket}`);
+        if (last && r.ticket <= last.ticket) {
+          throw new Error(`project ${projectId}: ${r.jobId} started with ticket ${r.ticket} after ${last.jobId} had run with ticket ${last.ticket}`);
+        }
         open = r;
-        lastTicket = r.ticket;
+        last = r;
       } else {
         if (!open || open.jobId !== r.jobId) throw new Error(`project ${projectId}: ${r.jobId} ended but ${open?.jobId ?? 'nothing'} was running`);
         open = undefined;

@@ -120,13 +120,17 @@ export function routingStorm(options: RoutingStormOptions): void {
     try {
       byProject = assertSerialPerProject(trace);
     } catch (err) {
-      // Say why a job ran twice: the attempts BullMQ recorded on it (a failed attempt retried, or a stall).
-      const jobId = /: (\S+) started while/.exec((err as Error).message)?.[1];
-      const job = jobId ? await h.engine.deps.queues.routing.getJob(jobId) : undefined;
-      const records = trace.filter((r) => r.jobId === jobId);
-      throw new Error(
-        `${(err as Error).message}\ntrace of that job: ${JSON.stringify(records)}\nattempts made ${job?.attemptsMade}, started ${job?.attemptsStarted}, stalled ${job?.stalledCounter}, failures: ${JSON.stringify(job?.stacktrace ?? [])}`,
+      // Say why a job ran twice or out of order: the attempts BullMQ recorded on the jobs named (a failed attempt
+      // retried, or a stall: a worker whose lock lapsed, and the job run again elsewhere) and their trace records.
+      const jobIds = [...new Set([...(err as Error).message.matchAll(/(op_\w+\.[\w-]+)/g)].map((m) => m[1]))];
+      const about = await Promise.all(
+        jobIds.map(async (jobId) => {
+          const job = await h.engine.deps.queues.routing.getJob(jobId);
+          const records = trace.filter((r) => r.jobId === jobId);
+          return `${jobId}: trace ${JSON.stringify(records)}; attempts made ${job?.attemptsMade}, started ${job?.attemptsStarted}, stalled ${job?.stalledCounter}, failures ${JSON.stringify(job?.stacktrace ?? [])}`;
+        }),
       );
+      throw new Error(`${(err as Error).message}\n${about.join('\n')}`);
     }
     let maxGlobal = 0;
     let open = 0;
