@@ -46,8 +46,8 @@ describe('a worker killed while it holds a project routing turn', () => {
     const [v1, v2] = versions;
 
     // The engine's default routing lock settings: they are what this test pins.
-    const worker = (settings: object = {}) =>
-      startWorkerProcess({ redisUrl: h.redisUrl, databaseUrl: h.db.url, kraneUrl: h.krane.url, kraneToken: h.krane.token, prefix: h.prefix, settings: { traceRouting: true, pollIntervalMs: 100, ...settings } });
+    const worker = (settings: object = {}, logLevel?: string) =>
+      startWorkerProcess({ redisUrl: h.redisUrl, databaseUrl: h.db.url, kraneUrl: h.krane.url, kraneToken: h.krane.token, prefix: h.prefix, logLevel, settings: { traceRouting: true, pollIntervalMs: 100, ...settings } });
     const holder = worker();
     workers.push(holder);
 
@@ -67,8 +67,12 @@ describe('a worker killed while it holds a project routing turn', () => {
     expect(started.pid).toBe(holder.pid);
     const second = await requestSwitch(deps, caller, { kind: 'rollback', projectId: 'shop', targetDeploymentId: v2 });
 
-    workers.push(worker());
-    await new Promise((r) => setTimeout(r, 500)); // the second worker process is up and polling its queues
+    // The second worker process must be up and polling its queues before the holder dies: it is the one whose stall
+    // check notices the lost lock. Its start-up (node, TypeScript, connections) took seconds on a loaded machine, so it
+    // is awaited (its "workers started" line) rather than assumed after a fixed pause.
+    const successor = worker({}, 'info');
+    workers.push(successor);
+    await until('the second worker process to start', 60_000, async () => (successor.recentOutput().includes('workers started') ? true : undefined));
     const killedAt = Date.now();
     await holder.kill();
     await locker.query('ROLLBACK');

@@ -50,9 +50,13 @@ describe('reconciler passes', () => {
   });
 
   it('a pass whose process died holding the lease blocks the others only until the lease expires', async () => {
-    await h.redis.set(reconcilerLeaseKey(h.prefix), 'dead-process', 'PX', 300);
+    // Long enough that the pass below surely starts before it lapses, on a loaded machine too (300 ms did not: a
+    // pass delayed by more than that found the lease gone and ran).
+    await h.redis.set(reconcilerLeaseKey(h.prefix), 'dead-process', 'PX', 3_000);
     expect((await reconcileOnce(h.engine.deps)).skipped).toMatch(/dead-process/);
-    await new Promise((r) => setTimeout(r, 400));
+    // Redis lets the lease lapse on its own (nobody deletes a dead process's lease); then the next pass runs.
+    const deadline = Date.now() + 10_000;
+    while ((await h.redis.exists(reconcilerLeaseKey(h.prefix))) === 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect((await reconcileOnce(h.engine.deps)).skipped).toBeUndefined();
   });
 });

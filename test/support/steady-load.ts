@@ -3,6 +3,11 @@ import { Agent, request } from 'undici';
 export interface SteadyLoadSample {
   /** When the answer's head arrived (Date.now()). */
   at: number;
+  /**
+   * When the request was sent (Date.now()). A request sent before a switch can be answered by the old side after it,
+   * on a loaded machine hundreds of ms later: what a switch guarantees is about requests sent after it.
+   */
+  sentAt: number;
   /** The HTTP status; 0 when the request failed without an answer (connection refused or reset). */
   status: number;
   /** The `x-deployment-id` response header: which deployment answered. */
@@ -95,6 +100,7 @@ export function startSteadyLoad(opts: SteadyLoadOptions): SteadyLoad {
     const headers: Record<string, string> = { host: opts.host };
     if (cookie) headers.cookie = cookie;
     const done = (async () => {
+      const sentAt = Date.now();
       let status = 0;
       let deploymentId: string | null = null;
       try {
@@ -103,10 +109,10 @@ export function startSteadyLoad(opts: SteadyLoadOptions): SteadyLoad {
         const header = res.headers['x-deployment-id'];
         deploymentId = typeof header === 'string' ? header : null;
         jars[client].store(res.headers['set-cookie']);
-        samples.push({ at: Date.now(), status, deploymentId, client });
+        samples.push({ at: Date.now(), sentAt, status, deploymentId, client });
         await res.body.dump();
       } catch {
-        samples.push({ at: Date.now(), status, deploymentId, client });
+        samples.push({ at: Date.now(), sentAt, status, deploymentId, client });
       }
       answeredOnce[client] = true;
       firstInFlight[client] = false;
