@@ -4,7 +4,8 @@ import { recordHealthWatchInTx } from '../src/releases/health-watch';
 import { mergeDecisions, supersedeRunningRelease } from '../src/releases/release-transitions';
 import type { Services } from './services';
 import { CLEARED_PIN, type AppliedRoute } from '../src/routing/changes/route-change-types';
-import { checkSwitchTarget } from '../src/operations/switch-preconditions';
+import { judgeSwitchTarget } from '../src/operations/switch-preconditions';
+import { readSwitchTargetAndRoutes } from '../src/routing/plans/switch-target-and-routes';
 import { loadDeployPlanInput } from '../src/routing/plans/deploy-plan-input';
 import { LiveHostnameUnavailableError } from '../src/routing/plans/live-hostname-unavailable-error';
 import { missingProductionRoutes, planSwitchRoutes } from '../src/routing/plans/plan-switch-routes';
@@ -39,14 +40,15 @@ export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, n
     services.prisma.operation.findUniqueOrThrow({ where: { id: data.operationId }, select: { sourceDeploymentId: true, requestedBy: true, reason: true } }),
   async decide({ services, data }, tx, project, op) {
     const { kind } = data;
-    // Checked again against the state at the project's turn (the request checked it when it was made).
-    const target = await checkSwitchTarget(
-      tx,
+    // Checked again against the state at the project's turn (the request checked it when it was made), read in one
+    // statement with the routes it moves.
+    const { target: read, routes } = await readSwitchTargetAndRoutes(tx, data.projectId, data.deploymentId);
+    const target = judgeSwitchTarget(
       project,
+      read,
       { kind, projectId: data.projectId, targetDeploymentId: data.deploymentId, expectedSourceDeploymentId: op.sourceDeploymentId ?? undefined },
       false,
     );
-    const routes = await tx.ingressRoute.findMany({ where: { projectId: data.projectId, environmentId: target.productionEnvironmentId } });
     const where = { projectId: data.projectId, productionEnvironmentId: target.productionEnvironmentId, routes };
     // The target's deploy-plan input only where production lacks routes the switch must create (after an undo of a first deploy).
     const plan = planSwitchRoutes({
@@ -75,7 +77,7 @@ export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, n
           };
     // A rollback or promote supersedes the environment's running release: its canary leaves the routes first.
     // A running release always has its canary on these routes: without one, no query for it (a switch's transaction
-    // is kept to eleven statements, test/routing/a-switch-commits-its-route-change-in-at-most-eleven-statements).
+    // is kept to seven statements, test/routing/a-switch-commits-its-route-change-in-at-most-seven-statements).
     const superseded = routes.some((r) => r.canaryDeploymentId !== null)
       ? await supersedeRunningRelease(tx, data.projectId, target.productionEnvironmentId, `superseded by ${kind} ${data.operationId}`)
       : undefined;

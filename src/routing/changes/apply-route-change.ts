@@ -1,8 +1,10 @@
 import type { Db } from '../../db/prisma';
 import { RetryableError } from '../../errors';
 import { newId } from '../../ids';
-import { assertLiveRouteMatches, liveRoutesOf, resolveLivePointer } from './live-route-invariant';
-import type { AppliedRoute, LockedProject, RouteCanary, RouteChangeRequest, RoutingTx, StoredRouteChange } from './route-change-types';
+import { assertLiveRouteMatches, resolveLivePointer } from './live-route-invariant';
+import { isPlainMove, moveRoutes, type PlainMove } from './move-routes';
+import { recordRouteChange } from './record-route-change';
+import type { AppliedRoute, LockedProject, RouteCanary, RouteChangeRequest, RoutingTx } from './route-change-types';
 import { readStoredRouteChange } from './stored-route-change';
 
 export interface RouteChangeRecord {
@@ -92,6 +94,17 @@ async function applyOne(tx: RoutingTx, projectId: string, change: AppliedRoute):
 }
 
 /**
+ * The plain moves of a decision, applied together in one statement (moveRoutes) before its other changes. Only where
+ * no two changes name the same hostname: then no change's outcome depends on the order they are applied in (a route's
+ * precondition names its own hostname only, and hostnames are unique), so moving them first changes nothing but the
+ * number of round trips; otherwise every change is applied one after the other, in order.
+ */
+function batchedMoves(changes: AppliedRoute[]): PlainMove[] {
+  if (new Set(changes.map((c) => c.hostname)).size !== changes.length) return [];
+  return changes.filter(isPlainMove);
+}
+
+/**
  * Commits one routing job in a single transaction (SPEC §4.3): fencing check and project row lock, idempotency by
  * operation, the route changes (each re-checked against the current owner: a changed route is skipped and reported),
  * the live pointer, the pin, and the RouteChange row with the project's next sequence number.
@@ -121,16 +134,14 @@ export async function applyRouteChange(prisma: Db, request: RouteChangeRequest):
       const decision = await request.decide(tx, project);
       const applied: AppliedRoute[] = [];
       const notes = [...decision.notes];
+      const batch = batchedMoves(decision.changes);
+      const moved = await moveRoutes(tx, request.projectId, batch);
       for (const change of decision.changes) {
-        const done = await applyOne(tx, request.projectId, change);
+        const done = batch.includes(change as PlainMove) ? moved.get(change.hostname) : await applyOne(tx, request.projectId, change);
         if (done) applied.push(done);
         else notes.push(`${change.hostname}: changed by someone else meanwhile, left alone`);
       }
 
-      const liveRoutes = await liveRoutesOf(tx, request.projectId);
-      const liveTo = resolveLivePointer(project.liveDeploymentId, decision.live, liveRoutes);
-      assertLiveRouteMatches(request.projectId, liveTo, liveRoutes, request.operationKind);
-      await tx.project.update({ where: { id: request.projectId }, data: { liveDeploymentId: liveTo, ...(decision.pin ?? {}) } });
       const pinBefore = {
         isRolledBack: project.isRolledBack,
         rolledBackAt: project.rolledBackAt?.toISOString() ?? null,
@@ -140,18 +151,22 @@ export async function applyRouteChange(prisma: Db, request: RouteChangeRequest):
       };
       // Under the project's row lock: no other change of the project can take this sequence meanwhile.
       const sequence = (lastSequence ?? 0) + 1;
-      const row = await tx.routeChange.create({
-        data: {
-          id: newId('rc'),
-          operationId: request.operationId,
-          projectId: request.projectId,
-          sequence,
-          changes: { applied, notes, pinBefore, operationKind: request.operationKind } satisfies StoredRouteChange as object,
-          liveFrom: project.liveDeploymentId,
-          liveTo,
-        },
+      const id = newId('rc');
+      const { liveTo, liveRoutes } = await recordRouteChange(tx, {
+        id,
+        operationId: request.operationId,
+        projectId: request.projectId,
+        sequence,
+        stored: { applied, notes, pinBefore, operationKind: request.operationKind },
+        liveFrom: project.liveDeploymentId,
+        live: decision.live,
+        pin: decision.pin,
       });
-      return { id: row.id, sequence, changes: applied, notes, liveFrom: project.liveDeploymentId, liveTo, replayed: false };
+      // The pointer the statement set is the one the rules give for the live routes it saw; and the two must agree,
+      // or this throws and the transaction (the pointer, the pin and the record with it) rolls back.
+      if (liveTo !== resolveLivePointer(project.liveDeploymentId, decision.live, liveRoutes)) throw new Error(`route change of ${request.projectId}: live pointer ${liveTo} set against the rules`);
+      assertLiveRouteMatches(request.projectId, liveTo, liveRoutes, request.operationKind);
+      return { id, sequence, changes: applied, notes, liveFrom: project.liveDeploymentId, liveTo, replayed: false };
     },
     { timeout: 15_000, maxWait: 10_000 },
   );

@@ -1,5 +1,5 @@
 import { TerminalError } from '../../errors';
-import type { LiveIfRouted, RoutingTx } from './route-change-types';
+import type { LiveIfRouted } from './route-change-types';
 
 export interface LiveRoute {
   hostname: string;
@@ -15,11 +15,6 @@ export class LiveRouteMismatchError extends TerminalError<'live_route_mismatch'>
   constructor(projectId: string, liveDeploymentId: string | null, liveRoutes: LiveRoute[], operationKind: string) {
     super('live_route_mismatch', { projectId, liveDeploymentId, liveRoutes, operationKind }, { details: { projectId, liveDeploymentId, liveRoutes } });
   }
-}
-
-/** The project's live routes as they are inside the transaction (its own changes applied). */
-export function liveRoutesOf(tx: RoutingTx, projectId: string): Promise<LiveRoute[]> {
-  return tx.ingressRoute.findMany({ where: { projectId, sticky: 'live' }, select: { hostname: true, deploymentId: true }, orderBy: { hostname: 'asc' } });
 }
 
 /**
