@@ -5,7 +5,7 @@ import { mergeDecisions, supersedeRunningRelease } from '../src/releases/release
 import type { Services } from './services';
 import { CLEARED_PIN, type AppliedRoute } from '../src/routing/changes/route-change-types';
 import { judgeSwitchTarget } from '../src/operations/switch-preconditions';
-import { readSwitchTargetAndRoutes } from '../src/routing/plans/switch-target-and-routes';
+import { parseSwitchTargetAndRoutes, switchTargetAndRoutesSql } from '../src/routing/plans/switch-target-and-routes';
 import { loadDeployPlanInput } from '../src/routing/plans/deploy-plan-input';
 import { LiveHostnameUnavailableError } from '../src/routing/plans/live-hostname-unavailable-error';
 import { missingProductionRoutes, planSwitchRoutes } from '../src/routing/plans/plan-switch-routes';
@@ -38,11 +38,12 @@ export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, n
   // What the request asked (fixed when the operation was recorded), read while the step takes its turn.
   prepare: async ({ services, data }) =>
     services.prisma.operation.findUniqueOrThrow({ where: { id: data.operationId }, select: { sourceDeploymentId: true, requestedBy: true, reason: true } }),
-  async decide({ services, data }, tx, project, op) {
+  // The target and the production routes, read with the transaction's replay check (no statement of their own).
+  readUnderLock: ({ data }) => switchTargetAndRoutesSql(data.projectId, data.deploymentId),
+  async decide({ services, data }, tx, project, op, underLock) {
     const { kind } = data;
-    // Checked again against the state at the project's turn (the request checked it when it was made), read in one
-    // statement with the routes it moves.
-    const { target: read, routes } = await readSwitchTargetAndRoutes(tx, data.projectId, data.deploymentId);
+    // Checked again against the state at the project's turn (the request checked it when it was made).
+    const { target: read, routes } = parseSwitchTargetAndRoutes(underLock);
     const target = judgeSwitchTarget(
       project,
       read,
@@ -77,7 +78,7 @@ export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, n
           };
     // A rollback or promote supersedes the environment's running release: its canary leaves the routes first.
     // A running release always has its canary on these routes: without one, no query for it (a switch's transaction
-    // is kept to seven statements, test/routing/a-switch-commits-its-route-change-in-at-most-seven-statements).
+    // is kept to six statements, test/routing/a-switch-commits-its-route-change-in-at-most-six-statements).
     const superseded = routes.some((r) => r.canaryDeploymentId !== null)
       ? await supersedeRunningRelease(tx, data.projectId, target.productionEnvironmentId, `superseded by ${kind} ${data.operationId}`)
       : undefined;

@@ -1,6 +1,7 @@
 import type { RedisConnection } from '../redis/connection';
 import { z } from 'zod';
 import type { Db } from '../db/prisma';
+import type { Prisma } from '../generated/prisma/client';
 import type { DelayOptions, StepContext, StepDefinition, StepNeeds } from '../engine/define-step';
 import type { EngineContext } from '../engine/engine-context';
 import type { OperationJobData } from '../engine/job-data';
@@ -57,7 +58,12 @@ export interface RoutingStepDefinition<Services, Data, Needs extends StepNeeds, 
    * The changes to commit, decided from current state inside the transaction; `project` is the project row as the
    * transaction locked it, `prepared` what `prepare` returned.
    */
-  decide(step: Context<Services, Data, Needs, State>, tx: RoutingTx, project: LockedProject, prepared: Prepared): Promise<RouteDecision>;
+  decide(step: Context<Services, Data, Needs, State>, tx: RoutingTx, project: LockedProject, prepared: Prepared, underLock: unknown): Promise<RouteDecision>;
+  /**
+   * The first read `decide` needs inside the transaction, as one SQL expression sent with the replay check rather than
+   * as a statement of its own (see RouteChangeRequest.readUnderLock); its value reaches `decide` as `underLock`.
+   */
+  readUnderLock?(step: Context<Services, Data, Needs, State>): Prisma.Sql;
   output(step: Context<Services, Data, Needs, State>, record: RouteChangeRecord): Output;
   summarize?(output: Output): string;
 }
@@ -144,7 +150,8 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
         operationKind: data.kind,
         projectId: data.projectId,
         fence,
-        decide: (tx, project) => definition.decide(step, tx, project, prepared),
+        readUnderLock: definition.readUnderLock?.(step),
+        decide: (tx, project, underLock) => definition.decide(step, tx, project, prepared, underLock),
       }).catch(async (err) => {
         if (err instanceof StaleFenceError) {
           // The database saw a newer token than Redis hands out: Redis lost writes. Catch it up; the retry then passes.

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/prisma';
+import { Prisma } from '../../generated/prisma/client';
 import { RetryableError } from '../../errors';
 import { newId } from '../../ids';
 import { assertLiveRouteMatches, resolveLivePointer } from './live-route-invariant';
@@ -121,9 +122,11 @@ export async function applyRouteChange(prisma: Db, request: RouteChangeRequest):
       const [project] = await tx.$queryRaw<LockedProject[]>`
         UPDATE "Project" SET "routingFence" = ${request.fence} WHERE "id" = ${request.projectId} AND "routingFence" <= ${request.fence}
         RETURNING "id", "slug", "liveDeploymentId", "isRolledBack", "rolledBackAt", "rolledBackBy", "rollbackReason", "rolledBackFromDeploymentId"`;
-      const [{ existingId, lastSequence }] = await tx.$queryRaw<{ existingId: string | null; lastSequence: number | null }[]>`
+      // The caller's own first read (readUnderLock) rides along in the same statement, so it too sees the state as of the lock.
+      const [{ existingId, lastSequence, underLock }] = await tx.$queryRaw<{ existingId: string | null; lastSequence: number | null; underLock: unknown }[]>`
         SELECT (SELECT "id" FROM "RouteChange" WHERE "operationId" = ${request.operationId}) AS "existingId",
-               (SELECT MAX("sequence") FROM "RouteChange" WHERE "projectId" = ${request.projectId}) AS "lastSequence"`;
+               (SELECT MAX("sequence") FROM "RouteChange" WHERE "projectId" = ${request.projectId}) AS "lastSequence",
+               ${request.readUnderLock ?? Prisma.sql`NULL`} AS "underLock"`;
       if (existingId !== null) {
         const existing = await tx.routeChange.findUniqueOrThrow({ where: { id: existingId } });
         const stored = readStoredRouteChange(existing.changes, existing.sequence);
@@ -131,7 +134,7 @@ export async function applyRouteChange(prisma: Db, request: RouteChangeRequest):
       }
       if (!project) throw new StaleFenceError(request.projectId, request.fence);
 
-      const decision = await request.decide(tx, project);
+      const decision = await request.decide(tx, project, underLock);
       const applied: AppliedRoute[] = [];
       const notes = [...decision.notes];
       const batch = batchedMoves(decision.changes);

@@ -38,7 +38,14 @@ export interface RouteChangeRequest {
    * Computes the changes from the current state, inside the transaction and under the project's row lock; `project` is
    * the project row as the fencing update locked it (no need to read it again).
    */
-  decide(tx: RoutingTx, project: LockedProject): Promise<RouteDecision>;
+  decide(tx: RoutingTx, project: LockedProject, underLock: unknown): Promise<RouteDecision>;
+  /**
+   * A read the decision needs, as one SQL expression (a scalar subquery, e.g. a json_build_object), sent in the same
+   * statement as the replay check after the fence took the lock: its snapshot sees what the lock's previous holder
+   * committed, and it costs no round trip of its own while the lock is held. Its value reaches `decide` as `underLock`
+   * (null when absent).
+   */
+  readUnderLock?: import('../../generated/prisma/client').Prisma.Sql;
 }
 
 /** The project row as a route change's fencing update locked and returned it: current until the transaction ends. */
