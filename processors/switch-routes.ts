@@ -5,7 +5,7 @@ import { mergeDecisions, supersedeRunningRelease } from '../src/releases/release
 import type { Services } from './services';
 import { CLEARED_PIN, type AppliedRoute } from '../src/routing/changes/route-change-types';
 import { judgeSwitchTarget } from '../src/operations/switch-preconditions';
-import { parseSwitchTargetAndRoutes, switchTargetAndRoutesSql } from '../src/routing/plans/switch-target-and-routes';
+import { parseSwitchUnderLock, switchUnderLockSql } from '../src/routing/plans/switch-under-lock';
 import { loadDeployPlanInput } from '../src/routing/plans/deploy-plan-input';
 import { LiveHostnameUnavailableError } from '../src/routing/plans/live-hostname-unavailable-error';
 import { missingProductionRoutes, planSwitchRoutes } from '../src/routing/plans/plan-switch-routes';
@@ -24,26 +24,17 @@ export interface SwitchResult {
  * where production has none, as a deploy would), sets the live pointer, and sets the pin (rollback) or clears it
  * (promote). Promoting the live deployment of a pinned project moves nothing: a confirm.
  */
-/** What switch-routes reads of its operation: the request's fields, fixed once the operation is recorded. */
-interface SwitchRequestFields {
-  sourceDeploymentId: string | null;
-  requestedBy: string;
-  reason: string | null;
-}
-
-export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, never>, SwitchResult, Record<never, never>, SwitchRequestFields>({
+export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, never>, SwitchResult, Record<never, never>>({
   name: 'switch-routes',
   // A switch takes its place in the project's order when it is requested: the last request wins.
   takesTurn: 'at-request',
-  // What the request asked (fixed when the operation was recorded), read while the step takes its turn.
-  prepare: async ({ services, data }) =>
-    services.prisma.operation.findUniqueOrThrow({ where: { id: data.operationId }, select: { sourceDeploymentId: true, requestedBy: true, reason: true } }),
-  // The target and the production routes, read with the transaction's replay check (no statement of their own).
-  readUnderLock: ({ data }) => switchTargetAndRoutesSql(data.projectId, data.deploymentId),
-  async decide({ services, data }, tx, project, op, underLock) {
+  // What the request asked (fixed when the operation was recorded), the target and the production routes, read with
+  // the transaction's replay check: no statement of their own, neither while the turn is taken nor under the lock.
+  readUnderLock: ({ data }) => switchUnderLockSql(data.operationId, data.projectId, data.deploymentId),
+  async decide({ services, data }, tx, project, _prepared, underLock) {
     const { kind } = data;
+    const { request: op, target: read, routes } = parseSwitchUnderLock(data.operationId, underLock);
     // Checked again against the state at the project's turn (the request checked it when it was made).
-    const { target: read, routes } = parseSwitchTargetAndRoutes(underLock);
     const target = judgeSwitchTarget(
       project,
       read,

@@ -50,8 +50,9 @@ export interface RoutingStepDefinition<Services, Data, Needs extends StepNeeds, 
   /** Work before taking the turn that may fail or wait (e.g. the cancel gate of assign-routes). */
   beforeTurn?(step: Context<Services, Data, Needs, State>): Promise<void>;
   /**
-   * Reads of what cannot change while the step waits (e.g. its operation's request), issued while the step takes its
-   * turn rather than inside the transaction, which holds the project's row lock and one connection per statement.
+   * Reads of what cannot change while the step waits, issued once the step holds its turn, before its transaction
+   * (which holds the project's row lock and one connection per statement). A read that fits in one SQL expression is
+   * cheaper as `readUnderLock` (no round trip of its own).
    */
   prepare?(step: Context<Services, Data, Needs, State>): Promise<Prepared>;
   /**
@@ -117,9 +118,10 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
       const turns = new ProjectTurns(services.redis, services.prefix);
       const jobId = step.job.id ?? `${data.operationId}.${definition.name}`;
       await definition.beforeTurn?.(step);
-      const { ticket, serving } = await turns.ticket(data.projectId, jobId);
+      // The ticket and, when it is served, the turn with its fencing token: one round trip.
+      const { ticket, serving, fence } = await turns.take(data.projectId, jobId);
       const turnAskedAt = step.state.turnAskedAt ?? Date.now();
-      if (ticket !== serving) {
+      if (fence === undefined) {
         const waits = (job.data.delays ?? 0) + 1;
         if (waits === 1) step.log(`waiting for project ${data.projectId}'s routing turn: ticket ${ticket}, serving ${serving}`);
         if (waits % HOLDER_CHECK_EVERY === 0) {
@@ -131,13 +133,10 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
         }
         return step.delay(settings.routingTurnCheckMs, { ticket, turnAskedAt } as Partial<State & RoutingState>, wakeWhenServed(turns, data.projectId, ticket));
       }
-      // Read while the turn is acquired (a Redis round trip), only by a run whose ticket is served: the runs that wait
-      // for their turn (a project's queued switches wake every routingTurnCheckMs) read nothing. Awaited just before
-      // the transaction needs it.
+      // Read only by a run that holds the turn: the runs that wait (a project's queued switches wake every
+      // routingTurnCheckMs) read nothing.
       const preparing = definition.prepare?.(step);
-      preparing?.catch(() => undefined); // a run that finds the turn taken drops it; one that goes on awaits it below
-      const fence = await turns.acquire(data.projectId, jobId, ticket);
-      if (fence === undefined) return step.delay(settings.routingTurnCheckMs, { ticket, turnAskedAt } as Partial<State & RoutingState>, wakeWhenServed(turns, data.projectId, ticket));
+      preparing?.catch(() => undefined); // awaited below; this only keeps a failure while tracing from going unhandled
       services.turnObserver?.routingTurnWaited(data.kind, Date.now() - turnAskedAt);
       step.log(`routing turn taken: ticket ${ticket}, fence ${fence}`);
 

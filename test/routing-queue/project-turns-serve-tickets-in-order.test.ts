@@ -19,6 +19,16 @@ describe('ProjectTurns', () => {
     expect(await turns.acquire('p1', 'b', 2)).toBe(3);
   });
 
+  it('takes a served ticket and its turn in one step, and only a ticket while another holds the turn', async () => {
+    expect(await turns.take('p7', 'a')).toEqual({ ticket: 1, serving: 1, fence: 1 });
+    expect(await turns.take('p7', 'b')).toEqual({ ticket: 2, serving: 1 });
+    expect(await turns.take('p7', 'a')).toEqual({ ticket: 1, serving: 1, fence: 2 }); // a re-run keeps its ticket, gets a newer fence
+    expect(await turns.take('p7', 'b')).toEqual({ ticket: 2, serving: 1 });
+    expect(await turns.finish('p7', 'a', 1)).toBe('b');
+    expect(await turns.take('p7', 'b')).toEqual({ ticket: 2, serving: 2, fence: 3 });
+    expect(await turns.holder('p7')).toMatchObject({ serving: 2, jobId: 'b' });
+  });
+
   it('keeps projects independent', async () => {
     expect(await turns.ticket('p2', 'x')).toEqual({ ticket: 1, serving: 1 });
     expect(await turns.acquire('p2', 'x', 1)).toBeDefined();

@@ -21,6 +21,7 @@ const script = <Result extends LuaReply>(name: string, file: string) => new LuaS
 
 const TAKE_TICKET = script<[number, number]>('deployflowTakeTicket', 'take-ticket.lua');
 const ACQUIRE = script<[number, number]>('deployflowAcquireTurn', 'acquire-turn.lua');
+const TAKE_TURN = script<[number, number, number]>('deployflowTakeTurn', 'take-turn.lua');
 const FINISH = script<string>('deployflowFinishTurn', 'finish-turn.lua');
 const HOLDER = script<[number, number, string | null]>('deployflowTurnHolder', 'turn-holder.lua');
 const RAISE_FENCE = script<number>('deployflowRaiseFence', 'raise-fence.lua');
@@ -51,6 +52,15 @@ export class ProjectTurns {
   async acquire(projectId: string, jobId: string, ticket: number): Promise<number | undefined> {
     const [ok, value] = (await ACQUIRE.run(this.redis, this.key(projectId), [jobId, ticket])) ?? [0, 0];
     return ok === 1 ? value : undefined;
+  }
+
+  /**
+   * The job's ticket (as `ticket` gives it) and, if that ticket is being served, its turn with a fresh fencing token
+   * (as `acquire` gives it), in one round trip; `fence` undefined: the run waits for its turn.
+   */
+  async take(projectId: string, jobId: string): Promise<Turn & { fence?: number }> {
+    const [ticket, serving, fence] = (await TAKE_TURN.run(this.redis, this.key(projectId), [jobId])) ?? [0, 0, 0];
+    return fence > 0 ? { ticket, serving, fence } : { ticket, serving };
   }
 
   /** Ends this ticket's turn; returns the job id whose turn it is now, if one has taken its ticket. */
