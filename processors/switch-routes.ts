@@ -33,7 +33,7 @@ export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, n
   readUnderLock: ({ data }) => switchUnderLockSql(data.operationId, data.projectId, data.deploymentId),
   async decide({ services, data }, tx, project, _prepared, underLock) {
     const { kind } = data;
-    const { request: op, target: read, routes } = parseSwitchUnderLock(data.operationId, underLock);
+    const { request: op, target: read, routes, healthWatchSeconds } = parseSwitchUnderLock(data.operationId, underLock);
     // Checked again against the state at the project's turn (the request checked it when it was made).
     const target = judgeSwitchTarget(
       project,
@@ -75,14 +75,19 @@ export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, n
       : undefined;
     // A promote is a plain switch: watched afterwards when the policy asks for it (a rollback is the remedy, not watched).
     if (kind === 'promote') {
-      await recordHealthWatchInTx(tx, {
-        projectId: data.projectId,
-        environmentId: target.productionEnvironmentId,
-        deploymentId: data.deploymentId,
-        previousDeploymentId: target.liveDeploymentId,
-        switchOperationId: data.operationId,
-        requestedBy: op.requestedBy,
-      });
+      await recordHealthWatchInTx(
+        tx,
+        {
+          projectId: data.projectId,
+          environmentId: target.productionEnvironmentId,
+          deploymentId: data.deploymentId,
+          previousDeploymentId: target.liveDeploymentId,
+          switchOperationId: data.operationId,
+          requestedBy: op.requestedBy,
+        },
+        // Read with the target under the lock: no statement of its own.
+        healthWatchSeconds,
+      );
     }
     return mergeDecisions(superseded, { changes, live: data.deploymentId, pin, notes });
   },

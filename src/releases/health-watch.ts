@@ -11,10 +11,13 @@ import { loadPolicy } from './release-policy';
 export async function recordHealthWatchInTx(
   tx: RoutingTx,
   watch: { projectId: string; environmentId: string; deploymentId: string; previousDeploymentId: string | null; switchOperationId: string; requestedBy: string },
+  // The environment policy's healthWatchSeconds when the caller read it already in this transaction (null: no watch
+  // or no policy); undefined: read here.
+  healthWatchSeconds?: number | null,
 ): Promise<string | undefined> {
   if (!watch.previousDeploymentId || watch.previousDeploymentId === watch.deploymentId) return undefined;
-  const policy = await loadPolicy(tx, watch.environmentId);
-  if (!policy?.healthWatchSeconds) return undefined;
+  const seconds = healthWatchSeconds === undefined ? (await loadPolicy(tx, watch.environmentId))?.healthWatchSeconds : healthWatchSeconds;
+  if (!seconds) return undefined;
   const id = newId('op');
   await tx.operation.create({
     data: {
@@ -23,7 +26,7 @@ export async function recordHealthWatchInTx(
       projectId: watch.projectId,
       deploymentId: watch.deploymentId,
       sourceDeploymentId: watch.previousDeploymentId,
-      healthWatchSeconds: policy.healthWatchSeconds,
+      healthWatchSeconds: seconds,
       requestedBy: watch.requestedBy,
       idempotencyKey: `health-watch:${watch.switchOperationId}`,
     },

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { InstantDriver } from '../../src/krane/drivers/instant-driver';
 import { requestSwitch } from '../../src/operations/request-switch';
+import { POLICY_DEFAULTS, savePolicy } from '../../src/releases/release-policy';
 import type { StoredRouteChange } from '../../src/routing/changes/route-change-types';
 import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
 import { seedProject } from '../support/seed';
@@ -16,7 +17,8 @@ interface Statement {
  * fence update (which locks and returns the project row), the replay check with the last sequence and the target
  * (joined to its environment) with the production routes, one update for all the moved routes (two here: live and
  * environment hostnames), one statement that reads the live routes, sets the live pointer and the pin and inserts the
- * RouteChange row, and COMMIT: six. It was seventeen (the project read three times, the workspace and the operation
+ * RouteChange row, and COMMIT: six. A promote's is the same six (the environment's health watch policy is read with the
+ * target). It was seventeen (the project read three times, the workspace and the operation
  * inside the transaction, the sequence apart from the replay check), then twelve (the target and its environment read
  * apart), then eleven (the target and the routes each read apart, one update per moved route, the live routes, the
  * project update and the RouteChange row each a statement of its own).
@@ -54,7 +56,7 @@ describe('a switch', () => {
     return own.slice(begin, commit + 1);
   }
 
-  it('commits its route change in at most six statements, and keeps the pin it replaced', async () => {
+  it('commits its route change in at most six statements, a rollback and a promote, and keeps the pin it replaced', async () => {
     const { workspace, project } = await seedProject(h.db.prisma, { workspace: 'acme', project: 'shop' });
     const caller = { workspaceId: workspace.id, requestedBy: 'test' };
     const deploy = async (version: string) => {
@@ -78,8 +80,11 @@ describe('a switch', () => {
     expect(pinned).toMatchObject({ liveDeploymentId: v1, isRolledBack: true, rolledBackBy: 'test', rollbackReason: 'bad v2', rolledBackFromDeploymentId: v2 });
 
     // The promote's change records the pin it cleared as it was (an undo restores it from there), dates included.
+    const beforePromote = statements.length;
     const promote = await requestSwitch(deps, caller, { kind: 'promote', projectId: project.id, targetDeploymentId: v2 });
     expect((await h.waitForOperation(promote.operationId)).state).toBe('succeeded');
+    // A promote also looks for the environment's health watch policy: read with the target, no statement of its own.
+    expect(routeChangeTransaction(beforePromote).length).toBeLessThanOrEqual(6);
     const change = await h.db.prisma.routeChange.findUniqueOrThrow({ where: { operationId: promote.operationId } });
     expect((change.changes as unknown as StoredRouteChange).pinBefore).toEqual({
       isRolledBack: true,
@@ -90,5 +95,18 @@ describe('a switch', () => {
     });
     const rollbackChange = await h.db.prisma.routeChange.findUniqueOrThrow({ where: { operationId: rollback.operationId } });
     expect(change.sequence).toBe(rollbackChange.sequence + 1);
+
+    // Under a policy that watches plain switches, a promote records its health watch with the switch: the policy read
+    // with the target, only the watch's row added (seven).
+    const production = await h.db.prisma.environment.findFirstOrThrow({ where: { projectId: project.id, isProduction: true } });
+    await savePolicy(h.db.prisma, project.id, production.id, { ...POLICY_DEFAULTS, stages: [{ weight: 100 }], healthWatchSeconds: 60 });
+    const again = await requestSwitch(deps, caller, { kind: 'rollback', projectId: project.id, targetDeploymentId: v1, reason: 'again' });
+    expect((await h.waitForOperation(again.operationId)).state).toBe('succeeded');
+    const beforeWatched = statements.length;
+    const watched = await requestSwitch(deps, caller, { kind: 'promote', projectId: project.id, targetDeploymentId: v2 });
+    expect((await h.waitForOperation(watched.operationId)).state).toBe('succeeded');
+    expect(routeChangeTransaction(beforeWatched).length).toBeLessThanOrEqual(7);
+    const watch = await h.db.prisma.operation.findUniqueOrThrow({ where: { idempotencyKey: `health-watch:${watched.operationId}` } });
+    expect(watch).toMatchObject({ kind: 'health_watch', deploymentId: v2, sourceDeploymentId: v1, healthWatchSeconds: 60 });
   });
 });

@@ -16,6 +16,8 @@ export interface SwitchUnderLock {
   request: SwitchRequestFields;
   target: CheckedTarget | null;
   routes: SwitchedRoute[];
+  /** The target environment's release policy's healthWatchSeconds (null: none, or no policy): a promote's watch. */
+  healthWatchSeconds: number | null;
 }
 
 interface TargetRead {
@@ -26,11 +28,13 @@ interface TargetRead {
   isProduction: boolean;
   environmentSlug: string;
   routes: SwitchedRoute[] | null;
+  healthWatchSeconds: number | null;
 }
 
 /**
  * Everything a switch decides on, as one SQL expression (a JSON object): its operation's request fields, its target
- * joined to its environment (null when there is no such deployment), and the project's routes of that environment.
+ * joined to its environment (null when there is no such deployment), the project's routes of that environment, and
+ * the environment policy's health watch (a promote records one).
  * The route change transaction reads it under the project's row lock (the target's state as of its turn, the routes it
  * moves) in the statement that checks for a replay (RouteChangeRequest.readUnderLock), so none of it costs a round
  * trip of its own: neither while the lock is held nor while the turn is taken. The routes are those of the target's
@@ -48,7 +52,8 @@ export function switchUnderLockSql(operationId: string, projectId: string, targe
                                   'hostname', r."hostname", 'projectId', r."projectId", 'environmentId', r."environmentId",
                                   'deploymentId', r."deploymentId", 'sticky', r."sticky"::text, 'branch', r."branch",
                                   'canaryDeploymentId', r."canaryDeploymentId") ORDER BY r."hostname")
-                            FROM "IngressRoute" r WHERE r."projectId" = ${projectId} AND r."environmentId" = d."environmentId"))
+                            FROM "IngressRoute" r WHERE r."projectId" = ${projectId} AND r."environmentId" = d."environmentId"),
+               'healthWatchSeconds', (SELECT p."healthWatchSeconds" FROM "ReleasePolicy" p WHERE p."environmentId" = d."environmentId"))
         FROM "Deployment" d JOIN "Environment" e ON e."id" = d."environmentId"
        WHERE d."id" = ${targetDeploymentId}))`;
 }
@@ -58,10 +63,11 @@ export function parseSwitchUnderLock(operationId: string, value: unknown): Switc
   const read = (typeof value === 'string' ? JSON.parse(value) : value) as { request: SwitchRequestFields | null; target: TargetRead | null };
   // The operation is recorded before its flow is added: a switch without one is a bug, not a state to decide on.
   if (!read.request) throw new Error(`switch-routes: operation ${operationId} not found`);
-  if (!read.target) return { request: read.request, target: null, routes: [] };
-  const { environmentSlug, isProduction, routes, ...target } = read.target;
+  if (!read.target) return { request: read.request, target: null, routes: [], healthWatchSeconds: null };
+  const { environmentSlug, isProduction, routes, healthWatchSeconds, ...target } = read.target;
   return {
     request: read.request,
+    healthWatchSeconds,
     target: { ...target, environment: { isProduction, slug: environmentSlug } },
     routes: (routes ?? []).map((r) => ({ ...r, sticky: r.sticky as RouteSticky })),
   };
