@@ -10,11 +10,11 @@ function toExisting(r: ExistingRoute): ExistingRoute {
 
 /**
  * A deploy's route plan from the facts its steps were handed (deploy-facts.ts) and what can change while it runs, read
- * now: the project's pin (given by the caller: a fresh read, or the row its routing transaction locked) and the routes
- * under its hostnames. The same input as loadDeployPlanInput (src/routing/plans) builds by reading the deployment,
+ * now: the project's pin (given by the caller: a read under way, awaited with the route reads, or the row its routing
+ * transaction locked) and the routes under its hostnames. The same input as loadDeployPlanInput (src/routing/plans) builds by reading the deployment,
  * project, environment and workspace again, which a deploy's steps need not: nothing of them the plan uses can change.
  */
-export async function planDeployFromFacts(db: Db | RoutingTx, deploymentId: string, facts: DeployFacts, apex: string, pinned: boolean): Promise<RoutePlan> {
+export async function planDeployFromFacts(db: Db | RoutingTx, deploymentId: string, facts: DeployFacts, apex: string, pinned: boolean | Promise<boolean>): Promise<RoutePlan> {
   const hostnames = {
     apex,
     workspaceSlug: facts.workspaceSlug,
@@ -26,15 +26,16 @@ export async function planDeployFromFacts(db: Db | RoutingTx, deploymentId: stri
     commitSha: facts.commitSha,
   };
   const lookup = routeLookupHostnames({ hostnames, projectId: facts.projectId, environmentId: facts.environmentId });
-  const [existing, custom] = await Promise.all([
+  const [existing, custom, isPinned] = await Promise.all([
     db.ingressRoute.findMany({ where: { hostname: { in: lookup } } }),
     db.ingressRoute.findMany({ where: { environmentId: facts.environmentId, sticky: 'custom' } }),
+    pinned,
   ]);
   const input: PlanDeployRoutesInput = {
     hostnames,
     projectId: facts.projectId,
     environmentId: facts.environmentId,
-    pinned,
+    pinned: isPinned,
     existing: existing.map(toExisting),
     customRoutes: custom.map(toExisting),
   };
