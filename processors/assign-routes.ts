@@ -2,12 +2,14 @@ import { z } from 'zod';
 import { passRoutingGate } from '../src/deployments/routing-gate';
 import { supersedeOlderDeploys } from '../src/deployments/supersede-older-deploys';
 import type { OutputOf } from '../src/engine/define-step';
-import type { AppliedRoute, RouteDecision, RoutingTx } from '../src/routing/changes/route-change-types';
-import { planDeployment } from '../src/routing/plans/deploy-plan-input';
+import { deployFactsOf, type DeployFacts } from '../src/deployments/deploy-facts';
+import { planDeployFromFacts } from '../src/deployments/deploy-route-plan';
+import type { AppliedRoute, LockedProject, RouteDecision, RoutingTx } from '../src/routing/changes/route-change-types';
 import { routingStep } from '../src/routing/routing-step';
 import { decideDeployRelease, RELEASED_STICKIES } from '../src/releases/deploy-release';
 import { mergeDecisions } from '../src/releases/release-transitions';
 import { buildRoutes } from './build-routes';
+import { fetchMetadata } from './fetch-metadata';
 import type { Services } from './services';
 import type { DeployJobData } from '../src/operations/operation-jobs';
 
@@ -28,24 +30,27 @@ const GateState = z.object({ gated: z.boolean().optional() });
  * the moment of applying is what makes requests apply in order with the last one winning; build-routes' plan is
  * what the timeline showed, and where it differs the change says so in its notes.
  */
-export const assignRoutes = routingStep<Services, DeployJobData, { plan: typeof buildRoutes }, AssignResult, z.infer<typeof GateState>>({
+export const assignRoutes = routingStep<Services, DeployJobData, { plan: typeof buildRoutes; meta: typeof fetchMetadata }, AssignResult, z.infer<typeof GateState>, DeployFacts>({
   name: 'assign-routes',
-  needs: { plan: buildRoutes },
+  needs: { plan: buildRoutes, meta: fetchMetadata },
   state: GateState,
   // A deploy queues for its project's turn when it gets here, after its polling: behind whatever was requested meanwhile.
   takesTurn: 'at-pickup',
-  async beforeTurn({ services, data, state, saveState, log }) {
+  async beforeTurn({ services, data, needs, state, saveState, log }) {
     if (state.gated) return;
     // The point of no return for cancellation (and latest wins): from here on the deploy will be routed.
     await passRoutingGate(services.prisma, data.deploymentId);
     // Latest wins: older production deploys of this branch that have not reached routing stop (and are compensated).
     // Done after the gate, so only a deploy that will be routed supersedes; before the gate is saved, so a crash in
     // between repeats it on the next run.
-    const superseded = await supersedeOlderDeploys(services.prisma, data.deploymentId);
+    const superseded = await supersedeOlderDeploys(services.prisma, data.deploymentId, await deployFactsOf(services.prisma, data.deploymentId, needs.meta));
     if (superseded.length) log(`latest wins: superseded ${superseded.length} older production deploy(s) of this branch not yet routing: ${superseded.join(', ')}`);
     await saveState({ gated: true });
   },
-  decide: ({ services, data, needs }, tx) => decideDeployRoutes(services, data, needs.plan, tx),
+  // The deployment's hostnames and environment cannot change: fetch-metadata handed them on (read only for a deploy
+  // enqueued before it did), so the transaction reads only what can (the routes; the pin is on the row it locked).
+  prepare: ({ services, data, needs }) => deployFactsOf(services.prisma, data.deploymentId, needs.meta),
+  decide: ({ services, data, needs }, tx, project, facts) => decideDeployRoutes(services, data, needs.plan, tx, project, facts),
   output: (_step, record) => ({ sequence: record.sequence, applied: record.changes.length, live: record.liveTo !== record.liveFrom, notes: record.notes }),
   summarize: (o) => `${o.applied} route(s) changed (change #${o.sequence})${o.live ? '; now live' : ''}${o.notes.length ? `; ${o.notes.join('; ')}` : ''}`,
 });
@@ -53,16 +58,19 @@ export const assignRoutes = routingStep<Services, DeployJobData, { plan: typeof 
 /**
  * What a deploy's route change is, decided on the state inside the transaction (see assignRoutes): the current plan's
  * creates and moves, live only where its live route lands, and a note for each hostname where it differs from the
- * plan build-routes stored.
+ * plan build-routes stored. `project` is the project row the transaction locked (its pin and live pointer as they are
+ * now); `facts` what cannot change about the deployment (deploy-facts.ts).
  */
 export async function decideDeployRoutes(
   services: Pick<Services, 'apex'>,
   data: Pick<DeployJobData, 'deploymentId'> & Partial<Pick<DeployJobData, 'operationId'>>,
   stored: OutputOf<typeof buildRoutes>,
   tx: RoutingTx,
+  project: Pick<LockedProject, 'isRolledBack' | 'liveDeploymentId'>,
+  facts: DeployFacts,
 ): Promise<RouteDecision> {
   const planned = new Set(stored.changes.filter((c) => c.action === 'create' || c.action === 'move').map((c) => c.hostname));
-  const current = await planDeployment(tx, data.deploymentId, services.apex);
+  const current = await planDeployFromFacts(tx, data.deploymentId, facts, services.apex, project.isRolledBack);
   const notes = [...current.notes];
   const changes: AppliedRoute[] = [];
   for (const c of current.changes) {
@@ -81,7 +89,12 @@ export async function decideDeployRoutes(
     });
   }
   // A production deploy supersedes a running release, and with a staged policy starts one instead of taking live.
-  const release = await decideDeployRelease(tx, { deploymentId: data.deploymentId, operationId: data.operationId, environmentId: stored.environmentId }, current);
+  const release = await decideDeployRelease(
+    tx,
+    { deploymentId: data.deploymentId, operationId: data.operationId, projectId: facts.projectId, environmentId: stored.environmentId, isProduction: facts.isProduction },
+    current,
+    project,
+  );
   if (release.start) {
     // The stable keeps its live, environment and custom routes and the live pointer; the canary gets its share of them.
     const own = changes.filter((c) => !RELEASED_STICKIES.has(c.sticky));

@@ -1,17 +1,24 @@
-import { planDeployment } from '../src/routing/plans/deploy-plan-input';
+import { deployFactsOf } from '../src/deployments/deploy-facts';
+import { planDeployFromFacts } from '../src/deployments/deploy-route-plan';
 import type { RoutePlan } from '../src/routing/plans/route-types';
+import { fetchMetadata } from './fetch-metadata';
 import { deployStep } from './services';
 
 /**
  * Computes the deployment's hostnames and which routes move to it (SPEC §4.1, §4.2), as the timeline shows them
  * before the deploy's routing turn. assign-routes decides again on the state at its turn (switches requested
- * meanwhile apply first) and notes where that differs from this plan.
+ * meanwhile apply first) and notes where that differs from this plan. The hostnames come from what fetch-metadata
+ * handed on; the project's pin and the routes, which can change, are read now.
  */
 export const buildRoutes = deployStep({
   name: 'build-routes',
   cancellable: true,
-  async run({ services, data }): Promise<RoutePlan> {
-    return planDeployment(services.prisma, data.deploymentId, services.apex);
+  needs: { meta: fetchMetadata },
+  async run({ services, data, needs }): Promise<RoutePlan> {
+    const facts = await deployFactsOf(services.prisma, data.deploymentId, needs.meta);
+    // The pin is read at the same time as the routes: three statements, one round trip.
+    const pinned = services.prisma.project.findUniqueOrThrow({ where: { id: facts.projectId }, select: { isRolledBack: true } }).then((p) => p.isRolledBack);
+    return planDeployFromFacts(services.prisma, data.deploymentId, facts, services.apex, pinned);
   },
   summarize: (plan) => {
     const counts = plan.changes.reduce<Record<string, number>>((acc, c) => ((acc[c.action] = (acc[c.action] ?? 0) + 1), acc), {});

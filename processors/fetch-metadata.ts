@@ -1,36 +1,17 @@
-import { PreconditionFailedError } from '../src/errors';
+import { readDeployFacts, type DeployFacts } from '../src/deployments/deploy-facts';
 import { deployStep } from './services';
 
-export interface DeployMetadata {
-  namespace: string;
-  workspaceSlug: string;
-  projectId: string;
-  projectSlug: string;
-  environmentId: string;
-  environmentSlug: string;
-  isProduction: boolean;
-}
+/** What fetch-metadata hands on to the deploy's later steps (see deploy-facts.ts for what is in it and what never is). */
+export type DeployMetadata = DeployFacts;
 
-/** Loads deployment, workspace, project and environment; a deploy whose records are gone fails at once. */
+/**
+ * Loads what the deploy's steps need of its deployment, workspace, project and environment, in one statement, once:
+ * later steps take it from this step's output rather than reading the rows again. A deploy whose records are gone
+ * fails at once.
+ */
 export const fetchMetadata = deployStep({
   name: 'fetch-metadata',
   cancellable: true,
-  async run({ services, data }): Promise<DeployMetadata> {
-    const deployment = await services.prisma.deployment.findUnique({
-      where: { id: data.deploymentId },
-      include: { project: { include: { workspace: true } }, environment: true },
-    });
-    if (!deployment) throw new PreconditionFailedError('deployment_not_found', { deploymentId: data.deploymentId! });
-    const { project, environment } = deployment;
-    return {
-      namespace: project.workspace.slug,
-      workspaceSlug: project.workspace.slug,
-      projectId: project.id,
-      projectSlug: project.slug,
-      environmentId: environment.id,
-      environmentSlug: environment.slug,
-      isProduction: environment.isProduction,
-    };
-  },
+  run: ({ services, data }): Promise<DeployMetadata> => readDeployFacts(services.prisma, data.deploymentId),
   summarize: (m) => `${m.workspaceSlug}/${m.projectSlug} → ${m.environmentSlug}`,
 });

@@ -3,7 +3,7 @@ import { getFromInstance } from '../src/deployments/instance-http';
 import { syncInstances } from '../src/deployments/sync-instances';
 import { isRetryable, logFieldsOf, publicMessageOf, TerminalError } from '../src/errors';
 import type { KraneInstance } from '../src/krane/types';
-import { fetchMetadata } from './fetch-metadata';
+import { fetchMetadata, type DeployMetadata } from './fetch-metadata';
 import { deployStep, type Services } from './services';
 
 export interface PollResult {
@@ -35,8 +35,8 @@ async function healthy(address: string, path: string, timeoutMs: number): Promis
  * health check. Otherwise it re-enqueues itself delayed — a poll never holds a worker — until the deadline.
  */
 // Its own counters, kept in the job: BullMQ's attemptsMade stays 0 while a job delays itself.
-// What it polls for (the deployment's replicas and health check path, fixed once the deployment is created) is read on
-// the first poll and kept there too, so later polls do not read the deployment again (jobs from before lack it: read).
+// What it polls for (the deployment's replicas and health check path, fixed once the deployment is created) comes from
+// fetch-metadata's output, and is kept there too (a job whose fetch-metadata predates those fields reads it once).
 const PollState = z.object({
   polls: z.number().int().min(0).optional(),
   pollStartedAt: z.number().optional(),
@@ -44,9 +44,15 @@ const PollState = z.object({
   healthCheckPath: z.string().optional(),
 });
 
-/** The deployment's replicas and health check path: from the poll's state, or read once. */
-async function pollTarget(prisma: Services['prisma'], deploymentId: string, state: z.infer<typeof PollState>): Promise<{ replicas: number; healthCheckPath: string }> {
+/** The deployment's replicas and health check path: from the poll's state, from fetch-metadata's output, or read once. */
+async function pollTarget(
+  prisma: Services['prisma'],
+  deploymentId: string,
+  state: z.infer<typeof PollState>,
+  meta: Partial<DeployMetadata>,
+): Promise<{ replicas: number; healthCheckPath: string }> {
   if (state.replicas !== undefined && state.healthCheckPath !== undefined) return { replicas: state.replicas, healthCheckPath: state.healthCheckPath };
+  if (meta.replicas !== undefined && meta.healthCheckPath !== undefined) return { replicas: meta.replicas, healthCheckPath: meta.healthCheckPath };
   return prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { replicas: true, healthCheckPath: true } });
 }
 
@@ -59,7 +65,7 @@ export const pollInstances = deployStep({
     const { services, data, state } = step;
     const startedAt = state.pollStartedAt ?? Date.now();
     const polls = (state.polls ?? 0) + 1;
-    const d = await pollTarget(services.prisma, data.deploymentId, state);
+    const d = await pollTarget(services.prisma, data.deploymentId, state, step.needs.meta);
     let instances: KraneInstance[];
     let kraneError: string | undefined;
     try {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { deployFactsOf } from '../src/deployments/deploy-facts';
 import { transitionDeployment } from '../src/deployments/deployment-status';
 import { DEFAULT_OPENAPI_LIMITS, OpenapiLimits } from '../src/openapi/limits';
 import { scrapeOpenapiFromInstances } from '../src/openapi/scrape-from-instances';
+import { fetchMetadata } from './fetch-metadata';
 import { pollInstances } from './poll-instances';
 import { deployStep, type StepSettings } from './services';
 
@@ -38,11 +40,12 @@ export function openapiLimitsFor(settings: Pick<StepSettings, 'instanceHttpTimeo
 export const scrapeOpenapi = deployStep({
   name: 'scrape-openapi',
   cancellable: true,
-  needs: { poll: pollInstances },
+  needs: { poll: pollInstances, meta: fetchMetadata },
   state: ScrapeState,
   async run({ services, data, needs, state, saveState }): Promise<ScrapeResult> {
     await transitionDeployment(services, data.deploymentId, ['deploying'], 'network');
-    const d = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId } });
+    // The path is fixed when the deployment is created: fetch-metadata handed it on.
+    const { openapiPath } = await deployFactsOf(services.prisma, data.deploymentId, needs.meta);
     const interruptions = (state.scrapeInterruptions ?? 0) + (state.scrapeInFlight ? 1 : 0);
     if (interruptions >= MAX_SCRAPE_INTERRUPTIONS) {
       await saveState({ scrapeInFlight: false, scrapeInterruptions: interruptions });
@@ -51,16 +54,16 @@ export const scrapeOpenapi = deployStep({
     await saveState({ scrapeInFlight: true, scrapeInterruptions: interruptions });
     let outcome;
     try {
-      outcome = await scrapeOpenapiFromInstances(needs.poll.addresses, d.openapiPath, openapiLimitsFor(services.settings));
+      outcome = await scrapeOpenapiFromInstances(needs.poll.addresses, openapiPath, openapiLimitsFor(services.settings));
       if (outcome.found) {
-        await services.prisma.deployment.update({ where: { id: d.id }, data: { openapiSpec: outcome.json, openapiFetchedAt: new Date() } });
+        await services.prisma.deployment.update({ where: { id: data.deploymentId }, data: { openapiSpec: outcome.json, openapiFetchedAt: new Date() } });
       }
     } finally {
       // Finished or failed with an error (retried as usual): either way not interrupted.
       await saveState({ scrapeInFlight: false });
     }
     return outcome.found
-      ? { found: true, detail: `from ${outcome.address}${d.openapiPath} (${outcome.format.toUpperCase()})`, bytes: outcome.bytes }
+      ? { found: true, detail: `from ${outcome.address}${openapiPath} (${outcome.format.toUpperCase()})`, bytes: outcome.bytes }
       : { found: false, detail: outcome.reasons.join('; ') };
   },
   summarize: (o) => (o.found ? `spec stored (${o.bytes} bytes) ${o.detail}` : `not stored: ${o.detail}`),

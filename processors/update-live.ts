@@ -1,4 +1,6 @@
+import { deployFactsOf } from '../src/deployments/deploy-facts';
 import { healthWatchOf } from '../src/releases/health-watch';
+import { fetchMetadata } from './fetch-metadata';
 import { deployStep } from './services';
 
 export interface UpdateLiveResult {
@@ -16,9 +18,15 @@ export interface UpdateLiveResult {
  */
 export const updateLive = deployStep({
   name: 'update-live',
-  async run({ services, data }): Promise<UpdateLiveResult> {
-    const d = await services.prisma.deployment.findUniqueOrThrow({ where: { id: data.deploymentId }, include: { project: true, environment: true } });
-    const release = await services.prisma.release.findFirst({ where: { canaryDeploymentId: d.id }, orderBy: { createdAt: 'desc' } });
+  needs: { meta: fetchMetadata },
+  async run({ services, data, needs }): Promise<UpdateLiveResult> {
+    // The environment cannot change (fetch-metadata handed it on); the project's live pointer and pin can: read now.
+    const facts = await deployFactsOf(services.prisma, data.deploymentId, needs.meta);
+    const [project, release] = await Promise.all([
+      services.prisma.project.findUniqueOrThrow({ where: { id: facts.projectId }, select: { liveDeploymentId: true, isRolledBack: true } }),
+      services.prisma.release.findFirst({ where: { canaryDeploymentId: data.deploymentId }, orderBy: { createdAt: 'desc' } }),
+    ]);
+    const d = { id: data.deploymentId, project, environment: { isProduction: facts.isProduction, slug: facts.environmentSlug } };
     if (release?.state === 'running') await services.operations.enqueue(release.operationId);
     const watch = await healthWatchOf(services.prisma, data.operationId);
     if (watch && (watch.state === 'queued' || watch.state === 'running')) await services.operations.enqueue(watch.id);

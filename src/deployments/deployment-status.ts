@@ -1,6 +1,6 @@
 import type { Db } from '../db/prisma';
 import type { StateEvents } from '../engine/state-events';
-import type { DeploymentStatus } from '../generated/prisma/client';
+import type { Deployment, DeploymentStatus } from '../generated/prisma/client';
 
 /** A deployment's status moved: announced on the deployment's channel (its event stream hears it). */
 export type DeploymentChanged = { type: 'deployment'; deploymentId: string; status: DeploymentStatus };
@@ -26,9 +26,26 @@ export async function transitionDeployment(
     where: { id: deploymentId, status: { in: from } },
     data: { status: to, ...extra },
   });
-  if (count === 1) {
-    const event: DeploymentChanged = { type: 'deployment', deploymentId, status: to };
-    events.publish([deploymentId], event);
-  }
+  if (count === 1) announce(events, deploymentId, to);
   return count === 1;
+}
+
+/**
+ * transitionDeployment that also returns the deployment's row as the move left it, in the same statement (for a step
+ * that needs the row anyway, e.g. create-in-krane its spec); undefined when it did not move.
+ */
+export async function transitionDeploymentReturning(
+  { prisma, events }: DeploymentWriter,
+  deploymentId: string,
+  from: DeploymentStatus[],
+  to: DeploymentStatus,
+): Promise<Deployment | undefined> {
+  const [moved] = await prisma.deployment.updateManyAndReturn({ where: { id: deploymentId, status: { in: from } }, data: { status: to } });
+  if (moved) announce(events, deploymentId, to);
+  return moved;
+}
+
+function announce(events: StateEvents, deploymentId: string, status: DeploymentStatus): void {
+  const event: DeploymentChanged = { type: 'deployment', deploymentId, status };
+  events.publish([deploymentId], event);
 }

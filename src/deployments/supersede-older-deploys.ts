@@ -1,5 +1,15 @@
 import type { Db } from '../db/prisma';
 import { CANCELLABLE_STATUSES } from '../statuses';
+import type { DeployFacts } from './deploy-facts';
+
+/** Which deploys a deployment supersedes: its project, environment and branch, none of which change (see DeployFacts). */
+async function readSupersedeKey(prisma: Db, deploymentId: string) {
+  const d = await prisma.deployment.findUnique({
+    where: { id: deploymentId },
+    select: { projectId: true, environmentId: true, gitBranch: true, environment: { select: { isProduction: true } } },
+  });
+  return d && { projectId: d.projectId, environmentId: d.environmentId, gitBranch: d.gitBranch, isProduction: d.environment.isProduction };
+}
 
 /**
  * Latest wins (issue 15 item 5): a production deploy that has just passed its cancel gate (assign-routes: it will be
@@ -19,14 +29,12 @@ import { CANCELLABLE_STATUSES } from '../statuses';
  * replaces. Only production deploys take part; previews keep all their deploys.
  *
  * Idempotent: a repeat (a retry, a crash before the gate was recorded in the job) stops only what is left to stop.
- * Returns the ids this call stopped, oldest first.
+ * Returns the ids this call stopped, oldest first. `known`: the deployment's facts when the caller has them (a deploy's
+ * steps do: fetch-metadata handed them on), else read.
  */
-export async function supersedeOlderDeploys(prisma: Db, deploymentId: string): Promise<string[]> {
-  const newer = await prisma.deployment.findUnique({
-    where: { id: deploymentId },
-    select: { projectId: true, environmentId: true, gitBranch: true, environment: { select: { isProduction: true } } },
-  });
-  if (!newer?.environment.isProduction) return [];
+export async function supersedeOlderDeploys(prisma: Db, deploymentId: string, known?: Pick<DeployFacts, 'projectId' | 'environmentId' | 'branch' | 'isProduction'>): Promise<string[]> {
+  const newer = known ? { ...known, gitBranch: known.branch } : await readSupersedeKey(prisma, deploymentId);
+  if (!newer?.isProduction) return [];
   const stopped = await prisma.deployment.updateManyAndReturn({
     where: {
       projectId: newer.projectId,

@@ -1,4 +1,4 @@
-import type { RouteDecision, RoutingTx } from '../routing/changes/route-change-types';
+import type { LockedProject, RouteDecision, RoutingTx } from '../routing/changes/route-change-types';
 import type { RoutePlan } from '../routing/plans/route-types';
 import { recordHealthWatchInTx } from './health-watch';
 import { isStaged, loadPolicy } from './release-policy';
@@ -22,13 +22,19 @@ export interface DeployReleaseDecision {
  * the stable keeps them and the live pointer, the canary gets the first stage's weight. A first deploy (nothing live)
  * and a policy whose only stage is 100 switch at once (then watched when the policy has `healthWatchSeconds`).
  */
-export async function decideDeployRelease(tx: RoutingTx, deploy: { deploymentId: string; operationId?: string; environmentId: string }, plan: RoutePlan): Promise<DeployReleaseDecision> {
+export async function decideDeployRelease(
+  tx: RoutingTx,
+  deploy: { deploymentId: string; operationId?: string; projectId: string; environmentId: string; isProduction: boolean },
+  plan: RoutePlan,
+  /** The project row the routing transaction locked: its live pointer as it is now. */
+  project: Pick<LockedProject, 'liveDeploymentId'>,
+): Promise<DeployReleaseDecision> {
   if (!plan.setLive) return {};
-  const deployment = await tx.deployment.findUniqueOrThrow({ where: { id: deploy.deploymentId }, include: { project: true, environment: true } });
-  if (!deployment.environment.isProduction) return {};
+  if (!deploy.isProduction) return {};
+  const deployment = { id: deploy.deploymentId, projectId: deploy.projectId };
   const supersede = await supersedeRunningRelease(tx, deployment.projectId, deploy.environmentId, `superseded by deployment ${deploy.deploymentId}`);
   const policy = await loadPolicy(tx, deploy.environmentId);
-  const stableId = deployment.project.liveDeploymentId;
+  const stableId = project.liveDeploymentId;
   const op = deploy.operationId ? await tx.operation.findUnique({ where: { id: deploy.operationId }, select: { requestedBy: true } }) : null;
   const stable = stableId && stableId !== deployment.id ? await tx.deployment.findUnique({ where: { id: stableId }, select: { status: true, environmentId: true } }) : null;
   if (!policy || !isStaged(policy) || !stableId || stable?.status !== 'ready' || stable.environmentId !== deploy.environmentId) {

@@ -13,13 +13,18 @@ import { seedProject } from '../support/seed';
  * The test waits on the operations worker's `completed` event (in this process), so its own waiting adds nothing.
  *
  * Counted here (the test's settings, 5 deploys after 2 warm-ups): 92 statements and 124 Redis commands per deploy
- * before the per-step bookkeeping was trimmed, 89 and ~103 after. The bounds hold the trimmed figures with a little
- * slack, so that a change that adds a round trip per step (nine per deploy) fails here, and the trims are pinned one by
- * one.
+ * before the per-step bookkeeping was trimmed, 89 and ~103 after; 69 statements once the steps stopped reading the
+ * deployment, project, environment and workspace again (fetch-metadata reads them once and hands them on). The bounds
+ * hold the trimmed figures with a little slack, so that a change that adds a round trip per step (nine per deploy) fails
+ * here, and the trims are pinned one by one.
  */
 const DEPLOYS = 5;
-/** 92 before, 89 after (the operation starts in its first step's row statement, its end no longer reads the row back, nor its outcome the operation); slack for a second poll under load. */
-const MAX_STATEMENTS_PER_DEPLOY = 91;
+/**
+ * 92 before, 89 after the bookkeeping trims (the operation starts in its first step's row statement, its end no longer
+ * reads the row back, nor its outcome the operation), 69 after the steps' reads (what cannot change is read once, by
+ * fetch-metadata, in one statement); slack for a second poll under load.
+ */
+const MAX_STATEMENTS_PER_DEPLOY = 71;
 /** 124 before, ~104 after (18–21 of them BullMQ's job fetches, whose number varies with timing). */
 const MAX_REDIS_COMMANDS_PER_DEPLOY = 110;
 /** BullMQ's addLog script (the only one whose second key is a job's logs), one call per line before the journal wrote its lines together. */
@@ -135,6 +140,12 @@ describe('a deploy with an instant Krane', () => {
     expect(statements.filter((s) => s.startsWith('UPDATE "public"."Operation" SET "state" = CAST($1::text AS "public"."OperationState"), "startedAt"'))).toEqual([]);
     // A deploy's outcome finds the release it started by its deployment, which its job data names: no read of its operation.
     expect(statements.filter((s) => s.startsWith('SELECT "public"."Operation"."id", "public"."Operation"."deploymentId" FROM'))).toEqual([]);
+    // What cannot change during a deploy is read once, by fetch-metadata (one statement with joins), and handed on: no
+    // step reads the workspace, and none reads the whole deployment row (create-in-krane gets it back from its status
+    // move; it was read by six steps, each `include` one statement more).
+    expect(statements.filter((s) => s.startsWith('SELECT "public"."Workspace".'))).toEqual([]);
+    expect(statements.filter((s) => s.startsWith('SELECT "public"."Deployment"."id", "public"."Deployment"."projectId", "public"."Deployment"."environmentId", "public"."Deployment"."image",'))).toEqual([]);
+    expect(statements.filter((s) => s.startsWith('SELECT d."projectId", d."environmentId"'))).toHaveLength(DEPLOYS);
     expect(perDeploy.statements).toBeLessThanOrEqual(MAX_STATEMENTS_PER_DEPLOY);
     expect(perDeploy.redisCommands).toBeLessThanOrEqual(MAX_REDIS_COMMANDS_PER_DEPLOY);
   });

@@ -1,4 +1,5 @@
 import { decideDeployRoutes } from '../../processors/assign-routes';
+import { readDeployFacts } from '../../src/deployments/deploy-facts';
 import { requestSwitch } from '../../src/operations/request-switch';
 import { createDeploy } from '../../src/operations/create-deploy';
 import { DeployRequest } from '../../src/operations/deploy-request';
@@ -40,7 +41,13 @@ describe('a deploy applies its routes by the state at its turn, not the state it
     expect((await h.waitForOperation(promote.operationId)).state).toBe('succeeded');
     expect((await h.db.prisma.project.findUniqueOrThrow({ where: { id: project.id } })).isRolledBack).toBe(false);
 
-    const decision = await h.db.prisma.$transaction((tx) => decideDeployRoutes({ apex: h.ctx.config.APEX_DOMAIN }, { deploymentId: v3.deploymentId }, stored, tx));
+    // As assign-routes decides: on the project row as its transaction sees it (the routing step's lock), with the facts
+    // fetch-metadata handed on.
+    const facts = await readDeployFacts(h.db.prisma, v3.deploymentId);
+    const decision = await h.db.prisma.$transaction(async (tx) => {
+      const locked = await tx.project.findUniqueOrThrow({ where: { id: project.id } });
+      return decideDeployRoutes({ apex: h.ctx.config.APEX_DOMAIN }, { deploymentId: v3.deploymentId }, stored, tx, locked, facts);
+    });
     expect(decision.live).toEqual({ ifLiveRouteOn: v3.deploymentId });
     const moved = decision.changes.filter((c) => c.sticky === 'live' || c.sticky === 'environment').map((c) => [c.sticky, c.fromDeploymentId]);
     expect(moved.sort()).toEqual([
