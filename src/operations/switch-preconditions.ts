@@ -46,18 +46,9 @@ async function readSwitchStateInOrder(db: Reader, input: { projectId: string; ta
 export type CheckedSwitch = Omit<SwitchTarget, 'namespace'> & { environmentSlug: string };
 
 /**
- * The checks of checkSwitchPreconditions against a project row the caller already holds: at request time, the project
- * it resolved; inside a route change transaction (strictLive off), the row the transaction locked. Only the target
- * (with its environment) is read. No namespace: neither needs it.
- */
-export async function checkSwitchTarget(db: Reader, project: CheckedProject, input: SwitchCheckInput, strictLive: boolean): Promise<CheckedSwitch> {
-  return judgeSwitchTarget(project, await readSwitchTarget(db, input.targetDeploymentId), input, strictLive);
-}
-
-/**
  * A switch's target with its environment, as the checks judge it (null: no such deployment), in one statement: the
- * request and the route change transaction (which holds the project's lock meanwhile) both read it on the switch's
- * path to traffic, and through Prisma's include it is two, one after the other.
+ * request reads it on the switch's path to traffic, and through Prisma's include it is two, one after the other.
+ * (`validate` and the route change transaction read the same columns within statements of their own.)
  */
 export async function readSwitchTarget(db: Reader, targetDeploymentId: string): Promise<CheckedTarget | null> {
   const [row] = await db.$queryRaw<TargetRow[]>`
@@ -78,7 +69,11 @@ interface TargetRow {
   environmentSlug: string;
 }
 
-/** The checks of checkSwitchTarget on a target already read. */
+/**
+ * The checks of checkSwitchPreconditions against a project row and a target already read: at request time, the
+ * project it resolved and readSwitchTarget's row; in `validate` and inside the route change transaction (strictLive
+ * off), the rows their own statements read, the latter under the project's lock. No namespace: none of them needs it.
+ */
 export function judgeSwitchTarget(project: CheckedProject, target: CheckedTarget | null, input: SwitchCheckInput, strictLive: boolean): CheckedSwitch {
   return { ...judgeSwitch(project, target, input, strictLive), environmentSlug: target!.environment.slug };
 }
