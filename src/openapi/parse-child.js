@@ -153,4 +153,23 @@ function main() {
   });
 }
 
+/**
+ * The answer for a body that is JSON, or undefined when it is not (then YAML may be tried, which only the isolated
+ * child does). For the parent's small-document path (parse-in-child-process.ts): nothing here can recurse deeper than
+ * `maxDepth` (the nesting is measured on the text before anything is parsed) or try YAML.
+ */
+function answerJson(text, limits) {
+  if (!looksLikeJson(text)) return undefined;
+  if (!jsonNestingExceeds(text, limits.maxDepth)) {
+    try {
+      JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+  return answer(text, limits);
+}
+
+module.exports = { answerJson };
+
 if (require.main === module) main();

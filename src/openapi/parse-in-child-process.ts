@@ -50,10 +50,36 @@ export function v8FlagsFor(limits: OpenapiLimits): string[] {
  * threads and allocator, and an allocation-heavy parse slowed the serving thread's GC even with the parse thread
  * niced. The child's V8 heap and stack are capped by flags (running out kills the child, not this process), the whole
  * child runs at niceness 19, and it is SIGKILLed past `parseTimeoutMs`; inside it depth, value-count and size caps
- * stop most hostile documents long before either limit. Never throws: every failure is a reason.
+ * stop most hostile documents long before either limit. Small JSON bodies are the exception: parsed here, with the
+ * same code and caps (HERE_MAX_JSON_BYTES). Never throws: every failure is a reason.
  */
 export function parseOpenapiInWorker(body: Buffer, limits: OpenapiLimits): Promise<ParseOutcome> {
+  const small = parseSmallJsonHere(body, limits);
+  if (small) return Promise.resolve(small);
   return slots.run(() => parseOnce(body, limits));
+}
+
+/**
+ * A JSON body up to this size is parsed on the calling thread. Most OpenAPI documents are JSON of a few KiB: for them
+ * a child process costs a Node.js start-up (~50 ms of CPU) and, at niceness 19 on a machine whose cores other work
+ * keeps busy, can wait for a CPU for many seconds; a deploy's scrape then waits with it. Here the body's nesting is
+ * measured on the text before JSON.parse (which is not recursive) and the shape checks walk at most that deep, so
+ * 64 KiB costs a few milliseconds of this thread and a few hundred KiB of memory at the most: well inside the ~50 ms
+ * a parse may take from the event loop. YAML (aliases, deep flow collections) and larger bodies always go to the child.
+ */
+export const HERE_MAX_JSON_BYTES = 64 * 1024;
+
+type ChildAnswer = [{ ok: true; format: 'json' | 'yaml' } | { ok: false; reason: string }, string?];
+// Plain JavaScript shared with the child (its main() runs only when it is the child's main module).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { answerJson } = require(PARSER_FILE) as { answerJson: (text: string, limits: OpenapiLimits) => ChildAnswer | undefined };
+
+function parseSmallJsonHere(body: Buffer, limits: OpenapiLimits): ParseOutcome | undefined {
+  if (body.length > HERE_MAX_JSON_BYTES) return undefined;
+  const answered = answerJson(body.toString('utf8'), limits);
+  if (!answered) return undefined;
+  const [header, json] = answered;
+  return header.ok ? { ok: true, format: header.format, json: json ?? '' } : { ok: false, reason: header.reason };
 }
 
 function parseOnce(body: Buffer, limits: OpenapiLimits): Promise<ParseOutcome> {
