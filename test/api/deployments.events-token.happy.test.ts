@@ -14,12 +14,15 @@ describe('POST /v1/deployments/:id/events/token (happy path)', () => {
     const d = await seedDeployment(h.db.prisma, { projectId, status: 'cancelled' });
     const before = Date.now();
     const minted = await h.call('POST', `/v1/deployments/${d.id}/events/token`, { key: acme[role] });
+    const after = Date.now();
     expect(minted.status).toBe(200);
     expect(Object.keys(minted.body).sort()).toEqual(['expiresAt', 'token', 'url']);
-    // Five minutes by default (whole seconds).
-    const ttl = new Date(minted.body.expiresAt).getTime() - before;
-    expect(ttl).toBeGreaterThan(299_000);
-    expect(ttl).toBeLessThanOrEqual(300_000);
+    // Five minutes by default, in whole seconds from the second the token was minted in, which lies between
+    // `before` and `after` (when the call crosses a second boundary, expiresAt is more than 300 s after `before`).
+    const expiresAt = new Date(minted.body.expiresAt).getTime();
+    expect(expiresAt % 1000).toBe(0);
+    expect(expiresAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 300_000);
+    expect(expiresAt).toBeLessThanOrEqual(Math.floor(after / 1000) * 1000 + 300_000);
     expect(minted.body.url).toBe(`http://localhost/v1/deployments/${d.id}/events?token=${encodeURIComponent(minted.body.token)}`);
 
     // Exactly what a browser EventSource does: GET the url, no Authorization header.
