@@ -19,6 +19,9 @@ type CancelState = Pick<Deployment, 'id' | 'status' | 'routingStartedAt' | 'canc
  * already pending, or `allowed`. Shared by cancelDeployment and the bulk script's dry run.
  */
 export function cancelVerdict(d: CancelState): { kind: 'allowed' } | { kind: 'requested'; at: Date } | { kind: 'refused'; error: ConflictError<'deployment_finished' | 'too_late_to_cancel'> } {
+  // A deploy that ended cancelled because a cancel was requested: a repeat of that request (a client's retry, a second
+  // click) is answered as the repeat it is, whether it comes before or after the flow stopped, not with a conflict.
+  if (d.status === 'cancelled' && d.cancelRequestedAt) return { kind: 'requested', at: d.cancelRequestedAt };
   if (!isCancellableStatus(d.status)) {
     return { kind: 'refused', error: new ConflictError('deployment_finished', { deploymentId: d.id, status: d.status }) };
   }

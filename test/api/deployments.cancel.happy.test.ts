@@ -55,4 +55,21 @@ describe('POST /v1/deployments/:id/cancel (happy path)', () => {
     const op = (await h.call('GET', `/v1/operations/${first.body.operationId}?wait=30`, { key: acme.viewer })).body;
     expect(op.state).toBe('cancelled');
   });
+
+  it('answers a cancel repeated after the flow stopped as the repeat it is, not with a conflict', async () => {
+    const { deploymentId, operationId } = await slowDeploy();
+    const first = await h.call('POST', `/v1/deployments/${deploymentId}/cancel?wait=30`, { key: acme.deployer });
+    expect(first.status).toBe(200);
+    expect(first.body.operation).toMatchObject({ id: operationId, state: 'cancelled' });
+    const before = await h.db.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+    expect(before.status).toBe('cancelled');
+
+    const again = await h.call('POST', `/v1/deployments/${deploymentId}/cancel`, { key: acme.admin });
+    expect(again.status).toBe(202);
+    expect(again.body).toMatchObject({ deploymentId, operationId, alreadyRequested: true, cancelRequestedAt: first.body.cancelRequestedAt, status: 'cancelled' });
+    const waited = await h.call('POST', `/v1/deployments/${deploymentId}/cancel?wait=5`, { key: acme.admin });
+    expect(waited.status).toBe(200);
+    expect(waited.body).toMatchObject({ alreadyRequested: true, operation: { id: operationId, state: 'cancelled' } });
+    expect(await h.db.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).toEqual(before);
+  });
 });

@@ -32,7 +32,7 @@ const route = createRoute({
   description:
     'Sets a flag every step checks (each poll included), so it works whichever process runs the flow; the flow then ' +
     'stops, deletes what it created in Krane and ends `cancelled`. Allowed until assign-routes starts; after that, or ' +
-    'once the deploy ended, 409 with the reason. `?wait=N` waits up to N seconds for the flow to stop: 200 with the ' +
+    'once the deploy ended, 409 with the reason (a repeat of the cancel that stopped it answers `alreadyRequested`). `?wait=N` waits up to N seconds for the flow to stop: 200 with the ' +
     'operation when it did, 202 otherwise.',
   ...callableBy('admin', 'deployer'),
   request: { params: DeploymentIdParams, query: WaitQuery, headers: IdempotencyKeyHeader },
