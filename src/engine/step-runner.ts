@@ -4,6 +4,7 @@ import type { AnyFlow } from './define-flow';
 import type { AnyStep, DelayOptions, StepContext, StepNeeds } from './define-step';
 import type { EngineContext } from './engine-context';
 import { cancellationError, CodedError, errorCodeOf, isCancellation, isRetryable, logFieldsOf, MalformedJobError, publicMessageOf } from './errors';
+import { CONCURRENT_SIBLINGS_WAIT_MS, concurrentSiblings, waitForConcurrentSiblings } from './concurrent-siblings';
 import { handleFinalFailure } from './final-failure';
 import { isInfrastructureOutage } from './infrastructure-outage';
 import { firstIssue, StepJobFields, type OperationJobData, type StepResult } from './job-data';
@@ -137,6 +138,10 @@ export async function runStep<Services>(
     logger.warn('step failed', { attempt, ...logFieldsOf(err), durationMs });
     engine.observer.stepEnded({ kind: data.kind, step: step.name, queue: step.queue, result: isCancellation(err) ? 'cancelled' : 'failed', durationMs });
     journal.log(`${step.name} failed for good after ${durationMs ?? '?'} ms (${code}): ${message}`);
+    await waitForConcurrentSiblings(engine, data.ownerId, concurrentSiblings(flow, step.name), CONCURRENT_SIBLINGS_WAIT_MS, (unsettled) => {
+      journal.log(`waiting for ${unsettled.join(', ')}, running at the same time, to settle before ending the operation`);
+      void journal.flush();
+    });
     await handleFinalFailure(engine, services, flow, data, step.name, err);
     await journal.flush();
     // The reason travels up the chain to the root job (chain-failure.ts). A catalogued error says all there is; only an

@@ -160,6 +160,48 @@ describe('a switch whose checks run at the same time', () => {
     expect({ serving, last }).toEqual({ serving: last + 1, last });
   });
 
+  it('ends a switch whose check-instances failed only once validate, still running beside it, has settled', async () => {
+    const { caller, workspace, project, v1, v2 } = await twoReadyDeployments(h, 'delta');
+    const deps = { prisma: h.db.prisma, enqueue: h.engine.enqueue };
+    // The target's instances are gone, so check-instances fails for good at once; validate is held inside its run (its
+    // one read joins Environment, which this test locks) after its row says `running`.
+    await h.engine.deps.queues.switches.pause();
+    const rollback = await requestSwitch(deps, caller, { kind: 'rollback', projectId: project.id, targetDeploymentId: v1, expectedSourceDeploymentId: v2 });
+    await h.krane.client.delete(workspace.slug, v1);
+    const lock = new Client({ connectionString: h.db.url });
+    await lock.connect();
+    try {
+      await lock.query('BEGIN');
+      await lock.query('LOCK TABLE "Environment" IN ACCESS EXCLUSIVE MODE');
+      await h.engine.deps.queues.switches.resume();
+      // check-instances failed for good, and says it waits for validate before ending the operation.
+      await waitFor('check-instances to wait for validate', async () => {
+        const { logs } = await h.engine.deps.queues.switches.getJobLogs(`${rollback.operationId}.check-instances`);
+        return logs.some((l) => l.includes('waiting for validate, running at the same time, to settle')) ? true : undefined;
+      });
+      const rows = await stepRows(rollback.operationId);
+      expect(rows['check-instances'].status).toBe('failed');
+      expect(rows['validate'].status).toBe('running');
+      // Before, the operation failed here with validate's row still `running`.
+      expect((await h.db.prisma.operation.findUniqueOrThrow({ where: { id: rollback.operationId } })).state).toBe('running');
+      await lock.query('COMMIT');
+    } finally {
+      await lock.end();
+    }
+    const failed = await h.waitForOperation(rollback.operationId);
+    expect(failed).toMatchObject({ state: 'failed', errorCode: 'no_running_instances' });
+    expect(failed.errorMessage).toMatch(/^check-instances: /);
+    const rows = await stepRows(rollback.operationId);
+    expect(rows['validate'].status).toBe('succeeded');
+    const { finishedAt } = await h.db.prisma.operation.findUniqueOrThrow({ where: { id: rollback.operationId } });
+    expect(rows['validate'].endedAt!.getTime()).toBeLessThanOrEqual(finishedAt!.getTime());
+    expect(rows['check-instances'].status).toBe('failed');
+    expect(rows['switch-routes'].status).toBe('skipped');
+    expect((await h.db.prisma.project.findUniqueOrThrow({ where: { id: project.id } })).liveDeploymentId).toBe(v2);
+    const { serving, last } = await new ProjectTurns(h.redis, h.prefix).holder(project.id);
+    expect({ serving, last }).toEqual({ serving: last + 1, last });
+  });
+
   it('fails at validate without switching while check-instances runs beside it, and gives its turn back', async () => {
     const { caller, project, v1, v2 } = await twoReadyDeployments(h, 'beta');
     const deps = { prisma: h.db.prisma, enqueue: h.engine.enqueue };
