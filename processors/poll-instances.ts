@@ -74,6 +74,11 @@ async function pollTarget(
   return prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { replicas: true, healthCheckPath: true } });
 }
 
+/** Whether a poll writes the Instance rows: when Krane's answer differs from what was recorded, or the record is old. */
+export function mustRecordInstances(record: string, state: { recorded?: string; recordedAt?: number }, now: number): boolean {
+  return record !== state.recorded || state.recordedAt === undefined || now - state.recordedAt >= INSTANCES_REFRESH_MS;
+}
+
 /** The step row's progress line while waiting (what decides whether a poll has anything new to show). */
 export function progressShown(running: number, wanted: number, healthy: number, kraneError: string | undefined): string {
   return `${running}/${wanted} running, ${healthy} healthy${kraneError ? ` (krane: ${kraneError})` : ''}`;
@@ -99,7 +104,7 @@ export const pollInstances = deployStep({
       // write: a run that crashed in between finds the older record and writes again (the write is idempotent).
       const record = instancesRecord(instances);
       const now = Date.now();
-      if (record !== state.recorded || state.recordedAt === undefined || now - state.recordedAt >= INSTANCES_REFRESH_MS) {
+      if (mustRecordInstances(record, state, now)) {
         await syncInstances(services.prisma, data.deploymentId, instances);
         recorded = { recorded: record, recordedAt: now };
       }
