@@ -61,26 +61,32 @@ function series(switches: SwitchMeasurement[]): SwitchSeries {
 
 async function measurePollCost(windowMs: number, countPolls: (() => number) | undefined, servers: { redis?: () => number[]; postgres?: () => number[] } = {}): Promise<PollCost | undefined> {
   if (!countPolls) return undefined;
-  const serverCpu = () => ({ redis: servers.redis ? cpuSecondsOfAll(servers.redis()) : undefined, postgres: servers.postgres ? cpuSecondsOfAll(servers.postgres()) : undefined });
+  // Per process, so that a PostgreSQL backend that ended in the window is left out rather than subtracted.
+  const cpuSince = (pids: () => number[]) => {
+    const before = new Map(pids().map((pid) => [pid, cpuSecondsOfAll([pid])]));
+    return () => pids().reduce((sum, pid) => sum + cpuSecondsOfAll([pid]) - (before.get(pid) ?? 0), 0);
+  };
   const polls0 = countPolls();
   const cpu0 = process.cpuUsage();
-  const servers0 = serverCpu();
+  const redisCpu = servers.redis ? cpuSince(servers.redis) : undefined;
+  const postgresCpu = servers.postgres ? cpuSince(servers.postgres) : undefined;
   const started = performance.now();
   await new Promise((r) => setTimeout(r, windowMs));
   const cpu = process.cpuUsage(cpu0);
-  const servers1 = serverCpu();
+  const redisSeconds = redisCpu?.();
+  const postgresSeconds = postgresCpu?.();
   const elapsed = performance.now() - started;
   const polls = countPolls() - polls0;
   if (polls === 0) return undefined;
-  const perPoll = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round((seconds * 1000 * 1000) / polls) / 1000);
+  const perPoll = (seconds: number) => Math.round((seconds * 1000 * 1000) / polls) / 1000;
   return {
     windowMs: Math.round(elapsed),
     polls,
     pollsPerSecond: Math.round((polls * 1000) / elapsed),
     cpuMsPerPoll: {
       benchProcess: Math.round(((cpu.user + cpu.system) / 1000 / polls) * 1000) / 1000,
-      ...(servers0.redis !== undefined ? { redis: perPoll(servers1.redis! - servers0.redis) } : {}),
-      ...(servers0.postgres !== undefined ? { postgres: perPoll(servers1.postgres! - servers0.postgres) } : {}),
+      ...(redisSeconds !== undefined ? { redis: perPoll(redisSeconds) } : {}),
+      ...(postgresSeconds !== undefined ? { postgres: perPoll(postgresSeconds) } : {}),
     },
   };
 }
