@@ -8,8 +8,22 @@ import type { Cleanup } from './cleanup';
 import { readDeploy, requestDeploy, runDeploy } from './deploy-bench';
 import { runInLanes } from './lanes';
 import { seedProject } from './seed';
+import { cpuSecondsOfAll } from './process-cpu';
 import { LatencySummary, ratio, summarize } from './stats';
 import { GatewayPoller, measureSwitch, startGatewayPoller, SwitchMeasurement, waitUntilServed } from './switch-bench';
+
+/**
+ * What the polls cost while nothing else runs, measured over the settling wait before the loaded switches: CPU time
+ * per poll of this process (engine, Krane server and client: everything but the databases), of Redis and of
+ * PostgreSQL (its backends included). Steadier than latencies on a shared machine: it does not depend on what else
+ * runs, only on what one poll does.
+ */
+export interface PollCost {
+  windowMs: number;
+  polls: number;
+  pollsPerSecond: number;
+  cpuMsPerPoll: { benchProcess: number; redis?: number; postgres?: number };
+}
 
 export interface SwitchSeries {
   count: number;
@@ -23,6 +37,8 @@ export type UnderPollLoadResult = LatencySummary & {
   pollIntervalMs: number;
   /** Deploys still polling once the loaded switches were done (all of them, or the load was not there). */
   stillPollingAfter: number;
+  /** CPU time per poll (absent when the Krane's polls cannot be counted). */
+  pollCost?: PollCost;
   /** Time to request the polling deploys and see every one of them polling. */
   setupMs: number;
   gatewayProcesses: number;
@@ -41,6 +57,38 @@ async function pollingCount(bench: BenchEngine, deploymentIds: string[]): Promis
 
 function series(switches: SwitchMeasurement[]): SwitchSeries {
   return { count: switches.length, toTraffic: summarize(switches.map((s) => s.toTrafficMs)), toSucceeded: summarize(switches.map((s) => s.toSucceededMs)) };
+}
+
+async function measurePollCost(windowMs: number, countPolls: (() => number) | undefined, servers: { redis?: () => number[]; postgres?: () => number[] } = {}): Promise<PollCost | undefined> {
+  if (!countPolls) return undefined;
+  // Per process, so that a PostgreSQL backend that ended in the window is left out rather than subtracted.
+  const cpuSince = (pids: () => number[]) => {
+    const before = new Map(pids().map((pid) => [pid, cpuSecondsOfAll([pid])]));
+    return () => pids().reduce((sum, pid) => sum + cpuSecondsOfAll([pid]) - (before.get(pid) ?? 0), 0);
+  };
+  const polls0 = countPolls();
+  const cpu0 = process.cpuUsage();
+  const redisCpu = servers.redis ? cpuSince(servers.redis) : undefined;
+  const postgresCpu = servers.postgres ? cpuSince(servers.postgres) : undefined;
+  const started = performance.now();
+  await new Promise((r) => setTimeout(r, windowMs));
+  const cpu = process.cpuUsage(cpu0);
+  const redisSeconds = redisCpu?.();
+  const postgresSeconds = postgresCpu?.();
+  const elapsed = performance.now() - started;
+  const polls = countPolls() - polls0;
+  if (polls === 0) return undefined;
+  const perPoll = (seconds: number) => Math.round((seconds * 1000 * 1000) / polls) / 1000;
+  return {
+    windowMs: Math.round(elapsed),
+    polls,
+    pollsPerSecond: Math.round((polls * 1000) / elapsed),
+    cpuMsPerPoll: {
+      benchProcess: Math.round(((cpu.user + cpu.system) / 1000 / polls) * 1000) / 1000,
+      ...(redisSeconds !== undefined ? { redis: perPoll(redisSeconds) } : {}),
+      ...(postgresSeconds !== undefined ? { postgres: perPoll(postgresSeconds) } : {}),
+    },
+  };
 }
 
 /**
@@ -62,6 +110,10 @@ export async function benchRollbackUnderPollLoad(
     cleanup: Cleanup;
     logger: Logger;
     progress(message: string): void;
+    /** How many polls asked Krane so far (the instant driver's `get` calls). */
+    countPolls?: () => number;
+    /** The Redis and PostgreSQL servers this run started, whose CPU time per poll is reported too. */
+    serverPids?: { redis?: () => number[]; postgres?: () => number[] };
   },
 ): Promise<UnderPollLoadResult> {
   const { prisma, workspace } = bench;
@@ -105,8 +157,11 @@ export async function benchRollbackUnderPollLoad(
     await new Promise((r) => setTimeout(r, 500));
   }
   const setupMs = performance.now() - setupStarted;
-  // A few poll intervals so the polls are spread over the interval as they would be in steady state.
-  await new Promise((r) => setTimeout(r, input.pollIntervalMs * 3));
+  // A few poll intervals so the polls are spread over the interval as they would be in steady state; the polls' cost
+  // is measured over the last two of them.
+  await new Promise((r) => setTimeout(r, input.pollIntervalMs));
+  const pollCost = await measurePollCost(input.pollIntervalMs * 2, input.countPolls, input.serverPids);
+  if (pollCost) input.progress(`poll load: ${pollCost.pollsPerSecond} polls/s, CPU per poll ${JSON.stringify(pollCost.cpuMsPerPoll)} ms`);
   input.progress(`poll load: ${input.switches} switches while ${input.pollingDeploys} deploys poll every ${input.pollIntervalMs} ms`);
   const loaded = await measure();
   const stillPollingAfter = await pollingCount(bench, results);
@@ -120,6 +175,7 @@ export async function benchRollbackUnderPollLoad(
     pollingDeploys: input.pollingDeploys,
     pollIntervalMs: input.pollIntervalMs,
     stillPollingAfter,
+    ...(pollCost ? { pollCost } : {}),
     setupMs: Math.round(setupMs),
     gatewayProcesses: gateway.processes,
     loaded: loadedSeries,

@@ -14,6 +14,11 @@ function cpuSecondsOf(pid: number): number {
   }
 }
 
+/** utime + stime of a group of processes, in seconds. */
+export function cpuSecondsOfAll(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
+}
+
 /** Busy CPU time of the whole machine so far (every process, ours and others'), in seconds. */
 function machineBusySeconds(): number {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);

@@ -230,6 +230,11 @@ function renderPollLoad(r: BenchResults, out: string[]): void {
     ),
   );
   out.push(`   loaded / unloaded to traffic: p50 ${x(p.ratio.p50)}, p99 ${x(p.ratio.p99)} (goal p99 <= 2x)`);
+  if (p.pollCost) {
+    const c = p.pollCost.cpuMsPerPoll;
+    const servers = [c.redis !== undefined ? `Redis ${c.redis} ms` : '', c.postgres !== undefined ? `PostgreSQL ${c.postgres} ms` : ''].filter(Boolean).join(', ');
+    out.push(`   polls before the loaded switches: ${p.pollCost.pollsPerSecond}/s; CPU per poll: this process ${c.benchProcess} ms${servers ? `, ${servers}` : ''}`);
+  }
 }
 
 function renderGateway(r: BenchResults, out: string[]): void {

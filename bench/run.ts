@@ -29,6 +29,7 @@ import { startInstantKrane } from './instant-krane';
 import { runInLanes } from './lanes';
 import { BenchOptions, BenchUsageError, parseBenchOptions } from './options';
 import { benchRollbackUnderPollLoad } from './poll-load-bench';
+import { withChildren } from './process-cpu';
 import { runScaleBench } from './scale-bench';
 import { BenchResults, describeMachine, ModeComparison, modeResult, RealDeployResults, RealSwitchResults, renderReport, writeResults } from './report';
 import { BenchWorkspace, seedProject, seedWorkspace } from './seed';
@@ -184,6 +185,13 @@ async function realSections(shared: Shared): Promise<{ deploy: RealDeployResults
   };
 }
 
+/** The Redis and PostgreSQL servers this run started (none when REDIS_URL / DATABASE_URL name others). */
+function serverPidsOf(started: { name: string; pid: number }[]): { redis?: () => number[]; postgres?: () => number[] } {
+  const redis = started.find((p) => p.name === 'redis-server')?.pid;
+  const postgres = started.find((p) => p.name === 'postgres')?.pid;
+  return { ...(redis ? { redis: () => [redis] } : {}), ...(postgres ? { postgres: () => withChildren(postgres) } : {}) };
+}
+
 async function runBenchmark(options: BenchOptions, cleanup: Cleanup): Promise<BenchResults> {
   const loadAtStart = load1();
   const logLevel = (process.env.LOG_LEVEL ?? 'error') as LogLevel;
@@ -262,6 +270,8 @@ async function runBenchmark(options: BenchOptions, cleanup: Cleanup): Promise<Be
         cleanup,
         logger,
         progress,
+        countPolls: () => instantKrane.driver.getCalls,
+        serverPids: serverPidsOf(services.started),
       });
       // The polling deploys have nothing more to tell: stop their workers now rather than let them poll on.
       await bench.close();

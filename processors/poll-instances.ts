@@ -42,7 +42,25 @@ const PollState = z.object({
   pollStartedAt: z.number().optional(),
   replicas: z.number().int().min(0).optional(),
   healthCheckPath: z.string().optional(),
+  /** The instances as this step last recorded them (instancesRecord), and when: a poll that sees the same writes nothing. */
+  recorded: z.string().optional(),
+  recordedAt: z.number().optional(),
+  /** What the step row's progress line last showed (progressShown): a poll that would show the same writes nothing. */
+  shown: z.string().optional(),
 });
+
+/**
+ * How often the Instance rows are written again when nothing about them changed, so their `lastSeenAt` stays within
+ * this of the last poll that saw them; a poll in between that sees the same instances writes nothing.
+ */
+export const INSTANCES_REFRESH_MS = 30_000;
+/** A poll that sees nothing new still adds a line to the job's log every this many polls (the dashboard shows it is alive). */
+export const UNCHANGED_POLL_LOG_EVERY = 10;
+
+/** What is recorded of Krane's answer, in a stable order: two answers that record the same rows give the same string. */
+export function instancesRecord(instances: KraneInstance[]): string {
+  return JSON.stringify(instances.map((i) => [i.id, i.address, i.status]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+}
 
 /** The deployment's replicas and health check path: from the poll's state, from fetch-metadata's output, or read once. */
 async function pollTarget(
@@ -54,6 +72,16 @@ async function pollTarget(
   if (state.replicas !== undefined && state.healthCheckPath !== undefined) return { replicas: state.replicas, healthCheckPath: state.healthCheckPath };
   if (meta.replicas !== undefined && meta.healthCheckPath !== undefined) return { replicas: meta.replicas, healthCheckPath: meta.healthCheckPath };
   return prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { replicas: true, healthCheckPath: true } });
+}
+
+/** Whether a poll writes the Instance rows: when Krane's answer differs from what was recorded, or the record is old. */
+export function mustRecordInstances(record: string, state: { recorded?: string; recordedAt?: number }, now: number): boolean {
+  return record !== state.recorded || state.recordedAt === undefined || now - state.recordedAt >= INSTANCES_REFRESH_MS;
+}
+
+/** The step row's progress line while waiting (what decides whether a poll has anything new to show). */
+export function progressShown(running: number, wanted: number, healthy: number, kraneError: string | undefined): string {
+  return `${running}/${wanted} running, ${healthy} healthy${kraneError ? ` (krane: ${kraneError})` : ''}`;
 }
 
 export const pollInstances = deployStep({
@@ -68,9 +96,18 @@ export const pollInstances = deployStep({
     const d = await pollTarget(services.prisma, data.deploymentId, state, step.needs.meta);
     let instances: KraneInstance[];
     let kraneError: string | undefined;
+    let recorded = { recorded: state.recorded, recordedAt: state.recordedAt };
     try {
       instances = await services.krane.get(step.needs.meta.namespace, data.deploymentId);
-      await syncInstances(services.prisma, data.deploymentId, instances);
+      // Most polls of a deploy that waits see what the previous one saw: those write nothing (the rows already say it),
+      // but for a refresh of lastSeenAt now and then. The record is kept in the job's state with the delay, after the
+      // write: a run that crashed in between finds the older record and writes again (the write is idempotent).
+      const record = instancesRecord(instances);
+      const now = Date.now();
+      if (mustRecordInstances(record, state, now)) {
+        await syncInstances(services.prisma, data.deploymentId, instances);
+        recorded = { recorded: record, recordedAt: now };
+      }
     } catch (err) {
       // A Krane that is briefly unreachable is a poll that saw nothing: keep polling until the deadline decides.
       if (!isRetryable(err)) throw err;
@@ -110,9 +147,18 @@ export const pollInstances = deployStep({
       });
     }
     const next = pollDelay(polls, services.settings.pollIntervalMs);
-    await step.progress(`poll ${polls}: ${running.length}/${wanted} running, ${healthyAddresses.length} healthy${kraneError ? ` (krane: ${kraneError})` : ''}`, figures);
-    step.log(`next poll in ${next} ms; ${Math.round(elapsed / 1000)} s of the ${Math.round(services.settings.pollDeadlineMs / 1000)} s deadline used`);
-    return step.delay(next, { polls, pollStartedAt: startedAt, replicas: d.replicas, healthCheckPath: d.healthCheckPath });
+    // The step row (and its announcement to event streams), the job's progress and its log change only when what they
+    // show changed: a thousand deploys waiting on instances would otherwise write a row, announce it and push a line
+    // each, every poll, for nothing anyone could see change.
+    const shown = progressShown(running.length, wanted, healthyAddresses.length, kraneError);
+    const schedule = `next poll in ${next} ms; ${Math.round(elapsed / 1000)} s of the ${Math.round(services.settings.pollDeadlineMs / 1000)} s deadline used`;
+    if (shown !== state.shown) {
+      await step.progress(`poll ${polls}: ${shown}`, figures);
+      step.log(schedule);
+    } else if (polls % UNCHANGED_POLL_LOG_EVERY === 0) {
+      step.log(`poll ${polls}: no change (${shown}); ${schedule}`);
+    }
+    return step.delay(next, { polls, pollStartedAt: startedAt, replicas: d.replicas, healthCheckPath: d.healthCheckPath, ...recorded, shown });
   },
   summarize: (o) => `${o.running}/${o.replicas} instance(s) healthy after ${o.polls} poll(s)`,
 });

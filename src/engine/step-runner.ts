@@ -5,6 +5,7 @@ import type { AnyStep, DelayOptions, StepContext, StepNeeds } from './define-ste
 import type { EngineContext } from './engine-context';
 import { cancellationError, CodedError, errorCodeOf, isCancellation, isRetryable, logFieldsOf, MalformedJobError, publicMessageOf } from './errors';
 import { CONCURRENT_SIBLINGS_WAIT_MS, concurrentSiblings, waitForConcurrentSiblings } from './concurrent-siblings';
+import { delayJobWithData } from './delay-job';
 import { handleFinalFailure } from './final-failure';
 import { isInfrastructureOutage } from './infrastructure-outage';
 import { firstIssue, StepJobFields, type OperationJobData, type StepResult } from './job-data';
@@ -66,8 +67,7 @@ export async function runStep<Services>(
     state = { ...(state as object), ...patch };
   };
   const delay = async (ms: number, patch: object = {}, extra: object = {}, options: DelayOptions = {}): Promise<never> => {
-    await job.updateData({ ...job.data, ...patch, ...extra, delays: (fields.delays ?? 0) + 1 });
-    await job.moveToDelayed(Date.now() + ms, token);
+    await delayJobWithData(job, token, ms, { ...job.data, ...patch, ...extra, delays: (fields.delays ?? 0) + 1 });
     if (options.wakeIf && (await options.wakeIf().catch(() => false))) await job.promote().catch(() => undefined);
     throw new DelayedError();
   };

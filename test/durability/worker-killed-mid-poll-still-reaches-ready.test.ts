@@ -1,4 +1,6 @@
+import { Job } from 'bullmq';
 import { loadConfig } from '../../src/config';
+import { stepJobId } from '../../src/engine/queue-names';
 import { createDeployflowEngine } from '../../src/app/deployflow-engine';
 import { createOperationWatcher } from '../../src/app/operation-watcher';
 import { createKraneClient } from '../../src/krane/client';
@@ -37,10 +39,13 @@ describe('a worker process killed with SIGKILL while a deploy polls', () => {
         { workspaceId: workspace.id, requestedBy: 'test' },
         DeployRequest.parse({ projectId: 'shop', image: HELLO_API, runtime: { env: { HEALTHY_AFTER_MS: '5000' } } }),
       );
-      // Wait until the first worker is polling (at least two polls recorded), then kill it without warning.
+      // Wait until the first worker is polling (at least two polls kept in the step's state: the progress line changes
+      // only when what it shows does), then kill it without warning.
       await eventually(async () => {
         const step = await db.prisma.deploymentStep.findUniqueOrThrow({ where: { ownerId_name: { ownerId: deploymentId, name: 'poll-instances' } } });
-        if (step.status !== 'running' || !/^poll [2-9]/.test(step.output ?? '')) throw new Error(`not polling yet: ${step.status} ${step.output}`);
+        const job = await Job.fromId(engine.deps.queues.steps, stepJobId(operationId, 'poll-instances'));
+        const polls = (job?.data as { polls?: number } | undefined)?.polls ?? 0;
+        if (step.status !== 'running' || polls < 2) throw new Error(`not polling yet: ${step.status} ${step.output}, ${polls} poll(s) kept`);
       }, 30_000);
       await first.kill();
       expect(first.running).toBe(false);
