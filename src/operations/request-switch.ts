@@ -15,7 +15,7 @@ import type { SwitchRequest } from './switch-request';
  * Enqueues a recorded operation; `known` is what the request already holds (the row it inserted, the subject its jobs
  * are named after), so the engine need not read them again (see KnownOperation). An enqueue may ignore it.
  */
-export type EnqueueOperation = (operationId: string, known?: { operation: Operation; subject?: string }) => Promise<void>;
+export type EnqueueOperation = (operationId: string, known?: { operation: Operation; subject?: string; data?: Record<string, unknown> }) => Promise<void>;
 
 export async function requestSwitch(
   deps: { prisma: Db; enqueue: EnqueueOperation },
@@ -37,7 +37,10 @@ export async function requestSwitch(
   const target = judgeSwitchTarget(project, read.value, { ...request, projectId: project.id }, true);
   // What the operation's jobs are named after (operationSubject's `<project>/<environment>`), from the rows just read.
   const subject = `${project.slug}/${target.environmentSlug}`;
-  return createAndEnqueue(deps, opKey, hash, subject, {
+  // The target is the project's (judged above), so its namespace is the project's: check-instances asks Krane with it
+  // at once instead of reading it first, on the switch's path to traffic.
+  const known = { namespace: read.value!.namespace };
+  return createAndEnqueue(deps, opKey, hash, subject, known, {
     kind: request.kind,
     projectId: project.id,
     deploymentId: request.targetDeploymentId,
@@ -59,6 +62,7 @@ async function createAndEnqueue(
   opKey: string | undefined,
   hash: string,
   subject: string | undefined,
+  jobData: Record<string, unknown> | undefined,
   data: { kind: 'rollback' | 'promote' | 'undo'; projectId: string; deploymentId?: string; sourceDeploymentId?: string | null; reason: string | null; requestedBy: string; requestId?: string | null },
 ): Promise<{ operationId: string; existing: boolean }> {
   const operationId = newId('op');
@@ -70,7 +74,7 @@ async function createAndEnqueue(
     if (winner) return winner;
     throw err;
   }
-  await deps.enqueue(operationId, { operation, subject });
+  await deps.enqueue(operationId, { operation, subject, data: jobData });
   return { operationId, existing: false };
 }
 
@@ -87,5 +91,5 @@ export async function requestUndo(
   const earlier = await findByKey(deps.prisma, opKey, hash);
   if (earlier) return earlier;
   const project = await resolveProject(deps.prisma, caller.workspaceId, projectIdOrSlug);
-  return createAndEnqueue(deps, opKey, hash, undefined, { kind: 'undo', projectId: project.id, requestedBy: caller.requestedBy, requestId: caller.requestId ?? null, reason: reason ?? null });
+  return createAndEnqueue(deps, opKey, hash, undefined, undefined, { kind: 'undo', projectId: project.id, requestedBy: caller.requestedBy, requestId: caller.requestId ?? null, reason: reason ?? null });
 }

@@ -50,10 +50,13 @@ export type CheckedSwitch = Omit<SwitchTarget, 'namespace'> & { environmentSlug:
  * request reads it on the switch's path to traffic, and through Prisma's include it is two, one after the other.
  * (`validate` and the route change transaction read the same columns within statements of their own.)
  */
-export async function readSwitchTarget(db: Reader, targetDeploymentId: string): Promise<CheckedTarget | null> {
+export async function readSwitchTarget(db: Reader, targetDeploymentId: string): Promise<(CheckedTarget & { namespace: string }) | null> {
+  // The Krane namespace (the workspace of the target's project) comes along at no statement of its own: once the checks
+  // found the target in the caller's project, it is that project's namespace, which check-instances then need not read.
   const [row] = await db.$queryRaw<TargetRow[]>`
-    SELECT d."id", d."projectId", d."environmentId", d."status"::text AS "status", e."isProduction", e."slug" AS "environmentSlug"
+    SELECT d."id", d."projectId", d."environmentId", d."status"::text AS "status", e."isProduction", e."slug" AS "environmentSlug", w."slug" AS "namespace"
       FROM "Deployment" d JOIN "Environment" e ON e."id" = d."environmentId"
+      JOIN "Project" p ON p."id" = d."projectId" JOIN "Workspace" w ON w."id" = p."workspaceId"
      WHERE d."id" = ${targetDeploymentId}`;
   if (!row) return null;
   const { environmentSlug, isProduction, ...target } = row;
@@ -67,6 +70,7 @@ interface TargetRow {
   status: DeploymentStatus;
   isProduction: boolean;
   environmentSlug: string;
+  namespace: string;
 }
 
 /**
