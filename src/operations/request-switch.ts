@@ -4,7 +4,8 @@ import { newId } from '../ids';
 import type { Caller } from './caller';
 import { isUniqueViolation, operationForKey, operationIdempotencyKey, requestHash } from './operation-key';
 import { resolveProject } from './resolve-project';
-import { judgeSwitchTarget, readSwitchTarget } from './switch-preconditions';
+import { judgeSwitchTarget } from './switch-preconditions';
+import { readSwitchRequestRows } from './switch-request-rows';
 import type { SwitchRequest } from './switch-request';
 
 /**
@@ -28,18 +29,14 @@ export async function requestSwitch(
   const hash = requestHash(request.kind, request);
   const earlier = await findByKey(prisma, opKey, hash);
   if (earlier) return earlier;
-  // The project as resolved is the row the checks judge: it is not read a second time. The target is read at the same
-  // time (by its id, which the project does not change); nothing of it is judged, or answered, before the project is.
-  const [resolved, read] = await Promise.allSettled([resolveProject(prisma, caller.workspaceId, request.projectId), readSwitchTarget(prisma, request.targetDeploymentId)]);
-  if (resolved.status === 'rejected') throw resolved.reason;
-  if (read.status === 'rejected') throw read.reason;
-  const project = resolved.value;
-  const target = judgeSwitchTarget(project, read.value, { ...request, projectId: project.id }, true);
+  // The caller's project and the target in one statement; the project is judged first (404), then the target.
+  const { project, target: read } = await readSwitchRequestRows(prisma, caller.workspaceId, request.projectId, request.targetDeploymentId);
+  const target = judgeSwitchTarget(project, read, { ...request, projectId: project.id }, true);
   // What the operation's jobs are named after (operationSubject's `<project>/<environment>`), from the rows just read.
   const subject = `${project.slug}/${target.environmentSlug}`;
-  // The target is the project's (judged above), so its namespace is the project's: check-instances asks Krane with it
-  // at once instead of reading it first, on the switch's path to traffic.
-  const known = { namespace: read.value!.namespace };
+  // check-instances asks Krane with the project's namespace at once instead of reading it first, on the switch's path
+  // to traffic.
+  const known = { namespace: project.namespace };
   return createAndEnqueue(deps, opKey, hash, subject, known, {
     kind: request.kind,
     projectId: project.id,
