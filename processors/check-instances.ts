@@ -3,12 +3,6 @@ import { NotFoundError, TerminalError } from '../src/errors';
 import { switchStep, type Services } from './services';
 
 /**
- * Rollback/promote step 2: asks Krane now (not the Instance rows, which may be stale) that the target has running
- * instances. Runs at the same time as `validate`, so it cannot take its namespace (the project's workspace) from
- * validate's output: the request hands it in the job data (read with the target), and only a flow enqueued without it
- * reads it here.
- */
-/**
  * The project's Krane namespace (its workspace's slug), for a flow whose data does not carry it (enqueued from the
  * operation row alone): one statement (through Prisma, the project and its workspace would be two).
  */
@@ -19,6 +13,12 @@ async function readNamespace(services: Services, projectId: string): Promise<str
   return project.namespace;
 }
 
+/**
+ * Rollback/promote step 2: asks Krane now (not the Instance rows, which may be stale) that the target has running
+ * instances. Runs at the same time as `validate`, so it cannot take its namespace (the project's workspace) from
+ * validate's output: the request hands it in the job data (read with the project), and only a flow enqueued without it
+ * reads it here.
+ */
 export const checkInstances = switchStep({
   name: 'check-instances',
   queue: 'switches',
