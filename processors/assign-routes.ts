@@ -3,7 +3,7 @@ import { passRoutingGate } from '../src/deployments/routing-gate';
 import { supersedeOlderDeploys } from '../src/deployments/supersede-older-deploys';
 import type { OutputOf } from '../src/engine/define-step';
 import { deployFactsOf, type DeployFacts } from '../src/deployments/deploy-facts';
-import { planDeployFromFacts } from '../src/deployments/deploy-route-plan';
+import { planDeployment } from '../src/routing/plans/deploy-plan-input';
 import type { AppliedRoute, LockedProject, RouteDecision, RoutingTx } from '../src/routing/changes/route-change-types';
 import { routingStep } from '../src/routing/routing-step';
 import { decideDeployRelease, RELEASED_STICKIES } from '../src/releases/deploy-release';
@@ -70,7 +70,7 @@ export async function decideDeployRoutes(
   facts: DeployFacts,
 ): Promise<RouteDecision> {
   const planned = new Set(stored.changes.filter((c) => c.action === 'create' || c.action === 'move').map((c) => c.hostname));
-  const current = await planDeployFromFacts(tx, data.deploymentId, facts, services.apex, project.isRolledBack);
+  const current = await planDeployment(tx, data.deploymentId, services.apex, { facts, pinned: project.isRolledBack });
   const notes = [...current.notes];
   const changes: AppliedRoute[] = [];
   for (const c of current.changes) {

@@ -1,5 +1,5 @@
 import { deployFactsOf } from '../src/deployments/deploy-facts';
-import { planDeployFromFacts } from '../src/deployments/deploy-route-plan';
+import { planDeployment } from '../src/routing/plans/deploy-plan-input';
 import type { RoutePlan } from '../src/routing/plans/route-types';
 import { fetchMetadata } from './fetch-metadata';
 import { deployStep } from './services';
@@ -18,7 +18,7 @@ export const buildRoutes = deployStep({
     const facts = await deployFactsOf(services.prisma, data.deploymentId, needs.meta);
     // The pin is read at the same time as the routes: three statements, one round trip.
     const pinned = services.prisma.project.findUniqueOrThrow({ where: { id: facts.projectId }, select: { isRolledBack: true } }).then((p) => p.isRolledBack);
-    return planDeployFromFacts(services.prisma, data.deploymentId, facts, services.apex, pinned);
+    return planDeployment(services.prisma, data.deploymentId, services.apex, { facts, pinned });
   },
   summarize: (plan) => {
     const counts = plan.changes.reduce<Record<string, number>>((acc, c) => ((acc[c.action] = (acc[c.action] ?? 0) + 1), acc), {});

@@ -6,7 +6,7 @@ import type { Services } from './services';
 import { CLEARED_PIN, type AppliedRoute } from '../src/routing/changes/route-change-types';
 import { judgeSwitchTarget } from '../src/operations/switch-preconditions';
 import { parseSwitchUnderLock, switchUnderLockSql } from '../src/routing/plans/switch-under-lock';
-import { loadDeployPlanInput } from '../src/routing/plans/deploy-plan-input';
+import { deployPlanInput } from '../src/routing/plans/deploy-plan-input';
 import { LiveHostnameUnavailableError } from '../src/routing/plans/live-hostname-unavailable-error';
 import { missingProductionRoutes, planSwitchRoutes } from '../src/routing/plans/plan-switch-routes';
 
@@ -47,7 +47,7 @@ export const switchRoutes = routingStep<Services, SwitchJobData, Record<never, n
       ...where,
       kind,
       targetDeploymentId: data.deploymentId,
-      target: missingProductionRoutes(where).length ? await loadDeployPlanInput(tx, data.deploymentId, services.apex) : undefined,
+      target: missingProductionRoutes(where).length ? await deployPlanInput(tx, data.deploymentId, services.apex, 'read') : undefined,
     });
     const liveSkipped = plan.find((c) => c.sticky === 'live' && c.action === 'skip');
     if (liveSkipped) throw new LiveHostnameUnavailableError(kind, data.deploymentId, liveSkipped.reason ?? liveSkipped.hostname);

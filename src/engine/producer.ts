@@ -27,6 +27,12 @@ export interface OperationProducer {
 export interface KnownOperation {
   operation: Operation;
   subject?: string;
+  /**
+   * Fields of the job data that the request read and the operation row does not hold (a switch's Krane namespace),
+   * so a step need not read them again; validated by the flow's schema like the rest. A flow re-enqueued from its row
+   * alone (the reconciler) goes without them, and its steps read them.
+   */
+  data?: Record<string, unknown>;
 }
 
 /** The job data of an operation row, as its flow defines it; a row missing what the flow needs is refused clearly. */
@@ -35,7 +41,8 @@ export async function operationJobData(engine: EngineContext, flows: FlowRegistr
   const flow = flows.of(op.kind);
   // The request id rides along in every job's data, so each step's log lines name the request (re-enqueues keep it).
   const requestId = op.requestId ? { requestId: op.requestId } : {};
-  const parsed = flow.data.safeParse({ operationId: op.id, kind: op.kind, projectId: op.projectId, ...requestId, ...(flow.fromOperation(op) as object) });
+  const extra = known?.operation.id === operationId ? known.data : undefined;
+  const parsed = flow.data.safeParse({ ...extra, operationId: op.id, kind: op.kind, projectId: op.projectId, ...requestId, ...(flow.fromOperation(op) as object) });
   if (!parsed.success) throw new MalformedJobError(op.id, firstIssue(parsed.error));
   // Only a name for people: kept short, and never a reason to refuse a job (the schema takes any string).
   const subject = (known?.operation.id === operationId && known.subject !== undefined ? known.subject : await flow.subject?.(engine.prisma, parsed.data))?.slice(0, 120);

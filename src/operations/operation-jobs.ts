@@ -11,7 +11,16 @@ const id = z.string().min(1);
 export const DeployJobData = OperationJobData.extend({ kind: z.literal('deploy'), deploymentId: id });
 export type DeployJobData = z.infer<typeof DeployJobData>;
 
-export const SwitchJobData = OperationJobData.extend({ kind: z.enum(['rollback', 'promote']), deploymentId: id });
+export const SwitchJobData = OperationJobData.extend({
+  kind: z.enum(['rollback', 'promote']),
+  deploymentId: id,
+  /**
+   * The Krane namespace (the project's workspace slug, never updated), as the request read it with the target; absent
+   * when the flow was enqueued from the operation row alone (the reconciler) or by an earlier version: check-instances
+   * reads it then.
+   */
+  namespace: z.string().min(1).optional(),
+});
 export type SwitchJobData = z.infer<typeof SwitchJobData>;
 
 export const UndoJobData = OperationJobData.extend({ kind: z.literal('undo') });

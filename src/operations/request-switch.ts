@@ -4,7 +4,8 @@ import { newId } from '../ids';
 import type { Caller } from './caller';
 import { isUniqueViolation, operationForKey, operationIdempotencyKey, requestHash } from './operation-key';
 import { resolveProject } from './resolve-project';
-import { judgeSwitchTarget, readSwitchTarget } from './switch-preconditions';
+import { judgeSwitchTarget } from './switch-preconditions';
+import { readSwitchRequestRows } from './switch-request-rows';
 import type { SwitchRequest } from './switch-request';
 
 /**
@@ -13,9 +14,9 @@ import type { SwitchRequest } from './switch-request';
  */
 /**
  * Enqueues a recorded operation; `known` is what the request already holds (the row it inserted, the subject its jobs
- * are named after), so the engine need not read them again (see KnownOperation). An enqueue may ignore it.
+ * are named after, job data the row lacks), so the engine and the steps need not read them again (see KnownOperation). An enqueue may ignore it.
  */
-export type EnqueueOperation = (operationId: string, known?: { operation: Operation; subject?: string }) => Promise<void>;
+export type EnqueueOperation = (operationId: string, known?: { operation: Operation; subject?: string; data?: Record<string, unknown> }) => Promise<void>;
 
 export async function requestSwitch(
   deps: { prisma: Db; enqueue: EnqueueOperation },
@@ -28,16 +29,15 @@ export async function requestSwitch(
   const hash = requestHash(request.kind, request);
   const earlier = await findByKey(prisma, opKey, hash);
   if (earlier) return earlier;
-  // The project as resolved is the row the checks judge: it is not read a second time. The target is read at the same
-  // time (by its id, which the project does not change); nothing of it is judged, or answered, before the project is.
-  const [resolved, read] = await Promise.allSettled([resolveProject(prisma, caller.workspaceId, request.projectId), readSwitchTarget(prisma, request.targetDeploymentId)]);
-  if (resolved.status === 'rejected') throw resolved.reason;
-  if (read.status === 'rejected') throw read.reason;
-  const project = resolved.value;
-  const target = judgeSwitchTarget(project, read.value, { ...request, projectId: project.id }, true);
+  // The caller's project and the target in one statement; the project is judged first (404), then the target.
+  const { project, target: read } = await readSwitchRequestRows(prisma, caller.workspaceId, request.projectId, request.targetDeploymentId);
+  const target = judgeSwitchTarget(project, read, { ...request, projectId: project.id }, true);
   // What the operation's jobs are named after (operationSubject's `<project>/<environment>`), from the rows just read.
   const subject = `${project.slug}/${target.environmentSlug}`;
-  return createAndEnqueue(deps, opKey, hash, subject, {
+  // check-instances asks Krane with the project's namespace at once instead of reading it first, on the switch's path
+  // to traffic.
+  const known = { namespace: project.namespace };
+  return createAndEnqueue(deps, opKey, hash, subject, known, {
     kind: request.kind,
     projectId: project.id,
     deploymentId: request.targetDeploymentId,
@@ -59,6 +59,7 @@ async function createAndEnqueue(
   opKey: string | undefined,
   hash: string,
   subject: string | undefined,
+  jobData: Record<string, unknown> | undefined,
   data: { kind: 'rollback' | 'promote' | 'undo'; projectId: string; deploymentId?: string; sourceDeploymentId?: string | null; reason: string | null; requestedBy: string; requestId?: string | null },
 ): Promise<{ operationId: string; existing: boolean }> {
   const operationId = newId('op');
@@ -70,7 +71,7 @@ async function createAndEnqueue(
     if (winner) return winner;
     throw err;
   }
-  await deps.enqueue(operationId, { operation, subject });
+  await deps.enqueue(operationId, { operation, subject, data: jobData });
   return { operationId, existing: false };
 }
 
@@ -87,5 +88,5 @@ export async function requestUndo(
   const earlier = await findByKey(deps.prisma, opKey, hash);
   if (earlier) return earlier;
   const project = await resolveProject(deps.prisma, caller.workspaceId, projectIdOrSlug);
-  return createAndEnqueue(deps, opKey, hash, undefined, { kind: 'undo', projectId: project.id, requestedBy: caller.requestedBy, requestId: caller.requestId ?? null, reason: reason ?? null });
+  return createAndEnqueue(deps, opKey, hash, undefined, undefined, { kind: 'undo', projectId: project.id, requestedBy: caller.requestedBy, requestId: caller.requestId ?? null, reason: reason ?? null });
 }

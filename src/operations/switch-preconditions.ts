@@ -46,32 +46,8 @@ async function readSwitchStateInOrder(db: Reader, input: { projectId: string; ta
 export type CheckedSwitch = Omit<SwitchTarget, 'namespace'> & { environmentSlug: string };
 
 /**
- * A switch's target with its environment, as the checks judge it (null: no such deployment), in one statement: the
- * request reads it on the switch's path to traffic, and through Prisma's include it is two, one after the other.
- * (`validate` and the route change transaction read the same columns within statements of their own.)
- */
-export async function readSwitchTarget(db: Reader, targetDeploymentId: string): Promise<CheckedTarget | null> {
-  const [row] = await db.$queryRaw<TargetRow[]>`
-    SELECT d."id", d."projectId", d."environmentId", d."status"::text AS "status", e."isProduction", e."slug" AS "environmentSlug"
-      FROM "Deployment" d JOIN "Environment" e ON e."id" = d."environmentId"
-     WHERE d."id" = ${targetDeploymentId}`;
-  if (!row) return null;
-  const { environmentSlug, isProduction, ...target } = row;
-  return { ...target, environment: { isProduction, slug: environmentSlug } };
-}
-
-interface TargetRow {
-  id: string;
-  projectId: string;
-  environmentId: string;
-  status: DeploymentStatus;
-  isProduction: boolean;
-  environmentSlug: string;
-}
-
-/**
  * The checks of checkSwitchPreconditions against a project row and a target already read: at request time, the
- * project it resolved and readSwitchTarget's row; in `validate` and inside the route change transaction (strictLive
+ * rows readSwitchRequestRows read; in `validate` and inside the route change transaction (strictLive
  * off), the rows their own statements read, the latter under the project's lock. No namespace: none of them needs it.
  */
 export function judgeSwitchTarget(project: CheckedProject, target: CheckedTarget | null, input: SwitchCheckInput, strictLive: boolean): CheckedSwitch {

@@ -11,7 +11,9 @@ import { recordStatements } from '../support/statement-recorder';
  * A switch's checks are on its path to traffic, and on a loaded machine every statement is a wait. `validate` reads the
  * operation's expected source, the project, and the target with its environment in one statement (through Prisma's
  * includes: five, one after the other where they depended); `check-instances`, which runs beside it and so cannot take
- * validate's output, reads its Krane namespace (the project's workspace) in one statement and writes the instances
+ * validate's output, reads its Krane namespace (the project's workspace) in one statement when its job data lacks it
+ * (here: a flow enqueued from its row alone; a requested switch hands it in, see
+ * a-requested-switch-asks-krane-without-reading-its-namespace) and writes the instances
  * Krane reported in one more. Three statements between the two checks, six before.
  */
 describe("a switch's checks", () => {

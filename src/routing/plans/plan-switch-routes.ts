@@ -9,7 +9,7 @@ export interface PlanSwitchRoutesInput {
   /** The routes of the production environment; anything else passed in is ignored. */
   routes: ExistingRoute[];
   /**
-   * What a deploy of the target would plan from (loadDeployPlanInput): where production has no environment or live
+   * What a deploy of the target would plan from (deployPlanInput, facts read now): where production has no environment or live
    * route, the switch creates it exactly where a deploy would, with the same hostname and collision rules. Needed only
    * then (see missingProductionRoutes), so the usual switch does not load it.
    */
