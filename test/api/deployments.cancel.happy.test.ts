@@ -61,6 +61,11 @@ describe('POST /v1/deployments/:id/cancel (happy path)', () => {
     const first = await h.call('POST', `/v1/deployments/${deploymentId}/cancel?wait=30`, { key: acme.deployer });
     expect(first.status).toBe(200);
     expect(first.body.operation).toMatchObject({ id: operationId, state: 'cancelled' });
+    // The compensation (deleting the Krane deployment) is a job of its own that may end after the answer: the row is
+    // compared once it has.
+    await eventually(async () => {
+      if (!(await h.db.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).compensatedAt) throw new Error('not compensated yet');
+    });
     const before = await h.db.prisma.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
     expect(before.status).toBe('cancelled');
 
