@@ -4,6 +4,8 @@ import type { BareFlows } from './bare-flow';
 import type { BenchEngine } from './bench-engine';
 import { DeployRun, readDeploy, removeFromKrane, runDeploy } from './deploy-bench';
 import { runInLanes } from './lanes';
+import { profilePhase } from './phase-profile';
+import { measureCpu } from './process-cpu';
 import type { InstantKraneResult, ModeComparison } from './report';
 import { seedProject } from './seed';
 import { summarize } from './stats';
@@ -19,7 +21,15 @@ export type Compare = (deployflow: { latencies: number[]; wallMs: number }, bare
 export async function benchInstantDeploys(
   bench: BenchEngine,
   bare: BareFlows,
-  input: { n: number; concurrency: number; warmup: number; compare: Compare; progress(message: string): void },
+  input: {
+    n: number;
+    concurrency: number;
+    warmup: number;
+    compare: Compare;
+    progress(message: string): void;
+    /** Processes whose CPU time is counted per flow in the concurrent modes (the bench process, redis-server, PostgreSQL). */
+    cpuGroups: Record<string, () => number[]>;
+  },
 ): Promise<InstantKraneResult> {
   const { prisma, workspace } = bench;
   const sequentialProject = await seedProject(prisma, workspace.id, 'instant-seq');
@@ -35,9 +45,13 @@ export async function benchInstantDeploys(
   input.progress(`instant Krane: bare 9-step flow, ${input.n} one at a time`);
   const bareSequential = await runInLanes(input.n, 1, bareDeploy);
   input.progress(`instant Krane: ${input.n} deploys, ${input.concurrency} at once`);
-  const concurrent = await runInLanes(input.n, input.concurrency, (i, lane) => runDeploy(bench, lanes[lane].id, `lane-${i}`));
+  const deployCpu = measureCpu(input.cpuGroups);
+  const concurrent = await profilePhase('instant-concurrent-deployflow', () => runInLanes(input.n, input.concurrency, (i, lane) => runDeploy(bench, lanes[lane].id, `lane-${i}`)));
+  const deployCpuPercent = deployCpu.stop();
   input.progress(`instant Krane: bare 9-step flow, ${input.n}, ${input.concurrency} at once`);
+  const bareCpu = measureCpu(input.cpuGroups);
   const bareConcurrent = await runInLanes(input.n, input.concurrency, bareDeploy);
+  const bareCpuPercent = bareCpu.stop();
 
   // Read back only after the timing, so neither mode pays for reads the bare flow does not make.
   const measured = await Promise.all(sequential.results.map((run) => readDeploy(bench, run)));
@@ -53,6 +67,15 @@ export async function benchInstantDeploys(
       { latencies: bareConcurrent.results, wallMs: bareConcurrent.wallMs },
       input.concurrency,
     ),
+    cpuMsPerFlow: {
+      deployflow: cpuMsPerFlow(deployCpuPercent, concurrent.wallMs, input.n),
+      bare: cpuMsPerFlow(bareCpuPercent, bareConcurrent.wallMs, input.n),
+    },
     steps: Object.fromEntries(DEPLOY_STEPS.map((step) => [step, summarize(measured.map((d) => d.steps[step] ?? 0))])),
   };
+}
+
+/** A share of one core over a phase (100 = one core busy all along) as CPU milliseconds per flow of that phase. */
+function cpuMsPerFlow(percent: Record<string, number>, wallMs: number, flows: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(percent).map(([name, share]) => [name, Math.round(((share / 100) * wallMs * 10) / flows) / 10]));
 }

@@ -46,6 +46,11 @@ export interface InstantKraneResult {
   sequential: ModeComparison;
   /** `ratio.throughput` = deployflow flows/s ÷ bare flows/s with `concurrency` lanes. */
   concurrent: ModeComparison;
+  /**
+   * CPU milliseconds per flow in the concurrent modes, by process (read from /proc; redis-server and PostgreSQL only
+   * when this run started them), and the whole machine's busy time per flow for comparison.
+   */
+  cpuMsPerFlow: { deployflow: Record<string, number>; bare: Record<string, number> };
   /** Per step (DeploymentStep endedAt − startedAt), sequential deploys. */
   steps: Record<string, LatencySummary>;
 }
@@ -207,6 +212,9 @@ function renderInstant(r: BenchResults, out: string[]): void {
       [...modeRows('sequential', i.sequential), ...modeRows(`concurrency ${i.concurrent.deployflow.concurrency}`, i.concurrent)],
     ),
   );
+  out.push('');
+  out.push(`   CPU ms per flow, concurrency ${i.concurrent.deployflow.concurrency}`);
+  out.push(table(['process', 'deployflow', 'bare'], Object.keys(i.cpuMsPerFlow.deployflow).map((name) => [name, i.cpuMsPerFlow.deployflow[name], i.cpuMsPerFlow.bare[name] ?? 0])));
   out.push('');
   out.push('   per step (sequential deploys, instant Krane)');
   out.push(table(['step', 'n', 'p50 ms', 'p95 ms', 'mean ms'], Object.entries(i.steps).map(([name, s]) => summaryRow(name, s))));

@@ -27,9 +27,9 @@ import { benchGateway } from './gateway-bench';
 import { benchInstantDeploys } from './instant-bench';
 import { startInstantKrane } from './instant-krane';
 import { runInLanes } from './lanes';
+import { withChildren } from './process-cpu';
 import { BenchOptions, BenchUsageError, parseBenchOptions } from './options';
 import { benchRollbackUnderPollLoad } from './poll-load-bench';
-import { withChildren } from './process-cpu';
 import { runScaleBench } from './scale-bench';
 import { BenchResults, describeMachine, ModeComparison, modeResult, RealDeployResults, RealSwitchResults, renderReport, writeResults } from './report';
 import { BenchWorkspace, seedProject, seedWorkspace } from './seed';
@@ -50,6 +50,18 @@ function compare(deployflow: { latencies: number[]; wallMs: number }, bare: { la
   const ours = modeResult(deployflow.latencies, deployflow.wallMs, concurrency, summarize(deployflow.latencies));
   const theirs = modeResult(bare.latencies, bare.wallMs, concurrency, summarize(bare.latencies));
   return { deployflow: ours, bare: theirs, ratio: { ...latencyRatio(ours.latency, theirs.latency), throughput: ratio(ours.throughputPerSec, theirs.throughputPerSec) } };
+}
+
+/** The bench process (engine, API side, instant Krane), and redis-server and PostgreSQL (its backends) when this run started them. */
+function cpuGroupsOf(services: BenchServices): Record<string, () => number[]> {
+  const pidOf = (name: string) => services.started.find((p) => p.name === name)?.pid;
+  const redisPid = pidOf('redis-server');
+  const postgresPid = pidOf('postgres');
+  return {
+    'bench process (engine, instant Krane)': () => [process.pid],
+    ...(redisPid ? { 'redis-server': () => [redisPid] } : {}),
+    ...(postgresPid ? { 'postgres (all backends)': () => withChildren(postgresPid) } : {}),
+  };
 }
 
 interface Shared {
@@ -252,7 +264,14 @@ async function runBenchmark(options: BenchOptions, cleanup: Cleanup): Promise<Be
     if (run('instant')) {
       progress(`instant Krane: ${options.instantN} deploys per mode`);
       const bench = openBenchEngine(sectionContext(shared, 'instant'), instantKrane.client, workspace, services.redisUrl, cleanup);
-      const instant = await benchInstantDeploys(bench, bare, { n: options.instantN, concurrency: options.concurrency, warmup: options.warmup, compare, progress });
+      const instant = await benchInstantDeploys(bench, bare, {
+        n: options.instantN,
+        concurrency: options.concurrency,
+        warmup: options.warmup,
+        compare,
+        progress,
+        cpuGroups: cpuGroupsOf(services),
+      });
       await bench.close();
       results.deploy.instantKrane = { ...instant, ratio: instant.concurrent.ratio };
     }

@@ -1,5 +1,5 @@
 import { compensateDeployment } from '../src/deployments/compensate-deployment';
-import { deploymentCancelRequested, recordDeployFailure, recordDeployRolledForward } from '../src/deployments/deployment-lifecycle';
+import { deploymentCancelRequested, deploymentCancelRequestedSql, recordDeployFailure, recordDeployRolledForward } from '../src/deployments/deployment-lifecycle';
 import { operationOutcome } from '../src/deployments/operation-outcome';
 import { defineFlow, onRouting, onSteps } from '../src/engine/define-flow';
 import { DeployJobData } from '../src/operations/operation-jobs';
@@ -38,6 +38,11 @@ export const deployFlow = defineFlow<Services, DeployJobData>({
   ],
   // Until assign-routes starts, POST /v1/deployments/:id/cancel stops every step above it.
   cancelRequested: ({ prisma }, data) => deploymentCancelRequested(prisma, data.deploymentId),
+  // The same check, made by a step's first run inside the statement that records its start.
+  cancelRequestedSql: {
+    query: (data) => deploymentCancelRequestedSql.query(data.deploymentId),
+    answer: (data, row) => deploymentCancelRequestedSql.answer(data.deploymentId, row),
+  },
   // Once its routes committed, a failure after them rolls the deploy forward: a failed deployment is never live.
   committed: ({ prisma }, data) => routeChangeCommitted(prisma, data.operationId),
   onRolledForward: (services, data) => recordDeployRolledForward(services, data.deploymentId),

@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
+import { statementNames } from './statement-names';
 
 export type Db = InstanceType<typeof PrismaClient>;
 export { PrismaClient };
@@ -10,8 +11,8 @@ export { PrismaClient };
  */
 export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
-/** A Prisma client over node-postgres (pooled). */
+/** A Prisma client over node-postgres (pooled), its statements prepared once per connection (`statementNames`). */
 export function createPgPrisma(databaseUrl: string, poolSize = 10): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize });
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize }, { statementNameGenerator: statementNames() });
   return new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/prisma';
+import { Prisma } from '../generated/prisma/client';
 import type { FlowFailure } from '../engine/define-flow';
 import type { CancelRequest } from '../engine/errors';
 import { ACTIVE_STATUSES } from '../statuses';
@@ -12,8 +13,23 @@ import { transitionDeployment, type DeploymentWriter } from './deployment-status
 export async function deploymentCancelRequested(prisma: Db, deploymentId: string): Promise<CancelRequest | undefined> {
   const row = await prisma.deployment.findUnique({ where: { id: deploymentId }, select: { cancelRequestedAt: true, supersededById: true } });
   if (!row?.cancelRequestedAt) return undefined;
-  return row.supersededById ? { what: `deployment ${deploymentId}`, supersededBy: `deployment ${row.supersededById}` } : `deployment ${deploymentId}`;
+  return deploymentCancelRequest(deploymentId, row.supersededById);
 }
+
+/** What a cancel request on a deployment stops: the deployment, superseded by another when `supersededById` is set. */
+export function deploymentCancelRequest(deploymentId: string, supersededById: string | null): CancelRequest {
+  return supersededById ? { what: `deployment ${deploymentId}`, supersededBy: `deployment ${supersededById}` } : `deployment ${deploymentId}`;
+}
+
+/**
+ * The same check as `deploymentCancelRequested`, as SQL for the engine to run inside the statement that records a
+ * step's start (the flow's `cancelRequestedSql`).
+ */
+export const deploymentCancelRequestedSql = {
+  query: (deploymentId: string) =>
+    Prisma.sql`SELECT "cancelRequestedAt" IS NOT NULL AS "requested", "supersededById" AS "supersededBy" FROM "Deployment" WHERE "id" = ${deploymentId}`,
+  answer: (deploymentId: string, row: { supersededBy: string | null }) => deploymentCancelRequest(deploymentId, row.supersededBy),
+};
 
 /**
  * A deploy ended for good, only from an active status: its deployment `failed` (with the step and why), `cancelled`,

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Db } from '../db/prisma';
-import type { Operation } from '../generated/prisma/client';
+import type { Operation, Prisma } from '../generated/prisma/client';
 import type { CancelRequest } from './errors';
 import type { AnyStep, StepDefinition, StepNeeds, StepQueue } from './define-step';
 import type { OperationJobData } from './job-data';
@@ -64,6 +64,17 @@ export interface FlowHooks<Services, Data> {
    * cancellable steps then stop.
    */
   cancelRequested?(services: Services, data: Data): Promise<CancelRequest | undefined>;
+  /**
+   * The same check as `cancelRequested`, as SQL, so that a cancellable step's first run makes it inside the statement
+   * that records its start (one statement less per step; the answer is read in the same snapshot a separate read would
+   * have had). `query` selects at most one row with `requested` (boolean) and `supersededBy` (text, null unless
+   * superseded); `answer` turns a row whose `requested` is true into the request. Runs after the first (polls) and
+   * flows without it use `cancelRequested`.
+   */
+  cancelRequestedSql?: {
+    query(data: Data): Prisma.Sql;
+    answer(data: Data, row: { supersededBy: string | null }): CancelRequest;
+  };
   /**
    * A change that traffic already follows was committed for this operation: a later failure rolls the operation
    * forward (it succeeds, the failure noted) instead of failing it.

@@ -42,6 +42,9 @@ export async function startStep<Services>(
   const { flow, step, data, fields, attempt, job, childValues } = input;
   // First run, or a run after an outage (which may have kept the first from being recorded): both idempotent.
   const recordedStart = !fields.delays || fields.outageSince !== undefined;
+  // A cancellable step's first run checks for cancellation inside the statement that records its start when the flow
+  // says how in SQL; otherwise (a poll's later runs, flows without it) with the flow's own read.
+  const cancelSql = recordedStart && step.cancellable ? flow.cancelRequestedSql : undefined;
   const settled = await Promise.allSettled([
     // Read by the worker already when it looked for a failed child (workers.ts).
     childValues ?? readChildValues(job),
@@ -52,12 +55,19 @@ export async function startStep<Services>(
           engine,
           { ownerId: data.ownerId, operationId: data.operationId, name: step.name, position: fields.position, attempts: attempt },
           fields.position === 0 || attempt > 1 || fields.outageSince !== undefined,
+          cancelSql?.query(data),
         )
       : undefined,
-    step.cancellable ? flow.cancelRequested?.(services, data) : undefined,
+    step.cancellable && !cancelSql ? flow.cancelRequested?.(services, data) : undefined,
   ] as const);
   const failure = settled.find((s) => s.status === 'rejected');
   if (failure) throw failure.reason;
-  const [outputs, , cancelled] = settled as unknown as [PromiseFulfilledResult<ChildValues>, unknown, PromiseFulfilledResult<CancelRequest | undefined>];
-  return { outputs: previousOutputs(outputs.value), cancelled: cancelled.value, recordedStart };
+  const [outputs, started, read] = settled as unknown as [
+    PromiseFulfilledResult<ChildValues>,
+    PromiseFulfilledResult<Awaited<ReturnType<typeof stepRecords.running>> | undefined>,
+    PromiseFulfilledResult<CancelRequest | undefined>,
+  ];
+  const inStatement = started.value?.cancel;
+  const cancelled = cancelSql ? (inStatement?.requested ? cancelSql.answer(data, inStatement) : undefined) : read.value;
+  return { outputs: previousOutputs(outputs.value), cancelled, recordedStart };
 }

@@ -14,7 +14,9 @@ import { seedProject } from '../support/seed';
  *
  * Counted here (the test's settings, 5 deploys after 2 warm-ups): 92 statements and 124 Redis commands per deploy
  * before the per-step bookkeeping was trimmed, 89 and ~103 after; 69 statements once the steps stopped reading the
- * deployment, project, environment and workspace again (fetch-metadata reads them once and hands them on). The bounds
+ * deployment, project, environment and workspace again (fetch-metadata reads them once and hands them on); 60 once a
+ * step's first run checks for cancellation inside the statement that records its start (six reads less); 56 once the
+ * request hands the engine the operation row and the subject it holds (four reads less). The bounds
  * hold the trimmed figures with a little slack, so that a change that adds a round trip per step (nine per deploy) fails
  * here, and the trims are pinned one by one.
  */
@@ -22,9 +24,10 @@ const DEPLOYS = 5;
 /**
  * 92 before, 89 after the bookkeeping trims (the operation starts in its first step's row statement, its end no longer
  * reads the row back, nor its outcome the operation), 69 after the steps' reads (what cannot change is read once, by
- * fetch-metadata, in one statement); slack for a second poll under load.
+ * fetch-metadata, in one statement), 60 after the cancellation check rode in the step-start statement, 56 once the
+ * request hands on what it holds; slack for a second poll under load.
  */
-const MAX_STATEMENTS_PER_DEPLOY = 71;
+const MAX_STATEMENTS_PER_DEPLOY = 58;
 /** 124 before, ~104 after (18–21 of them BullMQ's job fetches, whose number varies with timing). */
 const MAX_REDIS_COMMANDS_PER_DEPLOY = 110;
 /** BullMQ's addLog script (the only one whose second key is a job's logs), one call per line before the journal wrote its lines together. */
@@ -146,6 +149,16 @@ describe('a deploy with an instant Krane', () => {
     expect(statements.filter((s) => s.startsWith('SELECT "public"."Workspace".'))).toEqual([]);
     expect(statements.filter((s) => s.startsWith('SELECT "public"."Deployment"."id", "public"."Deployment"."projectId", "public"."Deployment"."environmentId", "public"."Deployment"."image",'))).toEqual([]);
     expect(statements.filter((s) => s.startsWith('SELECT d."projectId", d."environmentId"'))).toHaveLength(DEPLOYS);
+    // A cancellable step's first run checks for cancellation inside the statement that records its start: no read of
+    // its own (six per deploy before; a poll-instances run after its first, under load, still reads).
+    expect(statements.filter((s) => s.startsWith('SELECT "public"."Deployment"."id", "public"."Deployment"."cancelRequestedAt"')).length / DEPLOYS).toBeLessThanOrEqual(1);
+    // The request hands the engine the operation row it inserted and the subject of its jobs (the project and the
+    // environment it read): the enqueue reads neither the operation nor the deployment, project and environment again.
+    expect(statements.filter((s) => s.startsWith('SELECT "public"."Operation"."id", "public"."Operation"."kind"'))).toEqual([]);
+    expect(statements.filter((s) => s.startsWith('SELECT "public"."Deployment"."id", "public"."Deployment"."projectId", "public"."Deployment"."environmentId" FROM'))).toEqual([]);
+    expect(statements.filter((s) => s.startsWith('SELECT "public"."Environment"."id", "public"."Environment"."slug" FROM'))).toEqual([]);
+    // A step's success is one raw statement, not a Prisma model update (about twice the CPU per statement).
+    expect(statements.filter((s) => s.startsWith('UPDATE "public"."DeploymentStep" SET "status"'))).toEqual([]);
     expect(perDeploy.statements).toBeLessThanOrEqual(MAX_STATEMENTS_PER_DEPLOY);
     expect(perDeploy.redisCommands).toBeLessThanOrEqual(MAX_REDIS_COMMANDS_PER_DEPLOY);
   });
