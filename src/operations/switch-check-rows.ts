@@ -1,6 +1,6 @@
 import type { Db } from '../db/prisma';
-import type { DeploymentStatus } from '../generated/prisma/client';
 import { NotFoundError } from '../errors';
+import { checkedTargetOf, type TargetColumns } from './checked-target-columns';
 import type { CheckedProject, CheckedTarget } from './switch-preconditions';
 
 /** What a switch's `validate` step judges: its project, its target with its environment, and the source it expects. */
@@ -10,19 +10,13 @@ export interface SwitchCheckRows {
   expectedSourceDeploymentId: string | null;
 }
 
-interface Row {
+interface Row extends TargetColumns {
   sourceDeploymentId: string | null;
   projectId: string | null;
   projectSlug: string | null;
   liveDeploymentId: string | null;
   isRolledBack: boolean | null;
   rolledBackFromDeploymentId: string | null;
-  targetId: string | null;
-  targetProjectId: string | null;
-  targetEnvironmentId: string | null;
-  targetStatus: DeploymentStatus | null;
-  isProduction: boolean | null;
-  environmentSlug: string | null;
 }
 
 /**
@@ -47,15 +41,6 @@ export async function readSwitchCheckRows(prisma: Db, input: { operationId: stri
     row.projectId === null
       ? null
       : { id: row.projectId, slug: row.projectSlug!, liveDeploymentId: row.liveDeploymentId, isRolledBack: row.isRolledBack!, rolledBackFromDeploymentId: row.rolledBackFromDeploymentId };
-  const target: CheckedTarget | null =
-    row.targetId === null
-      ? null
-      : {
-          id: row.targetId,
-          projectId: row.targetProjectId!,
-          environmentId: row.targetEnvironmentId!,
-          status: row.targetStatus!,
-          environment: { isProduction: row.isProduction!, slug: row.environmentSlug! },
-        };
+  const target = checkedTargetOf(row);
   return { project, target, expectedSourceDeploymentId: row.sourceDeploymentId };
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/prisma';
-import type { DeploymentStatus } from '../generated/prisma/client';
 import { NotFoundError } from '../errors';
+import { checkedTargetOf, type TargetColumns } from './checked-target-columns';
 import type { CheckedProject, CheckedTarget } from './switch-preconditions';
 
 /** What a rollback or promote request judges: the caller's project (with its Krane namespace) and the target. */
@@ -9,19 +9,13 @@ export interface SwitchRequestRows {
   target: CheckedTarget | null;
 }
 
-interface Row {
+interface Row extends TargetColumns {
   id: string;
   slug: string;
   liveDeploymentId: string | null;
   isRolledBack: boolean;
   rolledBackFromDeploymentId: string | null;
   namespace: string;
-  targetId: string | null;
-  targetProjectId: string | null;
-  targetEnvironmentId: string | null;
-  targetStatus: DeploymentStatus | null;
-  isProduction: boolean | null;
-  environmentSlug: string | null;
 }
 
 /**
@@ -46,15 +40,6 @@ export async function readSwitchRequestRows(prisma: Db, workspaceId: string, pro
      LIMIT 1`;
   if (!row) throw new NotFoundError('project', projectIdOrSlug);
   const project = { id: row.id, slug: row.slug, liveDeploymentId: row.liveDeploymentId, isRolledBack: row.isRolledBack, rolledBackFromDeploymentId: row.rolledBackFromDeploymentId, namespace: row.namespace };
-  const target: CheckedTarget | null =
-    row.targetId === null
-      ? null
-      : {
-          id: row.targetId,
-          projectId: row.targetProjectId!,
-          environmentId: row.targetEnvironmentId!,
-          status: row.targetStatus!,
-          environment: { isProduction: row.isProduction!, slug: row.environmentSlug! },
-        };
+  const target = checkedTargetOf(row);
   return { project, target };
 }
