@@ -31,3 +31,25 @@ export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Whether a server failed to start because its port was taken (redis-server and PostgreSQL both say so this way). */
+function portWasTaken(err: unknown): boolean {
+  return err instanceof Error && /Address already in use/.test(err.message);
+}
+
+/**
+ * Starts a server on `given`, or else on a free port picked here, picking another when that one was taken before the
+ * server bound it: between `freePort()` and the bind another process can take the port (an outgoing connection's
+ * local port, another process's own `freePort()` probe), which on a busy machine happens now and then. A port the
+ * caller gave is used as it is: a server restarted where its clients expect it must not move.
+ */
+export async function startOnFreePort<T>(given: number | undefined, start: (port: number) => Promise<T>, attempts = 3): Promise<T> {
+  if (given !== undefined) return start(given);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (err) {
+      if (attempt >= attempts || !portWasTaken(err)) throw err;
+    }
+  }
+}

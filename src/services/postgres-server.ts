@@ -4,7 +4,7 @@ import os from 'node:os';
 import { Client } from 'pg';
 import { ChildService } from './child-service';
 import { findBinary, MissingBinaryError, postgresBinDirs } from './find-binary';
-import { freePort, waitForPort } from './free-port';
+import { startOnFreePort, waitForPort } from './free-port';
 
 export const POSTGRES_INSTALL_HINT =
   'Install PostgreSQL server binaries: Debian/Ubuntu `sudo apt-get install -y postgresql`, macOS `brew install postgresql@15`.';
@@ -49,7 +49,10 @@ export async function startPostgresServer(options: { dataDir: string; port?: num
       throw new Error(`initdb failed for ${options.dataDir}: ${stderr.trim() || (err as Error).message}`);
     }
   }
-  const port = options.port ?? (await freePort());
+  return startOnFreePort(options.port, (port) => startOnPort(postgres, options, port, asOwner));
+}
+
+async function startOnPort(postgres: string, options: { dataDir: string; durable?: boolean }, port: number, asOwner: { uid?: number; gid?: number }): Promise<RunningPostgres> {
   const service = ChildService.start(
     'postgres',
     postgres,

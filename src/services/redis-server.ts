@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { ChildService } from './child-service';
 import { findBinary, MissingBinaryError } from './find-binary';
-import { freePort, waitForPort } from './free-port';
+import { startOnFreePort, waitForPort } from './free-port';
 
 export const REDIS_INSTALL_HINT =
   'Install it: Debian/Ubuntu `sudo apt-get install -y redis-server`, macOS `brew install redis`, ' +
@@ -29,7 +29,10 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Run
   const binary = findBinary('redis-server', ['/usr/bin', '/usr/local/bin', '/opt/homebrew/bin']);
   if (!binary) throw new MissingBinaryError('redis-server', REDIS_INSTALL_HINT);
   mkdirSync(options.dir, { recursive: true });
-  const port = options.port ?? (await freePort());
+  return startOnFreePort(options.port, (port) => startOnPort(binary, options, port));
+}
+
+async function startOnPort(binary: string, options: RedisServerOptions, port: number): Promise<RunningRedis> {
   const persistence = options.durable
     ? ['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '']
     : ['--appendonly', 'no', '--save', ''];

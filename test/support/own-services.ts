@@ -5,7 +5,6 @@ import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { applyMigrations } from '../../src/db/migrator';
 import { pgRunner } from '../../src/db/sql-runner';
-import { freePort } from '../../src/services/free-port';
 import { RunningPostgres, startPostgresServer } from '../../src/services/postgres-server';
 import { RunningRedis, startRedisServer } from '../../src/services/redis-server';
 
@@ -102,12 +101,12 @@ export async function startOwnServices(): Promise<OwnServices> {
   chmodSync(root, 0o755); // postgres runs as its own user when we are root and must reach its data directory
   const redisDir = path.join(root, 'redis');
   const dataDir = path.join(root, 'pg');
-  const [redisPort, postgresPort] = await Promise.all([freePort(), freePort()]);
-
-  let redis: RunningRedis | undefined = await startRedisServer({ dir: redisDir, port: redisPort, durable: true });
+  // Each server picks its own port (and another when that one is taken before it binds); restarts reuse it.
+  let redis: RunningRedis | undefined = await startRedisServer({ dir: redisDir, durable: true });
+  const redisPort = redis.port;
   let postgres: RunningPostgres | undefined;
   try {
-    postgres = await startPostgresServer({ dataDir, port: postgresPort, durable: true });
+    postgres = await startPostgresServer({ dataDir, durable: true });
     await createMigratedDatabase(postgres);
   } catch (err) {
     await redis.service.stop();
@@ -115,6 +114,7 @@ export async function startOwnServices(): Promise<OwnServices> {
     rmSync(root, { recursive: true, force: true });
     throw err;
   }
+  const postgresPort = postgres.port;
 
   const services: OwnServices = {
     root,
