@@ -11,6 +11,8 @@ import { transitionDeployment, type DeploymentWriter } from './deployment-status
  * undefined.
  */
 export async function deploymentCancelRequested(prisma: Db, deploymentId: string): Promise<CancelRequest | undefined> {
+  // Prisma's findUnique, not the raw deploymentCancelRequestedSql on its own: Prisma batches the findUniques of one tick
+  // into one statement, which is what keeps a thousand polling deploys' checks cheap.
   const row = await prisma.deployment.findUnique({ where: { id: deploymentId }, select: { cancelRequestedAt: true, supersededById: true } });
   if (!row?.cancelRequestedAt) return undefined;
   return deploymentCancelRequest(deploymentId, row.supersededById);

@@ -2,6 +2,7 @@ import type { Db } from '../db/prisma';
 import type { Operation } from '../generated/prisma/client';
 import { ConflictError, NotFoundError } from '../errors';
 import { newId } from '../ids';
+import type { EnqueueOperation } from './enqueue-operation';
 import { isFinished } from '../statuses';
 import type { Caller } from './caller';
 import type { DeployRequest } from './deploy-request';
@@ -16,18 +17,12 @@ export interface CreatedDeploy {
 }
 
 /**
- * Enqueues a recorded operation; `known` is what the request already holds (the operation row it inserted, the subject
- * its jobs are named after), so the engine need not read them again. An enqueue may ignore it.
- */
-export type EnqueueDeploy = (operationId: string, known?: { operation: Operation; subject?: string }) => Promise<void>;
-
-/**
  * Creates the `pending` deployment and its deploy operation in one transaction, then enqueues the flow, handing it the
  * operation row and the subject (`<project>/<environment>`, read here anyway): four reads less on every deploy request.
  * A crash between the commit and the enqueue is healed by the reconciler (it enqueues queued operations without a flow).
  */
 export async function createDeploy(
-  deps: { prisma: Db; enqueue: EnqueueDeploy },
+  deps: { prisma: Db; enqueue: EnqueueOperation },
   caller: Caller,
   request: DeployRequest,
   idempotencyKey?: string,

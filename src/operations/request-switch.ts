@@ -5,6 +5,7 @@ import type { Caller } from './caller';
 import { isUniqueViolation, operationForKey, operationIdempotencyKey, requestHash } from './operation-key';
 import { resolveProject } from './resolve-project';
 import { judgeSwitchTarget } from './switch-preconditions';
+import type { EnqueueOperation } from './enqueue-operation';
 import { readSwitchRequestRows } from './switch-request-rows';
 import type { SwitchRequest } from './switch-request';
 
@@ -12,12 +13,6 @@ import type { SwitchRequest } from './switch-request';
  * Rollback or promote: the checks that can be answered at once are (404 / 409 / 422 via typed errors), then the
  * operation is recorded and its flow enqueued. The flow checks again when it runs (Krane instances, current state).
  */
-/**
- * Enqueues a recorded operation; `known` is what the request already holds (the row it inserted, the subject its jobs
- * are named after, job data the row lacks), so the engine and the steps need not read them again (see KnownOperation). An enqueue may ignore it.
- */
-export type EnqueueOperation = (operationId: string, known?: { operation: Operation; subject?: string; data?: Record<string, unknown> }) => Promise<void>;
-
 export async function requestSwitch(
   deps: { prisma: Db; enqueue: EnqueueOperation },
   caller: Caller,

@@ -4,7 +4,7 @@ import type { WorkspaceAuthContext } from '../../auth/auth-context';
 import type { ControlPlaneContext } from '../../context';
 import type { Logger } from '../../logger';
 import type { Caller } from '../../operations/caller';
-import type { EnqueueOperation } from '../../operations/request-switch';
+import type { EnqueueOperation } from '../../operations/enqueue-operation';
 import type { z } from '@hono/zod-openapi';
 import { errorResponses, IdempotencyKeyHeader, JSON_POST_ERRORS, jsonContent } from '../schemas/common';
 import { OperationAcceptedSchema, OperationSchema } from '../schemas/operation';
