@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { FlowProducer, Job, Worker } from 'bullmq';
 import IORedis from 'ioredis';
+import { Pool } from 'pg';
 import type { AnyFlow } from '../src/engine/define-flow';
 import { buildFlowJob } from '../src/engine/flow-job';
 import type { StepResult } from '../src/engine/job-data';
@@ -23,6 +24,21 @@ export interface BareFlows {
   close(): Promise<void>;
 }
 
+/**
+ * The least per-step bookkeeping a durable step record takes, for the bare flow to do when asked: a statement when
+ * the step starts (its row, running) and one when it ends (succeeded, with its output), and an event published for
+ * each. It writes a temporary table (one per connection, gone with it), so nothing is left in the database.
+ */
+export interface BareBookkeeping {
+  databaseUrl: string;
+}
+
+const BOOKKEEPING_TABLE = `CREATE TEMP TABLE IF NOT EXISTS "bare_step" ("id" text PRIMARY KEY, "name" text NOT NULL, "status" text NOT NULL,
+  "startedAt" timestamptz, "endedAt" timestamptz, "output" text)`;
+const STEP_STARTED = `INSERT INTO "bare_step" ("id", "name", "status", "startedAt") VALUES ($1, $2, 'running', now())
+  ON CONFLICT ("id") DO UPDATE SET "status" = 'running', "startedAt" = now()`;
+const STEP_SUCCEEDED = `UPDATE "bare_step" SET "status" = 'succeeded', "endedAt" = now(), "output" = $2 WHERE "id" = $1`;
+
 export type BareFlowSettings = Pick<EngineSettings, 'stepAttempts' | 'backoffMs' | 'lockDurationMs' | 'stalledIntervalMs'>;
 
 /**
@@ -31,7 +47,7 @@ export type BareFlowSettings = Pick<EngineSettings, 'stepAttempts' | 'backoffMs'
  * workers of the same queues and concurrency whose processors do nothing but merge their child's value and return.
  * It runs under its own key prefix on the same Redis, so the two never see each other's jobs.
  */
-export function startBareFlows(redisUrl: string, prefix: string, settings: BareFlowSettings, concurrency: number): BareFlows {
+export function startBareFlows(redisUrl: string, prefix: string, settings: BareFlowSettings, concurrency: number, bookkeeping?: BareBookkeeping): BareFlows {
   const connections: IORedis[] = [];
   const connection = () => {
     const c = new IORedis(redisUrl, { maxRetriesPerRequest: null });
@@ -39,7 +55,20 @@ export function startBareFlows(redisUrl: string, prefix: string, settings: BareF
     return c;
   };
   const common = { prefix, autorun: true, concurrency, lockDuration: settings.lockDurationMs, stalledInterval: settings.stalledIntervalMs };
-  const step = async (job: Job): Promise<StepResult> => ({ outputs: { ...(await childOutputs(job)), [job.name]: null } });
+  const pool = bookkeeping ? new Pool({ connectionString: bookkeeping.databaseUrl, max: concurrency }) : undefined;
+  // A query made in the connect handler runs before any other on that connection: the table exists for all of them.
+  pool?.on('connect', (client) => void client.query(BOOKKEEPING_TABLE).catch(() => undefined));
+  const events = bookkeeping ? connection() : undefined;
+  const channel = `${prefix}:bare-step-events`;
+  const step = async (job: Job): Promise<StepResult> => {
+    if (!pool || !events) return { outputs: { ...(await childOutputs(job)), [job.name]: null } };
+    await pool.query({ name: 'bare_step_started', text: STEP_STARTED, values: [job.id, job.name] });
+    await events.publish(channel, JSON.stringify({ id: job.id, step: job.name, status: 'running' }));
+    const result = { outputs: { ...(await childOutputs(job)), [job.name]: null } };
+    await pool.query({ name: 'bare_step_succeeded', text: STEP_SUCCEEDED, values: [job.id, JSON.stringify(result)] });
+    await events.publish(channel, JSON.stringify({ id: job.id, step: job.name, status: 'succeeded' }));
+    return result;
+  };
   const workers = [
     new Worker(QueueName.steps, step, { ...common, connection: connection() }),
     new Worker(QueueName.routing, step, { ...common, connection: connection() }),
@@ -66,6 +95,7 @@ export function startBareFlows(redisUrl: string, prefix: string, settings: BareF
       watch.close();
       await Promise.all(workers.map((w) => w.close()));
       await flows.close();
+      await pool?.end();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };

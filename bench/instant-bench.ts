@@ -6,7 +6,7 @@ import { DeployRun, readDeploy, removeFromKrane, runDeploy } from './deploy-benc
 import { runInLanes } from './lanes';
 import { profilePhase } from './phase-profile';
 import { measureCpu } from './process-cpu';
-import type { InstantKraneResult, ModeComparison } from './report';
+import { InstantKraneResult, ModeComparison, modeResult } from './report';
 import { seedProject } from './seed';
 import { summarize } from './stats';
 
@@ -29,6 +29,8 @@ export async function benchInstantDeploys(
     progress(message: string): void;
     /** Processes whose CPU time is counted per flow in the concurrent modes (the bench process, redis-server, PostgreSQL). */
     cpuGroups: Record<string, () => number[]>;
+    /** The bare flow doing the least per-step bookkeeping (`BareBookkeeping`): what any durable step record costs. */
+    bareBookkept?: BareFlows;
   },
 ): Promise<InstantKraneResult> {
   const { prisma, workspace } = bench;
@@ -52,6 +54,21 @@ export async function benchInstantDeploys(
   const bareCpu = measureCpu(input.cpuGroups);
   const bareConcurrent = await runInLanes(input.n, input.concurrency, bareDeploy);
   const bareCpuPercent = bareCpu.stop();
+  let floor: InstantKraneResult['floor'];
+  if (input.bareBookkept) {
+    const bookkept = input.bareBookkept;
+    input.progress(`instant Krane: bare 9-step flow with per-step bookkeeping, ${input.n}, ${input.concurrency} at once`);
+    const floorCpu = measureCpu(input.cpuGroups);
+    const floorRuns = await runInLanes(input.n, input.concurrency, () => bookkept.run(deployFlow));
+    const floorCpuPercent = floorCpu.stop();
+    const result = modeResult(floorRuns.results, floorRuns.wallMs, input.concurrency, summarize(floorRuns.results));
+    const bareResult = modeResult(bareConcurrent.results, bareConcurrent.wallMs, input.concurrency, summarize(bareConcurrent.results));
+    floor = {
+      concurrent: result,
+      throughputRatioToBare: Math.round((result.throughputPerSec / bareResult.throughputPerSec) * 1000) / 1000,
+      cpuMsPerFlow: cpuMsPerFlow(floorCpuPercent, floorRuns.wallMs, input.n),
+    };
+  }
 
   // Read back only after the timing, so neither mode pays for reads the bare flow does not make.
   const measured = await Promise.all(sequential.results.map((run) => readDeploy(bench, run)));
@@ -71,6 +88,7 @@ export async function benchInstantDeploys(
       deployflow: cpuMsPerFlow(deployCpuPercent, concurrent.wallMs, input.n),
       bare: cpuMsPerFlow(bareCpuPercent, bareConcurrent.wallMs, input.n),
     },
+    floor,
     steps: Object.fromEntries(DEPLOY_STEPS.map((step) => [step, summarize(measured.map((d) => d.steps[step] ?? 0))])),
   };
 }

@@ -51,6 +51,12 @@ export interface InstantKraneResult {
    * when this run started them), and the whole machine's busy time per flow for comparison.
    */
   cpuMsPerFlow: { deployflow: Record<string, number>; bare: Record<string, number> };
+  /**
+   * The bare flow again, each step doing the least bookkeeping a durable step record takes (a statement when it
+   * starts and one when it ends, an event published for each; `bench/bare-flow.ts`), in the concurrent mode: how close
+   * to the bare flow any engine keeping such records can come on this machine.
+   */
+  floor?: { concurrent: ModeResult; throughputRatioToBare: number; cpuMsPerFlow: Record<string, number> };
   /** Per step (DeploymentStep endedAt − startedAt), sequential deploys. */
   steps: Record<string, LatencySummary>;
 }
@@ -214,7 +220,18 @@ function renderInstant(r: BenchResults, out: string[]): void {
   );
   out.push('');
   out.push(`   CPU ms per flow, concurrency ${i.concurrent.deployflow.concurrency}`);
-  out.push(table(['process', 'deployflow', 'bare'], Object.keys(i.cpuMsPerFlow.deployflow).map((name) => [name, i.cpuMsPerFlow.deployflow[name], i.cpuMsPerFlow.bare[name] ?? 0])));
+  const floor = i.floor;
+  out.push(
+    table(
+      ['process', 'deployflow', 'bare', ...(floor ? ['bare + bookkeeping'] : [])],
+      Object.keys(i.cpuMsPerFlow.deployflow).map((name) => [name, i.cpuMsPerFlow.deployflow[name], i.cpuMsPerFlow.bare[name] ?? 0, ...(floor ? [floor.cpuMsPerFlow[name] ?? 0] : [])]),
+    ),
+  );
+  if (floor) {
+    out.push('');
+    out.push(`   bare + bookkeeping: the bare flow whose every step writes its row when it starts and when it ends and publishes an`);
+    out.push(`   event for each (2 statements + 2 publishes per step): ${floor.concurrent.throughputPerSec} flows/s, ${x(floor.throughputRatioToBare)} of the bare flow's`);
+  }
   out.push('');
   out.push('   per step (sequential deploys, instant Krane)');
   out.push(table(['step', 'n', 'p50 ms', 'p95 ms', 'mean ms'], Object.entries(i.steps).map(([name, s]) => summaryRow(name, s))));

@@ -264,7 +264,12 @@ async function runBenchmark(options: BenchOptions, cleanup: Cleanup): Promise<Be
     if (run('instant')) {
       progress(`instant Krane: ${options.instantN} deploys per mode`);
       const bench = openBenchEngine(sectionContext(shared, 'instant'), instantKrane.client, workspace, services.redisUrl, cleanup);
+      const keptPrefix = `{bench-bare-kept-${runId}}`;
+      prefixes.push(keptPrefix);
+      const bareBookkept = startBareFlows(services.redisUrl, keptPrefix, settings, baseConfig.WORKER_CONCURRENCY, { databaseUrl: services.databaseUrl });
+      cleanup.add('bare flow workers with bookkeeping', () => bareBookkept.close());
       const instant = await benchInstantDeploys(bench, bare, {
+        bareBookkept,
         n: options.instantN,
         concurrency: options.concurrency,
         warmup: options.warmup,

@@ -82,6 +82,12 @@ describe('npm run bench --quick', () => {
       expectPositive(results.deploy.instantKrane[mode].deployflow.latency, ['p50Ms', 'p95Ms', 'p99Ms']);
       expectPositive(results.deploy.instantKrane[mode].bare.latency, ['p50Ms', 'p95Ms', 'p99Ms']);
     }
+    // The floor: the bare flow with the least per-step bookkeeping, its share of the bare flow's throughput and its CPU.
+    const floor = results.deploy.instantKrane.floor;
+    expectPositive(floor, ['throughputRatioToBare']);
+    expect(floor.concurrent.count).toBe(4);
+    expectPositive(floor.cpuMsPerFlow, ['bench process (engine, instant Krane)']);
+    expect(run.stdout).toMatch(/bare \+ bookkeeping: the bare flow whose every step[^]*flows\/s, \S+x of the bare flow's/);
     const underLoad = results.rollback.underPollLoad;
     expectPositive(underLoad, ['p50Ms', 'p95Ms', 'p99Ms']);
     expect(underLoad).toMatchObject({ pollingDeploys: 20, pollIntervalMs: 1000, stillPollingAfter: 20 });
