@@ -46,6 +46,7 @@ export function createDeployflowEngine(ctx: AppContext, krane: KraneClient, over
   // scheduled job only runs once workers start, after this function returned).
   const engine = createEngine({
     prisma: ctx.prisma,
+    sql: ctx.db.sql,
     redis: ctx.redis,
     redisUrl: redisUrl ?? ctx.config.REDIS_URL,
     prefix: ctx.config.QUEUE_PREFIX,
@@ -73,6 +74,7 @@ export function createDeployflowEngine(ctx: AppContext, krane: KraneClient, over
 export function createDeployflowProducer(ctx: AppContext, overrides: Partial<Settings> = {}): ProducerEngine {
   return createProducerEngine({
     prisma: ctx.prisma,
+    sql: ctx.db.sql,
     redis: ctx.redis,
     prefix: ctx.config.QUEUE_PREFIX,
     logger: ctx.logger,

@@ -1,12 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { Client } from 'pg';
 import { applyMigrations } from './migrator';
-import { createPgPrisma, Db, PrismaClient, TRANSACTION_OPTIONS } from './prisma';
+import { createPgPool, createPgPrisma, Db, PrismaClient, TRANSACTION_OPTIONS } from './prisma';
+import { pgliteSql, pgSql, type Sql } from './sql';
 import { pgliteRunner, pgRunner } from './sql-runner';
 
 /** An open database: the Prisma client plus what it takes to migrate and close it. */
 export interface Database {
   prisma: Db;
+  /**
+   * The same database past Prisma's client runtime, for the engine's hot statements (sql.ts). On PostgreSQL it shares
+   * the Prisma client's pool (one pool of `poolSize` connections per process); on PGlite, the one connection.
+   */
+  sql: Sql;
   kind: 'postgres' | 'pglite';
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
@@ -16,9 +22,11 @@ export interface Database {
 }
 
 export function openPostgres(databaseUrl: string, poolSize = 10): Database {
-  const prisma = createPgPrisma(databaseUrl, poolSize);
+  const pool = createPgPool(databaseUrl, poolSize);
+  const prisma = createPgPrisma(pool);
   return {
     prisma,
+    sql: pgSql(pool),
     kind: 'postgres',
     async migrate() {
       const client = new Client({ connectionString: databaseUrl });
@@ -34,6 +42,7 @@ export function openPostgres(databaseUrl: string, poolSize = 10): Database {
     },
     async close() {
       await prisma.$disconnect();
+      if (!pool.ended) await pool.end();
     },
   };
 }
@@ -48,6 +57,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS });
   return {
     prisma,
+    sql: pgliteSql(pglite),
     kind: 'pglite',
     migrate: () => applyMigrations(pgliteRunner(pglite)),
     async ping() {

@@ -1,5 +1,6 @@
 import type { RedisConnection } from '../redis/connection';
 import type { Db } from '../db/prisma';
+import { prismaSql, type Sql } from '../db/sql';
 import type { Logger } from '../logger';
 import type { DependencyHealth } from '../services/dependency-health';
 import type { EngineObserver } from './engine-observer';
@@ -13,6 +14,11 @@ import type { StateEvents } from './state-events';
  */
 export interface EngineContext {
   prisma: Db;
+  /**
+   * The same database past Prisma's client runtime (src/db/sql.ts): the statements of every step (its start, its
+   * success, its operation's end) go here.
+   */
+  sql: Sql;
   /** A shared connection for commands (not for blocking reads or subscriptions). */
   redis: RedisConnection;
   queues: EngineQueues;
@@ -26,5 +32,13 @@ export interface EngineContext {
   observer: EngineObserver;
 }
 
-/** What the functions that write operation and step rows need: the database, and where to announce the change. */
-export type StateWriter = Pick<EngineContext, 'prisma' | 'events'>;
+/**
+ * What the functions that write operation and step rows need: the database, and where to announce the change. Without
+ * `sql` (a caller holding only a Prisma client) their statements go through `prisma`.
+ */
+export type StateWriter = Pick<EngineContext, 'prisma' | 'events'> & { sql?: Sql };
+
+/** Where a writer's statements go: its direct path, or its Prisma client. */
+export function writerSql(writer: StateWriter): Sql {
+  return writer.sql ?? prismaSql(writer.prisma);
+}

@@ -1,6 +1,6 @@
 import type { Db } from '../db/prisma';
 import type { OperationState } from '../generated/prisma/client';
-import type { StateWriter } from './engine-context';
+import { writerSql, type StateWriter } from './engine-context';
 import { operationSubjects } from './state-events';
 
 /**
@@ -41,6 +41,15 @@ export async function operationDurationMs(prisma: Db, operationId: string): Prom
   return op?.finishedAt ? Math.max(0, op.finishedAt.getTime() - op.createdAt.getTime()) : undefined;
 }
 
+/**
+ * An operation's end, past Prisma's client runtime (src/db/sql.ts): only from an unfinished state; a detail not given
+ * is left as it is (as Prisma's update leaves an undefined field).
+ */
+const OPERATION_FINISHED = `UPDATE "Operation" SET "state" = $2::"OperationState", "finishedAt" = $3,
+    "errorCode" = COALESCE($4::text, "errorCode"), "errorMessage" = COALESCE($5::text, "errorMessage"), "result" = COALESCE($6::jsonb, "result")
+  WHERE "id" = $1 AND "state" IN (${UNFINISHED_STATES.map((s) => `'${s}'`).join(', ')})
+  RETURNING "createdAt", "finishedAt"`;
+
 /** What ending an operation did: whether this call ended it, and how long the operation took (as operationDurationMs). */
 export interface OperationEnd {
   ended: boolean;
@@ -54,18 +63,22 @@ export interface OperationEnd {
  * operation ended already (a root job run again) reads them.
  */
 export async function finishOperation(
-  { prisma, events }: StateWriter,
+  writer: StateWriter,
   { operationId, ownerId }: OperationRef,
   state: 'succeeded' | 'failed' | 'cancelled' | 'superseded',
   details: { errorCode?: string; errorMessage?: string; result?: object } = {},
 ): Promise<OperationEnd> {
-  const rows = await prisma.operation.updateManyAndReturn({
-    where: { id: operationId, state: { in: UNFINISHED_STATES } },
-    data: { state, finishedAt: new Date(), errorCode: details.errorCode, errorMessage: details.errorMessage, result: details.result },
-    select: { createdAt: true, finishedAt: true },
-  });
-  if (rows.length !== 1) return { ended: false, durationMs: await operationDurationMs(prisma, operationId) };
-  events.publish(operationSubjects(operationId, ownerId), { type: 'operation', operationId, state });
+  const result = details.result === undefined ? null : JSON.stringify(details.result);
+  const rows = await writerSql(writer).query<{ createdAt: Date; finishedAt: Date | null }>(OPERATION_FINISHED, [
+    operationId,
+    state,
+    new Date(),
+    details.errorCode ?? null,
+    details.errorMessage ?? null,
+    result,
+  ]);
+  if (rows.length !== 1) return { ended: false, durationMs: await operationDurationMs(writer.prisma, operationId) };
+  writer.events.publish(operationSubjects(operationId, ownerId), { type: 'operation', operationId, state });
   const [{ createdAt, finishedAt }] = rows;
   return { ended: true, durationMs: finishedAt ? Math.max(0, finishedAt.getTime() - createdAt.getTime()) : undefined };
 }

@@ -1,7 +1,7 @@
 import { newId } from '../ids';
 import type { Db } from '../db/prisma';
 import { Prisma } from '../generated/prisma/client';
-import type { StateWriter } from './engine-context';
+import { writerSql, type StateWriter } from './engine-context';
 import { operationSubjects, type StepChanged } from './state-events';
 
 const MAX_TEXT = 2000;
@@ -11,6 +11,28 @@ const clip = (text: string | undefined | null) => (text == null ? null : text.le
 export function elapsedMs(from: Date | null, to: Date | null): number | undefined {
   return from && to ? Math.max(0, to.getTime() - from.getTime()) : undefined;
 }
+
+/**
+ * The statements of the step rows, sent past Prisma's client runtime (src/db/sql.ts): each is constant text, so a
+ * connection prepares it once. `updatedAt` is set as Prisma's `@updatedAt` would.
+ */
+const NO_CANCEL_QUERY = Prisma.sql`SELECT NULL::boolean AS "requested", NULL::text AS "supersededBy"`;
+const STEP_SUCCEEDED = `UPDATE "DeploymentStep" SET "status" = 'succeeded', "endedAt" = $1, "output" = $2, "error" = NULL, "updatedAt" = $1
+  WHERE "ownerId" = $3 AND "name" = $4
+  RETURNING "startedAt"`;
+const STEP_ENDED = `UPDATE "DeploymentStep" SET "status" = $5::"StepStatus", "endedAt" = $4, "error" = $3, "updatedAt" = $4 WHERE "ownerId" = $1 AND "name" = $2`;
+const STEP_ATTEMPT_FAILED = `UPDATE "DeploymentStep" SET "error" = $3, "updatedAt" = $4 WHERE "ownerId" = $1 AND "name" = $2`;
+const STEP_PROGRESS = `UPDATE "DeploymentStep" SET "output" = $3, "updatedAt" = $4 WHERE "ownerId" = $1 AND "name" = $2 AND "status" = 'running' RETURNING "id"`;
+const STEPS_PLANNED = `INSERT INTO "DeploymentStep" ("id", "ownerId", "operationId", "name", "position", "status", "attempts", "createdAt", "updatedAt")
+  SELECT s."id", $1, $2, s."name", s."position", 'pending', 0, $6, $6 FROM unnest($3::text[], $4::text[], $5::int[]) AS s("id", "name", "position")
+  ON CONFLICT DO NOTHING
+  RETURNING "id"`;
+const STEPS_ROLLED_FORWARD = `UPDATE "DeploymentStep" SET "status" = 'succeeded', "endedAt" = $2, "output" = $3, "updatedAt" = $2
+  WHERE "ownerId" = $1 AND "status" IN ('pending', 'running', 'failed')
+  RETURNING "id"`;
+const STEPS_SKIPPED = `UPDATE "DeploymentStep" SET "status" = $2::"StepStatus", "error" = COALESCE($3::text, "error"), "updatedAt" = $4
+  WHERE "ownerId" = $1 AND "status" = 'pending'
+  RETURNING "id"`;
 
 /** Announces a change of the owner's step rows, on the owner's channel (its event stream and waiters hear it). */
 function announce({ events }: StateWriter, change: Omit<StepChanged, 'type'>): void {
@@ -35,23 +57,23 @@ export const stepRecords = {
     startOperation = false,
     cancelQuery?: Prisma.Sql,
   ): Promise<{ cancel?: { requested: boolean; supersededBy: string | null } }> {
-    const { prisma } = writer;
     const now = new Date();
     // The operation's UPDATE rides in a data-modifying CTE; with `startOperation` false it matches no row. The flow's
     // cancellation check, when given, rides as a read-only CTE: the same snapshot a read of its own would have.
-    const [result] = await prisma.$queryRaw<{ operationStarted: boolean; cancelRequested: boolean | null; supersededBy: string | null }[]>`
+    const statement = Prisma.sql`
       WITH "started" AS (
         UPDATE "Operation" SET "state" = 'running', "startedAt" = ${now}
         WHERE ${startOperation}::boolean AND "id" = ${row.operationId} AND "state" = 'queued'
         RETURNING "id"),
-      "cancel" AS (${cancelQuery ?? Prisma.sql`SELECT NULL::boolean AS "requested", NULL::text AS "supersededBy"`})
+      "cancel" AS (${cancelQuery ?? NO_CANCEL_QUERY})
       INSERT INTO "DeploymentStep" ("id", "ownerId", "operationId", "name", "position", "status", "attempts", "startedAt", "updatedAt")
-      VALUES (${newId('stp')}, ${row.ownerId}, ${row.operationId}, ${row.name}, ${row.position}, 'running', ${row.attempts}, ${now}, ${now})
+      VALUES (${newId('stp')}, ${row.ownerId}, ${row.operationId}, ${row.name}, ${row.position}::int, 'running', ${row.attempts}::int, ${now}, ${now})
       ON CONFLICT ("ownerId", "name") DO UPDATE SET
         "status" = 'running', "attempts" = EXCLUDED."attempts", "error" = NULL,
         "startedAt" = COALESCE("DeploymentStep"."startedAt", EXCLUDED."startedAt"), "updatedAt" = EXCLUDED."updatedAt"
       RETURNING EXISTS (SELECT 1 FROM "started") AS "operationStarted",
         (SELECT "requested" FROM "cancel" LIMIT 1) AS "cancelRequested", (SELECT "supersededBy" FROM "cancel" LIMIT 1) AS "supersededBy"`;
+    const [result] = await writerSql(writer).query<{ operationStarted: boolean; cancelRequested: boolean | null; supersededBy: string | null }>(statement.text, statement.values);
     if (result?.operationStarted) writer.events.publish(operationSubjects(row.operationId, row.ownerId), { type: 'operation', operationId: row.operationId, state: 'running' });
     announce(writer, { ownerId: row.ownerId, name: row.name, status: 'running' });
     return cancelQuery ? { cancel: { requested: result?.cancelRequested === true, supersededBy: result?.supersededBy ?? null } } : {};
@@ -63,10 +85,7 @@ export const stepRecords = {
    */
   async succeeded(writer: StateWriter, ownerId: string, name: string, output: string | undefined): Promise<number | undefined> {
     const now = new Date();
-    const [row] = await writer.prisma.$queryRaw<{ startedAt: Date | string | null }[]>`
-      UPDATE "DeploymentStep" SET "status" = 'succeeded', "endedAt" = ${now}, "output" = ${clip(output)}, "error" = NULL, "updatedAt" = ${now}
-      WHERE "ownerId" = ${ownerId} AND "name" = ${name}
-      RETURNING "startedAt"`;
+    const [row] = await writerSql(writer).query<{ startedAt: Date | string | null }>(STEP_SUCCEEDED, [now, clip(output), ownerId, name]);
     // The runner recorded the row's start before running the step: a missing row is a bug, and the step is retried.
     if (!row) throw new Error(`no step row ${name} of ${ownerId} to mark succeeded`);
     announce(writer, { ownerId, name, status: 'succeeded' });
@@ -81,39 +100,31 @@ export const stepRecords = {
 
   /** A failed attempt: `final` ends the step; otherwise it will be retried and stays running. */
   async failed(writer: StateWriter, ownerId: string, name: string, error: string, final: boolean, status: 'failed' | 'cancelled' = 'failed') {
-    await writer.prisma.deploymentStep.updateMany({
-      where: { ownerId, name },
-      data: final ? { status, endedAt: new Date(), error: clip(error) } : { error: clip(error) },
-    });
+    const now = new Date();
+    await writerSql(writer).query(final ? STEP_ENDED : STEP_ATTEMPT_FAILED, final ? [ownerId, name, clip(error), now, status] : [ownerId, name, clip(error), now]);
     announce(writer, { ownerId, name, status: final ? status : 'running' });
   },
 
   async progress(writer: StateWriter, ownerId: string, name: string, output: string) {
-    const { count } = await writer.prisma.deploymentStep.updateMany({ where: { ownerId, name, status: 'running' }, data: { output: clip(output) } });
-    if (count) announce(writer, { ownerId, name, status: 'running' });
+    const rows = await writerSql(writer).query(STEP_PROGRESS, [ownerId, name, clip(output), new Date()]);
+    if (rows.length) announce(writer, { ownerId, name, status: 'running' });
   },
 
   /** Creates the pending rows of a whole flow up front so the timeline shows what is still to come. */
   async plan(writer: StateWriter, ownerId: string, operationId: string, names: readonly string[]) {
-    const { count } = await writer.prisma.deploymentStep.createMany({
-      data: names.map((name, position) => ({ id: newId('stp'), ownerId, operationId, name, position, status: 'pending' as const })),
-      skipDuplicates: true,
-    });
-    if (count) announce(writer, { ownerId, name: '*', status: 'pending' });
+    const rows = await writerSql(writer).query(STEPS_PLANNED, [ownerId, operationId, names.map(() => newId('stp')), [...names], names.map((_, position) => position), new Date()]);
+    if (rows.length) announce(writer, { ownerId, name: '*', status: 'pending' });
   },
 
   /** Steps left unfinished when an operation rolls forward after its route change committed. */
   async completeByRollForward(writer: StateWriter, ownerId: string, output: string) {
-    const { count } = await writer.prisma.deploymentStep.updateMany({
-      where: { ownerId, status: { in: ['pending', 'running', 'failed'] } },
-      data: { status: 'succeeded', endedAt: new Date(), output: clip(output) },
-    });
-    if (count) announce(writer, { ownerId, name: '*', status: 'succeeded' });
+    const rows = await writerSql(writer).query(STEPS_ROLLED_FORWARD, [ownerId, new Date(), clip(output)]);
+    if (rows.length) announce(writer, { ownerId, name: '*', status: 'succeeded' });
   },
 
   /** Steps that never ran because the operation ended earlier; `reason` (if any) is written on each row, saying why. */
   async skipRemaining(writer: StateWriter, ownerId: string, status: 'skipped' | 'cancelled' = 'skipped', reason?: string) {
-    const { count } = await writer.prisma.deploymentStep.updateMany({ where: { ownerId, status: 'pending' }, data: { status, ...(reason ? { error: reason } : {}) } });
-    if (count) announce(writer, { ownerId, name: '*', status });
+    const rows = await writerSql(writer).query(STEPS_SKIPPED, [ownerId, status, reason || null, new Date()]);
+    if (rows.length) announce(writer, { ownerId, name: '*', status });
   },
 };
