@@ -13,9 +13,29 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'p
 // x-forwarded-* headers are set by the gateway itself.
 const DROPPED_REQUEST = new Set(['expect', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-for']);
 
+/**
+ * Header names lower-cased, by their spelling as sent. Clients and apps send the same few names on every request and
+ * response, so the hot path looks a name up instead of allocating its lower-case copy each time; bounded, since the
+ * names come from outside (past the bound, names are lower-cased as before).
+ */
+const LOWER_CASE = new Map<string, string>();
+const LOWER_CASE_BOUND = 1_024;
+
+export function lowerCaseName(name: string): string {
+  let lower = LOWER_CASE.get(name);
+  if (lower === undefined) {
+    lower = name.toLowerCase();
+    if (LOWER_CASE.size < LOWER_CASE_BOUND) LOWER_CASE.set(name, lower);
+  }
+  return lower;
+}
+
 /** Extra header names a Connection header lists (beyond the usual keep-alive/close), lower case; usually none. */
 function namedByConnection(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
+  // The usual value, one token: nothing named, no split.
+  const lower = lowerCaseName(value);
+  if (lower === 'keep-alive' || lower === 'close') return undefined;
   let named: string[] | undefined;
   for (const token of value.split(',')) {
     const name = token.trim().toLowerCase();
@@ -39,7 +59,7 @@ export function upstreamRequestHead(req: IncomingMessage): UpstreamRequestHead {
   const raw = req.rawHeaders;
   let connection: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i].length === 10 && raw[i].toLowerCase() === 'connection') connection = connection === undefined ? raw[i + 1] : `${connection},${raw[i + 1]}`;
+    if (raw[i].length === 10 && lowerCaseName(raw[i]) === 'connection') connection = connection === undefined ? raw[i + 1] : `${connection},${raw[i + 1]}`;
   }
   const named = namedByConnection(connection);
   const headers: string[] = [];
@@ -49,7 +69,7 @@ export function upstreamRequestHead(req: IncomingMessage): UpstreamRequestHead {
   let chunked = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
-    const lower = name.toLowerCase();
+    const lower = lowerCaseName(name);
     const value = raw[i + 1];
     if (lower === 'host') {
       // Node keeps the first of repeated Host headers; so does the gateway (the instance must see one).
@@ -79,23 +99,34 @@ export function upstreamRequestHead(req: IncomingMessage): UpstreamRequestHead {
  * and `x-deployment-id` set to the deployment that answered, whatever the instance said.
  */
 export function downstreamResponseHeaders(raw: Buffer[] | string[], deploymentId: string): string[] {
+  // One pass: a Connection header is hop-by-hop itself, and the names it lists (rare) are taken out afterwards.
   let connection: string | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i].length === 10 && raw[i].toString().toLowerCase() === 'connection') {
-      const value = raw[i + 1].toString();
-      connection = connection === undefined ? value : `${connection},${value}`;
-    }
-  }
-  const named = namedByConnection(connection);
   const headers: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     // latin1: header bytes pass through as they came (Node writes them back the same way).
-    const name = typeof raw[i] === 'string' ? (raw[i] as string) : (raw[i] as Buffer).toString('latin1');
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || lower === 'x-deployment-id' || (named !== undefined && named.includes(lower))) continue;
-    const value = raw[i + 1];
-    headers.push(name, typeof value === 'string' ? value : value.toString('latin1'));
+    const name = latin1(raw[i]);
+    const lower = lowerCaseName(name);
+    if (lower === 'connection') {
+      const value = latin1(raw[i + 1]);
+      connection = connection === undefined ? value : `${connection},${value}`;
+      continue;
+    }
+    if (HOP_BY_HOP.has(lower) || lower === 'x-deployment-id') continue;
+    headers.push(name, latin1(raw[i + 1]));
   }
-  headers.push('x-deployment-id', deploymentId);
-  return headers;
+  const named = namedByConnection(connection);
+  const kept = named === undefined ? headers : withoutNamed(headers, named);
+  kept.push('x-deployment-id', deploymentId);
+  return kept;
+}
+
+function latin1(value: Buffer | string): string {
+  return typeof value === 'string' ? value : value.toString('latin1');
+}
+
+/** The header list without the (lower-case) names a Connection header listed. */
+function withoutNamed(headers: string[], named: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) if (!named.includes(lowerCaseName(headers[i]))) kept.push(headers[i], headers[i + 1]);
+  return kept;
 }

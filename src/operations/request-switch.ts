@@ -4,9 +4,9 @@ import { newId } from '../ids';
 import type { Caller } from './caller';
 import { isUniqueViolation, operationForKey, operationIdempotencyKey, requestHash } from './operation-key';
 import { resolveProject } from './resolve-project';
-import { judgeSwitchTarget } from './switch-preconditions';
+import { CheckedSwitch, judgeSwitchTarget } from './switch-preconditions';
 import type { EnqueueOperation } from './enqueue-operation';
-import { readSwitchRequestRows } from './switch-request-rows';
+import { readAndRecordSwitch } from './switch-request-record';
 import type { SwitchRequest } from './switch-request';
 
 /**
@@ -24,14 +24,40 @@ export async function requestSwitch(
   const hash = requestHash(request.kind, request);
   const earlier = await findByKey(prisma, opKey, hash);
   if (earlier) return earlier;
-  // The caller's project and the target in one statement; the project is judged first (404), then the target.
-  const { project, target: read } = await readSwitchRequestRows(prisma, caller.workspaceId, request.projectId, request.targetDeploymentId);
-  const target = judgeSwitchTarget(project, read, { ...request, projectId: project.id }, true);
+  // The caller's project and the target read, and the operation recorded where they pass the checks, in one
+  // statement; the project is judged first (404), then the target, as before.
+  const operationId = newId('op');
+  const values = {
+    id: operationId,
+    kind: request.kind,
+    deploymentId: request.targetDeploymentId,
+    sourceDeploymentId: request.expectedSourceDeploymentId ?? null,
+    reason: request.reason ?? null,
+    requestedBy: caller.requestedBy,
+    requestId: caller.requestId ?? null,
+    idempotencyKey: opKey ?? null,
+    requestHash: opKey ? hash : null,
+  };
+  const { project, target: read, operation } = await readAndRecordSwitch(prisma, caller.workspaceId, request.projectId, values, request.expectedSourceDeploymentId);
+  let target: CheckedSwitch;
+  try {
+    target = judgeSwitchTarget(project, read, { ...request, projectId: project.id }, true);
+  } catch (err) {
+    // The statement's conditions mirror the judge, so this never finds a row; if they ever drifted, a refused request
+    // still changes nothing.
+    if (operation) await prisma.operation.deleteMany({ where: { id: operationId } });
+    throw err;
+  }
   // What the operation's jobs are named after (operationSubject's `<project>/<environment>`), from the rows just read.
   const subject = `${project.slug}/${target.environmentSlug}`;
   // check-instances asks Krane with the project's namespace at once instead of reading it first, on the switch's path
   // to traffic.
   const known = { namespace: project.namespace };
+  if (operation) {
+    await deps.enqueue(operationId, { operation, subject, data: known });
+    return { operationId, existing: false };
+  }
+  // Not recorded by the statement (its idempotency key taken meanwhile): recorded, or the winner found, as before.
   return createAndEnqueue(deps, opKey, hash, subject, known, {
     kind: request.kind,
     projectId: project.id,

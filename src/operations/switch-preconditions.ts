@@ -47,7 +47,7 @@ export type CheckedSwitch = Omit<SwitchTarget, 'namespace'> & { environmentSlug:
 
 /**
  * The checks of checkSwitchPreconditions against a project row and a target already read: at request time, the
- * rows readSwitchRequestRows read; in `validate` and inside the route change transaction (strictLive
+ * rows readAndRecordSwitch read; in `validate` and inside the route change transaction (strictLive
  * off), the rows their own statements read, the latter under the project's lock. No namespace: none of them needs it.
  */
 export function judgeSwitchTarget(project: CheckedProject, target: CheckedTarget | null, input: SwitchCheckInput, strictLive: boolean): CheckedSwitch {

@@ -8,8 +8,9 @@ import { recordStatements } from '../support/statement-recorder';
 /**
  * A switch request's reads are on its path to traffic, and they run on the process that also runs the switch's steps.
  * It reads the caller's project (by id or slug, with its workspace's slug: the Krane namespace) and the target with
- * its environment in one statement, then records the operation: two statements before the flow is added. Before, the
- * project was resolved through Prisma beside a raw read of the target: three.
+ * its environment and records the operation (only where those rows pass the request's checks) in one statement: one
+ * statement before the flow is added. Before, the read and then the operation's insert through Prisma: two; before
+ * that, the project resolved through Prisma beside a raw read of the target: three.
  */
 describe('a switch request', () => {
   let h: EngineHarness<InstantDriver>;
@@ -41,9 +42,9 @@ describe('a switch request', () => {
       flows.add = add;
       pg.recording = false;
     }
-    expect(before).toHaveLength(2);
+    expect(before).toHaveLength(1);
     expect(before![0]).toMatch(/FROM "Project" p JOIN "Workspace" w .* LEFT JOIN "Deployment" d .* LEFT JOIN "Environment" e/);
-    expect(before![1]).toMatch(/^INSERT INTO "public"."Operation"/);
+    expect(before![0]).toMatch(/INSERT INTO "Operation"/);
 
     // Judged as before: another workspace's project and a missing one are not found; a target of another project or
     // none is not found in this one; a target not ready is refused; the live deployment is already live.
@@ -57,7 +58,12 @@ describe('a switch request', () => {
     await expect(request({ projectId: project.id, targetDeploymentId: foreign.deploymentId })).rejects.toMatchObject({ code: 'not_found' });
     await expect(request({ projectId: project.id, targetDeploymentId: 'dep_missing' })).rejects.toMatchObject({ code: 'not_found' });
     await expect(request({ projectId: project.id, targetDeploymentId: v1 })).rejects.toMatchObject({ code: 'already_live' });
+    await expect(
+      requestSwitch({ prisma: h.db.prisma, enqueue: h.engine.enqueue }, caller, { kind: 'rollback', projectId: project.id, targetDeploymentId: v2, expectedSourceDeploymentId: v2 }),
+    ).rejects.toMatchObject({ code: 'stale_source' });
     await h.db.prisma.deployment.update({ where: { id: v2 }, data: { status: 'building' } });
     await expect(request({ projectId: project.id, targetDeploymentId: v2, kind: 'promote' })).rejects.toMatchObject({ code: 'deployment_not_ready' });
+    // A refused request records nothing: the one operation of the project's switches is the rollback above.
+    expect(await h.db.prisma.operation.count({ where: { projectId: project.id, kind: { in: ['rollback', 'promote'] } } })).toBe(1);
   });
 });

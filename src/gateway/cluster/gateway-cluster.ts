@@ -25,6 +25,15 @@ const STATS_TIMEOUT_MS = 2_000;
 const RESYNC_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 5_000;
 
+/**
+ * A proxied request leaves ~20 KB of short-lived garbage (Node's request and response objects, undici's request,
+ * header lists): with V8's default young generation (16 MB semi-spaces) a worker under load scavenges every ~600
+ * requests, each a pause of ~1 ms for every request in flight. A scavenge costs what survives it, not what it frees, so
+ * semi-spaces of 32 MB scavenge about a quarter as often for the same work per scavenge: less CPU per request and fewer
+ * pauses in the tail, for ~32 MB more memory per worker. The operator's own flag wins.
+ */
+const WORKER_SEMI_SPACE_MB = 32;
+
 /** The worker entry next to this file, with a TypeScript loader when this code itself runs from TypeScript. */
 function workerEntry(): { exec: string; execArgv: string[] } {
   const extension = path.extname(__filename);
@@ -32,6 +41,9 @@ function workerEntry(): { exec: string; execArgv: string[] } {
   // Debugger flags would make every worker try to bind the parent's inspector port.
   const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--inspect') && !arg.startsWith('--debug'));
   if (extension === '.ts' && !execArgv.some((arg) => arg.includes('tsx'))) execArgv.push('--import', 'tsx');
+  if (!execArgv.some((arg) => arg.includes('semi-space-size')) && !(process.env.NODE_OPTIONS ?? '').includes('semi-space-size')) {
+    execArgv.push(`--min-semi-space-size=${WORKER_SEMI_SPACE_MB}`, `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
+  }
   return { exec, execArgv };
 }
 
