@@ -9,6 +9,7 @@ import { concurrentLeadCount } from './define-flow';
 import { failMalformedOperation } from './final-failure';
 import type { FlowRegistry } from './flow-registry';
 import { firstIssue, OperationJobData, StepJobFields } from './job-data';
+import { CompletedChildren } from './completed-children';
 import { completeOperation } from './operation-completion';
 import { QueueName } from './queue-names';
 import { type ChildValues, readChildValues } from './step-start';
@@ -54,15 +55,16 @@ async function failIfChildFailed(job: Job, hasChild: boolean): Promise<void> {
 }
 
 /**
- * How many children a step job waits for: none for a flow's first step (or its leading concurrent steps' first, whose
- * position is 0) and for a re-run of a step that delayed itself (its children succeeded before its first run); as
- * many as the flow's leading concurrent steps for the step right after them (a switch's `switch-routes` waits for
- * `validate` and `check-instances`); one otherwise. A later concurrent step (check-instances, position 1) has none in
- * this version's flows, but is counted as one: flows queued by an older version chained it behind validate.
+ * How many children a step job has: none for a flow's first step (or its leading concurrent steps' first, whose
+ * position is 0); as many as the flow's leading concurrent steps for the step right after them (a switch's
+ * `switch-routes` has `validate` and `check-instances`); one otherwise. A later concurrent step (check-instances,
+ * position 1) has none in this version's flows, but is counted as one: flows queued by an older version chained it
+ * behind validate.
  */
-function childrenAwaited(flows: FlowRegistry, job: Job): number {
+function childrenOf(flows: FlowRegistry, job: Job): number {
   const position = StepJobFields.shape.position.safeParse(job.data?.position);
-  if (!position.success || position.data === 0 || job.data?.delays) return 0;
+  if (!position.success) return 1;
+  if (position.data === 0) return 0;
   const kind = OperationJobData.shape.kind.safeParse(job.data?.kind);
   if (!kind.success || !flows.has(kind.data)) return 1;
   const lead = concurrentLeadCount(flows.of(kind.data));
@@ -71,16 +73,19 @@ function childrenAwaited(flows: FlowRegistry, job: Job): number {
 
 /**
  * A step job's child outputs, read before it runs, and the chain failure when a child failed instead. A child that
- * succeeded is in the job's processed children, so the happy path pays one Redis read (the outputs, which the step
- * needs anyway) and looks for a failed child only when fewer children succeeded than the job waits for: with two
- * concurrent children, one can have succeeded and the other failed (BullMQ moves the parent on at the failure). Jobs
- * without a child, and re-runs of a step that delayed itself, read their outputs with the rest of the step's start
- * (step-start.ts).
+ * succeeded is in the job's processed children, so the happy path pays at most one Redis read (the outputs, which the
+ * step needs anyway), and none when its children completed in this process (`CompletedChildren`); it looks for a
+ * failed child only when fewer children succeeded than the job has: with two concurrent children, one can have
+ * succeeded and the other failed (BullMQ moves the parent on at the failure). A first step has no child: nothing to
+ * read. A re-run of a step that delayed itself had its children succeed before its first run: it takes their outputs
+ * from this process when it holds them all, else reads them with the rest of the step's start (step-start.ts).
  */
-async function childOutputsOrChainFailure(job: Job, awaited: number): Promise<ChildValues | undefined> {
-  if (awaited === 0) return undefined;
-  const values = await readChildValues(job);
-  if (Object.keys(values).length < awaited) await failIfChildFailed(job, true);
+async function childOutputsOrChainFailure(job: Job, children: number, completed: CompletedChildren): Promise<ChildValues | undefined> {
+  if (children === 0) return {};
+  const seen = completed.valuesOf(job, children);
+  if (job.data?.delays) return seen;
+  const values = seen ?? (await readChildValues(job));
+  if (Object.keys(values).length < children) await failIfChildFailed(job, true);
   return values;
 }
 
@@ -90,12 +95,12 @@ async function childOutputsOrChainFailure(job: Job, awaited: number): Promise<Ch
  * named after their step and carry the same `step` field. The queue does not matter: a switch's checks that an earlier
  * version queued on `steps` still run there.
  */
-function stepProcessor<Services>(options: WorkerOptions<Services>) {
+function stepProcessor<Services>(options: WorkerOptions<Services>, completed: CompletedChildren) {
   const { engine, services, flows } = options;
   return async (job: Job, token?: string) => {
     if (!token) throw new Error(`job ${job.id} was handed to its processor without a lock token`);
     if (isCompensationJob(job)) return runCompensation(engine, services, flows, job);
-    const childValues = await childOutputsOrChainFailure(job, childrenAwaited(flows, job));
+    const childValues = await childOutputsOrChainFailure(job, childrenOf(flows, job), completed);
     let validated;
     try {
       const kind = OperationJobData.shape.kind.safeParse(job.data?.kind);
@@ -120,13 +125,14 @@ function stepProcessor<Services>(options: WorkerOptions<Services>) {
  * queue: one still queued here (or made by an older process's scheduler) is completed without running — the
  * reconciler queue runs the schedule now, and a pass here would only compete with operations for this queue's slots.
  */
-function operationProcessor<Services>(options: WorkerOptions<Services>) {
+function operationProcessor<Services>(options: WorkerOptions<Services>, completed: CompletedChildren) {
   const { engine, services, flows, scheduled } = options;
   return async (job: Job) => {
     if (scheduled[job.name] && !OperationJobData.safeParse(job.data).success) {
       return { skipped: `scheduled jobs run in the ${QueueName.reconciler} queue now` };
     }
-    await failIfChildFailed(job, true);
+    // Its one child (the last step) completed in this process: it did not fail, nothing to read.
+    await failIfChildFailed(job, !completed.holds(job, 1));
     const data = OperationJobData.safeParse(job.data);
     if (!data.success) return refuseMalformed(engine, job, new MalformedJobError(job.id, firstIssue(data.error)));
     return completeOperation(engine, services, flows.of(data.data.kind), data.data);
@@ -161,19 +167,22 @@ export function startEngineWorkers<Services>(options: WorkerOptions<Services>): 
     maxStalledCount: settings.maxStalledCount,
     concurrency: options.concurrency,
   };
-  const steps = new Worker(QueueName.steps, stepProcessor(options), { ...common, connection: connection() });
-  const routing = new Worker(QueueName.routing, stepProcessor(options), {
+  const completed = new CompletedChildren();
+  const steps = new Worker(QueueName.steps, stepProcessor(options, completed), { ...common, connection: connection() });
+  const routing = new Worker(QueueName.routing, stepProcessor(options, completed), {
     ...common,
     lockDuration: settings.routingLockDurationMs,
     stalledInterval: settings.routingStalledIntervalMs,
     connection: connection(),
   });
   // Its own worker and connection, so a switch's checks are picked up while the steps worker is busy with polls.
-  const switches = new Worker(QueueName.switches, stepProcessor(options), { ...common, connection: connection() });
-  const operations = new Worker(QueueName.operations, operationProcessor(options), { ...common, connection: connection() });
+  const switches = new Worker(QueueName.switches, stepProcessor(options, completed), { ...common, connection: connection() });
+  const operations = new Worker(QueueName.operations, operationProcessor(options, completed), { ...common, connection: connection() });
   // One pass at a time is all a process needs (passes are single-flight across processes anyway, app/reconciler.ts).
   const reconciler = new Worker(QueueName.reconciler, scheduledProcessor(options.scheduled), { ...common, concurrency: 1, connection: connection() });
   const workers = [steps, routing, switches, operations, reconciler];
+  // Emitted once a job's value is in its parent's processed children (and its own entry as a parent is done with).
+  for (const worker of [steps, routing, switches, operations]) worker.on('completed', (job: Job, result: unknown) => completed.completed(job, result));
   for (const worker of workers) {
     if (engine.health) engine.health.watchQueueClient(worker, 'worker', engine.logger.child({ queue: worker.name }));
     else worker.on('error', (err) => engine.logger.error('worker error', { queue: worker.name, error: err.message }));
