@@ -1,7 +1,7 @@
 import type { RedisConnection } from '../redis/connection';
 import type { Logger } from '../logger';
 import { quitRedis } from '../services/quit-redis';
-import { eventChannel } from '../engine/state-events';
+import { decodeEvents, eventChannel } from '../engine/state-events';
 import type { OperationEvent } from './operation-event';
 
 /**
@@ -224,13 +224,8 @@ export class OperationWatcher {
   private deliver(channelName: string, message: string): void {
     const channel = this.channels.get(channelName);
     if (!channel) return;
-    let event: OperationEvent;
-    try {
-      event = JSON.parse(message) as OperationEvent;
-    } catch {
-      return;
-    }
-    for (const watch of channel.watches) watch.deliver(event);
+    // One event, or several that were announced together (state-events.ts coalesces a busy channel's).
+    for (const event of decodeEvents<OperationEvent>(message)) for (const watch of channel.watches) watch.deliver(event);
   }
 
   private missedEverything(): void {

@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import net from 'node:net';
 import { Client } from 'pg';
 import { QueueName } from '../../src/engine/queue-names';
+import { decodeEvents } from '../../src/engine/state-events';
 import { InstantDriver } from '../../src/krane/drivers/instant-driver';
 import { EngineHarness, HELLO_API, startEngineHarness } from '../support/engine-harness';
 import { seedProject } from '../support/seed';
@@ -82,7 +83,9 @@ describe('a deploy with an instant Krane', () => {
         if (/^\+\S+ \[\d+ lua\]/.test(line)) scriptCommands.push(name);
         else if (name === 'bzpopmin') idleWaits++;
         else commands.push(name);
-        if (name === 'publish' && args[2]?.replace(/\\"/g, '"').includes('"type":"operation","operationId":') && args[2].includes('running')) runningAnnounced.push(args[1]);
+        // A message carries one event, or several announced together (state-events.ts coalesces them).
+        const announced = name === 'publish' ? decodeEvents<{ type?: string; state?: string }>(args[2]?.replace(/\\"/g, '"') ?? '') : [];
+        if (announced.some((e) => e.type === 'operation' && e.state === 'running')) runningAnnounced.push(args[1]);
       }
     });
     monitor.write('MONITOR\r\n');
