@@ -12,7 +12,8 @@ export const COMPLETED_CHILDREN_KEPT = 2_000;
  * A value is noted on the worker's `completed` event, which BullMQ emits only once its moveToFinished script wrote the
  * value into the parent's processed children: what is held is what Redis holds. It is kept as the JSON text BullMQ
  * wrote, and parsed anew for each run, as a read from Redis would be. A parent fetched by another process, or one
- * forgotten here (a restart, more parents than `COMPLETED_CHILDREN_KEPT`), reads Redis as before: this only saves reads.
+ * forgotten here (a restart, a lost connection to Redis, more parents than `COMPLETED_CHILDREN_KEPT`), reads Redis
+ * as before: this only saves reads.
  * A parent's entry goes when the parent completes.
  */
 export class CompletedChildren {
@@ -46,6 +47,11 @@ export class CompletedChildren {
     const values: ChildValues = {};
     for (const [child, json] of children) values[child] = JSON.parse(json) as ChildValues[string];
     return values;
+  }
+
+  /** Forgets everything held (the connection to Redis was lost: Redis may have lost writes). */
+  clear(): void {
+    this.byParent.clear();
   }
 
   /** How many parents are held (for tests). */

@@ -153,9 +153,13 @@ export function startEngineWorkers<Services>(options: WorkerOptions<Services>): 
   const { engine } = options;
   const { settings } = engine;
   const connections: RedisConnection[] = [];
+  const completed = new CompletedChildren();
   const connection = () => {
     const c = createRedisConnection(options.redisUrl, { maxRetriesPerRequest: null });
     engine.health?.watchRedisConnection(c);
+    // Redis may come back without its last writes (a restart from an AOF a second behind, a failover): what was held
+    // may then no longer be what it holds, so nothing held survives a lost connection.
+    c.on('close', () => completed.clear());
     connections.push(c);
     return c;
   };
@@ -167,7 +171,6 @@ export function startEngineWorkers<Services>(options: WorkerOptions<Services>): 
     maxStalledCount: settings.maxStalledCount,
     concurrency: options.concurrency,
   };
-  const completed = new CompletedChildren();
   const steps = new Worker(QueueName.steps, stepProcessor(options, completed), { ...common, connection: connection() });
   const routing = new Worker(QueueName.routing, stepProcessor(options, completed), {
     ...common,
