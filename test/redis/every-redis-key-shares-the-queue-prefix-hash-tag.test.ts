@@ -21,7 +21,16 @@ function files(dir: string, ending: string): string[] {
 }
 
 // The expressions the code base names its key prefix by (QUEUE_PREFIX, handed down as `prefix`).
-const PREFIX_EXPRESSIONS = new Set(['prefix', 'this.prefix', 'options.prefix', 'ctx.config.QUEUE_PREFIX', 'config.QUEUE_PREFIX', 'engine.queues.prefix']);
+const PREFIX_EXPRESSIONS = new Set([
+  'prefix',
+  'this.prefix',
+  'options.prefix',
+  'ctx.config.QUEUE_PREFIX',
+  'config.QUEUE_PREFIX',
+  'engine.queues.prefix',
+  // BullMQ's `<prefix>:<queue>` of a job.
+  'job.queueQualifiedName',
+]);
 
 /**
  * On a Redis Cluster a script or MULTI may only touch keys of one slot. Every key deployflow writes starts with
