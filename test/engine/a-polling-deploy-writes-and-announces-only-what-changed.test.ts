@@ -1,6 +1,6 @@
 import IORedis from 'ioredis';
 import { DeployStep } from '../../flows/step-names';
-import { eventChannel } from '../../src/engine/state-events';
+import { EVENT_COALESCE_MS, eventChannel } from '../../src/engine/state-events';
 import { DeploymentNotFoundError, type KraneDriver } from '../../src/krane/driver';
 import type { KraneDeploymentSpec, KraneInstance } from '../../src/krane/types';
 import { instancesRecord, mustRecordInstances, INSTANCES_REFRESH_MS } from '../../processors/poll-instances';
@@ -62,7 +62,9 @@ describe('a deploy that polls its instances', () => {
     expect(pending).toMatchObject({ id: `${deploymentId}-0`, status: 'pending' });
     const shown = (await pollRow(deploymentId)).output;
 
-    // Ten polls or so that see the same: the rows stay as the first poll wrote them, and nothing is announced.
+    // Ten polls or so that see the same: the rows stay as the first poll wrote them, and nothing is announced. (The
+    // first poll's announcement may go out up to the coalescing delay after its row committed: counted from after it.)
+    await new Promise((r) => setTimeout(r, EVENT_COALESCE_MS * 5));
     const eventsBefore = pollEvents().length;
     await new Promise((r) => setTimeout(r, 1_000));
     expect((await pollRow(deploymentId)).output).toBe(shown);
