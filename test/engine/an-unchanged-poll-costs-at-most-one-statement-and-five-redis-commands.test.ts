@@ -22,7 +22,7 @@ import { recordStatements } from '../support/statement-recorder';
  */
 const DEPLOYS = 10;
 const MAX_STATEMENTS_PER_POLL = 1;
-const MAX_REDIS_COMMANDS_PER_POLL = 3.4;
+const MAX_REDIS_COMMANDS_PER_POLL = 3.5;
 
 describe('a poll that sees nothing new', () => {
   let h: EngineHarness<InstantDriver>;
