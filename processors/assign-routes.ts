@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { Prisma } from '../src/generated/prisma/client';
 import { passRoutingGate } from '../src/deployments/routing-gate';
 import { supersedeOlderDeploys } from '../src/deployments/supersede-older-deploys';
 import type { OutputOf } from '../src/engine/define-step';
-import { deployFactsOf, type DeployFacts } from '../src/deployments/deploy-facts';
-import { planDeployment } from '../src/routing/plans/deploy-plan-input';
+import { DeployFacts, deployFactsOf } from '../src/deployments/deploy-facts';
+import { deployRoutesSql, parseDeployRoutes, planDeployment } from '../src/routing/plans/deploy-plan-input';
 import type { AppliedRoute, LockedProject, RouteDecision, RoutingTx } from '../src/routing/changes/route-change-types';
 import { routingStep } from '../src/routing/routing-step';
-import { decideDeployRelease, RELEASED_STICKIES } from '../src/releases/deploy-release';
+import { decideDeployRelease, deployReleaseSql, parseDeployReleaseState, RELEASED_STICKIES } from '../src/releases/deploy-release';
 import { mergeDecisions } from '../src/releases/release-transitions';
 import { buildRoutes } from './build-routes';
 import { fetchMetadata } from './fetch-metadata';
@@ -50,10 +51,25 @@ export const assignRoutes = routingStep<Services, DeployJobData, { plan: typeof 
   // The deployment's hostnames and environment cannot change: fetch-metadata handed them on (read only for a deploy
   // enqueued before it did), so the transaction reads only what can (the routes; the pin is on the row it locked).
   prepare: ({ services, data, needs }) => deployFactsOf(services.prisma, data.deploymentId, needs.meta),
-  decide: ({ services, data, needs }, tx, project, facts) => decideDeployRoutes(services, data, needs.plan, tx, project, facts),
+  // What the decision reads of what can change, sent with the transaction's replay check (no round trip of its own
+  // while the lock is held; as of the lock, like a read of its own): the routes under its hostnames, and for a
+  // production deploy the release state. Built from the handed-on facts; without them (an older fetch-metadata's
+  // output) decide reads each itself.
+  readUnderLock: ({ services, data, needs }) => deployUnderLockSql(services, data, needs.meta),
+  decide: ({ services, data, needs }, tx, project, facts, underLock) => decideDeployRoutes(services, data, needs.plan, tx, project, facts, underLock),
   output: (_step, record) => ({ sequence: record.sequence, applied: record.changes.length, live: record.liveTo !== record.liveFrom, notes: record.notes }),
   summarize: (o) => `${o.applied} route(s) changed (change #${o.sequence})${o.live ? '; now live' : ''}${o.notes.length ? `; ${o.notes.join('; ')}` : ''}`,
 });
+
+/** The JSON object of what a deploy's decision reads under the project's lock (see assignRoutes.readUnderLock). */
+function deployUnderLockSql(services: Pick<Services, 'apex'>, data: Pick<DeployJobData, 'deploymentId' | 'operationId'>, meta: unknown): Prisma.Sql {
+  const facts = DeployFacts.safeParse(meta);
+  if (!facts.success) return Prisma.sql`NULL`;
+  const release = facts.data.isProduction
+    ? deployReleaseSql({ operationId: data.operationId, projectId: facts.data.projectId, environmentId: facts.data.environmentId })
+    : Prisma.sql`NULL`;
+  return Prisma.sql`json_build_object('routes', ${deployRoutesSql(facts.data, data.deploymentId, services.apex)}, 'release', ${release})`;
+}
 
 /**
  * What a deploy's route change is, decided on the state inside the transaction (see assignRoutes): the current plan's
@@ -68,9 +84,14 @@ export async function decideDeployRoutes(
   tx: RoutingTx,
   project: Pick<LockedProject, 'isRolledBack' | 'liveDeploymentId'>,
   facts: DeployFacts,
+  /** What deployUnderLockSql read under the same lock (null or absent: read here). */
+  underLock?: unknown,
 ): Promise<RouteDecision> {
+  const read = typeof underLock === 'string' ? (JSON.parse(underLock) as unknown) : underLock;
+  const known = read ? (read as { routes: unknown; release: unknown }) : undefined;
   const planned = new Set(stored.changes.filter((c) => c.action === 'create' || c.action === 'move').map((c) => c.hostname));
-  const current = await planDeployment(tx, data.deploymentId, services.apex, { facts, pinned: project.isRolledBack });
+  const routes = known ? parseDeployRoutes(known.routes) : undefined;
+  const current = await planDeployment(tx, data.deploymentId, services.apex, { facts, pinned: project.isRolledBack, routes });
   const notes = [...current.notes];
   const changes: AppliedRoute[] = [];
   for (const c of current.changes) {
@@ -94,6 +115,7 @@ export async function decideDeployRoutes(
     { deploymentId: data.deploymentId, operationId: data.operationId, projectId: facts.projectId, environmentId: stored.environmentId, isProduction: facts.isProduction },
     current,
     project,
+    known?.release ? parseDeployReleaseState(known.release) : undefined,
   );
   if (release.start) {
     // The stable keeps its live, environment and custom routes and the live pointer; the canary gets its share of them.

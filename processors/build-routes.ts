@@ -1,5 +1,5 @@
 import { deployFactsOf } from '../src/deployments/deploy-facts';
-import { planDeployment } from '../src/routing/plans/deploy-plan-input';
+import { planDeployment, readDeployRoutesAndPin } from '../src/routing/plans/deploy-plan-input';
 import type { RoutePlan } from '../src/routing/plans/route-types';
 import { fetchMetadata } from './fetch-metadata';
 import { deployStep } from './services';
@@ -16,9 +16,9 @@ export const buildRoutes = deployStep({
   needs: { meta: fetchMetadata },
   async run({ services, data, needs }): Promise<RoutePlan> {
     const facts = await deployFactsOf(services.prisma, data.deploymentId, needs.meta);
-    // The pin is read at the same time as the routes: three statements, one round trip.
-    const pinned = services.prisma.project.findUniqueOrThrow({ where: { id: facts.projectId }, select: { isRolledBack: true } }).then((p) => p.isRolledBack);
-    return planDeployment(services.prisma, data.deploymentId, services.apex, { facts, pinned });
+    // The pin and the routes in one statement.
+    const { routes, pinned } = await readDeployRoutesAndPin(services.prisma, facts, data.deploymentId, services.apex);
+    return planDeployment(services.prisma, data.deploymentId, services.apex, { facts, pinned, routes });
   },
   summarize: (plan) => {
     const counts = plan.changes.reduce<Record<string, number>>((acc, c) => ((acc[c.action] = (acc[c.action] ?? 0) + 1), acc), {});
