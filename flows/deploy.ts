@@ -1,6 +1,6 @@
 import { compensateDeployment } from '../src/deployments/compensate-deployment';
 import { deploymentCancelRequested, deploymentCancelRequestedSql, recordDeployFailure, recordDeployRolledForward } from '../src/deployments/deployment-lifecycle';
-import { operationOutcome } from '../src/deployments/operation-outcome';
+import { readDeployLiveState } from '../src/deployments/deploy-live-state';
 import { defineFlow, onRouting, onSteps } from '../src/engine/define-flow';
 import { DeployJobData } from '../src/operations/operation-jobs';
 import { routeChangeCommitted } from '../src/routing/changes/route-change-committed';
@@ -50,12 +50,14 @@ export const deployFlow = defineFlow<Services, DeployJobData>({
   // Otherwise what Krane runs for it is deleted, in a job of its own (a Krane outage retries it).
   compensation: { name: 'compensate', run: (services, data) => compensateDeployment(services, data.deploymentId) },
   // The root job carries only the engine's fields; a deploy's step rows are its deployment's (`ownerId`, set from the
-  // operation's deploymentId above), so the release it started is looked up by it, alongside the rest of the outcome.
+  // operation's deploymentId above), so the release it started is looked up by it, alongside the rest of the outcome
+  // (operationOutcome's fields), in one statement.
   async outcome({ prisma }, data) {
-    const [result, release] = await Promise.all([
-      operationOutcome(prisma, data),
-      prisma.release.findFirst({ where: { canaryDeploymentId: data.ownerId }, select: { id: true } }),
-    ]);
-    return release ? { ...result, releaseId: release.id } : result;
+    const deploymentId = (data as { deploymentId?: string }).deploymentId;
+    const now = await readDeployLiveState(prisma, { projectId: data.projectId, canaryOf: data.ownerId, deploymentId });
+    const result: Record<string, unknown> = { kind: data.kind, deploymentId: deploymentId ?? null };
+    if (deploymentId) result.status = now.status;
+    Object.assign(result, { liveDeploymentId: now.liveDeploymentId, pinned: now.isRolledBack });
+    return now.release ? { ...result, releaseId: now.release.id } : result;
   },
 });

@@ -1,5 +1,6 @@
 import { deployFactsOf } from '../src/deployments/deploy-facts';
-import { healthWatchOf } from '../src/releases/health-watch';
+import { readDeployLiveState } from '../src/deployments/deploy-live-state';
+import { healthWatchKey } from '../src/releases/health-watch';
 import { fetchMetadata } from './fetch-metadata';
 import { deployStep } from './services';
 
@@ -22,13 +23,13 @@ export const updateLive = deployStep({
   async run({ services, data, needs }): Promise<UpdateLiveResult> {
     // The environment cannot change (fetch-metadata handed it on); the project's live pointer and pin can: read now.
     const facts = await deployFactsOf(services.prisma, data.deploymentId, needs.meta);
-    const [project, release] = await Promise.all([
-      services.prisma.project.findUniqueOrThrow({ where: { id: facts.projectId }, select: { liveDeploymentId: true, isRolledBack: true } }),
-      services.prisma.release.findFirst({ where: { canaryDeploymentId: data.deploymentId }, orderBy: { createdAt: 'desc' } }),
-    ]);
+    // The project, the release and the health watch in one statement.
+    const now = await readDeployLiveState(services.prisma, { projectId: facts.projectId, canaryOf: data.deploymentId, watchKey: healthWatchKey(data.operationId) });
+    if (!now.projectFound) throw new Error(`project ${facts.projectId} not found`);
+    const { release, watch } = now;
+    const project = { liveDeploymentId: now.liveDeploymentId, isRolledBack: now.isRolledBack };
     const d = { id: data.deploymentId, project, environment: { isProduction: facts.isProduction, slug: facts.environmentSlug } };
     if (release?.state === 'running') await services.operations.enqueue(release.operationId);
-    const watch = await healthWatchOf(services.prisma, data.operationId);
     if (watch && (watch.state === 'queued' || watch.state === 'running')) await services.operations.enqueue(watch.id);
     const live = d.project.liveDeploymentId === d.id;
     const reason = live

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeployFacts } from '../deployments/deploy-facts';
 import { OperationJobData } from '../engine/job-data';
 
 /**
@@ -8,7 +9,16 @@ import { OperationJobData } from '../engine/job-data';
  */
 const id = z.string().min(1);
 
-export const DeployJobData = OperationJobData.extend({ kind: z.literal('deploy'), deploymentId: id });
+export const DeployJobData = OperationJobData.extend({
+  kind: z.literal('deploy'),
+  deploymentId: id,
+  /**
+   * What cannot change about the deployment (fetch-metadata's output), as the deploy request read it in the statement
+   * that inserted the deployment; absent when the flow was enqueued from the operation row alone (the reconciler, a
+   * gRPC Deploy of a pending deployment) or by an earlier version: fetch-metadata reads it then.
+   */
+  facts: DeployFacts.optional(),
+});
 export type DeployJobData = z.infer<typeof DeployJobData>;
 
 export const SwitchJobData = OperationJobData.extend({

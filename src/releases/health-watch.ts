@@ -2,6 +2,11 @@ import type { RoutingTx } from '../routing/changes/route-change-types';
 import { newId } from '../ids';
 import { loadPolicy } from './release-policy';
 
+/** The idempotency key of the health watch a switch records: one per switch. */
+export function healthWatchKey(switchOperationId: string): string {
+  return `health-watch:${switchOperationId}`;
+}
+
 /**
  * Records a health watch inside the routing transaction of a plain switch that made `deploymentId` live in place of
  * `previousDeploymentId` (a production deploy taking live at once, or a promote), when the environment's policy asks
@@ -28,7 +33,7 @@ export async function recordHealthWatchInTx(
       sourceDeploymentId: watch.previousDeploymentId,
       healthWatchSeconds: seconds,
       requestedBy: watch.requestedBy,
-      idempotencyKey: `health-watch:${watch.switchOperationId}`,
+      idempotencyKey: healthWatchKey(watch.switchOperationId),
     },
   });
   return id;
@@ -36,5 +41,5 @@ export async function recordHealthWatchInTx(
 
 /** The health watch a switch recorded, if any (to enqueue it once the switch committed). */
 export async function healthWatchOf(prisma: Pick<RoutingTx, 'operation'>, switchOperationId: string): Promise<{ id: string; state: string } | null> {
-  return prisma.operation.findUnique({ where: { idempotencyKey: `health-watch:${switchOperationId}` }, select: { id: true, state: true } });
+  return prisma.operation.findUnique({ where: { idempotencyKey: healthWatchKey(switchOperationId) }, select: { id: true, state: true } });
 }
