@@ -17,8 +17,10 @@ import { seedProject } from '../support/seed';
  * before the per-step bookkeeping was trimmed, 89 and ~103 after; 69 statements once the steps stopped reading the
  * deployment, project, environment and workspace again (fetch-metadata reads them once and hands them on); 60 once a
  * step's first run checks for cancellation inside the statement that records its start (six reads less); 56 once the
- * request hands the engine the operation row and the subject it holds (four reads less). Redis commands: 103 before
- * the children's outputs were handed on in process and announcements coalesced, ~78 after. The bounds
+ * request hands the engine the operation row and the subject it holds (four reads less); 38 once the request is one
+ * statement handing fetch-metadata its facts, assign-routes' reads ride in its transaction's replay check and
+ * build-routes, update-live and the outcome read in one statement each. Redis commands: 103 before the children's
+ * outputs were handed on in process and announcements coalesced, ~78 after. The bounds
  * hold the trimmed figures with a little slack, so that a change that adds a round trip per step (nine per deploy) fails
  * here, and the trims are pinned one by one.
  */
@@ -27,9 +29,10 @@ const DEPLOYS = 5;
  * 92 before, 89 after the bookkeeping trims (the operation starts in its first step's row statement, its end no longer
  * reads the row back, nor its outcome the operation), 69 after the steps' reads (what cannot change is read once, by
  * fetch-metadata, in one statement), 60 after the cancellation check rode in the step-start statement, 56 once the
- * request hands on what it holds; slack for a second poll under load.
+ * request hands on what it holds, 38 once the request is one statement and the routing transaction, build-routes,
+ * update-live and the outcome read in one statement each; slack for a second poll under load.
  */
-const MAX_STATEMENTS_PER_DEPLOY = 58;
+const MAX_STATEMENTS_PER_DEPLOY = 40;
 /**
  * 124 before, ~104 after (18–21 of them BullMQ's job fetches, whose number varies with timing); ~93 once a step takes
  * its children's outputs from the process that completed them (ten HGETALLs less), ~78 once a busy channel's
@@ -158,12 +161,12 @@ describe('a deploy with an instant Krane', () => {
     expect(statements.filter((s) => s.startsWith('UPDATE "public"."Operation" SET "state" = CAST($1::text AS "public"."OperationState"), "startedAt"'))).toEqual([]);
     // A deploy's outcome finds the release it started by its deployment, which its job data names: no read of its operation.
     expect(statements.filter((s) => s.startsWith('SELECT "public"."Operation"."id", "public"."Operation"."deploymentId" FROM'))).toEqual([]);
-    // What cannot change during a deploy is read once, by fetch-metadata (one statement with joins), and handed on: no
-    // step reads the workspace, and none reads the whole deployment row (create-in-krane gets it back from its status
-    // move; it was read by six steps, each `include` one statement more).
+    // What cannot change during a deploy is read once and handed on: no step reads the workspace, and none reads the
+    // whole deployment row (create-in-krane gets it back from its status move; it was read by six steps, each `include`
+    // one statement more). It was read by fetch-metadata (one statement with joins, once per deploy); now the request
+    // reads it in the statement that inserts the deployment and hands it in the job data, so nothing reads it again.
     expect(statements.filter((s) => s.startsWith('SELECT "public"."Workspace".'))).toEqual([]);
     expect(statements.filter((s) => s.startsWith('SELECT "public"."Deployment"."id", "public"."Deployment"."projectId", "public"."Deployment"."environmentId", "public"."Deployment"."image",'))).toEqual([]);
-    expect(statements.filter((s) => s.startsWith('SELECT d."projectId", d."environmentId"'))).toHaveLength(DEPLOYS);
     // A cancellable step's first run checks for cancellation inside the statement that records its start: no read of
     // its own (six per deploy before; a poll-instances run after its first, under load, still reads).
     expect(statements.filter((s) => s.startsWith('SELECT "public"."Deployment"."id", "public"."Deployment"."cancelRequestedAt"')).length / DEPLOYS).toBeLessThanOrEqual(1);
@@ -172,6 +175,23 @@ describe('a deploy with an instant Krane', () => {
     expect(statements.filter((s) => s.startsWith('SELECT "public"."Operation"."id", "public"."Operation"."kind"'))).toEqual([]);
     expect(statements.filter((s) => s.startsWith('SELECT "public"."Deployment"."id", "public"."Deployment"."projectId", "public"."Deployment"."environmentId" FROM'))).toEqual([]);
     expect(statements.filter((s) => s.startsWith('SELECT "public"."Environment"."id", "public"."Environment"."slug" FROM'))).toEqual([]);
+    // The request is one statement (the key's operation, the project, the environment and both inserts): no read of
+    // its own for the project, no transaction of its own; and it hands fetch-metadata the facts it read, so the only
+    // BEGIN/COMMIT per deploy is the routing transaction's.
+    expect(statements.filter((s) => s.startsWith('SELECT "public"."Project"."id", "public"."Project"."workspaceId"'))).toEqual([]);
+    expect(statements.filter((s) => s.startsWith('INSERT INTO "public"."Deployment"'))).toEqual([]);
+    expect(statements.filter((s) => s === 'BEGIN')).toHaveLength(DEPLOYS);
+    expect(statements.filter((s) => s.startsWith('SELECT d."projectId", d."environmentId"'))).toEqual([]);
+    // Inside the routing transaction, what the decision reads (routes, release, policy, who asked, the live
+    // deployment) rides in the replay check: no Prisma read of any of them, and the policy is never read twice.
+    expect(statements.filter((s) => s.startsWith('SELECT "public"."IngressRoute".'))).toEqual([]);
+    expect(statements.filter((s) => s.startsWith('SELECT "public"."ReleasePolicy".'))).toEqual([]);
+    expect(statements.filter((s) => s.startsWith('SELECT "public"."Release".'))).toEqual([]);
+    expect(statements.filter((s) => s.startsWith('SELECT "public"."Operation"."id", "public"."Operation"."requestedBy"'))).toEqual([]);
+    expect(statements.filter((s) => s.startsWith('SELECT "public"."Deployment"."id", "public"."Deployment"."status"'))).toEqual([]);
+    // build-routes, update-live and the root's outcome read the project (pin, live pointer) in their one statement each.
+    expect(statements.filter((s) => s.startsWith('SELECT "public"."Project".'))).toEqual([]);
+    expect(statements.filter((s) => s.startsWith('SELECT "public"."Operation"."id", "public"."Operation"."state"'))).toEqual([]);
     // A step's success is one raw statement, not a Prisma model update (about twice the CPU per statement).
     expect(statements.filter((s) => s.startsWith('UPDATE "public"."DeploymentStep" SET "status"'))).toEqual([]);
     expect(perDeploy.statements).toBeLessThanOrEqual(MAX_STATEMENTS_PER_DEPLOY);
