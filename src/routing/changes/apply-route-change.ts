@@ -3,7 +3,7 @@ import { Prisma } from '../../generated/prisma/client';
 import { RetryableError } from '../../errors';
 import { newId } from '../../ids';
 import { assertLiveRouteMatches, resolveLivePointer } from './live-route-invariant';
-import { isPlainMove, moveRoutes, type PlainMove } from './move-routes';
+import { isPlainCreate, isPlainMove, moveRoutes, type PlainCreate, type PlainMove } from './move-routes';
 import { recordRouteChange } from './record-route-change';
 import type { AppliedRoute, LockedProject, RouteCanary, RouteChangeRequest, RoutingTx } from './route-change-types';
 import { readStoredRouteChange } from './stored-route-change';
@@ -95,14 +95,14 @@ async function applyOne(tx: RoutingTx, projectId: string, change: AppliedRoute):
 }
 
 /**
- * The plain moves of a decision, applied together in one statement (moveRoutes) before its other changes. Only where
- * no two changes name the same hostname: then no change's outcome depends on the order they are applied in (a route's
- * precondition names its own hostname only, and hostnames are unique), so moving them first changes nothing but the
- * number of round trips; otherwise every change is applied one after the other, in order.
+ * The plain moves and creates of a decision, applied together in one statement (moveRoutes) before its other changes.
+ * Only where no two changes name the same hostname: then no change's outcome depends on the order they are applied in
+ * (a route's precondition names its own hostname only, and hostnames are unique), so applying them first changes
+ * nothing but the number of round trips; otherwise every change is applied one after the other, in order.
  */
-function batchedMoves(changes: AppliedRoute[]): PlainMove[] {
-  if (new Set(changes.map((c) => c.hostname)).size !== changes.length) return [];
-  return changes.filter(isPlainMove);
+function batchedChanges(changes: AppliedRoute[]): { moves: PlainMove[]; creates: PlainCreate[] } {
+  if (new Set(changes.map((c) => c.hostname)).size !== changes.length) return { moves: [], creates: [] };
+  return { moves: changes.filter(isPlainMove), creates: changes.filter(isPlainCreate) };
 }
 
 /**
@@ -137,10 +137,11 @@ export async function applyRouteChange(prisma: Db, request: RouteChangeRequest):
       const decision = await request.decide(tx, project, underLock);
       const applied: AppliedRoute[] = [];
       const notes = [...decision.notes];
-      const batch = batchedMoves(decision.changes);
-      const moved = await moveRoutes(tx, request.projectId, batch);
+      const batch = batchedChanges(decision.changes);
+      const batched = new Set<AppliedRoute>([...batch.moves, ...batch.creates]);
+      const batchApplied = await moveRoutes(tx, request.projectId, batch.moves, batch.creates);
       for (const change of decision.changes) {
-        const done = batch.includes(change as PlainMove) ? moved.get(change.hostname) : await applyOne(tx, request.projectId, change);
+        const done = batched.has(change) ? batchApplied.get(change.hostname) : await applyOne(tx, request.projectId, change);
         if (done) applied.push(done);
         else notes.push(`${change.hostname}: changed by someone else meanwhile, left alone`);
       }
