@@ -17,6 +17,13 @@ import { setReady } from '../processors/set-ready';
 import { updateLive } from '../processors/update-live';
 
 /**
+ * The deployment a deploy's hooks act on. A step's data names it; a root job's data carries only the engine's fields
+ * (the reconciler fails a lost flow with them), where the owner of the step rows is the deployment (`fromOperation`
+ * below). Never undefined: a status write with no id would match every active deployment.
+ */
+const deploymentOf = (data: Pick<DeployJobData, 'ownerId'> & { deploymentId?: string }): string => data.deploymentId ?? data.ownerId;
+
+/**
  * Deploy (SPEC §3.1): run an image for a project's environment, wait until its instances are healthy, scrape its
  * OpenAPI spec, give it its hostnames and switch traffic atomically. The steps run in this order, each on its queue.
  */
@@ -37,7 +44,7 @@ export const deployFlow = defineFlow<Services, DeployJobData>({
     onSteps(updateLive), //      records whether it is live (set with the routes)
   ],
   // Until assign-routes starts, POST /v1/deployments/:id/cancel stops every step above it.
-  cancelRequested: ({ prisma }, data) => deploymentCancelRequested(prisma, data.deploymentId),
+  cancelRequested: ({ prisma }, data) => deploymentCancelRequested(prisma, deploymentOf(data)),
   // The same check, made by a step's first run inside the statement that records its start.
   cancelRequestedSql: {
     query: (data) => deploymentCancelRequestedSql.query(data.deploymentId),
@@ -45,10 +52,10 @@ export const deployFlow = defineFlow<Services, DeployJobData>({
   },
   // Once its routes committed, a failure after them rolls the deploy forward: a failed deployment is never live.
   committed: ({ prisma }, data) => routeChangeCommitted(prisma, data.operationId),
-  onRolledForward: (services, data) => recordDeployRolledForward(services, data.deploymentId),
-  onFailed: (services, data, failure) => recordDeployFailure(services, data.deploymentId, failure),
+  onRolledForward: (services, data) => recordDeployRolledForward(services, deploymentOf(data)),
+  onFailed: (services, data, failure) => recordDeployFailure(services, deploymentOf(data), failure),
   // Otherwise what Krane runs for it is deleted, in a job of its own (a Krane outage retries it).
-  compensation: { name: 'compensate', run: (services, data) => compensateDeployment(services, data.deploymentId) },
+  compensation: { name: 'compensate', run: (services, data) => compensateDeployment(services, deploymentOf(data)) },
   // The root job carries only the engine's fields; a deploy's step rows are its deployment's (`ownerId`, set from the
   // operation's deploymentId above), so the release it started is looked up by it, alongside the rest of the outcome
   // (operationOutcome's fields), in one statement.
