@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { FlowProducer, Job, Worker } from 'bullmq';
 import IORedis from 'ioredis';
-import { Pool } from 'pg';
+import { Pool, type PoolClient, type QueryConfig } from 'pg';
 import type { AnyFlow } from '../src/engine/define-flow';
 import { buildFlowJob } from '../src/engine/flow-job';
 import type { StepResult } from '../src/engine/job-data';
@@ -56,16 +56,30 @@ export function startBareFlows(redisUrl: string, prefix: string, settings: BareF
   };
   const common = { prefix, autorun: true, concurrency, lockDuration: settings.lockDurationMs, stalledInterval: settings.stalledIntervalMs };
   const pool = bookkeeping ? new Pool({ connectionString: bookkeeping.databaseUrl, max: concurrency }) : undefined;
-  // A query made in the connect handler runs before any other on that connection: the table exists for all of them.
-  pool?.on('connect', (client) => void client.query(BOOKKEEPING_TABLE).catch(() => undefined));
+  // An idle connection the server ends (PostgreSQL stopping at the end of the run) must not crash the bench.
+  pool?.on('error', () => undefined);
+  // Each connection gets its temporary table once, before its first statement (what pool.query does, plus that).
+  const withTable = new WeakSet<PoolClient>();
+  const write = async (query: QueryConfig) => {
+    const client = await pool!.connect();
+    try {
+      if (!withTable.has(client)) {
+        await client.query(BOOKKEEPING_TABLE);
+        withTable.add(client);
+      }
+      await client.query(query);
+    } finally {
+      client.release();
+    }
+  };
   const events = bookkeeping ? connection() : undefined;
   const channel = `${prefix}:bare-step-events`;
   const step = async (job: Job): Promise<StepResult> => {
     if (!pool || !events) return { outputs: { ...(await childOutputs(job)), [job.name]: null } };
-    await pool.query({ name: 'bare_step_started', text: STEP_STARTED, values: [job.id, job.name] });
+    await write({ name: 'bare_step_started', text: STEP_STARTED, values: [job.id, job.name] });
     await events.publish(channel, JSON.stringify({ id: job.id, step: job.name, status: 'running' }));
     const result = { outputs: { ...(await childOutputs(job)), [job.name]: null } };
-    await pool.query({ name: 'bare_step_succeeded', text: STEP_SUCCEEDED, values: [job.id, JSON.stringify(result)] });
+    await write({ name: 'bare_step_succeeded', text: STEP_SUCCEEDED, values: [job.id, JSON.stringify(result)] });
     await events.publish(channel, JSON.stringify({ id: job.id, step: job.name, status: 'succeeded' }));
     return result;
   };
