@@ -1,9 +1,10 @@
 import type { Db } from '../db/prisma';
 import type { DeployFacts } from '../deployments/deploy-facts';
-import { Prisma, type Operation } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors';
 import { newId } from '../ids';
 import type { EnqueueOperation } from './enqueue-operation';
+import { queuedOperationRow } from './queued-operation-row';
 import { isFinished } from '../statuses';
 import type { Caller } from './caller';
 import type { DeployRequest } from './deploy-request';
@@ -96,28 +97,19 @@ export async function createDeploy(
     throw new Error(`deploy of ${request.projectId}: the operation was not inserted`);
   }
   // The row as inserted (every column the statement did not set has its default), for the engine not to read it again.
-  const operation: Operation = {
+  const operation = queuedOperationRow({
     id: operationId,
     kind: 'deploy',
     projectId: row.projectId,
     deploymentId,
     sourceDeploymentId: null,
-    state: 'queued',
     idempotencyKey: opKey ?? null,
     requestHash: opKey ? hash : null,
     requestedBy: caller.requestedBy,
     requestId: caller.requestId ?? null,
     reason: null,
-    errorCode: null,
-    errorMessage: null,
-    result: null,
-    releaseId: null,
-    canaryWeight: null,
-    healthWatchSeconds: null,
     createdAt: now,
-    startedAt: null,
-    finishedAt: null,
-  };
+  });
   const facts: DeployFacts = {
     namespace: row.workspaceSlug!,
     workspaceSlug: row.workspaceSlug!,

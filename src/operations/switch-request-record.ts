@@ -4,6 +4,7 @@ import type { Operation } from '../generated/prisma/client';
 import { DeploymentStatus } from '../generated/prisma/enums';
 import { isRoutableStatus } from '../statuses';
 import { checkedTargetOf, type TargetColumns } from './checked-target-columns';
+import { queuedOperationRow } from './queued-operation-row';
 import type { CheckedProject, CheckedTarget } from './switch-preconditions';
 
 /** The operation a switch request records, as the request knows it before the row exists. */
@@ -93,20 +94,6 @@ export async function readAndRecordSwitch(
   const project = { id: row.id, slug: row.slug, liveDeploymentId: row.liveDeploymentId, isRolledBack: row.isRolledBack, rolledBackFromDeploymentId: row.rolledBackFromDeploymentId, namespace: row.namespace };
   const target = checkedTargetOf(row);
   if (row.recordedAt === null) return { project, target };
-  // The row as Prisma's create would have returned it: every other column is at its default (null).
-  const operation: Operation = {
-    ...op,
-    projectId: project.id,
-    state: 'queued',
-    errorCode: null,
-    errorMessage: null,
-    result: null,
-    releaseId: null,
-    canaryWeight: null,
-    healthWatchSeconds: null,
-    createdAt: row.recordedAt,
-    startedAt: null,
-    finishedAt: null,
-  };
+  const operation = queuedOperationRow({ ...op, projectId: project.id, createdAt: row.recordedAt });
   return { project, target, operation };
 }
