@@ -27,17 +27,16 @@ export async function requestSwitch(
   // The caller's project and the target read, and the operation recorded where they pass the checks, in one
   // statement; the project is judged first (404), then the target, as before.
   const operationId = newId('op');
-  const values = {
-    id: operationId,
+  // What the operation records of the request, whichever insert records it.
+  const requested = {
     kind: request.kind,
     deploymentId: request.targetDeploymentId,
     sourceDeploymentId: request.expectedSourceDeploymentId ?? null,
     reason: request.reason ?? null,
     requestedBy: caller.requestedBy,
     requestId: caller.requestId ?? null,
-    idempotencyKey: opKey ?? null,
-    requestHash: opKey ? hash : null,
   };
+  const values = { id: operationId, ...requested, idempotencyKey: opKey ?? null, requestHash: opKey ? hash : null };
   const { project, target: read, operation } = await readAndRecordSwitch(prisma, caller.workspaceId, request.projectId, values, request.expectedSourceDeploymentId);
   let target: CheckedSwitch;
   try {
@@ -58,15 +57,7 @@ export async function requestSwitch(
     return { operationId, existing: false };
   }
   // Not recorded by the statement (its idempotency key taken meanwhile): recorded, or the winner found, as before.
-  return createAndEnqueue(deps, opKey, hash, subject, known, {
-    kind: request.kind,
-    projectId: project.id,
-    deploymentId: request.targetDeploymentId,
-    sourceDeploymentId: request.expectedSourceDeploymentId ?? null,
-    reason: request.reason ?? null,
-    requestedBy: caller.requestedBy,
-    requestId: caller.requestId ?? null,
-  });
+  return createAndEnqueue(deps, opKey, hash, subject, known, { ...requested, projectId: project.id });
 }
 
 async function findByKey(prisma: Db, opKey: string | undefined, hash: string): Promise<{ operationId: string; existing: true } | undefined> {
