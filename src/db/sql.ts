@@ -75,3 +75,22 @@ export function prismaSql(prisma: Pick<Db, '$queryRawUnsafe'>): Sql {
     query: <T>(text: string, values: readonly unknown[] = []) => prisma.$queryRawUnsafe<T[]>(text, ...values),
   };
 }
+
+/**
+ * A database as its callers hold it: the Prisma client, and the direct path beside it (`Database`, a deploy's
+ * services, the engine's context all have both; a caller with only a Prisma client leaves `sql` out).
+ */
+export interface SqlHolder {
+  prisma: Pick<Db, '$queryRawUnsafe'>;
+  sql?: Sql;
+}
+
+/** Where a holder's statements go: its direct path, or (without one) its Prisma client. */
+export function sqlOf(holder: SqlHolder): Sql {
+  return holder.sql ?? prismaSql(holder.prisma);
+}
+
+/** A statement built with `Prisma.sql` (its `$1…$n` text and its values), run on `sql`. */
+export function run<T = Record<string, unknown>>(sql: Sql, statement: { text: string; values: readonly unknown[] }): Promise<T[]> {
+  return sql.query<T>(statement.text, statement.values);
+}
