@@ -59,10 +59,29 @@ function toParameters(values: readonly unknown[]): unknown[] {
  *
  * A transaction (`transaction`) is Prisma's own, on this pool: Prisma's adapter checks out a connection for it with
  * `pool.connect()` (the promise form; `pool.query` uses the callback form) in the async context of the
- * `$transaction` call, and this pool's `connect` notes that connection for the call that asked (AsyncLocalStorage), so
- * the `Sql` handed to `fn` sends its statements on it: inside Prisma's transaction, past Prisma's runtime. Should no
- * connection have been noted (an adapter that checked it out otherwise), they go through Prisma's transaction client.
+ * `$transaction` call, and this pool's `connect` notes, for the call that asked (AsyncLocalStorage), the connection
+ * checked out there whose first statement is `BEGIN`, so the `Sql` handed to `fn` sends its statements on it: inside
+ * Prisma's transaction, past Prisma's runtime. Should no connection have been noted (an adapter that checked it out
+ * otherwise, or began otherwise), they go through Prisma's transaction client.
  */
+/**
+ * Notes `connection` as the transaction's if the first statement sent on it is the transaction's `BEGIN`: a connection
+ * checked out in the same async context for anything else (its first statement not a `BEGIN`) is never taken for it,
+ * so the direct statements cannot run outside the transaction. The watch ends with that first statement.
+ */
+function noteIfItBegins(connection: PoolClient, asking: { connection?: PoolClient }): void {
+  const own = Object.prototype.hasOwnProperty.call(connection, 'query');
+  const original = connection.query;
+  connection.query = function (this: PoolClient, ...args: unknown[]) {
+    if (own) connection.query = original;
+    else delete (connection as Partial<PoolClient>).query;
+    const first = args[0] as string | { text?: string } | undefined;
+    const text = typeof first === 'string' ? first : first?.text;
+    if (typeof text === 'string' && /^\s*BEGIN\b/i.test(text)) asking.connection ??= connection;
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as PoolClient['query'];
+}
+
 export function pgSql(pool: Pool, names: (query: { sql: string }) => string = statementNames(500, 'dq')): Sql {
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === TIMESTAMP_OID ? parseUtcTimestamp : pgTypes.getTypeParser(oid, format)),
@@ -77,7 +96,7 @@ export function pgSql(pool: Pool, names: (query: { sql: string }) => string = st
     const asking = callback === undefined ? transactions.getStore() : undefined;
     if (!asking || asking.connection) return connect(callback);
     return (connect() as Promise<PoolClient>).then((connection) => {
-      asking.connection ??= connection;
+      noteIfItBegins(connection, asking);
       return connection;
     });
   } as Pool['connect'];
