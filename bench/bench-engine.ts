@@ -1,6 +1,7 @@
 import type { Config } from '../src/config';
 import type { AppContext } from '../src/context';
 import type { Db } from '../src/db/prisma';
+import type { Sql } from '../src/db/sql';
 import { createDeployflowEngine, type DeployflowEngine } from '../src/app/deployflow-engine';
 import type { Settings } from '../src/app/settings';
 import { QueueName } from '../src/engine/queue-names';
@@ -13,6 +14,8 @@ import type { BenchWorkspace } from './seed';
 /** The real control plane under test: engine with workers in this process, a Krane reached over gRPC, one workspace. */
 export interface BenchEngine {
   prisma: Db;
+  /** The same database past Prisma's runtime, as the API hands it to a deploy request. */
+  sql: Sql;
   engine: DeployflowEngine;
   krane: { client: KraneClient };
   /** On the engine's `operations` worker: the root job completes right after the operation row became `succeeded`. */
@@ -45,7 +48,7 @@ export function openBenchEngine(
       await engine.close();
     })());
   cleanup.add(`engine workers (${ctx.config.QUEUE_PREFIX})`, close);
-  return { prisma: ctx.prisma, engine, krane: { client: krane }, watch, workspace, caller: { workspaceId: workspace.id, requestedBy: 'script:bench' }, close, config: ctx.config };
+  return { prisma: ctx.prisma, sql: ctx.db.sql, engine, krane: { client: krane }, watch, workspace, caller: { workspaceId: workspace.id, requestedBy: 'script:bench' }, close, config: ctx.config };
 }
 
 /** Ends a wait early when the operation finished without succeeding (its root job never completes then). */

@@ -24,7 +24,7 @@ export interface DeployMeasurement extends DeployRun {
 /** Asks for a deploy of examples/hello-api as the API would (`createDeploy`); resolves once it is enqueued. */
 export async function requestDeploy(bench: BenchEngine, projectId: string, version: string, env: Record<string, string> = {}) {
   const request = DeployRequest.parse({ projectId, image: HELLO_API, git: { branch: 'main' }, runtime: { env: { VERSION: version, ...env } } });
-  return createDeploy({ prisma: bench.prisma, enqueue: bench.engine.enqueue }, bench.caller, request);
+  return createDeploy({ prisma: bench.prisma, sql: bench.sql, enqueue: bench.engine.enqueue }, bench.caller, request);
 }
 
 /** One deploy, timed from the request to its root job's completion and nothing else (no reads in the timed part). */

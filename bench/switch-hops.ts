@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     cleanup.add('engine', () => engine.close());
     const watch = new CompletionWatch(workers.workers.find((w) => w.name === QueueName.operations)!);
     const workspace = await seedWorkspace(prisma);
-    const bench = { prisma, engine, krane: { client: krane.client }, watch, workspace, caller: { workspaceId: workspace.id, requestedBy: 'script:bench' } };
+    const bench = { prisma, sql: ctx.db.sql, engine, krane: { client: krane.client }, watch, workspace, caller: { workspaceId: workspace.id, requestedBy: 'script:bench' } };
 
     // Each job's start and end as its worker sees them (the `active` event fires right before the processor runs).
     const marks = new Map<string, Marks>();

@@ -59,9 +59,9 @@ export const deployFlow = defineFlow<Services, DeployJobData>({
   // The root job carries only the engine's fields; a deploy's step rows are its deployment's (`ownerId`, set from the
   // operation's deploymentId above), so the release it started is looked up by it, alongside the rest of the outcome
   // (operationOutcome's fields), in one statement.
-  async outcome({ prisma }, data) {
+  async outcome(services, data) {
     const deploymentId = (data as { deploymentId?: string }).deploymentId;
-    const now = await readDeployLiveState(prisma, { projectId: data.projectId, canaryOf: data.ownerId, deploymentId });
+    const now = await readDeployLiveState(services, { projectId: data.projectId, canaryOf: data.ownerId, deploymentId });
     const result: Record<string, unknown> = { kind: data.kind, deploymentId: deploymentId ?? null };
     if (deploymentId) result.status = now.status;
     Object.assign(result, { liveDeploymentId: now.liveDeploymentId, pinned: now.isRolledBack });

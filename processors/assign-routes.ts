@@ -40,11 +40,11 @@ export const assignRoutes = routingStep<Services, DeployJobData, { plan: typeof 
   async beforeTurn({ services, data, needs, state, saveState, log }) {
     if (state.gated) return;
     // The point of no return for cancellation (and latest wins): from here on the deploy will be routed.
-    await passRoutingGate(services.prisma, data.deploymentId);
+    await passRoutingGate(services, data.deploymentId);
     // Latest wins: older production deploys of this branch that have not reached routing stop (and are compensated).
     // Done after the gate, so only a deploy that will be routed supersedes; before the gate is saved, so a crash in
     // between repeats it on the next run.
-    const superseded = await supersedeOlderDeploys(services.prisma, data.deploymentId, await deployFactsOf(services.prisma, data.deploymentId, needs.meta));
+    const superseded = await supersedeOlderDeploys(services, data.deploymentId, await deployFactsOf(services.prisma, data.deploymentId, needs.meta));
     if (superseded.length) log(`latest wins: superseded ${superseded.length} older production deploy(s) of this branch not yet routing: ${superseded.join(', ')}`);
     await saveState({ gated: true });
   },

@@ -17,7 +17,7 @@ export const buildRoutes = deployStep({
   async run({ services, data, needs }): Promise<RoutePlan> {
     const facts = await deployFactsOf(services.prisma, data.deploymentId, needs.meta);
     // The pin and the routes in one statement.
-    const { routes, pinned } = await readDeployRoutesAndPin(services.prisma, facts, data.deploymentId, services.apex);
+    const { routes, pinned } = await readDeployRoutesAndPin(services, facts, data.deploymentId, services.apex);
     return planDeployment(services.prisma, data.deploymentId, services.apex, { facts, pinned, routes });
   },
   summarize: (plan) => {

@@ -25,7 +25,7 @@ export const checkInstances = switchStep({
   async run({ services, data }): Promise<{ running: number }> {
     const namespace = data.namespace ?? (await readNamespace(services, data.projectId));
     const instances = await services.krane.get(namespace, data.deploymentId);
-    await syncInstances(services.prisma, data.deploymentId, instances);
+    await syncInstances(services, data.deploymentId, instances);
     const running = instances.filter((i) => i.status === 'running').length;
     if (running === 0) {
       throw new TerminalError('no_running_instances', { deploymentId: data.deploymentId!, purpose: 'switch', known: instances.length });

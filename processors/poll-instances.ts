@@ -105,7 +105,7 @@ export const pollInstances = deployStep({
       const record = instancesRecord(instances);
       const now = Date.now();
       if (mustRecordInstances(record, state, now)) {
-        await syncInstances(services.prisma, data.deploymentId, instances);
+        await syncInstances(services, data.deploymentId, instances);
         recorded = { recorded: record, recordedAt: now };
       }
     } catch (err) {

@@ -1,5 +1,6 @@
 import type { RedisConnection } from '../src/redis/connection';
 import type { Db } from '../src/db/prisma';
+import type { Sql } from '../src/db/sql';
 import { stepsFor } from '../src/engine/define-step';
 import type { StateEvents } from '../src/engine/state-events';
 import type { KraneClient } from '../src/krane/client';
@@ -23,6 +24,11 @@ export interface StepSettings {
 /** What the steps of deployflow's flows work with: handed to the engine, which passes it to every step. */
 export interface Services {
   prisma: Db;
+  /**
+   * The same database past Prisma's client runtime (src/db/sql.ts, `Database.sql`): a deploy's own statements (its
+   * status moves, instances, routing gate, latest wins, live-state reads) go here.
+   */
+  sql: Sql;
   /** A shared connection for commands (not for blocking reads or subscriptions). */
   redis: RedisConnection;
   /** The engine's key prefix: routing turns, route versions and traces live under it. */

@@ -24,7 +24,7 @@ export const updateLive = deployStep({
     // The environment cannot change (fetch-metadata handed it on); the project's live pointer and pin can: read now.
     const facts = await deployFactsOf(services.prisma, data.deploymentId, needs.meta);
     // The project, the release and the health watch in one statement.
-    const now = await readDeployLiveState(services.prisma, { projectId: facts.projectId, canaryOf: data.deploymentId, watchKey: healthWatchKey(data.operationId) });
+    const now = await readDeployLiveState(services, { projectId: facts.projectId, canaryOf: data.deploymentId, watchKey: healthWatchKey(data.operationId) });
     if (!now.projectFound) throw new Error(`project ${facts.projectId} not found`);
     const { release, watch } = now;
     const project = { liveDeploymentId: now.liveDeploymentId, isRolledBack: now.isRolledBack };

@@ -31,6 +31,7 @@ export function createDeployflowEngine(ctx: AppContext, krane: KraneClient, over
   const events = stateEvents(ctx);
   const services: Services = {
     prisma: ctx.prisma,
+    sql: ctx.db.sql,
     redis: ctx.redis,
     prefix: ctx.config.QUEUE_PREFIX,
     krane,

@@ -1,4 +1,4 @@
-import type { Db } from '../db/prisma';
+import { run, sqlOf, type SqlHolder } from '../db/sql';
 import { Prisma } from '../generated/prisma/client';
 
 /** Where a deploy stands once its routes committed: the project's live pointer and pin, its release and health watch. */
@@ -28,20 +28,24 @@ const json = <T>(value: unknown): T | null => (value === null || value === undef
 /**
  * What update-live and a deploy's outcome read of the state as it is now, in one statement (Prisma sent one per table:
  * the project, the release, the health watch). `canaryOf`: the deployment whose release is wanted; `deploymentId`:
- * whose status, when wanted; `watchKey`: the health watch's idempotency key, when wanted.
+ * whose status, when wanted; `watchKey`: the health watch's idempotency key, when wanted. On the database's direct path
+ * when it has one (src/db/sql.ts).
  */
 export async function readDeployLiveState(
-  prisma: Db,
+  db: SqlHolder,
   ask: { projectId: string; canaryOf: string; deploymentId?: string; watchKey?: string },
 ): Promise<DeployLiveState> {
   const none = Prisma.sql`NULL`;
-  const [row] = await prisma.$queryRaw<Row[]>`
+  const [row] = await run<Row>(
+    sqlOf(db),
+    Prisma.sql`
     SELECT p."liveDeploymentId", p."isRolledBack",
            ${ask.deploymentId ? Prisma.sql`(SELECT d."status"::text FROM "Deployment" d WHERE d."id" = ${ask.deploymentId})` : Prisma.sql`NULL::text`} AS "status",
            (SELECT json_build_object('id', r."id", 'state', r."state"::text, 'weight', r."weight", 'operationId', r."operationId")
               FROM "Release" r WHERE r."canaryDeploymentId" = ${ask.canaryOf} ORDER BY r."createdAt" DESC LIMIT 1) AS "release",
            ${ask.watchKey ? Prisma.sql`(SELECT json_build_object('id', o."id", 'state', o."state"::text) FROM "Operation" o WHERE o."idempotencyKey" = ${ask.watchKey})` : none} AS "watch"
-      FROM (SELECT 1) AS one LEFT JOIN "Project" p ON p."id" = ${ask.projectId}`;
+      FROM (SELECT 1) AS one LEFT JOIN "Project" p ON p."id" = ${ask.projectId}`,
+  );
   return {
     projectFound: row.isRolledBack !== null,
     liveDeploymentId: row.liveDeploymentId,

@@ -37,7 +37,7 @@ export async function refreshRoutedInstances(deps: { prisma: Db; krane: KraneCli
         if (!created.alreadyExisted) report.recreatedInKrane.push(d.id);
         instances = await deps.krane.get(namespace, d.id);
       }
-      await syncInstances(prisma, d.id, instances);
+      await syncInstances(deps, d.id, instances);
       await prisma.deployment.update({ where: { id: d.id }, data: { updatedAt: new Date() } });
       report.instancesRefreshed += instances.length;
     } catch (err) {

@@ -74,7 +74,7 @@ export async function restoreRoutedInstances(
         await new Promise((r) => setTimeout(r, pollMs));
         instances = await deps.krane.get(namespace, deploymentId);
       }
-      await syncInstances(deps.prisma, deploymentId, instances);
+      await syncInstances(deps, deploymentId, instances);
       if (allRunning(instances)) {
         report.healthy.push(deploymentId);
       } else {

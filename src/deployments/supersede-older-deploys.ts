@@ -1,4 +1,6 @@
 import type { Db } from '../db/prisma';
+import { run, sqlOf, type SqlHolder } from '../db/sql';
+import { Prisma } from '../generated/prisma/client';
 import { CANCELLABLE_STATUSES } from '../statuses';
 import type { DeployFacts } from './deploy-facts';
 
@@ -32,21 +34,23 @@ async function readSupersedeKey(prisma: Db, deploymentId: string) {
  * Returns the ids this call stopped, oldest first. `known`: the deployment's facts when the caller has them (a deploy's
  * steps do: fetch-metadata handed them on), else read.
  */
-export async function supersedeOlderDeploys(prisma: Db, deploymentId: string, known?: Pick<DeployFacts, 'projectId' | 'environmentId' | 'branch' | 'isProduction'>): Promise<string[]> {
-  const newer = known ? { ...known, gitBranch: known.branch } : await readSupersedeKey(prisma, deploymentId);
+export async function supersedeOlderDeploys(
+  db: SqlHolder & { prisma: Db },
+  deploymentId: string,
+  known?: Pick<DeployFacts, 'projectId' | 'environmentId' | 'branch' | 'isProduction'>,
+): Promise<string[]> {
+  const newer = known ? { ...known, gitBranch: known.branch } : await readSupersedeKey(db.prisma, deploymentId);
   if (!newer?.isProduction) return [];
-  const stopped = await prisma.deployment.updateManyAndReturn({
-    where: {
-      projectId: newer.projectId,
-      environmentId: newer.environmentId,
-      gitBranch: newer.gitBranch, // null matches only deploys without a branch (IS NULL)
-      id: { lt: deploymentId },
-      cancelRequestedAt: null,
-      routingStartedAt: null,
-      status: { in: CANCELLABLE_STATUSES },
-    },
-    data: { cancelRequestedAt: new Date(), supersededById: deploymentId },
-    select: { id: true },
-  });
+  const now = new Date();
+  // A deploy without a branch matches only deploys without one (IS NULL; `= NULL` would match nothing).
+  const branch = newer.gitBranch === null ? Prisma.sql`"gitBranch" IS NULL` : Prisma.sql`"gitBranch" = ${newer.gitBranch}`;
+  const stopped = await run<{ id: string }>(
+    sqlOf(db),
+    Prisma.sql`
+      UPDATE "Deployment" SET "cancelRequestedAt" = ${now}, "supersededById" = ${deploymentId}, "updatedAt" = ${now}
+       WHERE "projectId" = ${newer.projectId} AND "environmentId" = ${newer.environmentId} AND ${branch} AND "id" < ${deploymentId}
+         AND "cancelRequestedAt" IS NULL AND "routingStartedAt" IS NULL AND "status"::text = ANY(${CANCELLABLE_STATUSES}::text[])
+      RETURNING "id"`,
+  );
   return stopped.map((d) => d.id).sort();
 }

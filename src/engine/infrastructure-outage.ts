@@ -8,6 +8,12 @@ const ADAPTER_OUTAGE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed'
 // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections.
 const POSTGRES_OUTAGE_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
 const NODE_OUTAGE_CODES = /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH)\b/;
+/**
+ * A connection lost under a statement. node-postgres says "Client has encountered a connection error and is not
+ * queryable" for a statement sent on a connection a transaction holds after the server ended it (the error that ended
+ * it went to the connection's listener, not to a statement), through Prisma or past it alike.
+ */
+const CONNECTION_LOST = /Can't reach database server|Connection terminated|server closed the connection|Client has encountered a connection error|Client was closed and is not queryable/i;
 
 interface Inspectable {
   code?: unknown;
@@ -26,7 +32,7 @@ export function isInfrastructureOutage(err: unknown, depth = 0): boolean {
     const pgCode = adapter.originalCode ?? adapter.code;
     if (typeof pgCode === 'string' && POSTGRES_OUTAGE_CODES.has(pgCode)) return true;
   }
-  if (typeof e.message === 'string' && (/Can't reach database server|Connection terminated|server closed the connection/i.test(e.message) || NODE_OUTAGE_CODES.test(e.message))) {
+  if (typeof e.message === 'string' && (CONNECTION_LOST.test(e.message) || NODE_OUTAGE_CODES.test(e.message))) {
     return true;
   }
   return isInfrastructureOutage(e.cause, depth + 1);

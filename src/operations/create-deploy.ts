@@ -1,4 +1,5 @@
 import type { Db } from '../db/prisma';
+import { run, sqlOf, type Sql } from '../db/sql';
 import type { DeployFacts } from '../deployments/deploy-facts';
 import { Prisma } from '../generated/prisma/client';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors';
@@ -41,9 +42,10 @@ interface CreatedRow {
  * The operation is inserted first, `ON CONFLICT ("idempotencyKey") DO NOTHING`, and the deployment only from the row
  * it returns: a request racing another with the same key inserts nothing and answers with the winner's operation.
  * A crash between the commit and the enqueue is healed by the reconciler (it enqueues queued operations without a flow).
+ * The statement goes on the database's direct path (`deps.sql`, src/db/sql.ts) when the caller has one.
  */
 export async function createDeploy(
-  deps: { prisma: Db; enqueue: EnqueueOperation },
+  deps: { prisma: Db; sql?: Sql; enqueue: EnqueueOperation },
   caller: Caller,
   request: DeployRequest,
   idempotencyKey?: string,
@@ -56,7 +58,9 @@ export async function createDeploy(
   const now = new Date();
   const at = Prisma.sql`(${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
   const { git, runtime } = request;
-  const [row] = await prisma.$queryRaw<CreatedRow[]>`
+  const [row] = await run<CreatedRow>(
+    sqlOf(deps),
+    Prisma.sql`
     WITH "earlier" AS (SELECT "id", "deploymentId", "requestHash" FROM "Operation" WHERE "idempotencyKey" = ${opKey ?? null}::text),
          "p" AS (
            SELECT p."id", p."slug", w."slug" AS "workspaceSlug" FROM "Project" p JOIN "Workspace" w ON w."id" = p."workspaceId"
@@ -83,7 +87,8 @@ export async function createDeploy(
     SELECT x."id" AS "earlierId", x."deploymentId" AS "earlierDeploymentId", x."requestHash" AS "earlierHash",
            p."id" AS "projectId", p."slug" AS "projectSlug", p."workspaceSlug", e."id" AS "environmentId", e."slug" AS "environmentSlug", e."isProduction",
            EXISTS (SELECT 1 FROM "d") AS "inserted"
-      FROM (SELECT 1) AS one LEFT JOIN "earlier" x ON true LEFT JOIN "p" ON true LEFT JOIN "e" ON true`;
+      FROM (SELECT 1) AS one LEFT JOIN "earlier" x ON true LEFT JOIN "p" ON true LEFT JOIN "e" ON true`,
+  );
   if (row.earlierId) {
     if (row.earlierHash && row.earlierHash !== hash) throw new UnprocessableError('idempotency_key_reused');
     return { deploymentId: row.earlierDeploymentId!, operationId: row.earlierId, existing: true };

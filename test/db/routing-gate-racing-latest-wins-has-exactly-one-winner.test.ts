@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createPgPrisma, type Db } from '../../src/db/prisma';
+import { openPostgres, type Database } from '../../src/db/database';
 import { passRoutingGate } from '../../src/deployments/routing-gate';
 import { supersedeOlderDeploys } from '../../src/deployments/supersede-older-deploys';
 import { SupersededError } from '../../src/engine/errors';
@@ -17,9 +17,10 @@ describe('the routing gate racing latest wins for the same deployment', () => {
   let db: TestDatabase;
   let locker: Client;
   let observer: Client;
-  // Each side on a client of its own, as two workers would be (so neither waits for the other's pool connection).
-  let olderWorker: Db;
-  let newerWorker: Db;
+  // Each side on a database (pool, Prisma client and direct path) of its own, as two workers would be (so neither
+  // waits for the other's pool connection).
+  let olderWorker: Database;
+  let newerWorker: Database;
   let projectId: string;
   let environmentId: string;
   beforeAll(async () => {
@@ -28,8 +29,8 @@ describe('the routing gate racing latest wins for the same deployment', () => {
     await locker.connect();
     observer = new Client({ connectionString: db.url });
     await observer.connect();
-    olderWorker = createPgPrisma(db.url, 1);
-    newerWorker = createPgPrisma(db.url, 1);
+    olderWorker = openPostgres(db.url, 1);
+    newerWorker = openPostgres(db.url, 1);
     const ws = await db.prisma.workspace.create({ data: { id: newId('ws'), slug: 'acme', name: 'acme' } });
     projectId = (await db.prisma.project.create({ data: { id: newId('prj'), workspaceId: ws.id, slug: 'shop', name: 'shop' } })).id;
     environmentId = (await db.prisma.environment.create({ data: { id: newId('env'), projectId, slug: 'production', isProduction: true } })).id;
@@ -37,7 +38,7 @@ describe('the routing gate racing latest wins for the same deployment', () => {
   afterAll(async () => {
     await locker.end();
     await observer.end();
-    await Promise.all([olderWorker.$disconnect(), newerWorker.$disconnect()]);
+    await Promise.all([olderWorker.close(), newerWorker.close()]);
     await db.drop();
   });
 
@@ -90,14 +91,14 @@ describe('the routing gate racing latest wins for the same deployment', () => {
     expect(row).toMatchObject({ routingStartedAt: null, supersededById: newer });
     expect(row.cancelRequestedAt).toBeInstanceOf(Date);
     // A repeat (a retry of the newer deploy's step) stops nothing more; the gate keeps refusing.
-    expect(await supersedeOlderDeploys(db.prisma, newer)).toEqual([]);
-    await expect(passRoutingGate(db.prisma, older)).rejects.toThrow(SupersededError);
+    expect(await supersedeOlderDeploys(db, newer)).toEqual([]);
+    await expect(passRoutingGate(db, older)).rejects.toThrow(SupersededError);
   });
 
   it('never the other way round: an older deploy that passed its gate supersedes nothing newer', async () => {
     const { older, newer } = await pair();
-    await passRoutingGate(db.prisma, older);
-    expect(await supersedeOlderDeploys(db.prisma, older)).toEqual([]);
+    await passRoutingGate(db, older);
+    expect(await supersedeOlderDeploys(db, older)).toEqual([]);
     expect(await db.prisma.deployment.findUniqueOrThrow({ where: { id: newer } })).toMatchObject({ cancelRequestedAt: null, supersededById: null });
   });
 });

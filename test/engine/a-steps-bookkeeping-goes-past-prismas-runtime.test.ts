@@ -56,7 +56,8 @@ describe("a deploy's step bookkeeping", () => {
     recording = false;
     expect(op.state).toBe('succeeded');
 
-    // The request's own statements went through Prisma on this pool: the recorder sees both paths.
+    // Statements Prisma sends on this pool (the test's own reads of the operation while it waits) are seen too: the
+    // recorder sees both paths.
     expect(sent.some((s) => s.viaPrisma)).toBe(true);
     // One pool for both paths: the direct path adds no connections.
     expect(new Set(sent.map((s) => s.pool)).size).toBe(1);

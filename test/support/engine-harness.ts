@@ -93,7 +93,7 @@ export async function startEngineHarness(options: EngineHarnessOptions & { krane
       return harness.gateway;
     },
     async deploy(input, workspaceId) {
-      return createDeploy({ prisma: db.prisma, enqueue: engine.enqueue }, { workspaceId, requestedBy: 'test' }, DeployRequest.parse(input));
+      return createDeploy({ prisma: db.prisma, sql: db.sql, enqueue: engine.enqueue }, { workspaceId, requestedBy: 'test' }, DeployRequest.parse(input));
     },
     async waitForOperation(operationId, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;

@@ -53,7 +53,7 @@ export function enqueueLaterIfDown(ctx: ControlPlaneContext, logger: Logger = ct
 
 /** What an operation service needs from the route: the database, and an enqueue that logs through the request's logger. */
 export function operationDeps(ctx: ControlPlaneContext, c: Context<ApiEnv>) {
-  return { prisma: ctx.prisma, enqueue: enqueueLaterIfDown(ctx, c.get('logger')) };
+  return { prisma: ctx.prisma, sql: ctx.db.sql, enqueue: enqueueLaterIfDown(ctx, c.get('logger')) };
 }
 
 /** The caller as the operation records it: the workspace, the key and this request's id. */

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/prisma';
+import { run, sqlOf, type SqlHolder } from '../../db/sql';
 import { Prisma } from '../../generated/prisma/client';
 import { planDeployRoutes, routeLookupHostnames, type PlanDeployRoutesInput } from './plan-deploy-routes';
 import type { ExistingRoute, RoutePlan } from './route-types';
@@ -70,11 +71,14 @@ export function parseDeployRoutes(value: unknown): DeployRoutes {
 
 /**
  * The routes of a deploy's plan and its project's pin as they are now, in one statement (build-routes: the plan the
- * timeline shows before the routing turn; Prisma sent one statement per table, three).
+ * timeline shows before the routing turn; Prisma sent one statement per table, three). On the database's direct path
+ * when it has one (src/db/sql.ts).
  */
-export async function readDeployRoutesAndPin(db: Db, facts: DeployPlanFacts, deploymentId: string, apex: string): Promise<{ routes: DeployRoutes; pinned: boolean }> {
-  const [row] = await db.$queryRaw<{ pinned: boolean | null; routes: unknown }[]>`
-    SELECT (SELECT "isRolledBack" FROM "Project" WHERE "id" = ${facts.projectId}) AS "pinned", ${deployRoutesSql(facts, deploymentId, apex)} AS "routes"`;
+export async function readDeployRoutesAndPin(db: SqlHolder, facts: DeployPlanFacts, deploymentId: string, apex: string): Promise<{ routes: DeployRoutes; pinned: boolean }> {
+  const [row] = await run<{ pinned: boolean | null; routes: unknown }>(
+    sqlOf(db),
+    Prisma.sql`SELECT (SELECT "isRolledBack" FROM "Project" WHERE "id" = ${facts.projectId}) AS "pinned", ${deployRoutesSql(facts, deploymentId, apex)} AS "routes"`,
+  );
   if (row.pinned === null) throw new Error(`project ${facts.projectId} not found`);
   return { routes: parseDeployRoutes(row.routes), pinned: row.pinned };
 }
