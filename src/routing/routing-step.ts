@@ -177,7 +177,8 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
       if (trace) {
         await traceRouting(services.redis, services.prefix, { event: 'end', projectId: data.projectId, jobId, ticket, sequence: record.sequence, liveTo: record.liveTo, txMs });
       }
-      const next = await turns.finish(data.projectId, jobId, ticket);
+      // With its fence: a stalled run that resumes after BullMQ ran its job again must not end the turn the re-run holds.
+      const next = await turns.finish(data.projectId, jobId, ticket, fence);
       if (next) await wakeRoutingJob(step.queues, next);
       return definition.output(step, record);
     },
