@@ -175,6 +175,7 @@ export function startEngineWorkers<Services>(options: WorkerOptions<Services>): 
   const routing = new Worker(QueueName.routing, stepProcessor(options, completed), {
     ...common,
     lockDuration: settings.routingLockDurationMs,
+    lockRenewTime: settings.routingLockRenewTimeMs,
     stalledInterval: settings.routingStalledIntervalMs,
     connection: connection(),
   });
