@@ -15,12 +15,11 @@ export interface EngineSettings {
    * cannot end the turn its re-run holds.
    *
    * A dead holder's lock lapses `routingLockDurationMs` after its last renewal, and BullMQ moves its job at the first
-   * stall check after that: the handover is lock - (time since the last renewal) + up to one stall interval. BullMQ's
-   * lock manager looks every half of `routingLockRenewTimeMs` and renews a lock older than that half, so in practice
-   * every half: with 1.75 s / 0.5 s a process must be starved for 1.5 s before its lock lapses (as with the former
-   * 2 s lock renewed every 0.5 s), and a dead holder's lock lapses 1.5-1.75 s after the kill instead of 1.5-2 s. The
-   * stall check every 0.25 s (it costs one script call per process per interval, and runs once per interval across
-   * processes) moves the job at most 0.25 s after that.
+   * stall check after that. BullMQ's lock manager looks every half of `routingLockRenewTimeMs` and renews a lock older
+   * than that half: every 0.25-0.5 s here. So a process must be starved for 1.25-1.5 s before its lock lapses (1-1.5 s
+   * with the former 2 s lock, renewed every 0.5-1 s), a dead holder's lock lapses 1.25-1.75 s after the kill (1-2 s
+   * before), and the stall check every 0.25 s (one script call per process per interval, run once per interval across
+   * processes) sees it within 0.25 s (0.5 s before).
    */
   routingLockDurationMs: number;
   routingLockRenewTimeMs: number;

@@ -3,7 +3,7 @@ import { testRedis } from '../support/test-redis';
 
 /**
  * BullMQ runs a routing job again when its worker's lock lapses (a false stall: a process starved of CPU for longer
- * than the routing queue's lock allows, 1.5 s). The re-run keeps the job's ticket and takes the turn with a newer fencing token;
+ * than the routing queue's lock allows, 1.25-1.5 s). The re-run keeps the job's ticket and takes the turn with a newer fencing token;
  * the first run, resuming, goes on to finish its turn. It must not pass on the turn while its re-run holds it: the
  * project's next switch would then run beside the re-run. Nor may it forget a newer ticket the job took since.
  */

@@ -5,7 +5,7 @@ import type { RoutingTraceRecord } from '../../src/routing/routing-trace';
  *
  * A second run of the same job is not a second job. BullMQ starts one when a worker's lock lapsed while the first run
  * was still going or just finishing (a false stall: on a loaded 2-core machine a worker process can go unscheduled for
- * longer than the routing queue's lock allows, 1.5 s), or after a failed attempt. The engine makes it safe by fencing: each run
+ * longer than the routing queue's lock allows, 1.25-1.5 s), or after a failed attempt. The engine makes it safe by fencing: each run
  * that gets the turn takes a newer token, so of two runs only one can commit, and a run that finds its route change
  * already committed replays it and commits nothing. So a re-run is accepted only if that is what it did: every run of
  * a job that ended names the same route change (sequence), and no run of another job overlaps it. Once one run of a
