@@ -148,6 +148,17 @@ function scheduledProcessor(scheduled: ScheduledJobHandlers) {
   };
 }
 
+/**
+ * Runs one empty interactive transaction when the workers start, so that the first real one does not pay for the
+ * client's first use of that path. A process's first route-change transaction took 340-1,200 ms against 30-160 ms
+ * for the next (a worker that takes over the routing turn of a killed holder runs exactly that first): most of the
+ * handover after the lock lapsed (test/durability/routing-turn-passes-on-within-seconds-when-its-holder-is-killed).
+ * Not awaited: an unreachable database is the health checks' to report, and the steps wait it out.
+ */
+function warmTransactionPath(engine: EngineContext): void {
+  engine.prisma.$transaction(async (tx) => tx.$queryRaw`SELECT 1`).catch(() => undefined);
+}
+
 /** Starts a worker for each queue; each worker gets its own Redis connection (BullMQ blocks on it). */
 export function startEngineWorkers<Services>(options: WorkerOptions<Services>): EngineWorkers {
   const { engine } = options;
@@ -175,6 +186,7 @@ export function startEngineWorkers<Services>(options: WorkerOptions<Services>): 
   const routing = new Worker(QueueName.routing, stepProcessor(options, completed), {
     ...common,
     lockDuration: settings.routingLockDurationMs,
+    lockRenewTime: settings.routingLockRenewTimeMs,
     stalledInterval: settings.routingStalledIntervalMs,
     connection: connection(),
   });
@@ -184,6 +196,7 @@ export function startEngineWorkers<Services>(options: WorkerOptions<Services>): 
   // One pass at a time is all a process needs (passes are single-flight across processes anyway, app/reconciler.ts).
   const reconciler = new Worker(QueueName.reconciler, scheduledProcessor(options.scheduled), { ...common, concurrency: 1, connection: connection() });
   const workers = [steps, routing, switches, operations, reconciler];
+  warmTransactionPath(engine);
   // Emitted once a job's value is in its parent's processed children (and its own entry as a parent is done with).
   for (const worker of [steps, routing, switches, operations]) worker.on('completed', (job: Job, result: unknown) => completed.completed(job, result));
   for (const worker of workers) {

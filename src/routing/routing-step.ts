@@ -144,7 +144,7 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
       step.log(`routing turn taken: ticket ${ticket}, fence ${fence}`);
 
       const trace = settings.traceRouting;
-      if (trace) await traceRouting(services.redis, services.prefix, { event: 'start', projectId: data.projectId, jobId, ticket });
+      if (trace) await traceRouting(services.redis, services.prefix, { event: 'start', projectId: data.projectId, jobId, ticket, fence });
       const prepared = (await preparing) as Prepared;
       const txStarted = Date.now();
       const record = await applyRouteChange(services, {
@@ -175,9 +175,10 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
         routes: record.changes.map((c) => ({ hostname: c.hostname, deploymentId: c.toDeploymentId, canary: c.canaryTo ?? null })),
       });
       if (trace) {
-        await traceRouting(services.redis, services.prefix, { event: 'end', projectId: data.projectId, jobId, ticket, sequence: record.sequence, liveTo: record.liveTo, txMs });
+        await traceRouting(services.redis, services.prefix, { event: 'end', projectId: data.projectId, jobId, ticket, fence, sequence: record.sequence, liveTo: record.liveTo, txMs });
       }
-      const next = await turns.finish(data.projectId, jobId, ticket);
+      // With its fence: a stalled run that resumes after BullMQ ran its job again must not end the turn the re-run holds.
+      const next = await turns.finish(data.projectId, jobId, ticket, fence);
       if (next) await wakeRoutingJob(step.queues, next);
       return definition.output(step, record);
     },

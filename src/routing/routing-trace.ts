@@ -10,6 +10,8 @@ export interface RoutingTraceRecord {
   projectId: string;
   jobId: string;
   ticket: number;
+  /** The run's fencing token (absent in records from before it was traced): tells a job's runs apart. */
+  fence?: number;
   at: number;
   pid: number;
   sequence?: number;

@@ -11,7 +11,8 @@ import { LuaReply, LuaScript } from '../../redis/lua-script';
  * picks it up (after minutes of polling, it queues behind whatever was requested meanwhile).
  * A job whose turn has not come delays itself without spending an attempt. Finishing (success or final failure)
  * serves the next ticket. Each run that gets the turn also takes a new fencing token: a zombie run of the same job
- * (stalled, then picked up again elsewhere) carries an older token and is refused by the database transaction.
+ * (stalled, then picked up again elsewhere) carries an older token and is refused by the database transaction, and
+ * cannot end the turn its newer run holds (`finish` with its token).
  *
  * Every transition is one Lua script (`scripts/*.lua`, KEYS and ARGV documented there): atomic against any number of
  * worker processes.
@@ -63,9 +64,14 @@ export class ProjectTurns {
     return fence > 0 ? { ticket, serving, fence } : { ticket, serving };
   }
 
-  /** Ends this ticket's turn; returns the job id whose turn it is now, if one has taken its ticket. */
-  async finish(projectId: string, jobId: string, ticket: number): Promise<string | undefined> {
-    return (await FINISH.run(this.redis, this.key(projectId), [jobId, ticket])) ?? undefined;
+  /**
+   * Ends this ticket's turn; returns the job id whose turn it is now, if one has taken its ticket. The run that held the
+   * turn passes its `fence`: the turn ends only if no newer run of its job (BullMQ's re-run of a stalled job) has taken
+   * it since, and then nothing changes (undefined). Without a fence (an operation that ended for good, a holder that
+   * vanished) the ticket ends whoever holds it.
+   */
+  async finish(projectId: string, jobId: string, ticket: number, fence?: number): Promise<string | undefined> {
+    return (await FINISH.run(this.redis, this.key(projectId), fence === undefined ? [jobId, ticket] : [jobId, ticket, fence])) ?? undefined;
   }
 
   /** The ticket being served, the last ticket handed out, and the job holding the served one (to detect a vanished holder). */

@@ -9,5 +9,5 @@
 local serving = tonumber(redis.call('HGET', KEYS[1], 'serving') or '1')
 if serving ~= tonumber(ARGV[2]) then return { 0, serving } end
 local fence = redis.call('HINCRBY', KEYS[1], 'fence', 1)
-redis.call('HSET', KEYS[1], 'holder', ARGV[1])
+redis.call('HSET', KEYS[1], 'holder', ARGV[1], 'holderFence', fence)
 return { 1, fence }

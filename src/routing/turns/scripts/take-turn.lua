@@ -15,5 +15,5 @@ if ticket < serving then
 end
 if ticket ~= serving then return { ticket, serving, 0 } end
 local fence = redis.call('HINCRBY', KEYS[1], 'fence', 1)
-redis.call('HSET', KEYS[1], 'holder', ARGV[1])
+redis.call('HSET', KEYS[1], 'holder', ARGV[1], 'holderFence', fence)
 return { ticket, serving, fence }
