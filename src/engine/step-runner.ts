@@ -7,6 +7,7 @@ import { cancellationError, CodedError, errorCodeOf, isCancellation, isRetryable
 import { CONCURRENT_SIBLINGS_WAIT_MS, concurrentSiblings, waitForConcurrentSiblings } from './concurrent-siblings';
 import { delayJobWithData } from './delay-job';
 import { handleFinalFailure } from './final-failure';
+import { lostItsJob } from './lost-job';
 import { isInfrastructureOutage } from './infrastructure-outage';
 import { firstIssue, StepJobFields, type OperationJobData, type StepResult } from './job-data';
 import { stepJournal, summarizeInputs } from './step-journal';
@@ -112,6 +113,12 @@ export async function runStep<Services>(
   } catch (err) {
     if (err instanceof DelayedError) {
       await journal.flush();
+      throw err;
+    }
+    if (lostItsJob(err)) {
+      // A run that stalled past its lock and resumed after BullMQ gave the job to another run: the step row, the
+      // operation and the routing turn are that run's to settle.
+      logger.warn('this run lost its job to another run (its lock lapsed): it records nothing', { attempt, error: (err as Error).message });
       throw err;
     }
     if (isInfrastructureOutage(err)) {
