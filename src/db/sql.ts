@@ -1,5 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { types as pgTypes, type Pool, type PoolClient, type QueryConfig } from 'pg';
+import { types as pgTypes, type Pool, type QueryConfig } from 'pg';
 import type { Db } from './prisma';
 import { statementNames } from './statement-names';
 
@@ -16,25 +15,6 @@ import { statementNames } from './statement-names';
 export interface Sql {
   /** Runs one parameterised statement (`$1…$n`) and returns its rows, by column name. */
   query<T = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<T[]>;
-  /**
-   * `prisma.$transaction(fn, options)` (Prisma's interactive transaction: its BEGIN, isolation, timeouts, COMMIT, and
-   * ROLLBACK on any error `fn` throws, rethrown as it was), handing `fn` beside the transaction's Prisma client a `Sql`
-   * whose statements run in that same transaction. On node-postgres they go straight to the connection the transaction
-   * holds, past Prisma's runtime; elsewhere (PGlite, a Prisma client alone) through the transaction's client.
-   */
-  transaction<T>(prisma: Pick<Db, '$transaction'>, fn: (tx: TransactionClient, sql: Sql) => Promise<T>, options?: TransactionOptions): Promise<T>;
-}
-
-/** What an interactive transaction's callback gets from Prisma. */
-export type TransactionClient = Parameters<Parameters<Db['$transaction']>[0]>[0];
-export interface TransactionOptions {
-  maxWait?: number;
-  timeout?: number;
-}
-
-/** A transaction whose statements all go through Prisma's transaction client (`prismaSql(tx)`). */
-function throughPrisma<T>(prisma: Pick<Db, '$transaction'>, fn: (tx: TransactionClient, sql: Sql) => Promise<T>, options?: TransactionOptions): Promise<T> {
-  return prisma.$transaction((tx) => fn(tx, prismaSql(tx)), options);
 }
 
 /** PostgreSQL's OID of `timestamp without time zone`, the type of every Prisma `DateTime` column. */
@@ -56,68 +36,17 @@ function toParameters(values: readonly unknown[]): unknown[] {
 /**
  * node-postgres: each distinct text is sent under a name (prefixed apart from the names Prisma's adapter gives its own
  * statements on the same connections), so a connection parses and plans it once.
- *
- * A transaction (`transaction`) is Prisma's own, on this pool: Prisma's adapter checks out a connection for it with
- * `pool.connect()` (the promise form; `pool.query` uses the callback form) in the async context of the
- * `$transaction` call, and this pool's `connect` notes, for the call that asked (AsyncLocalStorage), the connection
- * checked out there whose first statement is `BEGIN`, so the `Sql` handed to `fn` sends its statements on it: inside
- * Prisma's transaction, past Prisma's runtime. Should no connection have been noted (an adapter that checked it out
- * otherwise, or began otherwise), they go through Prisma's transaction client.
  */
-/**
- * Notes `connection` as the transaction's if the first statement sent on it is the transaction's `BEGIN`: a connection
- * checked out in the same async context for anything else (its first statement not a `BEGIN`) is never taken for it,
- * so the direct statements cannot run outside the transaction. The watch ends with that first statement.
- */
-function noteIfItBegins(connection: PoolClient, asking: { connection?: PoolClient }): void {
-  const own = Object.prototype.hasOwnProperty.call(connection, 'query');
-  const original = connection.query;
-  connection.query = function (this: PoolClient, ...args: unknown[]) {
-    if (own) connection.query = original;
-    else delete (connection as Partial<PoolClient>).query;
-    const first = args[0] as string | { text?: string } | undefined;
-    const text = typeof first === 'string' ? first : first?.text;
-    if (typeof text === 'string' && /^\s*BEGIN\b/i.test(text)) asking.connection ??= connection;
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as PoolClient['query'];
-}
-
 export function pgSql(pool: Pool, names: (query: { sql: string }) => string = statementNames(500, 'dq')): Sql {
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === TIMESTAMP_OID ? parseUtcTimestamp : pgTypes.getTypeParser(oid, format)),
   } as QueryConfig['types'];
-  const send = async <T>(on: Pick<Pool, 'query'> | PoolClient, text: string, values: readonly unknown[]) => {
-    const result = await on.query({ name: names({ sql: text }) || undefined, text, values: toParameters(values), types });
-    return result.rows as T[];
-  };
-  const transactions = new AsyncLocalStorage<{ connection?: PoolClient }>();
-  const connect = pool.connect.bind(pool) as (callback?: unknown) => unknown;
-  pool.connect = function (callback?: unknown) {
-    const asking = callback === undefined ? transactions.getStore() : undefined;
-    if (!asking || asking.connection) return connect(callback);
-    return (connect() as Promise<PoolClient>).then((connection) => {
-      noteIfItBegins(connection, asking);
-      return connection;
-    });
-  } as Pool['connect'];
-  const sql: Sql = {
-    query: <T>(text: string, values: readonly unknown[] = []) => send<T>(pool, text, values),
-    transaction<T>(prisma: Pick<Db, '$transaction'>, fn: (tx: TransactionClient, sql: Sql) => Promise<T>, options?: TransactionOptions) {
-      const asking: { connection?: PoolClient } = {};
-      return transactions.run(asking, () =>
-        prisma.$transaction((tx) => {
-          const { connection } = asking;
-          if (!connection) return fn(tx, prismaSql(tx));
-          const inTransaction: Sql = {
-            query: <R>(text: string, values: readonly unknown[] = []) => send<R>(connection, text, values),
-            transaction: () => Promise.reject(new Error('a transaction inside a transaction')),
-          };
-          return fn(tx, inTransaction);
-        }, options),
-      );
+  return {
+    async query<T>(text: string, values: readonly unknown[] = []) {
+      const result = await pool.query({ name: names({ sql: text }) || undefined, text, values: toParameters(values), types });
+      return result.rows as T[];
     },
   };
-  return sql;
 }
 
 interface PGliteLike {
@@ -134,9 +63,6 @@ export function pgliteSql(pglite: PGliteLike): Sql {
     async query<T>(text: string, values: readonly unknown[] = []) {
       return (await pglite.query<T>(text, toParameters(values), options)).rows;
     },
-    // Prisma's PGlite adapter runs the transaction on PGlite's own: a statement sent with `query` meanwhile would wait
-    // for it to end, so the transaction's statements go through its client.
-    transaction: throughPrisma,
   };
 }
 
@@ -147,7 +73,6 @@ export function pgliteSql(pglite: PGliteLike): Sql {
 export function prismaSql(prisma: Pick<Db, '$queryRawUnsafe'>): Sql {
   return {
     query: <T>(text: string, values: readonly unknown[] = []) => prisma.$queryRawUnsafe<T[]>(text, ...values),
-    transaction: throughPrisma,
   };
 }
 

@@ -1,7 +1,6 @@
 import type { RedisConnection } from '../redis/connection';
 import { z } from 'zod';
 import type { Db } from '../db/prisma';
-import type { Sql } from '../db/sql';
 import type { Prisma } from '../generated/prisma/client';
 import type { DelayOptions, StepContext, StepDefinition, StepNeeds } from '../engine/define-step';
 import type { EngineContext } from '../engine/engine-context';
@@ -16,8 +15,6 @@ import { releaseRoutingTurn, wakeRoutingJob } from './turns/routing-turn';
 /** What a routing step needs of the application's services. */
 export interface RoutingServices {
   prisma: Db;
-  /** The same database past Prisma's runtime: the route change's own statements go there (apply-route-change.ts). */
-  sql?: Sql;
   redis: RedisConnection;
   prefix: string;
   settings: { routingTurnCheckMs: number; traceRouting: boolean };
@@ -147,7 +144,7 @@ export function routingStep<Services extends RoutingServices, Data extends Opera
       if (trace) await traceRouting(services.redis, services.prefix, { event: 'start', projectId: data.projectId, jobId, ticket, fence });
       const prepared = (await preparing) as Prepared;
       const txStarted = Date.now();
-      const record = await applyRouteChange(services, {
+      const record = await applyRouteChange(services.prisma, {
         operationId: data.operationId,
         operationKind: data.kind,
         projectId: data.projectId,

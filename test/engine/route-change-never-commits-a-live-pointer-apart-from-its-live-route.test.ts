@@ -31,7 +31,7 @@ describe('applyRouteChange never commits a live pointer apart from its live rout
       toDeploymentId: to,
     });
     const apply = (decision: RouteDecision) =>
-      applyRouteChange(db, { operationId: newId('op'), operationKind: 'test', projectId: seeded.project.id, fence: ++fence, decide: async () => decision });
+      applyRouteChange(db.prisma, { operationId: newId('op'), operationKind: 'test', projectId: seeded.project.id, fence: ++fence, decide: async () => decision });
     const snapshot = async () => ({
       live: (await db.prisma.project.findUniqueOrThrow({ where: { id: seeded.project.id } })).liveDeploymentId,
       routes: (await db.prisma.ingressRoute.findMany({ where: { projectId: seeded.project.id }, orderBy: { hostname: 'asc' } })).map((r) => [r.sticky, r.hostname, r.deploymentId]),

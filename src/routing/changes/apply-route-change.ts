@@ -1,5 +1,4 @@
 import type { Db } from '../../db/prisma';
-import { run, sqlOf, type SqlHolder } from '../../db/sql';
 import { Prisma } from '../../generated/prisma/client';
 import { RetryableError } from '../../errors';
 import { newId } from '../../ids';
@@ -113,32 +112,21 @@ function batchedChanges(changes: AppliedRoute[]): { moves: PlainMove[]; creates:
  * Before anything commits, the live pointer and the live route must agree (assertLiveRouteMatches): a change that
  * would part them fails with LiveRouteMismatchError and the whole transaction rolls back.
  * A crash before commit changes nothing; a retry after commit finds the RouteChange and writes nothing.
- *
- * The transaction is Prisma's (`Sql.transaction`: its BEGIN, COMMIT, timeouts and rollback on error), and `decide`
- * gets its Prisma client; the route change's own statements (the fence, the replay check, the moves, the record) go on
- * the database's direct path inside that same transaction when it has one (src/db/sql.ts), past Prisma's runtime.
  */
-export async function applyRouteChange(db: SqlHolder & { prisma: Db }, request: RouteChangeRequest): Promise<RouteChangeRecord> {
-  return sqlOf(db).transaction(
-    db.prisma,
-    async (tx, sql) => {
+export async function applyRouteChange(prisma: Db, request: RouteChangeRequest): Promise<RouteChangeRecord> {
+  return prisma.$transaction(
+    async (tx) => {
       // The fence, the row lock and the project row in one statement; then, in a statement of its own (so that its
       // snapshot is taken after the lock was granted and sees what the lock's previous holder committed), the replay
       // check and the project's last sequence.
-      const [project] = await run<LockedProject>(
-        sql,
-        Prisma.sql`
+      const [project] = await tx.$queryRaw<LockedProject[]>`
         UPDATE "Project" SET "routingFence" = ${request.fence} WHERE "id" = ${request.projectId} AND "routingFence" <= ${request.fence}
-        RETURNING "id", "slug", "liveDeploymentId", "isRolledBack", "rolledBackAt", "rolledBackBy", "rollbackReason", "rolledBackFromDeploymentId"`,
-      );
+        RETURNING "id", "slug", "liveDeploymentId", "isRolledBack", "rolledBackAt", "rolledBackBy", "rollbackReason", "rolledBackFromDeploymentId"`;
       // The caller's own first read (readUnderLock) rides along in the same statement, so it too sees the state as of the lock.
-      const [{ existingId, lastSequence, underLock }] = await run<{ existingId: string | null; lastSequence: number | null; underLock: unknown }>(
-        sql,
-        Prisma.sql`
+      const [{ existingId, lastSequence, underLock }] = await tx.$queryRaw<{ existingId: string | null; lastSequence: number | null; underLock: unknown }[]>`
         SELECT (SELECT "id" FROM "RouteChange" WHERE "operationId" = ${request.operationId}) AS "existingId",
                (SELECT MAX("sequence") FROM "RouteChange" WHERE "projectId" = ${request.projectId}) AS "lastSequence",
-               ${request.readUnderLock ?? Prisma.sql`NULL`} AS "underLock"`,
-      );
+               ${request.readUnderLock ?? Prisma.sql`NULL`} AS "underLock"`;
       if (existingId !== null) {
         const existing = await tx.routeChange.findUniqueOrThrow({ where: { id: existingId } });
         const stored = readStoredRouteChange(existing.changes, existing.sequence);
@@ -151,7 +139,7 @@ export async function applyRouteChange(db: SqlHolder & { prisma: Db }, request: 
       const notes = [...decision.notes];
       const batch = batchedChanges(decision.changes);
       const batched = new Set<AppliedRoute>([...batch.moves, ...batch.creates]);
-      const batchApplied = await moveRoutes(sql, request.projectId, batch.moves, batch.creates);
+      const batchApplied = await moveRoutes(tx, request.projectId, batch.moves, batch.creates);
       for (const change of decision.changes) {
         const done = batched.has(change) ? batchApplied.get(change.hostname) : await applyOne(tx, request.projectId, change);
         if (done) applied.push(done);
@@ -168,7 +156,7 @@ export async function applyRouteChange(db: SqlHolder & { prisma: Db }, request: 
       // Under the project's row lock: no other change of the project can take this sequence meanwhile.
       const sequence = (lastSequence ?? 0) + 1;
       const id = newId('rc');
-      const { liveTo, liveRoutes } = await recordRouteChange(sql, {
+      const { liveTo, liveRoutes } = await recordRouteChange(tx, {
         id,
         operationId: request.operationId,
         projectId: request.projectId,

@@ -1,7 +1,6 @@
-import { run, type Sql } from '../../db/sql';
 import { Prisma } from '../../generated/prisma/client';
 import { newId } from '../../ids';
-import type { AppliedRoute } from './route-change-types';
+import type { AppliedRoute, RoutingTx } from './route-change-types';
 
 /** A plain move: an existing route's stable side moves, whatever canary it has is cleared (and recorded for undo). */
 export type PlainMove = AppliedRoute & { fromDeploymentId: string; toDeploymentId: string; canaryFrom?: undefined; canaryTo?: undefined };
@@ -48,9 +47,8 @@ function createdCte(projectId: string, creates: PlainCreate[]): Prisma.Sql {
  * project, environment and stable deployment), and the canary it had is read under the same row lock (`FOR UPDATE` in
  * the `old` CTE: the UPDATE's RETURNING sees only the new values) so that the change records it in `canaryFrom` and an
  * undo puts it back. Returns the changes as applied, in their order; a change whose route was not found is left out.
- * `sql`: the route change's transaction (Sql.transaction).
  */
-export async function moveRoutes(sql: Sql, projectId: string, moves: PlainMove[], creates: PlainCreate[] = []): Promise<Map<string, AppliedRoute>> {
+export async function moveRoutes(tx: RoutingTx, projectId: string, moves: PlainMove[], creates: PlainCreate[] = []): Promise<Map<string, AppliedRoute>> {
   const applied = new Map<string, AppliedRoute>();
   if (moves.length === 0 && creates.length === 0) return applied;
   // An empty VALUES list is not SQL: without moves, one row that matches no route.
@@ -58,9 +56,7 @@ export async function moveRoutes(sql: Sql, projectId: string, moves: PlainMove[]
     ? Prisma.join(moves.map((m) => Prisma.sql`(${m.hostname}, ${m.environmentId}, ${m.fromDeploymentId}, ${m.toDeploymentId})`))
     : Prisma.sql`(NULL::text, NULL::text, NULL::text, NULL::text)`;
   const created = creates.length ? Prisma.sql`, ${createdCte(projectId, creates)}` : Prisma.empty;
-  const rows = await run<MovedRow>(
-    sql,
-    Prisma.sql`
+  const rows = await tx.$queryRaw<MovedRow[]>`
     WITH "wanted" ("hostname", "environmentId", "fromId", "toId") AS (VALUES ${wanted})${created},
          "old" AS (
            SELECT r."id", r."hostname", r."canaryDeploymentId", r."canaryWeight", w."toId"
@@ -75,8 +71,7 @@ export async function moveRoutes(sql: Sql, projectId: string, moves: PlainMove[]
             WHERE r."id" = "old"."id"
            RETURNING r."hostname", "old"."canaryDeploymentId", "old"."canaryWeight")
     SELECT "hostname", "canaryDeploymentId", "canaryWeight" FROM "moved"
-    ${creates.length ? Prisma.sql`UNION ALL SELECT "hostname", NULL, 0 FROM "created"` : Prisma.empty}`,
-  );
+    ${creates.length ? Prisma.sql`UNION ALL SELECT "hostname", NULL, 0 FROM "created"` : Prisma.empty}`;
   const byHostname = new Map(rows.map((r) => [r.hostname, r]));
   for (const create of creates) if (byHostname.has(create.hostname)) applied.set(create.hostname, create);
   for (const move of moves) {

@@ -1,7 +1,6 @@
-import { run, type Sql } from '../../db/sql';
 import { Prisma } from '../../generated/prisma/client';
 import type { LiveRoute } from './live-route-invariant';
-import type { LiveIfRouted, PinState, StoredRouteChange } from './route-change-types';
+import type { LiveIfRouted, PinState, RoutingTx, StoredRouteChange } from './route-change-types';
 
 export interface RouteChangeRow {
   id: string;
@@ -46,10 +45,8 @@ function pinSql(pin: PinState | undefined): Prisma.Sql {
  * back. (Every data-modifying CTE runs to completion whether or not the final SELECT reads it; the `live` CTE sees the
  * snapshot the statement started with, which holds this transaction's earlier writes and none of this statement's.)
  */
-export async function recordRouteChange(sql: Sql, row: RouteChangeRow): Promise<{ liveTo: string | null; liveRoutes: LiveRoute[] }> {
-  const [recorded] = await run<RecordedRow>(
-    sql,
-    Prisma.sql`
+export async function recordRouteChange(tx: RoutingTx, row: RouteChangeRow): Promise<{ liveTo: string | null; liveRoutes: LiveRoute[] }> {
+  const [recorded] = await tx.$queryRaw<RecordedRow[]>`
     WITH "live" AS (
            SELECT "hostname", "deploymentId" FROM "IngressRoute" WHERE "projectId" = ${row.projectId} AND "sticky" = 'live'),
          "pointer" AS (SELECT ${liveToSql(row)} AS "liveTo"),
@@ -63,8 +60,7 @@ export async function recordRouteChange(sql: Sql, row: RouteChangeRow): Promise<
              FROM "pointer"
            RETURNING "id")
     SELECT (SELECT "liveTo" FROM "pointer") AS "liveTo",
-           (SELECT json_agg(json_build_object('hostname', "hostname", 'deploymentId', "deploymentId") ORDER BY "hostname") FROM "live") AS "liveRoutes"`,
-  );
+           (SELECT json_agg(json_build_object('hostname', "hostname", 'deploymentId', "deploymentId") ORDER BY "hostname") FROM "live") AS "liveRoutes"`;
   const routes = typeof recorded.liveRoutes === 'string' ? (JSON.parse(recorded.liveRoutes) as LiveRoute[]) : (recorded.liveRoutes ?? []);
   return { liveTo: recorded.liveTo, liveRoutes: routes };
 }

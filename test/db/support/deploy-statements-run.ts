@@ -1,8 +1,8 @@
 // Run by test/db/a-deploys-direct-statements-mean-the-same-on-pglite-and-postgres.test.ts in a process of its own (as
 // engine-statements-run.ts, for the same reasons): a deploy's own statements through the database's direct path
 // (`Database.sql`) — the request, the status moves, the instances, build-routes' read, the routing gate, latest wins,
-// the live-state read, a route change's transaction — each answer set beside what Prisma reads back, printed as one JSON
-// line. Argument: a PGlite data directory or a PostgreSQL URL.
+// the live-state read — each answer set beside what Prisma reads back, printed as one JSON line. Argument: a PGlite
+// data directory or a PostgreSQL URL.
 import { openPglite, openPostgres } from '../../../src/db/database';
 import { createDeploy } from '../../../src/operations/create-deploy';
 import { DeployRequest } from '../../../src/operations/deploy-request';
@@ -15,9 +15,6 @@ import { readDeployRoutesAndPin } from '../../../src/routing/plans/deploy-plan-i
 import { routeLookupHostnames } from '../../../src/routing/plans/plan-deploy-routes';
 import { noStateEvents } from '../../../src/engine/state-events';
 import type { DeployFacts } from '../../../src/deployments/deploy-facts';
-import { applyRouteChange } from '../../../src/routing/changes/apply-route-change';
-import type { RouteDecision } from '../../../src/routing/changes/route-change-types';
-import { Prisma } from '../../../src/generated/prisma/client';
 import { seedProject } from '../../support/seed';
 
 /** Dates as their instants, so the JSON line says whether a value was a Date (`{ date: ms }`) or something else. */
@@ -93,53 +90,6 @@ async function main(): Promise<void> {
     await passRoutingGate(db, newer.deploymentId);
     const deployments = await db.prisma.deployment.findMany({ where: { projectId: project.id }, orderBy: { id: 'asc' } });
 
-    // A route change (its transaction: Prisma's, its own statements on the direct path inside it): the live route moves
-    // to the newer deploy and a route is created for it, the pointer follows, and a write `decide` makes through the
-    // transaction's Prisma client commits with them; the same operation again is a replay; an older fence is refused;
-    // and a change that would part the live pointer from the live route rolls back whole, `decide`'s write included.
-    const seen: unknown[] = [];
-    const change = (operationId: string, fence: number, decision: RouteDecision, name: string) =>
-      applyRouteChange(db, {
-        operationId,
-        operationKind: 'deploy',
-        projectId: project.id,
-        fence,
-        readUnderLock: Prisma.sql`json_build_object('fence', ${fence}::integer)`,
-        decide: async (tx, locked, underLock) => {
-          seen.push({ locked, underLock });
-          await tx.project.update({ where: { id: project.id }, data: { name } });
-          return decision;
-        },
-      });
-    const toNewer: RouteDecision = {
-      changes: [
-        { hostname, sticky: 'live', environmentId: f.environmentId, fromDeploymentId: older.deploymentId, toDeploymentId: newer.deploymentId },
-        { hostname: 'new.example.test', sticky: 'deployment', environmentId: f.environmentId, fromDeploymentId: null, toDeploymentId: newer.deploymentId },
-      ],
-      live: { ifLiveRouteOn: newer.deploymentId },
-      notes: [],
-    };
-    const committed = await change('op_rc1', 1, toNewer, 'committed');
-    const replayed = await change('op_rc1', 1, toNewer, 'replayed');
-    const stale = await change('op_rc2', 0, toNewer, 'stale').then(
-      () => 'committed',
-      (err: Error) => err.constructor.name,
-    );
-    const back: RouteDecision = {
-      changes: [{ hostname, sticky: 'live', environmentId: f.environmentId, fromDeploymentId: newer.deploymentId, toDeploymentId: older.deploymentId }],
-      live: null,
-      notes: [],
-    };
-    const rolledBack = await change('op_rc3', 2, back, 'rolled back').then(
-      () => 'committed',
-      (err: Error) => err.constructor.name,
-    );
-    const afterChanges = {
-      project: await db.prisma.project.findUniqueOrThrow({ where: { id: project.id }, select: { name: true, liveDeploymentId: true, routingFence: true } }),
-      routes: await db.prisma.ingressRoute.findMany({ where: { projectId: project.id }, orderBy: { hostname: 'asc' }, select: { hostname: true, deploymentId: true, sticky: true } }),
-      changes: await db.prisma.routeChange.findMany({ where: { projectId: project.id }, select: { operationId: true, sequence: true, liveFrom: true, liveTo: true } }),
-    };
-
     const live = await readDeployLiveState(db, { projectId: project.id, canaryOf: newer.deploymentId, deploymentId: newer.deploymentId, watchKey: 'none' });
     const noProject = await readDeployLiveState(db, { projectId: 'prj_gone', canaryOf: newer.deploymentId });
     const finishedBefore = Date.now();
@@ -176,7 +126,6 @@ async function main(): Promise<void> {
             createdAt: d.createdAt,
             updatedAt: d.updatedAt,
           })),
-          routeChanges: { committed, replayed, stale, rolledBack, seen, after: afterChanges },
           live,
           noProject,
         }),
