@@ -153,10 +153,15 @@ function scheduledProcessor(scheduled: ScheduledJobHandlers) {
  * client's first use of that path. A process's first route-change transaction took 340-1,200 ms against 30-160 ms
  * for the next (a worker that takes over the routing turn of a killed holder runs exactly that first): most of the
  * handover after the lock lapsed (test/durability/routing-turn-passes-on-within-seconds-when-its-holder-is-killed).
- * Not awaited: an unreachable database is the health checks' to report, and the steps wait it out.
+ * Not awaited at start: an unreachable database is the health checks' to report, and the steps wait it out. Awaited by
+ * `close()`: a transaction still open when the database client is closed keeps its connection checked out, and the
+ * process's database stop then waited out its whole timeout (a worker stopped right after it started exited unclean).
  */
-function warmTransactionPath(engine: EngineContext): void {
-  engine.prisma.$transaction(async (tx) => tx.$queryRaw`SELECT 1`).catch(() => undefined);
+function warmTransactionPath(engine: EngineContext): Promise<void> {
+  return engine.prisma.$transaction(async (tx) => tx.$queryRaw`SELECT 1`).then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /** Starts a worker for each queue; each worker gets its own Redis connection (BullMQ blocks on it). */
@@ -196,7 +201,7 @@ export function startEngineWorkers<Services>(options: WorkerOptions<Services>): 
   // One pass at a time is all a process needs (passes are single-flight across processes anyway, app/reconciler.ts).
   const reconciler = new Worker(QueueName.reconciler, scheduledProcessor(options.scheduled), { ...common, concurrency: 1, connection: connection() });
   const workers = [steps, routing, switches, operations, reconciler];
-  warmTransactionPath(engine);
+  const warmed = warmTransactionPath(engine);
   // Emitted once a job's value is in its parent's processed children (and its own entry as a parent is done with).
   for (const worker of [steps, routing, switches, operations]) worker.on('completed', (job: Job, result: unknown) => completed.completed(job, result));
   for (const worker of workers) {
@@ -209,6 +214,7 @@ export function startEngineWorkers<Services>(options: WorkerOptions<Services>): 
       // A job fetch waiting for an absent Redis would hold close() until Redis came back.
       if (force) for (const c of connections) c.disconnect();
       await Promise.all(workers.map((w) => w.close(force)));
+      await warmed;
       // Connections we handed in are ours to end: BullMQ only closes the ones it created.
       await Promise.all(connections.map((c) => quitRedis(c)));
     },
