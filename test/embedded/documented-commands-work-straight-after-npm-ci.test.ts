@@ -47,7 +47,9 @@ class Service {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
   static start(cwd: string, args: string[], env: Record<string, string>): Service {
-    return new Service(spawn('npm', args, { cwd, env: { ...NPM_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    // A process group of its own: npm runs the command under a shell, and a SIGKILL to npm alone would leave them
+    // running (a failed assertion before the test's own SIGTERM left a krane process behind).
+    return new Service(spawn('npm', args, { cwd, env: { ...NPM_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
   }
   async waitFor(pattern: RegExp, timeoutMs = 90_000): Promise<RegExpExecArray> {
     const deadline = Date.now() + timeoutMs;
@@ -94,7 +96,12 @@ describe('a fresh checkout after npm ci', () => {
   };
   afterAll(async () => {
     for (const service of services) {
-      if (service.running) service.child.kill('SIGKILL');
+      try {
+        // The whole group: npm, its shell and the command, whichever of them still run.
+        process.kill(-service.child.pid!, 'SIGKILL');
+      } catch {
+        // ESRCH: every process of the group has ended.
+      }
       await service.exited;
     }
     await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
