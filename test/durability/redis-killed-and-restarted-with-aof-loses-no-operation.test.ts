@@ -45,6 +45,8 @@ describe('redis-server killed with SIGKILL while deploys run, then restarted on 
     const alone = await b.settle(operationIds, { timeoutMs: 45_000 });
     const firstPass = await b.reconcile();
     const healed = alone.settled ? alone : await b.settle(operationIds, { timeoutMs: 60_000, reconcileEveryMs: 3_000 });
+    // Said before the assertion: once it fails, nothing after it runs, and where the jobs stopped is the whole story.
+    if (healed.unfinished.length) console.log(`operations still unfinished after both waits:\n${await b.explainUnsucceeded(operationIds)}`);
     expect(healed.unfinished).toEqual([]);
 
     const explanation = await b.explainUnsucceeded(operationIds);
