@@ -36,6 +36,18 @@ export const GitInfo = z.strictObject({
   author: lineText(255).optional(),
 });
 
+/**
+ * JSON.parse keeps a `"__proto__"` key as the object's own property, but a record's parse leaves it out (assigning it
+ * would set the prototype): the env check after the record never sees it, and the variable would vanish without a
+ * word. Checked on the input instead, it is refused like any other name the policy does not allow.
+ */
+function refuseNamesARecordDrops(input: unknown, ctx: z.RefinementCtx): unknown {
+  if (input !== null && typeof input === 'object' && Object.hasOwn(input, '__proto__')) {
+    ctx.addIssue({ code: 'custom', path: ['__proto__'], message: envNameProblem('__proto__') ?? 'is not a valid name', input });
+  }
+  return input;
+}
+
 export const RuntimeSettings = z.strictObject({
   replicas: z.number().int().min(1).max(20).default(1),
   cpuMillicores: z.number().int().min(10).max(64_000).default(250),
@@ -45,7 +57,7 @@ export const RuntimeSettings = z.strictObject({
   openapiPath: httpPath.default('/openapi.json'),
   // Names are checked by the one env policy (also Krane's), each refusal a separate issue on runtime.env.<name>.
   env: z
-    .record(z.string(), freeText(8192))
+    .preprocess(refuseNamesARecordDrops, z.record(z.string(), freeText(8192)))
     .superRefine((env, ctx) => {
       const names = Object.keys(env);
       if (names.length > 100) ctx.addIssue({ code: 'custom', message: 'at most 100 variables' });

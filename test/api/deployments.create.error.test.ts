@@ -59,6 +59,22 @@ describe('POST /v1/deployments (bad input)', () => {
     await nothingCreated();
   });
 
+  // JSON keeps "__proto__" as an ordinary key; a record's parse would leave it out, and the variable vanish unreported.
+  it.each([
+    ['an object', '{"LD_PRELOAD":"/tmp/x.so"}'],
+    ['a string', '"x"'],
+  ])('refuses an env var named __proto__ (its value %s) instead of dropping it', async (_, value) => {
+    const res = await post({
+      rawBody: `{"projectId":"shop","image":"${image}","runtime":{"env":{"__proto__":${value},"VERSION":"2"}}}`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(errorFields(res)).toContain('runtime.env.__proto__');
+    expect(res.body.error.message).toContain('"__proto__" is not a valid name');
+    await nothingCreated();
+  });
+
   it('answers 404 for a project that does not exist', async () => {
     const res = await post({ body: { projectId: 'nope', image } });
     expect(res.status).toBe(404);
