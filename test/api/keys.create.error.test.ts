@@ -22,6 +22,9 @@ describe('POST /v1/keys (errors)', () => {
     ['an expiry that is not a date-time', { name: 'ci', role: 'viewer', expiresAt: 'tomorrow' }, 'expiresAt'],
     ['an expiry without a time zone', { name: 'ci', role: 'viewer', expiresAt: '2030-01-01T00:00:00' }, 'expiresAt'],
     ['an expiry in the past', { name: 'ci', role: 'viewer', expiresAt: '2001-01-01T00:00:00Z' }, 'expiresAt'],
+    // Year 9999 in its own zone, year 10000 in UTC: past what a stored timestamp reads back as a date.
+    ['an expiry after the year 9999 in UTC', { name: 'ci', role: 'viewer', expiresAt: '9999-12-31T23:59:59-00:01' }, 'expiresAt'],
+    ['an expiry in the year 10000 in UTC, written in a zone far west', { name: 'ci', role: 'viewer', expiresAt: '9999-12-31T23:59:59-23:59' }, 'expiresAt'],
     ['an unknown field', { name: 'ci', role: 'viewer', workspaceId: 'ws_01jx4m7k2q9d3w8r5t6y0z1a2b' }, 'workspaceId'],
   ])('answers 400 naming the field for %s', async (_what, body, field) => {
     const res = await h.call('POST', '/v1/keys', { key: acme.admin, body });

@@ -51,6 +51,17 @@ describe('POST /v1/keys (happy)', () => {
     expect(res.body.expiresAt).toBe(later.toISOString());
   });
 
+  it('accepts the latest expiry a key can have, and lists and shows the key with it', async () => {
+    const expiresAt = '9999-12-31T23:59:59.999Z';
+    const res = await h.call('POST', '/v1/keys', { key: acme.admin, body: { name: 'far', role: 'viewer', expiresAt } });
+    expect(res.status).toBe(201);
+    expect(res.body.expiresAt).toBe(expiresAt);
+    expect((await h.call('GET', `/v1/keys/${res.body.id}`, { key: acme.admin })).body).toMatchObject({ expiresAt, status: 'active' });
+    const listed = await h.call('GET', '/v1/keys?limit=100', { key: acme.admin });
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.find((k: { id: string }) => k.id === res.body.id)).toMatchObject({ expiresAt });
+  });
+
   it('replays the same answer, key included, for a retry with the same Idempotency-Key, and mints nothing more', async () => {
     const before = await h.db.prisma.apiKey.count();
     const send = () => h.call('POST', '/v1/keys', { key: acme.admin, body: { name: 'retried', role: 'deployer' }, headers: { 'idempotency-key': 'mint-ci-key-1' } });

@@ -15,11 +15,20 @@ const route = keyRoute('post', '/v1/keys', 'createApiKey', {
   responses: createdResponses('The new key, with the key itself (shown this once)', CreatedApiKeySchema),
 });
 
+/**
+ * The latest expiry a key can have: a timestamp after the year 9999 (UTC) is stored, but reads back as no date at all,
+ * and every answer that shows the key would fail on it.
+ */
+const LATEST_EXPIRY = new Date('9999-12-31T23:59:59.999Z');
+
 export const registerCreateApiKey = workspaceRoute(route, async (c, auth, ctx) => {
   const body = c.req.valid('json');
   const expiresAt = body.expiresAt === undefined ? undefined : new Date(body.expiresAt);
   if (expiresAt && expiresAt.getTime() <= Date.now()) {
     throw validationError([{ location: 'body', field: 'expiresAt', message: 'must be in the future' }]);
+  }
+  if (expiresAt && expiresAt.getTime() > LATEST_EXPIRY.getTime()) {
+    throw validationError([{ location: 'body', field: 'expiresAt', message: `must be at most ${LATEST_EXPIRY.toISOString()}` }]);
   }
   const { key, record } = await createApiKey(ctx.prisma, {
     workspaceId: auth.workspaceId,

@@ -19,7 +19,7 @@ export const CreateApiKeyBody = z
     expiresAt: z.iso
       .datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2027-01-31T00:00:00Z' })
       .optional()
-      .openapi({ description: 'When the key stops working (in the future). Omit for a key that does not expire.', example: '2027-01-31T00:00:00Z' }),
+      .openapi({ description: 'When the key stops working: in the future, and at most 9999-12-31T23:59:59.999Z. Omit for a key that does not expire.', example: '2027-01-31T00:00:00Z' }),
   })
   .openapi('CreateApiKeyRequest', { example: { name: 'github-actions-shop', role: 'deployer', expiresAt: '2027-01-31T00:00:00Z' } });
 
