@@ -5,6 +5,7 @@ import { DeploymentServiceDefinition } from '../generated/proto/hydra/v1/deploym
 import { requireWorkspaceKey } from './authenticate';
 import { exposeCallDeadline } from './call-deadline';
 import { deploymentService } from './deployment-service';
+import { rejectMalformedRequests, withTolerantDecoders } from './malformed-request';
 import { errorsAsStatus } from './status-mapping';
 
 export interface GrpcServerOptions {
@@ -38,9 +39,10 @@ export async function startGrpcServer(ctx: ControlPlaneContext, options: GrpcSer
   setMaxListeners(0, stopping.signal);
   const server = createServer({ interceptors: [exposeCallDeadline] })
     .use(errorsAsStatus(ctx.logger.child({ component: 'grpc' })))
-    .use(requireWorkspaceKey(ctx.prisma));
+    .use(requireWorkspaceKey(ctx.prisma))
+    .use(rejectMalformedRequests());
   server.add(
-    DeploymentServiceDefinition,
+    withTolerantDecoders(DeploymentServiceDefinition),
     deploymentService(ctx, {
       defaultWaitMs: options.defaultWaitMs ?? DEFAULT_SWITCH_WAIT_MS,
       maxWaitMs: options.maxWaitMs ?? MAX_SWITCH_WAIT_MS,
