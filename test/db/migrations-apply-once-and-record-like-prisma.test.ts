@@ -55,4 +55,27 @@ describe('migrator', () => {
     await db.prisma.deploymentStep.create({ data: { id: 's1', ownerId: 'dep_1', name: 'fetch-metadata' } });
     await expect(db.prisma.deploymentStep.create({ data: { id: 's2', ownerId: 'dep_1', name: 'fetch-metadata' } })).rejects.toThrow();
   });
+
+  // POST /v1/keys accepted such an expiry before it checked the bound: it is stored, but reads back as no date.
+  it('gives a key stored with an expiry past the year 9999 in UTC the latest expiry the API accepts; other keys keep theirs', async () => {
+    const migration = '20261130000000_api_key_expiry_at_most_year_9999';
+    await db.prisma.workspace.create({ data: { id: 'ws_keys', slug: 'keys', name: 'Keys' } });
+    const key = (id: string, expiresAt: string | null) =>
+      client.query(`INSERT INTO "ApiKey" ("id", "workspaceId", "hash", "prefix", "role", "expiresAt") VALUES ($1, 'ws_keys', $1, 'df_x', 'viewer', $2)`, [id, expiresAt]);
+    await key('key_far', '10000-01-01 00:00:59'); // what "9999-12-31T23:59:59-00:01" was stored as
+    await key('key_year_9999', '9999-06-01 00:00:00');
+    await key('key_never', null);
+    const read = () => db.prisma.apiKey.findMany({ where: { workspaceId: 'ws_keys' }, orderBy: { id: 'asc' }, select: { id: true, expiresAt: true } });
+    expect(Number.isNaN((await read()).find((k) => k.id === 'key_far')!.expiresAt!.getTime())).toBe(true);
+
+    // The template database had the migration applied already: run it again as an older database would.
+    await client.query(`DELETE FROM "_prisma_migrations" WHERE "migration_name" = $1`, [migration]);
+    expect(await applyMigrations(pgRunner(client))).toEqual([migration]);
+
+    expect((await read()).map((k) => [k.id, k.expiresAt?.toISOString() ?? null])).toEqual([
+      ['key_far', '9999-12-31T23:59:59.999Z'],
+      ['key_never', null],
+      ['key_year_9999', '9999-06-01T00:00:00.000Z'],
+    ]);
+  });
 });
