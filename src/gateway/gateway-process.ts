@@ -23,6 +23,7 @@ export interface GatewayListenOptions {
   resyncMs?: number;
   connectTimeoutMs?: number;
   upstreamTimeoutMs?: number;
+  headersTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -95,6 +96,7 @@ export async function runGatewayProcess(options: GatewayProcessOptions): Promise
       logger,
       connectTimeoutMs: options.connectTimeoutMs,
       upstreamTimeoutMs: options.upstreamTimeoutMs,
+      headersTimeoutMs: options.headersTimeoutMs,
       metrics,
       telemetry,
     });

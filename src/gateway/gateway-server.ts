@@ -20,6 +20,8 @@ export interface GatewayOptions {
   connectTimeoutMs?: number;
   /** An upstream exchange idle (no byte either way) for this long is cut: 504, or a truncated response. Default 30 s. */
   upstreamTimeoutMs?: number;
+  /** A client connection that has not sent a whole request head this long after it began one is closed. Default 20 s. */
+  headersTimeoutMs?: number;
   /** How long close() lets requests in flight finish before cutting them. Default 2 s. */
   closeGraceMs?: number;
   /** Where requests, answers and upstream latencies are counted; default a set of its own. */
@@ -109,8 +111,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   };
 
   // requestTimeout 0: a large upload may take longer than Node's 5-minute default; idleness is bounded by the
-  // upstream timeout instead.
-  const server = http.createServer({ requestTimeout: 0 }, onRequest);
+  // upstream timeout instead. The request's head must still come in time: Node's default headers timeout is the
+  // smaller of 60 s and requestTimeout, so 0 here would turn it off too, and a client sending a header line every few
+  // seconds could hold a connection, and a file descriptor, for as long as it liked (thousands of them exhaust a
+  // process's descriptors). Node checks the deadline every `connectionsCheckingInterval`.
+  const headersTimeout = options.headersTimeoutMs ?? 20_000;
+  const server = http.createServer(
+    { requestTimeout: 0, headersTimeout, connectionsCheckingInterval: Math.max(100, Math.min(5_000, Math.floor(headersTimeout / 4))) },
+    onRequest,
+  );
   server.on('connection', (socket) => socket.on('error', ignore));
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');

@@ -6,7 +6,7 @@ const HOST = 'app.deploy.localhost';
 const NO_PERIODIC_RESYNC = 3_600_000;
 const REQUESTS = 24;
 
-/** Each request on a new connection: the cluster hands new connections to its processes in turn. */
+/** Each request on a new connection: the processes accept new connections from the shared socket, each taking some. */
 async function askMany(port: number): Promise<string[]> {
   const bodies: string[] = [];
   for (let i = 0; i < REQUESTS; i++) {

@@ -48,8 +48,21 @@ function workerEntry(): { exec: string; execArgv: string[] } {
 }
 
 /**
- * The gateway on every core: `processes` workers forked with node:cluster, all accepting on one port (the primary
- * hands each new connection to the next worker in turn). Each worker keeps its own route table current from its own
+ * Every worker accepts its connections from the shared listening socket itself, not from the primary.
+ * With node:cluster's default (round robin) the primary, which is the control plane, accepts every connection and
+ * hands it to a worker, one at a time per worker, waiting for the worker's acknowledgement before the next. A worker
+ * out of file descriptors (a flood of held connections) cannot receive the handed socket and never acknowledges it:
+ * the primary then queues every later connection for ever, and the gateway served nothing again, on any host, after
+ * the flood had ended, while the control plane itself filled up with those sockets until its API stopped answering.
+ * A worker accepting on its own sheds what it cannot take (libuv closes connections it has no descriptor for) and
+ * serves again as soon as descriptors are free, and the control plane holds none of the gateway's connections.
+ * Throughput through the gateway measured the same either way (`npm run bench -- --only gateway`).
+ */
+const SCHEDULING_POLICY = cluster.SCHED_NONE;
+
+/**
+ * The gateway on every core: `processes` workers forked with node:cluster, all accepting on one port (each accepts
+ * new connections from the shared socket itself: SCHEDULING_POLICY). Each worker keeps its own route table current from its own
  * Redis subscription; full loads are answered here from `source`. A worker that dies is forked again.
  */
 export async function startGatewayCluster(options: GatewayClusterOptions): Promise<GatewayFleet> {
@@ -66,6 +79,7 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
     resyncMs: options.resyncMs,
     connectTimeoutMs: options.connectTimeoutMs,
     upstreamTimeoutMs: options.upstreamTimeoutMs,
+    headersTimeoutMs: options.headersTimeoutMs,
     logLevel: options.logLevel ?? 'warn',
     relayHealth: options.health !== undefined,
   };
@@ -120,7 +134,9 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
 
   const fork = (): Promise<Worker> =>
     new Promise<Worker>((resolve, reject) => {
-      // Settings are global to node:cluster: set them right before each fork.
+      // Settings are global to node:cluster: set them right before each fork (the policy is fixed by the process's
+      // first setupPrimary, which is this one: nothing else here forks through node:cluster).
+      cluster.schedulingPolicy = SCHEDULING_POLICY;
       cluster.setupPrimary({ exec: entry.exec, execArgv: entry.execArgv });
       const worker = cluster.fork({ [WORKER_CONFIG_ENV]: JSON.stringify(config) });
       workers.add(worker);

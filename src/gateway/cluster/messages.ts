@@ -11,6 +11,7 @@ export interface GatewayWorkerConfig {
   resyncMs?: number;
   connectTimeoutMs?: number;
   upstreamTimeoutMs?: number;
+  headersTimeoutMs?: number;
   logLevel: LogLevel;
   /**
    * The primary tracks dependency health: report Redis connection failures to it (it logs one line per outage for

@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       resyncMs: config.resyncMs,
       connectTimeoutMs: config.connectTimeoutMs,
       upstreamTimeoutMs: config.upstreamTimeoutMs,
+      headersTimeoutMs: config.headersTimeoutMs,
       logger,
       health: config.relayHealth ? healthRelay((error) => send({ type: 'gateway:redis-down', error }), source.inOutage) : undefined,
     });
