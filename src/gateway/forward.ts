@@ -125,6 +125,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null, resume: () => void, statusText?: string): boolean {
     if (this.clientGone) return false;
+    // An informational answer (103 Early Hints; undici itself refuses an unasked-for 100 Continue) comes before the
+    // response and is not it: written as the head, it was the only head the client got (Node sends one per response),
+    // and the client saw no response. Early hints are an optimisation a client does without; they are not passed on.
+    if (statusCode < 200) return true;
     this.responded = true;
     this.resume = resume;
     const now = performance.now();
