@@ -18,6 +18,7 @@ export async function serveGateway(
     port: config.GATEWAY_PORT,
     host: config.HOST,
     resyncMs: config.GATEWAY_RESYNC_MS,
+    apex: config.APEX_DOMAIN,
     processes: config.GATEWAY_PROCESSES,
     logger: deps.logger,
     logLevel: config.LOG_LEVEL,

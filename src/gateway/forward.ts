@@ -14,6 +14,8 @@ export interface ForwardSettings {
   metrics: GatewayMetrics;
   /** Per-deployment figures for the canary judge: one record per answer. */
   telemetry: GatewayTelemetry;
+  /** The domain generated hostnames are under: an instance's cookies for it (or a parent) are dropped. */
+  apex?: string;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
@@ -134,7 +136,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const now = performance.now();
     this.settings.metrics.upstreamAnswered(statusCode, (now - this.dispatchedAt) / 1000);
     this.settings.telemetry.record(this.backend.deploymentId, statusCode, now - this.takenAt);
-    const headers = downstreamResponseHeaders(rawHeaders ?? [], this.backend.deploymentId);
+    const headers = downstreamResponseHeaders(rawHeaders ?? [], this.backend.deploymentId, this.settings.apex);
     if (this.setCookie !== undefined) headers.push('set-cookie', this.setCookie);
     if (statusText) this.res.writeHead(statusCode, statusText, headers);
     else this.res.writeHead(statusCode, headers);

@@ -24,6 +24,8 @@ export interface GatewayListenOptions {
   connectTimeoutMs?: number;
   upstreamTimeoutMs?: number;
   headersTimeoutMs?: number;
+  /** APEX_DOMAIN: cookies an instance sets for it, or a parent, are dropped. */
+  apex?: string;
   logger?: Logger;
 }
 
@@ -97,6 +99,7 @@ export async function runGatewayProcess(options: GatewayProcessOptions): Promise
       connectTimeoutMs: options.connectTimeoutMs,
       upstreamTimeoutMs: options.upstreamTimeoutMs,
       headersTimeoutMs: options.headersTimeoutMs,
+      apex: options.apex,
       metrics,
       telemetry,
     });

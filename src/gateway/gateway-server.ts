@@ -20,6 +20,8 @@ export interface GatewayOptions {
   connectTimeoutMs?: number;
   /** An upstream exchange idle (no byte either way) for this long is cut: 504, or a truncated response. Default 30 s. */
   upstreamTimeoutMs?: number;
+  /** The domain generated hostnames are under (APEX_DOMAIN): cookies an instance sets for it, or a parent, are dropped. */
+  apex?: string;
   /** A client connection that has not sent a whole request head this long after it began one is closed. Default 20 s. */
   headersTimeoutMs?: number;
   /** How long close() lets requests in flight finish before cutting them. Default 2 s. */
@@ -66,7 +68,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const metrics = options.metrics ?? new GatewayMetrics();
   const telemetry = options.telemetry ?? noTelemetry;
-  const settings: ForwardSettings = { dispatcher, logger, metrics, telemetry };
+  const settings: ForwardSettings = { dispatcher, logger, metrics, telemetry, apex: options.apex?.toLowerCase() };
   let served = 0;
   const answer = (res: ServerResponse, status: number, code: string, message: string, deploymentId?: string) => {
     metrics.gatewayAnswered(status, code);

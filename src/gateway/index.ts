@@ -35,6 +35,8 @@ export interface GatewayServiceOptions {
   host?: string;
   /** Full route reload period, default 10 s. */
   resyncMs?: number;
+  /** APEX_DOMAIN, the domain generated hostnames are under: cookies an instance sets for it, or a parent, are dropped. */
+  apex?: string;
   logger?: Logger;
   /**
    * Where the gateway's Redis connection errors go (one log line per outage); without it each error is logged.
@@ -60,6 +62,7 @@ function listenOptions(options: GatewayServiceOptions): GatewayListenOptions {
     port: options.port,
     host: options.host,
     resyncMs: options.resyncMs,
+    apex: options.apex,
     logger: (options.logger ?? silentLogger).child({ component: 'gateway' }),
   };
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { namesASharedDomain } from './shared-cookie-domain';
 
 /**
  * Header rewriting on the proxy's hot path, working on the raw `[name, value, name, value, ...]` lists both Node's
@@ -95,10 +96,11 @@ export function upstreamRequestHead(req: IncomingMessage): UpstreamRequestHead {
 }
 
 /**
- * The instance's response headers as the client gets them: hop-by-hop ones dropped (Node frames the body itself)
- * and `x-deployment-id` set to the deployment that answered, whatever the instance said.
+ * The instance's response headers as the client gets them: hop-by-hop ones dropped (Node frames the body itself),
+ * cookies for a domain all tenants share dropped (`shared-cookie-domain.ts`; with `apex`) and `x-deployment-id` set
+ * to the deployment that answered, whatever the instance said.
  */
-export function downstreamResponseHeaders(raw: Buffer[] | string[], deploymentId: string): string[] {
+export function downstreamResponseHeaders(raw: Buffer[] | string[], deploymentId: string, apex?: string): string[] {
   // One pass: a Connection header is hop-by-hop itself, and the names it lists (rare) are taken out afterwards.
   let connection: string | undefined;
   const headers: string[] = [];
@@ -112,7 +114,9 @@ export function downstreamResponseHeaders(raw: Buffer[] | string[], deploymentId
       continue;
     }
     if (HOP_BY_HOP.has(lower) || lower === 'x-deployment-id') continue;
-    headers.push(name, latin1(raw[i + 1]));
+    const value = latin1(raw[i + 1]);
+    if (apex !== undefined && lower === 'set-cookie' && namesASharedDomain(value, apex)) continue;
+    headers.push(name, value);
   }
   const named = namedByConnection(connection);
   const kept = named === undefined ? headers : withoutNamed(headers, named);

@@ -80,6 +80,7 @@ export async function startGatewayCluster(options: GatewayClusterOptions): Promi
     connectTimeoutMs: options.connectTimeoutMs,
     upstreamTimeoutMs: options.upstreamTimeoutMs,
     headersTimeoutMs: options.headersTimeoutMs,
+    apex: options.apex,
     logLevel: options.logLevel ?? 'warn',
     relayHealth: options.health !== undefined,
   };

@@ -12,6 +12,7 @@ export interface GatewayWorkerConfig {
   connectTimeoutMs?: number;
   upstreamTimeoutMs?: number;
   headersTimeoutMs?: number;
+  apex?: string;
   logLevel: LogLevel;
   /**
    * The primary tracks dependency health: report Redis connection failures to it (it logs one line per outage for

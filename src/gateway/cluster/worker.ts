@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       connectTimeoutMs: config.connectTimeoutMs,
       upstreamTimeoutMs: config.upstreamTimeoutMs,
       headersTimeoutMs: config.headersTimeoutMs,
+      apex: config.apex,
       logger,
       health: config.relayHealth ? healthRelay((error) => send({ type: 'gateway:redis-down', error }), source.inOutage) : undefined,
     });
