@@ -21,12 +21,16 @@ export function pollDelay(polls: number, intervalMs: number): number {
   return Math.min(intervalMs, 100 * 2 ** Math.min(polls - 1, 10));
 }
 
-async function healthy(address: string, path: string, timeoutMs: number): Promise<boolean> {
+const HEALTH_ANSWER_MAX_BYTES = 64 * 1024;
+
+/** Why an instance is not healthy (its answer, or why there was none); undefined when it answered 2xx. */
+export async function healthProblem(address: string, path: string, timeoutMs: number): Promise<string | undefined> {
   try {
-    const res = await getFromInstance(address, path, { timeoutMs, maxBytes: 64 * 1024 });
-    return res.status >= 200 && res.status < 300;
-  } catch {
-    return false;
+    const res = await getFromInstance(address, path, { timeoutMs, maxBytes: HEALTH_ANSWER_MAX_BYTES });
+    return res.status >= 200 && res.status < 300 ? undefined : `${path} answered ${res.status}`;
+  } catch (err) {
+    // Also what an app that answers 2xx but too slowly, or with a body past the cap, is told.
+    return `${path}: ${(err as Error).message}`;
   }
 }
 
@@ -117,8 +121,8 @@ export const pollInstances = deployStep({
       step.logger.warn('krane did not answer this poll; it counts as a poll that saw nothing', logFieldsOf(err));
     }
     const running = instances.filter((i) => i.status === 'running');
-    const checks = await Promise.all(running.map((i) => healthy(i.address, d.healthCheckPath, Math.min(2000, services.settings.instanceHttpTimeoutMs))));
-    const healthyAddresses = running.filter((_, n) => checks[n]).map((i) => i.address);
+    const problems = await Promise.all(running.map((i) => healthProblem(i.address, d.healthCheckPath, Math.min(2000, services.settings.instanceHttpTimeoutMs))));
+    const healthyAddresses = running.filter((_, n) => problems[n] === undefined).map((i) => i.address);
     const wanted = Math.max(1, d.replicas);
     // The dashboard's Progress tab: how many of the wanted instances are ready (running and healthy) so far.
     const figures = { ready: Math.min(healthyAddresses.length, wanted), total: wanted, running: running.length, polls, percent: Math.round((100 * Math.min(healthyAddresses.length, wanted)) / wanted) };
@@ -144,6 +148,8 @@ export const pollInstances = deployStep({
         healthy: healthyAddresses.length,
         elapsedMs: elapsed,
         deadlineMs: services.settings.pollDeadlineMs,
+        // A running instance that never passed its check says why in the step's reason, not only that it did not.
+        healthProblem: problems.find((p) => p !== undefined),
       });
     }
     const next = pollDelay(polls, services.settings.pollIntervalMs);

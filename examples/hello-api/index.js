@@ -3,7 +3,8 @@
 // Environment: PORT (required by Krane, default 8080), HOST (default 127.0.0.1), DEPLOYMENT_ID, INSTANCE_ID,
 // VERSION; FAIL_HEALTH=1 makes /healthz answer 503 forever; HEALTHY_AFTER_MS=N answers 503 for the first N ms
 // (a slow start); CRASH_ON_START=1 exits with status 1 at once. FAIL_RATE=F (0..1) makes that fraction of `GET /`
-// answer 500 (for a bad canary; /healthz is untouched); EXTRA_LATENCY_MS=N delays each `GET /` answer by N ms.
+// answer 500 (for a bad canary; /healthz is untouched); EXTRA_LATENCY_MS=N delays each `GET /` answer by N ms;
+// HEALTH_PADDING_BYTES=N pads a healthy /healthz answer with N bytes (a health answer too large to be read).
 const http = require('node:http');
 
 if (process.env.CRASH_ON_START === '1') {
@@ -21,6 +22,7 @@ const healthyAt = Date.now() + Number(process.env.HEALTHY_AFTER_MS || 0);
 const startedAt = new Date().toISOString();
 const failRate = Math.min(1, Math.max(0, Number(process.env.FAIL_RATE || 0) || 0));
 const extraLatencyMs = Math.max(0, Number(process.env.EXTRA_LATENCY_MS || 0) || 0);
+const healthPadding = 'x'.repeat(Math.min(16 * 1024 * 1024, Math.max(0, Number(process.env.HEALTH_PADDING_BYTES || 0) || 0)));
 
 const infoSchema = {
   type: 'object',
@@ -86,7 +88,10 @@ const server = http.createServer((req, res) => {
     else answer();
     return;
   }
-  if (path === '/healthz') return failHealth || Date.now() < healthyAt ? sendJson(res, 503, { status: 'failing' }) : sendJson(res, 200, { status: 'ok' });
+  if (path === '/healthz') {
+    if (failHealth || Date.now() < healthyAt) return sendJson(res, 503, { status: 'failing' });
+    return sendJson(res, 200, healthPadding ? { status: 'ok', padding: healthPadding } : { status: 'ok' });
+  }
   if (path === '/openapi.json') return sendJson(res, 200, openapi);
   return sendJson(res, 404, { error: 'not found' });
 });

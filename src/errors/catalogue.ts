@@ -361,8 +361,9 @@ export const ERROR_CATALOGUE = {
     http: 422,
     grpc: 'FAILED_PRECONDITION',
     retryable: false,
-    message: (p: { running: number; wanted: number; healthy: number; elapsedMs: number; deadlineMs: number }) =>
-      `${p.running} of ${p.wanted} instance(s) running and ${p.healthy} healthy after ${Math.round(p.elapsedMs / 1000)} s (deadline ${Math.round(p.deadlineMs / 1000)} s)`,
+    message: (p: { running: number; wanted: number; healthy: number; elapsedMs: number; deadlineMs: number; healthProblem?: string }) =>
+      `${p.running} of ${p.wanted} instance(s) running and ${p.healthy} healthy after ${Math.round(p.elapsedMs / 1000)} s (deadline ${Math.round(p.deadlineMs / 1000)} s)` +
+      (p.healthProblem ? `; last health check: ${p.healthProblem}` : ''),
   },
   invalid_deployment_id: {
     http: 422,

@@ -53,6 +53,11 @@ describe('a deploy that cannot become healthy', () => {
     });
   });
 
+  it('health answer too large to read: Krane runs the instance, and the deploy fails at the deadline saying why', async () => {
+    const { deploymentId, operationId } = await h.deploy({ projectId: 'shop', image: HELLO_API, runtime: { env: { HEALTH_PADDING_BYTES: '100000' } } }, workspaceId);
+    await expectFailedAt(deploymentId, operationId, 'poll-instances', /^poll-instances: 1 of 1 instance\(s\) running and 0 healthy after \d+ s \(deadline 2 s\); last health check: \/healthz: response exceeds 65536 bytes \(Content-Length 100028\)$/);
+  });
+
   it('app crashes at start: fails at poll-instances the same way', async () => {
     const { deploymentId, operationId } = await h.deploy({ projectId: 'shop', image: HELLO_API, runtime: { env: { CRASH_ON_START: '1' } } }, workspaceId);
     await expectFailedAt(deploymentId, operationId, 'poll-instances', /0 of 1 instance\(s\) running/);
