@@ -23,6 +23,10 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 // Failures of a connection that was open (or reused from the pool) before anything of ours was answered.
 const SOCKET_FAILURES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+// How undici words a socket failure that is in fact the instance's answer, one HTTP does not allow here (a 101 to a
+// request that asked for no upgrade, a 100 Continue to one that expected none): not a dead pooled socket, so asking
+// again would only deliver the request twice.
+const INVALID_ANSWERS = new Set(['bad upgrade', 'bad response']);
 
 // Listeners shared by every exchange (no closure per request): the exchange hangs off the response.
 const kExchange = Symbol('exchange');
@@ -175,6 +179,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
       settings.logger.debug('instance refused or did not accept the connection; trying the next', { deploymentId, error: err.message });
       this.attempt++;
       this.run();
+      return;
+    }
+    if (code === 'UND_ERR_SOCKET' && INVALID_ANSWERS.has(err.message)) {
+      settings.logger.warn('instance answered with a response HTTP does not allow here', { deploymentId, error: err.message });
+      this.fail(502, 'upstream_error', `instance of deployment ${deploymentId} answered with an invalid response (${err.message})`);
       return;
     }
     // A pooled keep-alive socket the instance closed just as it was reused: the instance is fine, the socket was not.
