@@ -62,8 +62,8 @@ const SCHEDULING_POLICY = cluster.SCHED_NONE;
 
 /**
  * The gateway on every core: `processes` workers forked with node:cluster, all accepting on one port (each accepts
- * new connections from the shared socket itself: SCHEDULING_POLICY). Each worker keeps its own route table current from its own
- * Redis subscription; full loads are answered here from `source`. A worker that dies is forked again.
+ * new connections from the shared socket itself: SCHEDULING_POLICY). Each worker keeps its own route table current
+ * from its own Redis subscription; full loads are answered here from `source`. A worker that dies is forked again.
  */
 export async function startGatewayCluster(options: GatewayClusterOptions): Promise<GatewayFleet> {
   const logger = options.logger ?? silentLogger;
