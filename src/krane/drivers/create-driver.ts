@@ -15,7 +15,10 @@ export interface DriverSelection {
   imagesDir?: string;
   /** docker: owner of the containers; default derived from dataDir. */
   kraneId?: string;
-  /** docker: where the installation keeps its data; the default KRANE_ID is derived from it. */
+  /**
+   * Where the installation keeps its data. docker: the default KRANE_ID is derived from it; process: the process
+   * groups of running instances are recorded under it, so the next start stops those a killed run left running.
+   */
   dataDir: string;
   /** docker: the tenant network. */
   dockerNetwork?: string;
@@ -61,5 +64,8 @@ export async function createKraneDriver(selection: DriverSelection): Promise<Sel
       readopts: true,
     };
   }
-  return { driver: new ProcessDriver({ rootDir: selection.rootDir, imagesDir: selection.imagesDir }), description: 'process driver', readopts: false };
+  const driver = new ProcessDriver({ rootDir: selection.rootDir, imagesDir: selection.imagesDir, stateDir: path.join(selection.dataDir, 'krane-process-groups') });
+  const stopped = driver.leftoversStopped;
+  const description = stopped ? `process driver (${stopped} instance${stopped === 1 ? '' : 's'} an earlier run left running stopped)` : 'process driver';
+  return { driver, description, readopts: false };
 }

@@ -10,6 +10,7 @@ import {
 import { DEFAULT_HEALTH_CHECK_PATH, KraneDeploymentSpec, KraneInstance } from '../types';
 import { LaunchCommand, resolveFileImage } from './file-image';
 import { ProcessInstance } from './process-instance';
+import { ProcessGroupRecords } from './process-group-records';
 
 export interface ProcessDriverOptions {
   /** Relative `file:` images resolve against it; default process.cwd(). */
@@ -30,6 +31,11 @@ export interface ProcessDriverOptions {
   unhealthyThreshold?: number;
   /** Output kept per instance; default 64 KiB. */
   logLimitBytes?: number;
+  /**
+   * Where the process groups of running instances are recorded (`process-group-records.ts`); a driver started on it
+   * first stops those an earlier run left running when it was killed. Default: nothing recorded.
+   */
+  stateDir?: string;
 }
 
 interface DeploymentRecord {
@@ -57,12 +63,17 @@ export class ProcessDriver implements KraneDriver {
   private readonly gracePeriodMs: number;
   private closed = false;
   private shuttingDown: Promise<void> | undefined;
+  private readonly records: ProcessGroupRecords | undefined;
+  /** How many instances' process groups, left running by an earlier run killed on the same state directory, were stopped. */
+  readonly leftoversStopped: number;
 
   constructor(private readonly options: ProcessDriverOptions = {}) {
     this.rootDir = options.rootDir ?? process.cwd();
     this.imagesDir = options.imagesDir ?? this.rootDir;
     this.host = options.host ?? '127.0.0.1';
     this.gracePeriodMs = options.gracePeriodMs ?? 5_000;
+    this.records = options.stateDir === undefined ? undefined : new ProcessGroupRecords(options.stateDir);
+    this.leftoversStopped = this.records?.stopLeftovers() ?? 0;
   }
 
   async create(spec: KraneDeploymentSpec): Promise<{ alreadyExisted: boolean }> {
@@ -149,6 +160,7 @@ export class ProcessDriver implements KraneDriver {
 
   private async stopInstance(instance: ProcessInstance, graceMs: number): Promise<void> {
     await instance.stop(graceMs);
+    if (instance.pid !== undefined) this.records?.remove(instance.pid);
     this.portsInUse.delete(instance.port);
   }
 
@@ -157,8 +169,7 @@ export class ProcessDriver implements KraneDriver {
     for (let index = 0; index < spec.replicas; index++) {
       const port = await this.reservePort();
       const id = `${spec.deploymentId}-${index}-${randomBytes(3).toString('hex')}`;
-      record.instances.push(
-        ProcessInstance.start({
+      const instance = ProcessInstance.start({
           id,
           host: this.host,
           port,
@@ -170,8 +181,10 @@ export class ProcessDriver implements KraneDriver {
           healthTimeoutMs: this.options.healthTimeoutMs ?? 1_000,
           unhealthyThreshold: this.options.unhealthyThreshold ?? 3,
           logLimitBytes: this.options.logLimitBytes ?? 64 * 1024,
-        }),
-      );
+      });
+      // Its group's id is its PID (it leads a group of its own).
+      if (instance.pid !== undefined) this.records?.add(instance.pid, id);
+      record.instances.push(instance);
     }
   }
 
