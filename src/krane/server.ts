@@ -10,6 +10,7 @@ import { DriverErrorKind, KraneDriver, KraneDriverError } from './driver';
 import { KraneDeploymentRef } from './types';
 import { validateDeploymentRequest, validateIds } from './validate-request';
 import { instanceToWire } from './wire-mapping';
+import { rejectMalformedRequests, withTolerantDecoders } from '../grpc/malformed-request';
 
 export interface KraneServerOptions {
   driver: KraneDriver;
@@ -94,10 +95,10 @@ export function inventoryServiceImplementation(list: () => Promise<KraneDeployme
  */
 export async function startKraneServer(options: KraneServerOptions): Promise<RunningKraneServer> {
   const host = options.host ?? '127.0.0.1';
-  const server = createServer().use(requireKraneToken(options.token));
-  server.add(DeploymentServiceDefinition, kraneServiceImplementation(options.driver));
+  const server = createServer().use(requireKraneToken(options.token)).use(rejectMalformedRequests());
+  server.add(withTolerantDecoders(DeploymentServiceDefinition), kraneServiceImplementation(options.driver));
   const { driver } = options;
-  if (driver.list) server.add(InventoryServiceDefinition, inventoryServiceImplementation(() => driver.list!()));
+  if (driver.list) server.add(withTolerantDecoders(InventoryServiceDefinition), inventoryServiceImplementation(() => driver.list!()));
   const hostPart = host.includes(':') ? `[${host}]` : host;
   const port = await server.listen(`${hostPart}:${options.port ?? 0}`);
   let stopped: Promise<void> | undefined;

@@ -1,3 +1,4 @@
+import { Client, credentials, Metadata as RawMetadata, ServiceError } from '@grpc/grpc-js';
 import { createChannel, createClient, Metadata, Status } from 'nice-grpc';
 import { DeploymentServiceDefinition } from '../../src/generated/proto/krane/v1/deployment';
 import { EmbeddedKrane, startEmbeddedKrane } from '../../src/krane/embedded';
@@ -48,6 +49,24 @@ describe('a malformed request', () => {
       await expect(raw.createDeployment({}, { metadata: Metadata({ authorization: `Bearer ${krane.token}` }) })).rejects.toMatchObject({ code: Status.INVALID_ARGUMENT, details: 'deployment is required' });
     } finally {
       channel.close();
+    }
+  });
+  // grpc-js answers a decoder that throws with INTERNAL before Krane's own middleware runs; bytes are checked after the token.
+  it('as bytes that are no protobuf message is INVALID_ARGUMENT for a caller with the token, UNAUTHENTICATED without it', async () => {
+    const raw = new Client(krane.url.replace(/^http:\/\//, ''), credentials.createInsecure());
+    const send = (token?: string) =>
+      new Promise<ServiceError | null>((resolve) => {
+        const metadata = new RawMetadata();
+        if (token) metadata.set('authorization', `Bearer ${token}`);
+        raw.makeUnaryRequest('/krane.v1.DeploymentService/CreateDeployment', (b: Buffer) => b, (b: Buffer) => b, Buffer.from([0x0f]), metadata, (error) => resolve(error));
+      });
+    try {
+      const withToken = await send(krane.token);
+      expect(withToken?.code).toBe(Status.INVALID_ARGUMENT);
+      expect(withToken?.details).toMatch(/^invalid request: the bytes are not a krane\.v1\.DeploymentService\/CreateDeployment request message \(.+\)$/);
+      expect((await send())?.code).toBe(Status.UNAUTHENTICATED);
+    } finally {
+      raw.close();
     }
   });
 });
